@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "stagebalans",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "stagebalans", targets: ["stagebalans"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "StagebalansCore"),
+        .target(name: "Ingest", dependencies: ["StagebalansCore", "CLibXML2"]),
+        .target(
+            name: "Pipeline",
+            dependencies: ["StagebalansCore", "Ingest", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "stagebalans",
+            dependencies: ["Pipeline", "Ingest", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "StagebalansCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "StagebalansCore"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

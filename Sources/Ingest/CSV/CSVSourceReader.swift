@@ -1,0 +1,360 @@
+import StagebalansCore
+
+/// Reads one CSV file of a source: decides encoding and delimiter (only where certain), maps
+/// the header onto logical fields, and sends every row on as accepted or quarantined.
+struct CSVSourceReader {
+    let spec: SourceSpec
+    let settings: CSVSettings
+    let path: String
+
+    private static let sniffBytes = 64 * 1024
+    private static let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\t")]
+
+    func read(into report: inout FileReport, _ emit: (IngestEvent, inout FileReport) throws -> Void) throws {
+        let file = try ChunkedFile.opening(path)
+        let head = try file.sniff(Self.sniffBytes)
+        report.bytes = file.size
+        let (encoding, bomLength) = try decideEncoding(head: head, file: file, report: &report)
+        let body = Array(head[bomLength...])
+        let delimiter = try decideDelimiter(head: body, encoding: encoding, report: &report)
+
+        var tokenizer = CSVTokenizer(delimiter: delimiter, quote: settings.quote,
+                                     maxRecordBytes: spec.limits.maxRecordBytes, maxFields: spec.limits.maxFields)
+        var rows = RowProcessor(spec: spec, path: path, encoding: encoding)
+        func handleRow(_ row: CSVRow) throws {
+            try rows.process(row, report: &report, emit)
+        }
+        do {
+            var skip = bomLength
+            try file.forEachChunk { chunk in
+                if skip > 0 {
+                    let dropped = min(skip, chunk.count)
+                    skip -= dropped
+                    try tokenizer.consume(UnsafeBufferPointer(rebasing: chunk[dropped...]), emit: handleRow)
+                } else {
+                    try tokenizer.consume(chunk, emit: handleRow)
+                }
+            }
+            try tokenizer.finish(emit: handleRow)
+        } catch let error as CSVTokenizerError {
+            switch error {
+            case .recordTooLarge(let line, let limit):
+                throw FileFailure(SourceLocation(path: path, line: line),
+                                  "record is longer than \(limit) bytes (limits.max_record_bytes); an unterminated quote?")
+            case .tooManyFields(let line, let limit):
+                throw FileFailure(SourceLocation(path: path, line: line),
+                                  "record has more than \(limit) fields (limits.max_fields)")
+            }
+        } catch let error as FileReadError {
+            throw FileFailure(SourceLocation(path: path, line: 1), error.message)
+        }
+        if !rows.sawHeader {
+            throw FileFailure(SourceLocation(path: path, line: 1), "the file is empty: no header line")
+        }
+    }
+
+    // MARK: Encoding
+
+    private func decideEncoding(head: [UInt8], file: borrowing ChunkedFile, report: inout FileReport)
+        throws -> (TextEncoding, Int) {
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) {
+            if case .fixed(let named) = settings.encoding, named != .utf8 {
+                report.notes.append("encoding utf-8 (the file starts with a UTF-8 BOM although the definition names \(named.rawValue))")
+            } else {
+                report.notes.append("encoding utf-8 (BOM)")
+            }
+            return (.utf8, 3)
+        }
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
+            throw FileFailure(SourceLocation(path: path, line: 1, column: 1),
+                              "the file is UTF-16, which is not supported; save it as 'CSV UTF-8' instead")
+        }
+        switch settings.encoding {
+        case .fixed(let encoding):
+            return (encoding, 0)
+        case .auto:
+            var validator = StreamingUTF8Validator()
+            do {
+                try file.forEachChunk { chunk in
+                    if let bad = validator.feed(chunk) { throw bad }
+                }
+                try file.rewind()
+            } catch let bad as StreamingUTF8Validator.Invalid {
+                throw FileFailure(SourceLocation(path: path, line: bad.line, column: bad.column),
+                                  "byte 0x\(String(bad.byte, radix: 16, uppercase: true)) is not UTF-8 and the definition names no encoding",
+                                  notes: ["set encoding: windows-1252 (Excel on Windows) or iso-8859-1 for this source"])
+            } catch let error as FileReadError {
+                throw FileFailure(SourceLocation(path: path, line: 1), error.message)
+            }
+            if validator.endsInsideSequence {
+                throw FileFailure(SourceLocation(path: path, line: validator.line), "the file ends inside a UTF-8 sequence")
+            }
+            report.notes.append("encoding utf-8 (checked)")
+            return (.utf8, 0)
+        }
+    }
+
+    // MARK: Delimiter
+
+    private func decideDelimiter(head: [UInt8], encoding: TextEncoding, report: inout FileReport) throws -> UInt8 {
+        if case .fixed(let delimiter) = settings.delimiter { return delimiter }
+        var splits: [(delimiter: UInt8, headers: [String])] = []
+        for candidate in Self.candidates {
+            guard let headers = firstNonBlankRecord(head, delimiter: candidate, encoding: encoding),
+                  headers.filter({ !$0.isEmpty }).count >= 2 else { continue }
+            splits.append((candidate, headers))
+        }
+        let location = SourceLocation(path: path, line: 1)
+        if splits.count == 1 {
+            report.notes.append("delimiter \(Self.name(of: splits[0].delimiter)) (detected)")
+            return splits[0].delimiter
+        }
+        if splits.isEmpty {
+            throw FileFailure(location, "cannot tell the delimiter: the header line splits on none of ';', ',' and tab",
+                              notes: ["set delimiter: in the definition for this source"])
+        }
+        let complete = splits.filter { HeaderMap.missingRequired(spec: spec, headers: $0.headers).isEmpty }
+        if complete.count == 1 {
+            report.notes.append("delimiter \(Self.name(of: complete[0].delimiter)) (detected)")
+            return complete[0].delimiter
+        }
+        let names = splits.map { Self.name(of: $0.delimiter) }.joined(separator: " and ")
+        throw FileFailure(location, "cannot tell the delimiter: the header line splits on \(names)",
+                          notes: ["set delimiter: in the definition for this source"])
+    }
+
+    static func name(of delimiter: UInt8) -> String {
+        delimiter == UInt8(ascii: "\t") ? "tab" : "'\(Character(Unicode.Scalar(delimiter)))'"
+    }
+
+    private func firstNonBlankRecord(_ head: [UInt8], delimiter: UInt8, encoding: TextEncoding) -> [String]? {
+        var tokenizer = CSVTokenizer(delimiter: delimiter, quote: settings.quote,
+                                     maxRecordBytes: spec.limits.maxRecordBytes, maxFields: spec.limits.maxFields)
+        var found: [String]?
+        struct Done: Error {}
+        do {
+            let handle: (CSVRow) throws -> Void = { row in
+                guard !row.isBlank else { return }
+                found = (0..<row.fieldCount).map { encoding.decodeForDisplay(row.field($0)) }
+                throw Done()
+            }
+            try head.withUnsafeBufferPointer { try tokenizer.consume($0, emit: handle) }
+            try tokenizer.finish(emit: handle)
+        } catch {}
+        return found
+    }
+}
+
+/// The header's columns, as logical fields.
+struct HeaderMap {
+    var columnCount: Int
+    var mapping: [(field: LogicalField, column: Int)]
+    var labels: [LogicalField: String]
+    var ignored: [String]
+
+    static func names(for field: LogicalField, spec: SourceSpec) -> [String] {
+        (spec.columns[field] ?? field.defaultHeaders).map(Canonical.text)
+    }
+
+    static func missingRequired(spec: SourceSpec, headers: [String]) -> [LogicalField] {
+        let canonical = Set(headers.map(Canonical.text))
+        var missing = LogicalField.requiredColumns(of: spec.kind).filter { field in
+            !names(for: field, spec: spec).contains(where: canonical.contains)
+        }
+        if spec.kind == .evaluations,
+           !names(for: .endDate, spec: spec).contains(where: canonical.contains),
+           !names(for: .weeks, spec: spec).contains(where: canonical.contains) {
+            missing.append(.endDate)
+        }
+        return missing
+    }
+
+    init(headers: [String], spec: SourceSpec, location: SourceLocation) throws {
+        columnCount = headers.count
+        let canonical = headers.map(Canonical.text)
+        var taken: [Int: LogicalField] = [:]
+        var assigned: [LogicalField: Int] = [:]
+        let fields = LogicalField.fields(of: spec.kind)
+        // Fields the definition names first, so that they win a column from a default name.
+        let ordered = fields.filter { spec.columns[$0] != nil } + fields.filter { spec.columns[$0] == nil }
+        for field in ordered {
+            for name in Self.names(for: field, spec: spec) {
+                let matches = canonical.indices.filter { canonical[$0] == name && taken[$0] == nil }
+                if matches.count > 1 {
+                    let columns = matches.map { "'\(headers[$0])' (column \($0 + 1))" }.joined(separator: " and ")
+                    throw FileFailure(location, "field '\(field.rawValue)' matches two columns: \(columns)",
+                                      notes: ["name the right one under fields: \(field.rawValue): in the definition"])
+                }
+                if let column = matches.first {
+                    taken[column] = field
+                    assigned[field] = column
+                    break
+                }
+            }
+        }
+        let missing = Self.missingRequired(spec: spec, headers: headers.enumerated().filter { taken[$0.offset] != nil }.map(\.element))
+        if let field = missing.first {
+            let present = headers.filter { !$0.isEmpty }.map { "'\($0)'" }.joined(separator: ", ")
+            var notes = ["the header has: \(present)"]
+            let free = headers.indices.filter { taken[$0] == nil && !canonical[$0].isEmpty }
+            let nearest = EditDistance.closest(to: Self.names(for: field, spec: spec).first ?? field.rawValue,
+                                               among: free.map { canonical[$0] }, limit: 1, maxDistance: 4)
+            if let guess = nearest.first, let column = free.first(where: { canonical[$0] == guess }) {
+                notes.append("did you mean '\(headers[column])'? if so, add under fields: \(field.rawValue): \"\(headers[column])\"")
+            } else {
+                notes.append("name its column under fields: \(field.rawValue): in the definition")
+            }
+            let what = field == .endDate && spec.kind == .evaluations ? "'end_date' or 'weeks'" : "'\(field.rawValue)'"
+            throw FileFailure(location, "no column for the required field \(what)", notes: notes)
+        }
+        mapping = assigned.map { (field: $0.key, column: $0.value) }.sorted { $0.field < $1.field }
+        labels = Dictionary(uniqueKeysWithValues: mapping.map { ($0.field, "column '\(headers[$0.column])'") })
+        ignored = headers.indices.filter { taken[$0] == nil && !canonical[$0].isEmpty }.map { headers[$0] }
+    }
+}
+
+/// Turns rows after the header into events.
+private struct RowProcessor {
+    let spec: SourceSpec
+    let path: String
+    let encoding: TextEncoding
+    var header: HeaderMap?
+    var typer: RecordTyper?
+    var values = FieldValues()
+
+    init(spec: SourceSpec, path: String, encoding: TextEncoding) {
+        self.spec = spec
+        self.path = path
+        self.encoding = encoding
+    }
+
+    var sawHeader: Bool { header != nil }
+
+    mutating func process(_ row: CSVRow, report: inout FileReport, _ emit: (IngestEvent, inout FileReport) throws -> Void) throws {
+        guard let header, let typer else {
+            if row.isBlank {
+                report.blankRows += 1
+                return
+            }
+            try readHeader(row, report: &report)
+            return
+        }
+        if row.isBlank {
+            report.blankRows += 1
+            return
+        }
+        let location = SourceLocation(path: path, line: row.line)
+        func quarantine(_ reason: String, field: LogicalField? = nil, column: Int? = nil) throws {
+            var at = location
+            at.column = column
+            try emit(.quarantined(QuarantinedRecord(source: at, raw: encoding.decodeForDisplay(row.raw),
+                                                    field: field?.rawValue, reason: reason)), &report)
+        }
+        if let problem = row.problem {
+            try quarantine(problem)
+            return
+        }
+        if row.fieldCount > header.columnCount {
+            let extra = (header.columnCount..<row.fieldCount).filter { !row.field($0).isEmpty }
+            if let first = extra.first {
+                try quarantine("the row has \(row.fieldCount) fields but the header \(header.columnCount); "
+                               + "a delimiter inside an unquoted value?", column: row.fieldColumns[first])
+                return
+            }
+        }
+        values.reset()
+        for (field, column) in header.mapping where column < row.fieldCount {
+            let bytes = row.field(column)
+            if bytes.count > spec.limits.maxFieldBytes {
+                try quarantine("\(typer.label(field)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)",
+                               field: field, column: row.fieldColumns[column])
+                return
+            }
+            do {
+                values.set(field, try encoding.decode(bytes), column: row.fieldColumns[column])
+            } catch {
+                try quarantine("\(typer.label(field)): \(error.message)", field: field,
+                               column: row.fieldColumns[column] + error.offset)
+                return
+            }
+        }
+        switch typer.type(values, line: row.line, path: path, raw: { encoding.decodeForDisplay(row.raw) }) {
+        case .accepted(let record):
+            try emit(.accepted(record), &report)
+        case .quarantined(var quarantined):
+            if row.fieldCount < header.columnCount {
+                quarantined.reason += " (the row has \(row.fieldCount) of the header's \(header.columnCount) columns)"
+            }
+            try emit(.quarantined(quarantined), &report)
+        }
+    }
+
+    private mutating func readHeader(_ row: CSVRow, report: inout FileReport) throws {
+        let location = SourceLocation(path: path, line: row.line)
+        var headers: [String] = []
+        for index in 0..<row.fieldCount {
+            do {
+                headers.append(try encoding.decode(row.field(index)).trimmedOfWhitespace)
+            } catch {
+                throw FileFailure(SourceLocation(path: path, line: row.line, column: row.fieldColumns[index] + error.offset),
+                                  "header: \(error.message)")
+            }
+        }
+        let map = try HeaderMap(headers: headers, spec: spec, location: location)
+        if !map.ignored.isEmpty {
+            report.notes.append("ignored columns: " + map.ignored.map { "'\($0)'" }.joined(separator: ", "))
+        }
+        header = map
+        typer = RecordTyper(kind: spec.kind, dates: spec.dates, decimal: spec.decimal, valueMaps: spec.valueMaps,
+                            labels: map.labels)
+    }
+}
+
+/// UTF-8 validation across chunk boundaries, tracking the line and column of the first bad byte.
+struct StreamingUTF8Validator {
+    struct Invalid: Error {
+        var line: Int
+        var column: Int
+        var byte: UInt8
+    }
+
+    private(set) var line = 1
+    private var column = 0
+    private var need = 0
+    private var lower: UInt8 = 0x80
+    private var upper: UInt8 = 0xBF
+    private var sequenceColumn = 0
+
+    var endsInsideSequence: Bool { need > 0 }
+
+    mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) -> Invalid? {
+        for byte in chunk {
+            column += 1
+            if need == 0 {
+                if byte < 0x80 {
+                    if byte == 0x0A { line += 1; column = 0 }
+                    continue
+                }
+                sequenceColumn = column
+                lower = 0x80
+                upper = 0xBF
+                switch byte {
+                case 0xC2...0xDF: need = 1
+                case 0xE0: need = 2; lower = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: need = 2
+                case 0xED: need = 2; upper = 0x9F
+                case 0xF0: need = 3; lower = 0x90
+                case 0xF1...0xF3: need = 3
+                case 0xF4: need = 3; upper = 0x8F
+                default: return Invalid(line: line, column: column, byte: byte)
+                }
+            } else {
+                guard byte >= lower && byte <= upper else { return Invalid(line: line, column: sequenceColumn, byte: byte) }
+                lower = 0x80
+                upper = 0xBF
+                need -= 1
+            }
+        }
+        return nil
+    }
+}

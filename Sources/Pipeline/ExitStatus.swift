@@ -1,0 +1,26 @@
+/// The process exit codes, shared by every command (README, "Exit codes").
+public enum ExitStatus: Int32, Sendable, CaseIterable {
+    /// All went well (quarantined rows are not a failure: they are reported).
+    case success = 0
+    /// The run succeeded, with findings at or above the definition's `fail_on` severity.
+    case findings = 1
+    /// The definition or the reference data is invalid.
+    case badDefinition = 2
+    /// An input file could not be read as a whole (missing, wrong encoding, malformed XML, no header).
+    case unreadableInput = 3
+    /// An output could not be written.
+    case outputFailed = 4
+    /// Another run holds the output folder's lock.
+    case locked = 5
+
+    public var meaning: String {
+        switch self {
+        case .success: return "success"
+        case .findings: return "success, with findings at or above fail_on"
+        case .badDefinition: return "invalid pipeline definition or reference data"
+        case .unreadableInput: return "an input file could not be read as a whole"
+        case .outputFailed: return "an output could not be written"
+        case .locked: return "another run holds the lock on the output folder"
+        }
+    }
+}

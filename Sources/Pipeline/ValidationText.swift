@@ -1,0 +1,53 @@
+import Ingest
+import StagebalansCore
+
+/// The text `stagebalans validate` prints.
+public enum ValidationText {
+    public static func render(_ result: ValidationResult) -> String {
+        let header = ["source", "file", "read", "accepted", "quarantined", "blank"]
+        var rows = result.reports.map { report in
+            [report.source, report.path, String(report.read), String(report.accepted), String(report.quarantined),
+             String(report.blankRows)]
+        }
+        rows.append(["total", "", String(result.totalRead), String(result.totalAccepted), String(result.totalQuarantined),
+                     String(result.reports.reduce(0) { $0 + $1.blankRows })])
+        var lines = table([header] + rows, rightAligned: [2, 3, 4, 5])
+        lines.append("")
+        for report in result.reports where !report.notes.isEmpty {
+            lines.append("\(report.path): " + report.notes.joined(separator: "; "))
+        }
+        if !result.rejected.isEmpty {
+            lines.append("")
+            lines.append("files rejected whole (none of their records may be used):")
+            for report in result.rejected {
+                if let rejection = report.rejection { lines.append(rejection.description) }
+            }
+        }
+        if !result.firstProblems.isEmpty {
+            lines.append("")
+            lines.append("first quarantined records:")
+            lines += result.firstProblems.map(\.description)
+        }
+        lines.append("")
+        lines.append("quarantine written to " + result.quarantineFiles.joined(separator: " and "))
+        return lines.joined(separator: "\n")
+    }
+
+    static func table(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+        let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return rightAligned.contains(column) ? padding + cell : cell + padding
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}
