@@ -84,14 +84,38 @@ public struct XMLName: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Where a field's value sits relative to the record element: child elements, then
+/// One element step of a path, optionally narrowed by an attribute's value
+/// (`criterium[@naam='kennis']`), for exports that tell sibling values apart by an attribute.
+public struct XMLStep: Sendable, Hashable {
+    public var name: XMLName
+    public var predicate: (attribute: XMLName, value: String)?
+
+    public init(name: XMLName, predicate: (attribute: XMLName, value: String)? = nil) {
+        self.name = name
+        self.predicate = predicate
+    }
+
+    public static func == (lhs: XMLStep, rhs: XMLStep) -> Bool {
+        lhs.name == rhs.name && lhs.predicate?.attribute == rhs.predicate?.attribute && lhs.predicate?.value == rhs.predicate?.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(predicate?.attribute)
+        hasher.combine(predicate?.value)
+    }
+}
+
+/// Where a field's value sits relative to the record element: child element steps, then
 /// optionally an attribute (`plaats/naam`, `@id`, `periode/@van`); `.` is the record's own text.
 public struct XMLPath: Sendable, Hashable, CustomStringConvertible {
-    public var elements: [XMLName]
+    public var elements: [XMLStep]
     public var attribute: XMLName?
     public var text: String
 
-    public init(elements: [XMLName], attribute: XMLName?, text: String) {
+    public var hasPredicates: Bool { elements.contains { $0.predicate != nil } }
+
+    public init(elements: [XMLStep], attribute: XMLName?, text: String) {
         self.elements = elements
         self.attribute = attribute
         self.text = text

@@ -221,6 +221,7 @@ private struct RowProcessor {
     var header: HeaderMap?
     var typer: RecordTyper?
     var values = FieldValues()
+    var firstDataRowWidth: Int?
 
     init(spec: SourceSpec, path: String, encoding: TextEncoding) {
         self.spec = spec
@@ -254,13 +255,15 @@ private struct RowProcessor {
             try quarantine(problem)
             return
         }
-        if row.fieldCount > header.columnCount {
-            let extra = (header.columnCount..<row.fieldCount).filter { !row.field($0).isEmpty }
-            if let first = extra.first {
-                try quarantine("the row has \(row.fieldCount) fields but the header \(header.columnCount); "
-                               + "a delimiter inside an unquoted value?", column: row.fieldColumns[first])
-                return
-            }
+        // Exports are rectangular (Excel writes every row as wide as the widest), so a row longer
+        // than both the header and the first data row had a delimiter inside an unquoted value,
+        // and its columns are shifted even when the extra field is empty.
+        let usualWidth = max(header.columnCount, firstDataRowWidth ?? row.fieldCount)
+        if firstDataRowWidth == nil { firstDataRowWidth = row.fieldCount }
+        if row.fieldCount > usualWidth {
+            try quarantine("the row has \(row.fieldCount) fields, the header and the first row \(usualWidth); "
+                           + "a delimiter inside an unquoted value shifted the columns", column: row.fieldColumns[usualWidth])
+            return
         }
         values.reset()
         for (field, column) in header.mapping where column < row.fieldCount {

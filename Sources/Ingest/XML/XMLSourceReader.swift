@@ -47,11 +47,11 @@ struct XMLSourceReader {
                 let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
                 if !record.active {
                     guard settings.record.matches(namespaceURI: name.uri, localName: name.local) else { continue }
-                    record.begin(line: Self.nodeLine(reader) ?? Int(xmlTextReaderGetParserLineNumber(reader)))
+                    record.begin(line: Self.nodeLine(reader) ?? Int(xmlTextReaderGetParserLineNumber(reader)),
+                                 attributes: readAttributes(reader, wanted: record.wantsAttributes))
                 } else {
-                    record.push(name)
+                    record.push(name, attributes: readAttributes(reader, wanted: record.wantsAttributes))
                 }
-                readAttributes(reader, into: &record)
                 if isEmpty {
                     if record.isAtRecordElement {
                         try finish(&record, typer: typer, report: &report, emit)
@@ -101,6 +101,13 @@ struct XMLSourceReader {
                         _ emit: (IngestEvent, inout FileReport) throws -> Void) throws {
         let state = record.end()
         let raw = state.rawText(recordName: settings.record.localName)
+        if let repeated = state.repeated {
+            let reason = "\(typer.label(repeated.field)): the path matches \(repeated.count) elements in this record; "
+                + "narrow it, e.g. name[@attribute='value']"
+            try emit(.quarantined(QuarantinedRecord(source: SourceLocation(path: path, line: state.line), raw: raw,
+                                                    field: repeated.field.rawValue, reason: reason)), &report)
+            return
+        }
         if let oversized = state.oversized {
             let reason = "\(typer.label(oversized)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)"
             try emit(.quarantined(QuarantinedRecord(source: SourceLocation(path: path, line: state.line), raw: raw,
@@ -114,16 +121,17 @@ struct XMLSourceReader {
         try emit(typer.type(values, line: state.line, path: path, raw: { raw }), &report)
     }
 
-    private func readAttributes(_ reader: xmlTextReaderPtr, into record: inout RecordState) {
-        guard record.wantsAttributes, xmlTextReaderHasAttributes(reader) == 1 else { return }
+    private func readAttributes(_ reader: xmlTextReaderPtr, wanted: Bool) -> [XMLAttribute] {
+        guard wanted, xmlTextReaderHasAttributes(reader) == 1 else { return [] }
+        var attributes: [XMLAttribute] = []
         while xmlTextReaderMoveToNextAttribute(reader) == 1 {
             let name = Self.name(reader)
             if name.uri == "http://www.w3.org/2000/xmlns/" { continue }
-            if let value = xmlTextReaderConstValue(reader) {
-                record.attribute(name, value: String(cString: value))
-            }
+            attributes.append(XMLAttribute(uri: name.uri, local: name.local,
+                                           value: xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""))
         }
         xmlTextReaderMoveToElement(reader)
+        return attributes
     }
 
     static func name(_ reader: xmlTextReaderPtr) -> (uri: String?, local: String) {
@@ -140,94 +148,126 @@ struct XMLSourceReader {
     }
 }
 
+struct XMLAttribute {
+    var uri: String?
+    var local: String
+    var value: String
+}
+
 /// The fields of the record being read.
 private struct RecordState {
+    private struct Level {
+        var uri: String?
+        var local: String
+        var attributes: [XMLAttribute]
+    }
+
     let settings: XMLSettings
     let limits: Limits
+    private let fields: [(field: LogicalField, path: XMLPath)]
     private(set) var active = false
-    var line = 0
-    private var path: [(uri: String?, local: String)] = []
+    private(set) var line = 0
+    private var path: [Level] = []
     /// Fields whose path is exactly the current element path (text goes to them).
     private var textFields: [LogicalField] = []
-    private(set) var values: [LogicalField: String] = [:]
-    private(set) var oversized: LogicalField?
+    private var values: [LogicalField: String] = [:]
+    private var occurrences: [LogicalField: Int] = [:]
+    private var oversized: LogicalField?
     let wantsAttributes: Bool
 
     init(settings: XMLSettings, limits: Limits) {
         self.settings = settings
         self.limits = limits
-        wantsAttributes = settings.fields.values.contains { $0.attribute != nil }
+        fields = settings.fields.sorted { $0.key < $1.key }.map { (field: $0.key, path: $0.value) }
+        wantsAttributes = settings.fields.values.contains { $0.attribute != nil || $0.hasPredicates }
     }
 
     var isAtRecordElement: Bool { path.isEmpty }
     var wantsText: Bool { !textFields.isEmpty }
 
-    mutating func begin(line: Int) {
+    mutating func begin(line: Int, attributes: [XMLAttribute]) {
         active = true
         self.line = line
         path.removeAll()
         values.removeAll()
+        occurrences.removeAll()
         oversized = nil
-        updateTextFields()
+        entered(attributes: attributes)
     }
 
     mutating func end() -> FinishedRecord {
         active = false
-        return FinishedRecord(line: line, values: values, oversized: oversized)
+        var repeated: (field: LogicalField, count: Int)?
+        for entry in fields {
+            if let count = occurrences[entry.field], count > 1 {
+                repeated = (entry.field, count)
+                break
+            }
+        }
+        return FinishedRecord(line: line, values: values, oversized: oversized, repeated: repeated)
     }
 
-    mutating func push(_ name: (uri: String?, local: String)) {
-        path.append(name)
-        updateTextFields()
+    mutating func push(_ name: (uri: String?, local: String), attributes: [XMLAttribute]) {
+        path.append(Level(uri: name.uri, local: name.local, attributes: attributes))
+        entered(attributes: attributes)
     }
 
     mutating func pop() {
         path.removeLast()
-        updateTextFields()
+        textFields = fields.filter { $0.path.attribute == nil && pathMatches($0.path.elements) }.map(\.field)
     }
 
-    private func pathMatches(_ wanted: [XMLName]) -> Bool {
+    /// An element was entered: count the fields it holds and take the attributes they want.
+    private mutating func entered(attributes: [XMLAttribute]) {
+        textFields = []
+        for (field, wanted) in fields where pathMatches(wanted.elements) {
+            if let attribute = wanted.attribute {
+                guard let match = attributes.first(where: { attribute.matches(namespaceURI: $0.uri, localName: $0.local) }) else {
+                    continue
+                }
+                occurrences[field, default: 0] += 1
+                store(field, match.value)
+            } else {
+                occurrences[field, default: 0] += 1
+                textFields.append(field)
+            }
+        }
+    }
+
+    private func pathMatches(_ wanted: [XMLStep]) -> Bool {
         guard wanted.count == path.count else { return false }
-        for (element, name) in zip(wanted, path) where !element.matches(namespaceURI: name.uri, localName: name.local) {
-            return false
+        for (step, level) in zip(wanted, path) {
+            guard step.name.matches(namespaceURI: level.uri, localName: level.local) else { return false }
+            if let predicate = step.predicate {
+                guard level.attributes.contains(where: {
+                    predicate.attribute.matches(namespaceURI: $0.uri, localName: $0.local) && $0.value == predicate.value
+                }) else { return false }
+            }
         }
         return true
-    }
-
-    private mutating func updateTextFields() {
-        textFields = settings.fields.filter { $0.value.attribute == nil && pathMatches($0.value.elements) }.map(\.key)
     }
 
     mutating func appendText(_ value: UnsafePointer<xmlChar>) {
         let text = String(cString: value)
         for field in textFields {
-            let combined = (values[field] ?? "") + text
-            if combined.utf8.count > limits.maxFieldBytes {
-                oversized = oversized ?? field
-                continue
-            }
-            values[field] = combined
+            store(field, (values[field] ?? "") + text)
         }
     }
 
-    mutating func attribute(_ name: (uri: String?, local: String), value: String) {
-        for (field, wanted) in settings.fields {
-            guard let attribute = wanted.attribute, attribute.matches(namespaceURI: name.uri, localName: name.local),
-                  pathMatches(wanted.elements) else { continue }
-            if value.utf8.count > limits.maxFieldBytes {
-                oversized = oversized ?? field
-            } else {
-                values[field] = value
-            }
+    private mutating func store(_ field: LogicalField, _ value: String) {
+        if value.utf8.count > limits.maxFieldBytes {
+            oversized = oversized ?? field
+        } else {
+            values[field] = value
         }
     }
 }
-
 
 private struct FinishedRecord {
     var line: Int
     var values: [LogicalField: String]
     var oversized: LogicalField?
+    var repeated: (field: LogicalField, count: Int)?
 
     /// XML records have no single physical line to quote; the raw text lists what was read.
     func rawText(recordName: String) -> String {

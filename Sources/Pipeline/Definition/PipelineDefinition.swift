@@ -196,8 +196,8 @@ public enum DefinitionLoader {
         let record = try qualifiedName(try recordNode.string("record"), namespaces: namespaces, node: recordNode)
         var paths: [LogicalField: XMLPath] = [:]
         for field in LogicalField.fields(of: kind) {
-            paths[field] = XMLPath(elements: [XMLName(namespaceURI: nil, localName: field.rawValue)], attribute: nil,
-                                   text: field.rawValue)
+            paths[field] = XMLPath(elements: [XMLStep(name: XMLName(namespaceURI: nil, localName: field.rawValue))],
+                                   attribute: nil, text: field.rawValue)
         }
         for entry in fields?.entries ?? [] {
             guard let field = LogicalField(rawValue: entry.key) else { continue }
@@ -223,19 +223,57 @@ public enum DefinitionLoader {
     }
 
     static func xmlPath(_ text: String, namespaces: [String: String], node: YAMLNode) throws(DefinitionError) -> XMLPath {
-        var steps = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var steps = splitPath(text)
         var attribute: XMLName?
         if let last = steps.last, last.hasPrefix("@") {
             attribute = try qualifiedName(String(last.dropFirst()), namespaces: namespaces, node: node)
             steps.removeLast()
         }
         if steps == ["."] { steps = [] }
-        var elements: [XMLName] = []
+        var elements: [XMLStep] = []
         for step in steps {
-            elements.append(try qualifiedName(step, namespaces: namespaces, node: node))
+            elements.append(try xmlStep(step, namespaces: namespaces, node: node))
         }
         guard attribute != nil || !elements.isEmpty || text == "." else { throw node.fail("'\(text)' is not a path") }
         return XMLPath(elements: elements, attribute: attribute, text: text)
+    }
+
+    /// Splits on `/` outside brackets.
+    static func splitPath(_ text: String) -> [String] {
+        var steps: [String] = []
+        var current = ""
+        var depth = 0
+        for character in text {
+            if character == "[" { depth += 1 }
+            if character == "]" { depth -= 1 }
+            if character == "/" && depth == 0 {
+                steps.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        steps.append(current)
+        return steps
+    }
+
+    /// `name` or `name[@attribute='value']` (single or double quotes).
+    static func xmlStep(_ text: String, namespaces: [String: String], node: YAMLNode) throws(DefinitionError) -> XMLStep {
+        guard let open = text.firstIndex(of: "[") else {
+            return XMLStep(name: try qualifiedName(text, namespaces: namespaces, node: node))
+        }
+        let name = try qualifiedName(String(text[..<open]), namespaces: namespaces, node: node)
+        let inner = text[text.index(after: open)...]
+        guard inner.hasPrefix("@"), inner.hasSuffix("]"), let equals = inner.firstIndex(of: "=") else {
+            throw node.fail("'\(text)': a step may be narrowed only as name[@attribute='value']")
+        }
+        let attribute = try qualifiedName(String(inner[inner.index(after: inner.startIndex)..<equals]), namespaces: namespaces, node: node)
+        var value = inner[inner.index(after: equals)..<inner.index(before: inner.endIndex)]
+        guard value.count >= 2, let quote = value.first, quote == "'" || quote == "\"", value.last == quote else {
+            throw node.fail("'\(text)': the value in [@attribute='value'] must be quoted")
+        }
+        value = value.dropFirst().dropLast()
+        return XMLStep(name: name, predicate: (attribute, String(value)))
     }
 
     static func readLimits(_ node: YAMLNode, defaults: Limits) throws(DefinitionError) -> Limits {

@@ -1,0 +1,582 @@
+#!/usr/bin/env python3
+"""Writes samples/: a fictional faculty's placement exports, as its office receives them.
+
+Deterministic: the same arguments give byte-identical files. Every quirk of SPEC §3 appears,
+and a handful of bad rows; PLANTED.json lists each bad row (file, line, field, why) so a
+test can check that ingest quarantines exactly those and nothing else.
+
+    python3 scripts/generate_samples.py            # rewrites samples/
+    python3 scripts/generate_samples.py --out DIR --students 400 --seed 7
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+from dataclasses import dataclass, field
+
+# --- The faculty's world -------------------------------------------------------------------
+
+# (code, official name, kind, region, city, country)
+CENTRAL = [("UZG", "UZ Gent", "hospital", "central", "Gent", "BE")]
+PERIPHERAL = [
+    ("AZGR", "AZ Groeninge", "Kortrijk"), ("AZSJ", "AZ Sint-Jan Brugge", "Brugge"), ("AZDE", "AZ Delta", "Roeselare"),
+    ("AZSL", "AZ Sint-Lucas Gent", "Gent"), ("AZMM", "AZ Maria Middelares", "Gent"), ("AZNI", "AZ Nikolaas", "Sint-Niklaas"),
+    ("AZKL", "AZ Klina", "Brasschaat"), ("ZNAM", "ZNA Middelheim", "Antwerpen"), ("GZAA", "GZA Sint-Augustinus", "Wilrijk"),
+    ("JESS", "Jessa Ziekenhuis", "Hasselt"), ("ZOL", "Ziekenhuis Oost-Limburg", "Genk"), ("AZTU", "AZ Turnhout", "Turnhout"),
+    ("IMEL", "Imelda Ziekenhuis", "Bonheiden"), ("AZSM", "AZ Sint-Maarten", "Mechelen"), ("OLVA", "OLV Ziekenhuis Aalst", "Aalst"),
+    ("AZAL", "AZ Alma", "Eeklo"), ("AZDA", "AZ Damiaan", "Oostende"), ("UZB", "UZ Brussel", "Brussel"),
+    ("CHSP", "CHU Saint-Pierre", "Brussel"), ("AZJP", "AZ Jan Portaels", "Vilvoorde"),
+    ("AZVE", "AZ Vesalius", "Tongeren"), ("STRU", "Sint-Trudo Ziekenhuis", "Sint-Truiden"),
+]
+GP_PRACTICES = [
+    ("HADL", "Huisartsenpraktijk De Linde", "Gent"), ("HAZW", "Huisartsenpraktijk Zwijnaarde", "Zwijnaarde"),
+    ("HAML", "Groepspraktijk Mariakerke", "Mariakerke"), ("HADB", "Huisartsenpraktijk De Brug", "Deinze"),
+    ("HAKR", "Wijkgezondheidscentrum Kraaiennest", "Kortrijk"), ("HAEV", "Huisartsenpraktijk Ter Eeckhout", "Evergem"),
+    ("HAWE", "Huisartsengroep Wetteren", "Wetteren"), ("HALO", "Praktijk Lochristi", "Lochristi"),
+]
+NON_RECOGNISED = [
+    ("NRPH", "Privékliniek Het Park", "Knokke"), ("NRSJ", "Kliniek Sint-Jozef Pittem", "Pittem"),
+    ("NRRV", "Revalidatiecentrum De Vijvers", "Oostduinkerke"), ("NRJG", "Jeugdpsychiatrie Het Gielsbos", "Gierle"),
+]
+ABROAD = [
+    ("CHAR", "Charité – Universitätsmedizin Berlin", "Berlin", "DE"),
+    ("NECK", "Hôpital Necker-Enfants malades", "Paris", "FR"),
+    ("KARO", "Karolinska Universitetssjukhuset", "Stockholm", "SE"),
+    ("CLIN", "Hospital Clínic de Barcelona", "Barcelona", "ES"),
+    ("KCMC", "Kilimanjaro Christian Medical Centre", "Moshi", "TZ"),
+    ("RADB", "Radboudumc", "Nijmegen", "NL"),
+]
+
+# Discipline groups and sub-disciplines: (code, Dutch name, English name, parent group or None)
+DISCIPLINES = [
+    ("HK", "heelkunde", "surgery", None),
+    ("HK-ORT", "orthopedie", "orthopaedics", "HK"), ("HK-KHK", "kinderheelkunde", "paediatric surgery", "HK"),
+    ("HK-NCH", "neurochirurgie", "neurosurgery", "HK"), ("HK-ABD", "abdominale heelkunde", "abdominal surgery", "HK"),
+    ("HK-VHK", "vaatheelkunde", "vascular surgery", "HK"),
+    ("IG", "interne geneeskunde", "internal medicine", None),
+    ("IG-CAR", "cardiologie", "cardiology", "IG"), ("IG-GER", "geriatrie", "geriatrics", "IG"),
+    ("IG-ONC", "oncologie", "oncology", "IG"), ("IG-GAS", "gastro-enterologie", "gastroenterology", "IG"),
+    ("IG-PNE", "pneumologie", "pneumology", "IG"), ("IG-NEF", "nefrologie", "nephrology", "IG"),
+    ("PED", "pediatrie", "paediatrics", None),
+    ("HA", "huisartsgeneeskunde", "general practice", None),
+    ("GYN", "gynaecologie-verloskunde", "gynaecology-obstetrics", None),
+    ("BV", "beeldvorming", "medical imaging", None),
+    ("KS", "kleine specialismen", "small specialties", None),
+    ("KS-URO", "urologie", "urology", "KS"), ("KS-REU", "reumatologie", "rheumatology", "KS"),
+    ("KS-GEN", "genetica", "genetics", "KS"), ("KS-DER", "dermatologie", "dermatology", "KS"),
+    ("KS-OFT", "oftalmologie", "ophthalmology", "KS"), ("KS-NKO", "neus-keel-oorheelkunde", "ear, nose and throat", "KS"),
+    ("PSY", "psychiatrie", "psychiatry", None),
+    ("SPO", "spoedgeneeskunde", "emergency medicine", None),
+    ("ANE", "anesthesiologie", "anaesthesiology", None),
+    ("WET", "wetenschappelijke stage", "scientific placement", None),
+]
+DISC = {code: (nl, en, parent) for code, nl, en, parent in DISCIPLINES}
+
+# How a discipline is typed in exports besides its Dutch name (varying case and language).
+DISCIPLINE_SPELLINGS = {
+    "IG-CAR": ["cardiologie", "Cardiologie", "cardiology"], "HK-ORT": ["orthopedie", "Orthopedie", "orthopaedics"],
+    "PED": ["pediatrie", "Pediatrie", "kindergeneeskunde"], "GYN": ["gynaecologie-verloskunde", "Gynaecologie - verloskunde", "gynecologie"],
+    "HA": ["huisartsgeneeskunde", "Huisartsgeneeskunde"], "BV": ["beeldvorming", "radiologie", "Beeldvorming"],
+}
+
+YEARS = [2024, 2025]  # placement years 2024-2025 and 2025-2026
+AS_OF = dt.date(2026, 7, 15)
+
+FIRST_NAMES = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens", "Wouters", "De Smet",
+               "Dubois", "Lambert", "Vermeulen", "Van den Bossche", "Desmet", "Coppens", "Lemmens", "Hermans"]
+INITIALS = "ABCDEFGHJKLMNPRSTVW"
+
+
+@dataclass
+class Site:
+    code: str
+    name: str
+    kind: str
+    region: str
+    city: str
+    country: str
+
+
+@dataclass
+class Agreement:
+    agreement_id: str
+    site: Site
+    discipline: str
+    slots: int
+    valid_from: dt.date
+    valid_to: dt.date
+    kind: str  # framework | individual
+    student: str | None
+    supervisor: str
+
+
+@dataclass
+class Placement:
+    student: str
+    site: Site
+    discipline: str
+    start: dt.date
+    weeks: int
+    kind: str
+    agreement: Agreement
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=7 * self.weeks - 1)
+
+
+@dataclass
+class Planted:
+    """What the generator put in on purpose, so that tests can hold ingest to it."""
+    bad_rows: list = field(default_factory=list)
+    quirks: dict = field(default_factory=dict)
+
+    def bad(self, path: str, line: int, field_name: str | None, why: str) -> None:
+        self.bad_rows.append({"path": path, "line": line, "field": field_name, "why": why})
+
+    def quirk(self, name: str, path: str, line: int) -> None:
+        self.quirks.setdefault(name, []).append({"path": path, "line": line})
+
+
+def all_sites() -> list[Site]:
+    sites = [Site(c, n, k, r, city, country) for c, n, k, r, city, country in CENTRAL]
+    sites += [Site(c, n, "hospital", "peripheral", city, "BE") for c, n, city in PERIPHERAL]
+    sites += [Site(c, n, "gp-practice", "peripheral", city, "BE") for c, n, city in GP_PRACTICES]
+    sites += [Site(c, n, "other", "peripheral", city, "BE") for c, n, city in NON_RECOGNISED]
+    sites += [Site(c, n, "hospital", "abroad", city, country) for c, n, city, country in ABROAD]
+    return sites
+
+
+# --- Agreements and placements ------------------------------------------------------------
+
+def monday_on_or_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def make_agreements(rng: random.Random, sites: list[Site]) -> list[Agreement]:
+    agreements: list[Agreement] = []
+    hospital_disciplines = [c for c, (_, _, p) in DISC.items() if c not in ("HA", "WET") and not (p is None and c in ("HK", "IG", "KS"))]
+    number = 1
+    for site in sites:
+        if site.region == "abroad" or site.kind == "other":
+            continue
+        if site.kind == "gp-practice":
+            chosen = ["HA"]
+        elif site.region == "central":
+            chosen = hospital_disciplines + ["WET", "IG", "HK"]
+        else:
+            chosen = sorted(rng.sample(hospital_disciplines, rng.randint(6, 11)))
+            if rng.random() < 0.4:
+                chosen.append("IG")  # a group-level agreement covering all of internal medicine
+        for discipline in chosen:
+            slots = 1 if site.kind == "gp-practice" else rng.choice([1, 2, 2, 3, 4] if site.region != "central" else [3, 4, 5, 6])
+            valid_from, valid_to = dt.date(2022, 7, 1), dt.date(2028, 6, 30)
+            roll = rng.random()
+            if roll < 0.08:
+                valid_from = dt.date(2025, 1, 1)  # a new agreement, valid from half-way a year
+            elif roll < 0.12:
+                valid_to = dt.date(2026, 9, 30)  # expiring soon after the as-of date
+            supervisor = f"Dr. {rng.choice(INITIALS)}. {rng.choice(FIRST_NAMES)}"
+            agreements.append(Agreement(f"RO-{number:04d}", site, discipline, slots, valid_from, valid_to, "framework", None, supervisor))
+            number += 1
+    return agreements
+
+
+def covers(agreement: Agreement, discipline: str) -> bool:
+    return agreement.discipline == discipline or DISC[discipline][2] == agreement.discipline
+
+
+def schedule(rng: random.Random, students: list[str], sites: list[Site], agreements: list[Agreement]):
+    """Each student's placements, one after another, only where an agreement has a free slot."""
+    occupancy: dict[tuple[str, int], int] = {}  # (agreement id, week number) -> students
+    placements: list[Placement] = []
+    individual: list[Agreement] = []
+    framework = [a for a in agreements if a.kind == "framework"]
+    clinical = [c for c in DISC if c not in ("HK", "IG", "KS", "WET")]
+    non_recognised = [s for s in sites if s.kind == "other" or s.region == "abroad"]
+    epoch = dt.date(2024, 7, 1)
+    individual_number = 1
+    for student in students:
+        for year in YEARS:
+            start = monday_on_or_after(dt.date(year, 7, 1) + dt.timedelta(days=7 * rng.randint(0, 3)))
+            year_end = dt.date(year + 1, 6, 30)
+            for _ in range(rng.randint(5, 8)):
+                weeks = rng.choice([2, 4, 4, 4, 6, 8, 8])
+                end = start + dt.timedelta(days=7 * weeks - 1)
+                if end > year_end:
+                    break
+                first_week = (start - epoch).days // 7
+                placed = None
+                if rng.random() < 0.03:
+                    site = rng.choice(non_recognised)
+                    discipline = rng.choice(clinical)
+                    agreement = Agreement(f"IO-{individual_number:04d}", site, discipline, 1, start - dt.timedelta(days=rng.randint(0, 20)),
+                                          end + dt.timedelta(days=rng.randint(0, 20)), "individual", student,
+                                          f"Dr. {rng.choice(INITIALS)}. {rng.choice(FIRST_NAMES)}")
+                    individual_number += 1
+                    individual.append(agreement)
+                    kind = "abroad" if site.region == "abroad" else "hospital"
+                    placed = Placement(student, site, discipline, start, weeks, kind, agreement)
+                else:
+                    wanted = "WET" if rng.random() < 0.12 else rng.choice(clinical)
+                    options = [a for a in framework if covers(a, wanted) and a.valid_from <= start and end <= a.valid_to]
+                    rng.shuffle(options)
+                    for agreement in options:
+                        weeks_used = [occupancy.get((agreement.agreement_id, w), 0) for w in range(first_week, first_week + weeks)]
+                        if max(weeks_used) < agreement.slots:
+                            for w in range(first_week, first_week + weeks):
+                                occupancy[(agreement.agreement_id, w)] = occupancy.get((agreement.agreement_id, w), 0) + 1
+                            kind = {"HA": "general-practice", "WET": "scientific"}.get(wanted, "hospital")
+                            placed = Placement(student, agreement.site, wanted, start, weeks, kind, agreement)
+                            break
+                if placed:
+                    placements.append(placed)
+                start = end + dt.timedelta(days=1 + 7 * rng.choice([0, 0, 0, 1, 2]))
+    return placements, individual
+
+
+# --- How names get typed --------------------------------------------------------------------
+
+def typed_site_name(rng: random.Random, site: Site) -> str:
+    """The site as somebody typed it: usually the official name, sometimes a variant that
+    canonical matching resolves (case, A.Z., St., campus suffix, non-breaking space)."""
+    name = site.name
+    roll = rng.random()
+    if roll < 0.70:
+        return name
+    if roll < 0.76:
+        return name.upper()
+    if roll < 0.82 and name.startswith("AZ "):
+        return "A.Z. " + name[3:]
+    if roll < 0.87 and "Sint-" in name:
+        return name.replace("Sint-", "St.-")
+    if roll < 0.92 and site.kind == "hospital" and site.region != "abroad":
+        return name + " - campus " + site.city
+    if roll < 0.96:
+        return name.replace(" ", "\u00a0", 1)
+    return "  " + name.lower() + " "
+
+
+def typed_discipline(rng: random.Random, code: str) -> str:
+    spellings = DISCIPLINE_SPELLINGS.get(code)
+    if spellings and rng.random() < 0.5:
+        return rng.choice(spellings)
+    return DISC[code][0]
+
+
+# --- Writers --------------------------------------------------------------------------------
+
+class LineWriter:
+    """Collects physical lines, so that the generator knows each record's line number."""
+
+    def __init__(self, newline: str):
+        self.parts: list[str] = []
+        self.newline = newline
+        self.line = 1
+
+    def record(self, text: str, encoding: str | None = None) -> int:
+        """`encoding` overrides the file's encoding for this line (a planted mis-encoded row)."""
+        start = self.line
+        self.parts.append((text + self.newline, encoding))
+        self.line += text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+        return start
+
+    def encode(self, default: str, errors: str = "strict") -> bytes:
+        return b"".join(text.encode(encoding or default, errors) for text, encoding in self.parts)
+
+
+def csv_field(value: str, delimiter: str) -> str:
+    if any(ch in value for ch in (delimiter, '"', "\n", "\r")):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def fmt_date(rng: random.Random, day: dt.date, style: str) -> str:
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+              "november", "december"]
+    if style == "belgian":
+        roll = rng.random()
+        if roll < 0.75:
+            return day.strftime("%d/%m/%Y")
+        if roll < 0.88:
+            return f"{day.day}/{day.month}/{day.year}"
+        if roll < 0.95:
+            return f"{day.day} {months[day.month - 1]} {day.year}"
+        return str((day - dt.date(1899, 12, 30)).days)  # a cell that lost its date format
+    if style == "iso-or-dashes":
+        return day.isoformat() if rng.random() < 0.8 else f"{day.day}-{day.month}-{day.year}"
+    return day.isoformat()
+
+
+def fmt_score(rng: random.Random, score: float) -> str:
+    roll = rng.random()
+    if roll < 0.55:
+        return f"{score:g}".replace(".", ",")
+    if roll < 0.75:
+        return f"{score:g}"
+    if roll < 0.9:
+        return f"{score:g}/20"
+    return f"{score * 5:g}%"
+
+
+def write_agreements_csv(rng, path, rel, agreements, planted: Planted):
+    """Framework agreements as Excel on a Belgian Windows machine saves them."""
+    out = LineWriter("\r\n")
+    header = ["Overeenkomst", "Stageplaats", "Discipline", "Capaciteit", "Geldig van", "Geldig tot", "Soort",
+              "Student", "Stagemeester", "Opmerking", "", ""]
+    out.record(";".join(header))
+    bad_plan = {5: "capacity", 11: "valid_from", 17: "valid_to", 23: "discipline", 29: "ragged", 35: "kind"}
+    for index, a in enumerate(agreements):
+        remark = ""
+        if index % 41 == 3:
+            remark = 'Afspraak "mondeling" bevestigd'
+        elif index % 41 == 7:
+            remark = "Contactpersoon: secretariaat\nLet op: parkeren via ingang B"
+        elif index % 41 == 9:
+            remark = "Vergoeding 25 € per week; niet voor 1e master"
+        row = [a.agreement_id, typed_site_name(rng, a.site), typed_discipline(rng, a.discipline),
+               str(a.slots) if rng.random() < 0.9 else f"{a.slots},0", fmt_date(rng, a.valid_from, "belgian"),
+               fmt_date(rng, a.valid_to, "belgian"), rng.choice(["raamovereenkomst", "Raamovereenkomst", "erkend"]),
+               "", a.supervisor, remark, "", ""]
+        line = out.line
+        what = bad_plan.get(index)
+        if what == "capacity":
+            row[3] = "twee"
+            planted.bad(rel, line, "capacity", "capacity is not a whole number")
+        elif what == "valid_from":
+            row[4] = "31/06/2025"
+            planted.bad(rel, line, "valid_from", "31 June does not exist")
+        elif what == "valid_to":
+            row[4], row[5] = "01/07/2026", "30/06/2025"
+            planted.bad(rel, line, "valid_to", "valid_to before valid_from")
+        elif what == "discipline":
+            row[2] = ""
+            planted.bad(rel, line, "discipline", "discipline missing")
+        elif what == "ragged":
+            row[8] = "Dr. Peeters; Dr. Janssens"  # an unquoted ';' shifts every later column
+            text = ";".join(row)
+            planted.bad(rel, line, None, "more fields than the header: unquoted delimiter")
+            out.record(text)
+            continue
+        elif what == "kind":
+            row[6] = "misschien"
+            planted.bad(rel, line, "kind", "unknown agreement kind")
+        if remark:
+            planted.quirk("quoted field with newline, quote or delimiter", rel, line)
+        if "\u00a0" in row[1]:
+            planted.quirk("non-breaking space in a site name", rel, line)
+        if row[4].isdigit():
+            planted.quirk("Excel serial date", rel, line)
+        out.record(";".join(csv_field(v, ";") for v in row))
+    for _ in range(3):
+        out.record(";" * (len(header) - 1))  # Excel's trailing empty rows
+    planted.quirk("trailing empty rows", rel, out.line - 3)
+    with open(path, "wb") as handle:
+        handle.write(out.encode("cp1252"))
+
+
+def xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def write_individual_xml(rng, path, rel, agreements, planted: Planted):
+    """Individual agreements from the request procedure's system: a default namespace,
+    values in attributes and children, declared as ISO-8859-1."""
+    lines = LineWriter("\n")
+    lines.record('<?xml version="1.0" encoding="ISO-8859-1"?>')
+    lines.record("<!-- Export individuele overeenkomsten, aanvraagprocedure -->")
+    lines.record('<aanvragen xmlns="urn:example:faculteit:aanvragen:1" versie="1.2">')
+    for index, a in enumerate(agreements):
+        student = a.student or ""
+        valid_from = a.valid_from.isoformat()
+        if index == 4:
+            student = ""
+            planted.bad(rel, lines.line, "student", "individual agreement without a student")
+        if index == 9:
+            valid_from = "2025/13/01"
+            planted.bad(rel, lines.line, "valid_from", "unreadable date")
+        site_name = typed_site_name(rng, a.site)
+        if index % 5 == 1:
+            site_xml = f"<![CDATA[{site_name}]]>"
+            planted.quirk("CDATA", rel, lines.line)
+        else:
+            site_xml = "".join(f"&#{ord(ch)};" if ord(ch) > 127 else xml_escape(ch) for ch in site_name)
+        lines.record(
+            f'  <aanvraag nummer="{a.agreement_id}" type="individuele overeenkomst">'
+            f"<plaats land=\"{a.site.country}\">{site_xml}</plaats>"
+            f"<discipline>{xml_escape(typed_discipline(rng, a.discipline))}</discipline>"
+            f"<plaatsen>{a.slots}</plaatsen>"
+            f'<periode van="{valid_from}" tot="{a.valid_to.isoformat()}"/>'
+            f"<student>{student}</student><stagemeester>{xml_escape(a.supervisor)}</stagemeester></aanvraag>")
+    lines.record("</aanvragen>")
+    with open(path, "wb") as handle:
+        handle.write(lines.encode("latin-1", errors="xmlcharrefreplace"))
+
+
+def evaluation_rows(rng, placement: Placement):
+    """One row per evaluator: residents or assistants during the placement, the supervisor at the end."""
+    base = rng.uniform(11, 17.5)
+    rows = []
+    for role in (["resident"] if rng.random() < 0.7 else ["resident", "assistant"]):
+        rows.append((role, "submitted", base))
+    done = placement.end + dt.timedelta(days=rng.randint(3, 25))
+    if done <= AS_OF:
+        rows.append(("supervisor", "final", base))
+    else:
+        rows.append(("supervisor", "open", None))
+    result = []
+    for role, status, score in rows:
+        s = None if score is None else round(score * 2) / 2
+        submitted = None if status == "open" else min(done, AS_OF)
+        result.append((role, status, s, submitted))
+    return result
+
+
+def write_evaluations_csv(rng, path, rel, placements, planted: Planted):
+    """A year of evaluations exported as CSV UTF-8 with BOM, comma-separated, English headers
+    with capitals and accents that vary."""
+    out = LineWriter("\n")
+    header = ["Student ID", "Site", "Discipline", "Start Date", "END DATE", "Weeks", "Placement kind", "Evaluator Role",
+              "Status", "Knowledge and skills", "Contact with the patient", "Working with the medical team",
+              "Final score", "Submitted"]
+    out.record(",".join(header))
+    bad_every = {17: "score_range", 61: "score_text", 113: "role", 167: "start", 229: "encoding", 283: "status"}
+    count = 0
+    for placement in placements:
+        site = typed_site_name(rng, placement.site)
+        discipline = typed_discipline(rng, placement.discipline)
+        only_weeks = rng.random() < 0.15
+        for role, status, score, submitted in evaluation_rows(rng, placement):
+            count += 1
+            scores = ["", "", "", ""]
+            if score is not None:
+                crit = [min(20, max(0, score + rng.choice([-1, -0.5, 0, 0.5, 1]))) for _ in range(3)]
+                scores = [fmt_score(rng, c) for c in crit] + [fmt_score(rng, score) if role == "supervisor" else ""]
+            row = [placement.student, site, discipline, fmt_date(rng, placement.start, "iso-or-dashes"),
+                   "" if only_weeks else fmt_date(rng, placement.end, "iso-or-dashes"), str(placement.weeks),
+                   placement.kind, role, status] + scores + [submitted.isoformat() if submitted else ""]
+            line = out.line
+            what = bad_every.get(count)
+            if what == "score_range":
+                row[12 if role == "supervisor" else 9] = "24"
+                planted.bad(rel, line, "final_score" if role == "supervisor" else "score_knowledge", "score above 20")
+            elif what == "score_text":
+                row[9] = "goed"
+                planted.bad(rel, line, "score_knowledge", "score is a word")
+            elif what == "role":
+                row[7] = "stagiair"
+                planted.bad(rel, line, "evaluator_role", "unknown role")
+            elif what == "start":
+                row[3] = ""
+                planted.bad(rel, line, "start_date", "start date missing")
+            elif what == "status":
+                row[8] = "??"
+                planted.bad(rel, line, "status", "unknown status")
+            if what == "encoding":
+                row[1] = "Caf\u00e9 Zorg"
+                planted.bad(rel, line, "site", "a Windows-1252 byte in a UTF-8 file")
+                out.record(",".join(csv_field(v, ",") for v in row), encoding="cp1252")
+                continue
+            text = ",".join(csv_field(v, ",") for v in row)
+            if not row[-1] and rng.random() < 0.5:
+                text = text.rstrip(",")  # ragged: trailing empty fields left off
+                planted.quirk("ragged short row", rel, line)
+            out.record(text)
+    with open(path, "wb") as handle:
+        handle.write(b"\xef\xbb\xbf" + out.encode("utf-8"))
+
+
+def write_evaluations_xml(rng, path, rel, placements, planted: Planted):
+    """The other year from the new evaluation platform: a prefixed namespace, the student as
+    an attribute, scores in child elements."""
+    lines = LineWriter("\n")
+    lines.record('<?xml version="1.0" encoding="UTF-8"?>')
+    lines.record('<ev:export xmlns:ev="urn:example:evaluaties:2" xmlns:meta="urn:example:meta" aangemaakt="2026-07-15">')
+    lines.record("  <meta:bron>Evaluatieplatform &#8211; stages</meta:bron>")
+    count = 0
+    for placement in placements:
+        site = typed_site_name(rng, placement.site)
+        discipline = typed_discipline(rng, placement.discipline)
+        for role, status, score, submitted in evaluation_rows(rng, placement):
+            count += 1
+            line = lines.line
+            end = placement.end.isoformat()
+            final = "" if score is None or role != "supervisor" else fmt_score(rng, score)
+            if count == 41:
+                final = "21/20" if role == "supervisor" else final
+                if role == "supervisor":
+                    planted.bad(rel, line, "final_score", "score above 20")
+                else:
+                    end = (placement.start - dt.timedelta(days=3)).isoformat()
+                    planted.bad(rel, line, "end_date", "end before start")
+            if count == 97:
+                end = (placement.start - dt.timedelta(days=3)).isoformat()
+                planted.bad(rel, line, "end_date", "end before start")
+            site_xml = f"<![CDATA[{site}]]>" if "&" in site or count % 7 == 0 else xml_escape(site)
+            crit = ""
+            if score is not None:
+                crit = "".join(
+                    f"<ev:criterium naam=\"{name}\">{fmt_score(rng, min(20, max(0, score + rng.choice([-1, 0, 1]))))}</ev:criterium>"
+                    for name in ("kennis", "patient", "team"))
+            lines.record(
+                f'  <ev:evaluatie student="{placement.student}" rol="{role}" status="{status}">'
+                f"<ev:stageplaats>{site_xml}</ev:stageplaats><ev:discipline>{xml_escape(discipline)}</ev:discipline>"
+                f"<ev:periode><ev:start>{placement.start.isoformat()}</ev:start><ev:einde>{end}</ev:einde>"
+                f"<ev:weken>{placement.weeks}</ev:weken></ev:periode><ev:soort>{placement.kind}</ev:soort>"
+                f"{crit}<ev:eindscore>{final}</ev:eindscore>"
+                f"<ev:ingediend>{submitted.isoformat() if submitted else ''}</ev:ingediend></ev:evaluatie>")
+    lines.record("</ev:export>")
+    with open(path, "wb") as handle:
+        handle.write(lines.encode("utf-8"))
+
+
+def write_roster(path, students, rng):
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write("studentnummer\tmasterjaar\tcohort\n")
+        for student in students:
+            handle.write(f"{student}\t{rng.choice([2, 3])}\t{rng.choice(['2021-2022', '2022-2023'])}\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "samples"))
+    parser.add_argument("--students", type=int, default=260)
+    parser.add_argument("--seed", type=int, default=2025)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+
+    sites = all_sites()
+    students = [f"r0{800000 + 137 * i:06d}" for i in range(args.students)]
+    framework = make_agreements(rng, sites)
+    placements, individual = schedule(rng, students, sites, framework)
+    placements.sort(key=lambda p: (p.start, p.student))
+    planted = Planted()
+
+    def target(name):
+        return os.path.join(args.out, name), "samples/" + name
+
+    write_agreements_csv(rng, *target("agreements_framework.csv"), framework, planted)
+    write_individual_xml(rng, *target("agreements_individual.xml"), individual, planted)
+    first_year = [p for p in placements if p.start < dt.date(2025, 7, 1)]
+    second_year = [p for p in placements if p.start >= dt.date(2025, 7, 1)]
+    write_evaluations_csv(rng, *target("evaluations_2024-2025.csv"), first_year, planted)
+    write_evaluations_xml(rng, *target("evaluations_2025-2026.xml"), second_year, planted)
+    write_roster(os.path.join(args.out, "roster.tsv"), students, rng)
+
+    summary = {
+        "seed": args.seed, "students": len(students), "sites": len(sites), "framework_agreements": len(framework),
+        "individual_agreements": len(individual), "placements": len(placements),
+        "bad_rows": sorted(planted.bad_rows, key=lambda r: (r["path"], r["line"])),
+        "quirks": {k: v[:5] for k, v in sorted(planted.quirks.items())},
+    }
+    with open(os.path.join(args.out, "PLANTED.json"), "w", encoding="utf-8") as handle:
+        json.dump(summary, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
+if __name__ == "__main__":
+    main()
