@@ -16,6 +16,9 @@ struct CSVSourceReader {
         report.bytes = file.size
         let (encoding, bomLength) = try decideEncoding(head: head, file: file, report: &report)
         let body = Array(head[bomLength...])
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            throw FileFailure(SourceLocation(path: path, line: 1), "the file is empty: no header line")
+        }
         let delimiter = try decideDelimiter(head: body, encoding: encoding, report: &report)
 
         var tokenizer = CSVTokenizer(delimiter: delimiter, quote: settings.quote,
@@ -327,6 +330,7 @@ struct StreamingUTF8Validator {
     private var lower: UInt8 = 0x80
     private var upper: UInt8 = 0xBF
     private var sequenceColumn = 0
+    private var sequenceLead: UInt8 = 0
 
     var endsInsideSequence: Bool { need > 0 }
 
@@ -339,6 +343,7 @@ struct StreamingUTF8Validator {
                     continue
                 }
                 sequenceColumn = column
+                sequenceLead = byte
                 lower = 0x80
                 upper = 0xBF
                 switch byte {
@@ -352,7 +357,9 @@ struct StreamingUTF8Validator {
                 default: return Invalid(line: line, column: column, byte: byte)
                 }
             } else {
-                guard byte >= lower && byte <= upper else { return Invalid(line: line, column: sequenceColumn, byte: byte) }
+                guard byte >= lower && byte <= upper else {
+                    return Invalid(line: line, column: sequenceColumn, byte: sequenceLead)
+                }
                 lower = 0x80
                 upper = 0xBF
                 need -= 1

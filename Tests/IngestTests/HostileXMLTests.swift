@@ -1,0 +1,120 @@
+import Foundation
+@testable import Ingest
+import StagebalansCore
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A DOCTYPE must never read a file, open a socket or expand a bomb.
+@Suite("Hostile XML")
+struct HostileXMLTests {
+    func rosterSpec(_ file: String) -> SourceSpec {
+        xmlSpec(.roster, file, record: XMLName(namespaceURI: nil, localName: "student"), fields: [.student: element("id")])
+    }
+
+    func clock<T>(_ body: () throws -> T) rethrows -> (T, Duration) {
+        let start = ContinuousClock.now
+        let value = try body()
+        return (value, ContinuousClock.now - start)
+    }
+
+    @Test("billion laughs is refused at once")
+    func billionLaughs() throws {
+        let (result, elapsed) = try clock { try ingest(rosterSpec(try Fixture.path("xml/billion_laughs.xml"))) }
+        #expect(result.report.rejection != nil)
+        #expect(result.report.read == 0)
+        #expect(elapsed < .seconds(10))
+    }
+
+    @Test("quadratic blow-up is refused, never expanded")
+    func quadraticBlowup() throws {
+        let result = try ingest(rosterSpec(try Fixture.path("xml/quadratic_blowup.xml")))
+        #expect(result.report.rejection != nil)
+        #expect(result.accepted.isEmpty)
+    }
+
+    @Test("an external entity naming a local file is not read")
+    func externalFileEntity() throws {
+        let secret = try temporaryFile("secret.txt", Array("TOP-SECRET-\(UUID().uuidString)".utf8))
+        defer { try? FileManager.default.removeItem(atPath: secret.folder) }
+        let xml = """
+        <?xml version="1.0"?>
+        <!DOCTYPE lijst [ <!ENTITY xxe SYSTEM "file://\(secret.path)"> ]>
+        <lijst><student><id>&xxe;</id></student></lijst>
+        """
+        let file = try temporaryFile("xxe.xml", Array(xml.utf8))
+        defer { try? FileManager.default.removeItem(atPath: file.folder) }
+        let result = try ingest(rosterSpec(file.path))
+        #expect(result.report.rejection?.message.contains("not expanded") == true)
+        #expect(result.accepted.isEmpty && result.quarantined.isEmpty)
+    }
+
+    @Test("neither an external DTD nor an external entity on 127.0.0.1 is fetched")
+    func noNetwork() throws {
+        let listener = try LoopbackListener()
+        let xmlWithDTD = """
+        <?xml version="1.0"?>
+        <!DOCTYPE lijst SYSTEM "http://127.0.0.1:\(listener.port)/export.dtd">
+        <lijst><student><id>r1</id></student></lijst>
+        """
+        let dtdFile = try temporaryFile("dtd.xml", Array(xmlWithDTD.utf8))
+        defer { try? FileManager.default.removeItem(atPath: dtdFile.folder) }
+        let withDTD = try ingest(rosterSpec(dtdFile.path))
+        #expect(withDTD.report.rejection == nil, "a DOCTYPE that is never loaded does no harm")
+        #expect(withDTD.roster.map(\.student) == ["r1"])
+
+        let xmlWithEntity = """
+        <?xml version="1.0"?>
+        <!DOCTYPE lijst [ <!ENTITY net SYSTEM "http://127.0.0.1:\(listener.port)/x"> <!ENTITY % pe SYSTEM "http://127.0.0.1:\(listener.port)/pe"> %pe; ]>
+        <lijst><student><id>&net;</id></student></lijst>
+        """
+        let entityFile = try temporaryFile("net.xml", Array(xmlWithEntity.utf8))
+        defer { try? FileManager.default.removeItem(atPath: entityFile.folder) }
+        let withEntity = try ingest(rosterSpec(entityFile.path))
+        #expect(withEntity.accepted.isEmpty)
+        #expect(listener.connectionAttempts() == 0)
+    }
+}
+
+struct ListenerError: Error {}
+
+/// A TCP listener on 127.0.0.1 that counts the connections waiting to be accepted.
+final class LoopbackListener {
+    let descriptor: Int32
+    let port: UInt16
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(descriptor, 16) == 0 else {
+            close(descriptor)
+            throw ListenerError()
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        self.descriptor = descriptor
+        port = UInt16(bigEndian: address.sin_port)
+    }
+
+    deinit { close(descriptor) }
+
+    func connectionAttempts() -> Int {
+        var count = 0
+        while true {
+            let client = accept(descriptor, nil, nil)
+            if client < 0 { return count }
+            close(client)
+            count += 1
+        }
+    }
+}
