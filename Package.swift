@@ -30,7 +30,11 @@ let package = Package(
             dependencies: ["Pipeline", "Ingest", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "StagebalansCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "StagebalansCore"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Ingest", "StagebalansCore", "stagebalans"],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,9 +1,10 @@
+import Foundation
 import Ingest
 import StagebalansCore
 
 /// The text `stagebalans validate` prints.
 public enum ValidationText {
-    public static func render(_ result: ValidationResult) -> String {
+    public static func render(_ result: ValidationResult, workingDirectory: String) -> String {
         let header = ["source", "file", "read", "accepted", "quarantined", "blank"]
         var rows = result.reports.map { report in
             [report.source, report.path, String(report.read), String(report.accepted), String(report.quarantined),
@@ -29,7 +30,8 @@ public enum ValidationText {
             lines += result.firstProblems.map(\.description)
         }
         lines.append("")
-        lines.append("quarantine written to " + result.quarantineFiles.joined(separator: " and "))
+        let files = result.quarantineFiles.map { DefinitionLoader.display($0, workingDirectory: workingDirectory) }
+        lines.append("quarantine written to " + files.joined(separator: " and "))
         return lines.joined(separator: "\n")
     }
 

@@ -54,7 +54,7 @@ struct Validate: ParsableCommand {
             printError(error.description)
             throw ExitCode(ExitStatus.outputFailed.rawValue)
         }
-        print(ValidationText.render(result))
+        print(ValidationText.render(result, workingDirectory: FileManager.default.currentDirectoryPath))
         printError("validate: \(result.reports.count) files, \(result.totalRead) records read, \(result.totalAccepted) accepted, "
                    + "\(result.totalQuarantined) quarantined, \(result.rejected.count) files rejected")
         if result.exitStatus != .success { throw ExitCode(result.exitStatus.rawValue) }

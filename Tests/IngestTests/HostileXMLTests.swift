@@ -118,3 +118,38 @@ final class LoopbackListener {
         }
     }
 }
+
+@Suite("Broken XML")
+struct BrokenXMLTests {
+    func rosterSpec(_ file: String) -> SourceSpec {
+        xmlSpec(.roster, file, record: XMLName(namespaceURI: nil, localName: "student"), fields: [.student: element("id")])
+    }
+
+    @Test("a truncated file is rejected whole at the point where it ends")
+    func truncated() throws {
+        var xml = "<?xml version=\"1.0\"?>\n<lijst>\n"
+        for index in 1...200 { xml += "  <student><id>r\(index)</id></student>\n" }
+        let cut = Array(xml.utf8).prefix(xml.utf8.count - 17)
+        let file = try temporaryFile("truncated.xml", Array(cut))
+        defer { try? FileManager.default.removeItem(atPath: file.folder) }
+        let result = try ingest(rosterSpec(file.path))
+        let rejection = try #require(result.report.rejection)
+        #expect(rejection.location?.line == 202)
+        #expect(rejection.message.hasPrefix("XML: "))
+    }
+
+    @Test("10,000-deep nesting is refused without HUGE, in bounded time")
+    func deepNesting() throws {
+        let depth = 10_000
+        let xml = "<?xml version=\"1.0\"?>\n" + String(repeating: "<a>", count: depth) + "<student><id>r1</id></student>"
+            + String(repeating: "</a>", count: depth)
+        let file = try temporaryFile("deep.xml", Array(xml.utf8))
+        defer { try? FileManager.default.removeItem(atPath: file.folder) }
+        let start = ContinuousClock.now
+        let result = try ingest(rosterSpec(file.path))
+        #expect(ContinuousClock.now - start < .seconds(10))
+        let rejection = try #require(result.report.rejection)
+        #expect(rejection.message.contains("depth"))
+        #expect(result.accepted.isEmpty)
+    }
+}

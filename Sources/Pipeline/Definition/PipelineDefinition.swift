@@ -133,7 +133,7 @@ public enum DefinitionLoader {
         var sourceLimits = limits
         if let node = map["limits"] { sourceLimits = try readLimits(node, defaults: limits) }
         let allowedFields = LogicalField.fields(of: kind).map(\.rawValue)
-        let fieldsMap = try map["fields"]?.mapping("fields of a \(kind.rawValue) source", allowed: allowedFields)
+        let fieldsMap = try map["fields"]?.mapping("fields of this \(kind.rawValue) source", allowed: allowedFields)
 
         let format: SourceSpec.Format
         var columns: [LogicalField: [String]] = [:]
@@ -298,7 +298,7 @@ public enum DefinitionLoader {
     }
 
     /// Shorter path for messages: relative to the working folder when the file is inside it.
-    static func display(_ absolute: String, workingDirectory: String) -> String {
+    public static func display(_ absolute: String, workingDirectory: String) -> String {
         let prefix = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
         return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
     }
