@@ -81,6 +81,7 @@ struct CorruptionPropertyTests {
         let original = try Array(Data(contentsOf: URL(fileURLWithPath: Fixture.path("csv/evaluations_bom_comma.csv"))))
         let folder = try temporaryFile("seed.csv", []).folder
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        var compared = 0
         for round in 0..<100 {
             let seed = UInt64(batch * 1_000 + round)
             var generator = SeededGenerator(state: seed)
@@ -90,6 +91,7 @@ struct CorruptionPropertyTests {
             let encoding: EncodingChoice = round.isMultiple(of: 2) ? .auto : .fixed(.windows1252)
             let result = try ingest(try csvSpec(.evaluations, path, encoding: encoding, delimiter: .fixed(UInt8(ascii: ","))))
             if result.report.rejection == nil {
+                compared += 1
                 let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
                 let expected = referenceRecordCount(body, delimiter: UInt8(ascii: ","))
                 let counted = result.report.read + result.report.blankRows + 1
@@ -101,5 +103,6 @@ struct CorruptionPropertyTests {
             }
             try? FileManager.default.removeItem(atPath: path)
         }
+        #expect(compared >= 50, "most corrupted files must still be read, or the property says nothing")
     }
 }
