@@ -235,7 +235,7 @@ private struct RowProcessor {
     var sawHeader: Bool { header != nil }
 
     mutating func process(_ row: CSVRow, report: inout FileReport, _ emit: (IngestEvent, inout FileReport) throws -> Void) throws {
-        guard let header, let typer else {
+        guard let header else {
             if row.isBlank {
                 report.blankRows += 1
                 return
@@ -268,23 +268,40 @@ private struct RowProcessor {
                            + "a delimiter inside an unquoted value shifted the columns", column: row.fieldColumns[usualWidth])
             return
         }
-        values.reset()
+        if encoding == .utf8 {
+            values.reset(sharing: row.fieldBytes)
+        } else {
+            values.reset()
+        }
+        // Let go of the tokenizer's buffer, or its next reset would have to copy it.
+        defer { values.releaseShared() }
         for (field, column) in header.mapping where column < row.fieldCount {
-            let bytes = row.field(column)
-            if bytes.count > spec.limits.maxFieldBytes {
-                try quarantine("\(typer.label(field)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)",
+            let range = row.fieldRange(column)
+            if range.count > spec.limits.maxFieldBytes {
+                try quarantine("\(label(field)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)",
                                field: field, column: row.fieldColumns[column])
                 return
             }
             do {
-                values.set(field, try encoding.decode(bytes), column: row.fieldColumns[column])
+                if encoding == .utf8 {
+                    try row.fieldBytes.withUnsafeBufferPointer { buffer throws(TextEncoding.DecodingError) in
+                        try TextEncoding.validateUTF8(UnsafeBufferPointer(rebasing: buffer[range]))
+                    }
+                    values.set(field, range: range, column: row.fieldColumns[column])
+                } else {
+                    values.append(field, utf8: try encoding.decode(row.field(column)).utf8, column: row.fieldColumns[column])
+                }
             } catch {
-                try quarantine("\(typer.label(field)): \(error.message)", field: field,
+                try quarantine("\(label(field)): \(error.message)", field: field,
                                column: row.fieldColumns[column] + error.offset)
                 return
             }
         }
-        switch typer.type(values, line: row.line, path: path, raw: { encoding.decodeForDisplay(row.raw) }) {
+        // Optional chaining mutates the stored typer in place, so its caches are never copied.
+        guard let event = typer?.type(values, line: row.line, path: path, raw: { encoding.decodeForDisplay(row.raw) }) else {
+            return
+        }
+        switch event {
         case .accepted(let record):
             try emit(.accepted(record), &report)
         case .quarantined(var quarantined):
@@ -293,6 +310,10 @@ private struct RowProcessor {
             }
             try emit(.quarantined(quarantined), &report)
         }
+    }
+
+    private func label(_ field: LogicalField) -> String {
+        typer?.label(field) ?? "field '\(field.rawValue)'"
     }
 
     private mutating func readHeader(_ row: CSVRow, report: inout FileReport) throws {

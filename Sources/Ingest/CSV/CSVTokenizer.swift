@@ -19,8 +19,11 @@ public struct CSVRow: Sendable {
     public var fieldCount: Int { fieldEnds.count }
 
     public func field(_ index: Int) -> ArraySlice<UInt8> {
-        let start = index == 0 ? 0 : fieldEnds[index - 1]
-        return fieldBytes[start..<fieldEnds[index]]
+        fieldBytes[fieldRange(index)]
+    }
+
+    public func fieldRange(_ index: Int) -> Range<Int> {
+        (index == 0 ? 0 : fieldEnds[index - 1])..<fieldEnds[index]
     }
 
     /// A blank line or a row of empty fields (Excel's trailing `;;;;` rows).

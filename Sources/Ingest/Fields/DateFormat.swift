@@ -96,7 +96,7 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
         case noMatch
     }
 
-    func match(_ text: [UInt8]) -> Match {
+    func match(_ text: UnsafeBufferPointer<UInt8>) -> Match {
         if isExcelSerial { return matchExcelSerial(text) }
         var i = 0
         var day = 0, month = 0, year = 0
@@ -126,7 +126,7 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
             case .monthName:
                 var j = i
                 while j < text.count, Self.isLetter(text[j]) { j += 1 }
-                guard j > i, let value = MonthNames.month(Canonical.text(String(decoding: text[i..<j], as: UTF8.self))) else {
+                guard j > i, let value = MonthNames.month(Canonical.text(String(decoding: UnsafeBufferPointer(rebasing: text[i..<j]), as: UTF8.self))) else {
                     return .noMatch
                 }
                 month = value
@@ -151,7 +151,7 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
 
     /// Excel's 1900 system counts 1900-01-01 as 1 and has a 29 February 1900 (serial 60) that
     /// never existed; serials after it are days since 1899-12-30.
-    private func matchExcelSerial(_ text: [UInt8]) -> Match {
+    private func matchExcelSerial(_ text: UnsafeBufferPointer<UInt8>) -> Match {
         guard !text.isEmpty, text.count <= 7, text.allSatisfy({ (48...57).contains($0) }) else { return .noMatch }
         let serial = text.reduce(0) { $0 * 10 + Int($1 - 48) }
         guard serial >= 1 else { return .noMatch }
@@ -214,7 +214,11 @@ public struct DateParser: Sendable, Hashable {
     }
 
     public func parse(_ text: String) -> Result<Day, Failure> {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    public func parse(bytes: UnsafeBufferPointer<UInt8>) -> Result<Day, Failure> {
         var sawImpossible = false
         for format in formats {
             switch format.match(bytes) {

@@ -29,7 +29,33 @@ public enum LogicalField: String, Sendable, Hashable, CaseIterable, Comparable {
         lhs.ordinal < rhs.ordinal
     }
 
-    var ordinal: Int { LogicalField.allCases.firstIndex(of: self) ?? 0 }
+    /// Position in `allCases`, in constant time (it indexes per-row arrays on the hot path).
+    var ordinal: Int {
+        switch self {
+        case .agreementID: return 0
+        case .site: return 1
+        case .discipline: return 2
+        case .capacity: return 3
+        case .validFrom: return 4
+        case .validTo: return 5
+        case .agreementKind: return 6
+        case .student: return 7
+        case .supervisor: return 8
+        case .startDate: return 9
+        case .endDate: return 10
+        case .weeks: return 11
+        case .placementKind: return 12
+        case .evaluatorRole: return 13
+        case .status: return 14
+        case .scoreKnowledge: return 15
+        case .scorePatient: return 16
+        case .scoreTeam: return 17
+        case .finalScore: return 18
+        case .submitted: return 19
+        case .masterYear: return 20
+        case .cohort: return 21
+        }
+    }
 
     /// The fields a kind of export has, in the order reports list them.
     public static func fields(of kind: SourceKind) -> [LogicalField] {
@@ -119,6 +145,7 @@ public enum LogicalField: String, Sendable, Hashable, CaseIterable, Comparable {
 /// every run of non-alphanumeric characters (incl. non-breaking spaces) one space, trimmed.
 public enum Canonical {
     public static func text(_ input: String) -> String {
+        if let ascii = asciiText(input) { return ascii }
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in input.unicodeScalars {
@@ -133,6 +160,27 @@ public enum Canonical {
             out.append(contentsOf: folded.unicodeScalars)
         }
         return String(out)
+    }
+
+    /// The common case, all ASCII, without Unicode property look-ups; nil when not ASCII.
+    private static func asciiText(_ input: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(input.utf8.count)
+        var pendingSpace = false
+        for byte in input.utf8 {
+            switch byte {
+            case 0x80...: return nil
+            case 0x30...0x39, 0x61...0x7A:
+                if pendingSpace { bytes.append(0x20); pendingSpace = false }
+                bytes.append(byte)
+            case 0x41...0x5A:
+                if pendingSpace { bytes.append(0x20); pendingSpace = false }
+                bytes.append(byte + 32)
+            default:
+                pendingSpace = !bytes.isEmpty
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Lower-cased, accent-free letters and digits; nil for separators.

@@ -77,11 +77,17 @@ enum NumberParsing {
 extension String {
     /// Without any spaces (incl. non-breaking ones), for `14 / 20` and `70 %`.
     func replacingSpaces() -> String {
-        String(String.UnicodeScalarView(unicodeScalars.filter { !$0.properties.isWhitespace }))
+        if utf8.allSatisfy({ $0 > 0x20 && $0 < 0x80 }) { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.filter { !$0.properties.isWhitespace }))
     }
 
     /// Trimmed of white space at both ends, incl. non-breaking spaces.
     public var trimmedOfWhitespace: String {
+        // Most values start and end with a visible ASCII character: no Unicode look-up needed.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
+        if isEmpty { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }

@@ -1,24 +1,139 @@
 import StagebalansCore
 
-/// The text of each logical field of one record, as a reader found it.
+/// The value of each logical field of one record, as UTF-8 bytes: ranges into one buffer,
+/// which for a UTF-8 CSV is the tokenizer's own row buffer (shared, not copied).
 struct FieldValues {
-    private(set) var texts: [String?] = Array(repeating: nil, count: LogicalField.allCases.count)
-    private(set) var columns: [Int?] = Array(repeating: nil, count: LogicalField.allCases.count)
+    private(set) var bytes: [UInt8] = []
+    private var isShared = false
+    private var starts = [Int](repeating: -1, count: LogicalField.allCases.count)
+    private var ends = [Int](repeating: 0, count: LogicalField.allCases.count)
+    private var columns = [Int](repeating: 0, count: LogicalField.allCases.count)
 
-    subscript(field: LogicalField) -> String? { texts[field.ordinal] }
-
-    func column(of field: LogicalField) -> Int? { columns[field.ordinal] }
-
-    mutating func set(_ field: LogicalField, _ text: String, column: Int?) {
-        texts[field.ordinal] = text
-        columns[field.ordinal] = column
+    /// Forgets every field; the next values are ranges into `buffer`.
+    mutating func reset(sharing buffer: [UInt8]) {
+        bytes = buffer
+        isShared = true
+        for index in starts.indices { starts[index] = -1 }
     }
 
+    /// Forgets every field; the next values are appended to an owned buffer.
     mutating func reset() {
-        for index in texts.indices {
-            texts[index] = nil
-            columns[index] = nil
+        if isShared {
+            bytes = []
+            isShared = false
         }
+        bytes.removeAll(keepingCapacity: true)
+        for index in starts.indices { starts[index] = -1 }
+    }
+
+    mutating func set(_ field: LogicalField, range: Range<Int>, column: Int?) {
+        starts[field.ordinal] = range.lowerBound
+        ends[field.ordinal] = range.upperBound
+        columns[field.ordinal] = column ?? 0
+    }
+
+    mutating func append(_ field: LogicalField, utf8 text: some Collection<UInt8>, column: Int?) {
+        let start = bytes.count
+        bytes.append(contentsOf: text)
+        set(field, range: start..<bytes.count, column: column)
+    }
+
+    func has(_ field: LogicalField) -> Bool { starts[field.ordinal] >= 0 }
+
+    /// Marks the field present (with no text yet), as an element whose text may follow.
+    mutating func open(_ field: LogicalField) {
+        guard starts[field.ordinal] < 0 else { return }
+        set(field, range: bytes.count..<bytes.count, column: nil)
+    }
+
+    /// Adds text to the field, which arrives in pieces (text, CDATA, character references).
+    /// Returns the field's length afterwards.
+    @discardableResult
+    mutating func extend(_ field: LogicalField, with text: UnsafeBufferPointer<UInt8>) -> Int {
+        let index = field.ordinal
+        if starts[index] < 0 {
+            starts[index] = bytes.count
+        } else if ends[index] != bytes.count {
+            // Another field was written since (mixed content): move this one to the end first.
+            let existing = Array(bytes[starts[index]..<ends[index]])
+            starts[index] = bytes.count
+            bytes.append(contentsOf: existing)
+        }
+        bytes.append(contentsOf: text)
+        ends[index] = bytes.count
+        return ends[index] - starts[index]
+    }
+
+    /// Replaces the field's value (an attribute read again).
+    mutating func replace(_ field: LogicalField, with text: UnsafeBufferPointer<UInt8>) {
+        starts[field.ordinal] = -1
+        extend(field, with: text)
+    }
+
+    /// The fields present, in a fixed order, with their text (for messages).
+    func presentFields(in order: [LogicalField]) -> [(field: LogicalField, text: String)] {
+        order.compactMap { field in
+            guard let range = range(field) else { return nil }
+            return (field, String(decoding: bytes[range], as: UTF8.self))
+        }
+    }
+
+    func range(_ field: LogicalField) -> Range<Int>? {
+        let start = starts[field.ordinal]
+        return start >= 0 ? start..<ends[field.ordinal] : nil
+    }
+
+    /// Drops the reference to a shared buffer, so that its owner can reuse it without a copy;
+    /// an owned buffer keeps its capacity.
+    mutating func releaseShared() {
+        if isShared {
+            bytes = []
+            isShared = false
+        }
+    }
+
+    func column(of field: LogicalField) -> Int? {
+        let column = columns[field.ordinal]
+        return column > 0 ? column : nil
+    }
+
+    /// Calls `body` with the field's bytes trimmed of white space, or returns nil when the
+    /// field is absent.
+    func withTrimmedBytes<R>(_ field: LogicalField, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let start = starts[field.ordinal]
+        guard start >= 0 else { return nil }
+        let end = ends[field.ordinal]
+        return bytes.withUnsafeBufferPointer { buffer in
+            body(Whitespace.trim(UnsafeBufferPointer(rebasing: buffer[start..<end])))
+        }
+    }
+
+    /// The field as text (trimmed), for messages and for fields the records keep as text.
+    func text(_ field: LogicalField) -> String? {
+        withTrimmedBytes(field) { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+enum Whitespace {
+    /// Trims ASCII white space and the non-breaking spaces exports carry (U+00A0, U+202F).
+    static func trim(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end {
+            let byte = bytes[start]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { start += 1; continue }
+            if byte == 0xC2, start + 1 < end, bytes[start + 1] == 0xA0 { start += 2; continue }
+            if byte == 0xE2, start + 2 < end, bytes[start + 1] == 0x80, bytes[start + 2] == 0xAF { start += 3; continue }
+            break
+        }
+        while end > start {
+            let byte = bytes[end - 1]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { end -= 1; continue }
+            if byte == 0xA0, end - 2 >= start, bytes[end - 2] == 0xC2 { end -= 2; continue }
+            if byte == 0xAF, end - 3 >= start, bytes[end - 3] == 0xE2, bytes[end - 2] == 0x80 { end -= 3; continue }
+            break
+        }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 }
 
@@ -30,7 +145,11 @@ public enum IngestedRecord: Sendable, Hashable {
 }
 
 /// Turns the field texts of one record into a typed record, or says every reason it cannot.
-struct RecordTyper: Sendable {
+///
+/// One per file: it keeps small caches of what coded values, dates and scores parse to,
+/// since exports repeat a few hundred distinct texts millions of times. Each cache stops
+/// growing at `cacheLimit` entries, so memory stays bounded whatever the input.
+struct RecordTyper {
     let kind: SourceKind
     let dates: DateParser
     let decimal: DecimalSeparator
@@ -38,23 +157,58 @@ struct RecordTyper: Sendable {
     /// How a field is named in messages, e.g. `valid_from (column 'Geldig van')`.
     let labels: [LogicalField: String]
 
+    static let cacheLimit = 4096
+    /// Coded values by position in their enumeration's `allCases`; -1 for an unknown word.
+    private var codedCache: [ByteKeyTable<Int>] = ValueMaps.codedFields.map { _ in ByteKeyTable(limit: cacheLimit) }
+    private var dateCache = ByteKeyTable<Result<Day, DateParser.Failure>>(limit: cacheLimit)
+    private var scoreCache = ByteKeyTable<Result<Double, NumberParsing.ScoreFailure>>(limit: cacheLimit)
+    /// Site and discipline names repeat; interning them makes one `String` per distinct name.
+    private var names = ByteKeyTable<String>(limit: 65_536)
+
+    private var problems: [Problem] = []
+
     struct Problem {
         var field: LogicalField
         var message: String
     }
 
-    func type(_ values: FieldValues, line: Int, path: String, raw: () -> String) -> IngestEvent {
-        var reader = Reader(values: values, typer: self)
-        let location = SourceLocation(path: path, line: line)
-        let record: IngestedRecord?
-        switch kind {
-        case .agreements: record = reader.agreement(location)
-        case .evaluations: record = reader.evaluation(location)
-        case .roster: record = reader.roster(location)
+    init(kind: SourceKind, dates: DateParser, decimal: DecimalSeparator, valueMaps: ValueMaps, labels: [LogicalField: String]) {
+        self.kind = kind
+        self.dates = dates
+        self.decimal = decimal
+        self.valueMaps = valueMaps
+        self.labels = labels
+    }
+
+    /// One record's fields, trimmed, as views into the record's buffer; valid during `type`.
+    private struct Row {
+        let buffer: UnsafeBufferPointer<UInt8>
+        let values: FieldValues
+
+        func bytes(_ field: LogicalField) -> UnsafeBufferPointer<UInt8>? {
+            guard let range = values.range(field) else { return nil }
+            return Whitespace.trim(UnsafeBufferPointer(rebasing: buffer[range]))
         }
-        if let record, reader.problems.isEmpty { return .accepted(record) }
-        let first = reader.problems.first
-        let reason = reader.problems.map { "\(label($0.field)): \($0.message)" }.joined(separator: "; ")
+
+        func isPresent(_ field: LogicalField) -> Bool { !(bytes(field)?.isEmpty ?? true) }
+
+        func text(_ field: LogicalField) -> String? { bytes(field).map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    mutating func type(_ values: FieldValues, line: Int, path: String, raw: () -> String) -> IngestEvent {
+        problems.removeAll(keepingCapacity: true)
+        let location = SourceLocation(path: path, line: line)
+        let record: IngestedRecord? = values.bytes.withUnsafeBufferPointer { buffer in
+            let row = Row(buffer: buffer, values: values)
+            switch kind {
+            case .agreements: return agreement(row, location)
+            case .evaluations: return evaluation(row, location)
+            case .roster: return roster(row, location)
+            }
+        }
+        if let record, problems.isEmpty { return .accepted(record) }
+        let first = problems.first
+        let reason = problems.map { "\(label($0.field)): \($0.message)" }.joined(separator: "; ")
         var at = location
         if let field = first?.field { at.column = values.column(of: field) }
         return .quarantined(QuarantinedRecord(source: at, raw: raw(), field: first?.field.rawValue, reason: reason))
@@ -64,161 +218,212 @@ struct RecordTyper: Sendable {
         labels[field].map { "field '\(field.rawValue)' (\($0))" } ?? "field '\(field.rawValue)'"
     }
 
-    /// Reads fields one by one, collecting every problem rather than stopping at the first.
-    private struct Reader {
-        let values: FieldValues
-        let typer: RecordTyper
-        var problems: [Problem] = []
+    // MARK: Fields
 
-        init(values: FieldValues, typer: RecordTyper) {
-            self.values = values
-            self.typer = typer
+    private mutating func problem(_ field: LogicalField, _ message: String) {
+        problems.append(Problem(field: field, message: message))
+    }
+
+    private mutating func require(_ row: Row, _ field: LogicalField) -> Bool {
+        if row.isPresent(field) { return true }
+        problem(field, "missing; a value is required")
+        return false
+    }
+
+    private func optionalText(_ row: Row, _ field: LogicalField) -> String? {
+        guard let text = row.text(field), !text.isEmpty else { return nil }
+        return text
+    }
+
+    private mutating func text(_ row: Row, _ field: LogicalField) -> String? {
+        guard require(row, field) else { return nil }
+        return row.text(field)
+    }
+
+    /// A name that repeats across rows (site, discipline): one `String` per distinct name.
+    private mutating func name(_ row: Row, _ field: LogicalField) -> String? {
+        guard require(row, field), let bytes = row.bytes(field) else { return nil }
+        if bytes.count <= 15 { return String(decoding: bytes, as: UTF8.self) }
+        if let known = names.value(for: bytes) { return known }
+        let text = String(decoding: bytes, as: UTF8.self)
+        names.insert(bytes, text)
+        return text
+    }
+
+    private mutating func day(_ row: Row, _ field: LogicalField, required: Bool) -> Day? {
+        guard required ? require(row, field) : row.isPresent(field), let bytes = row.bytes(field) else { return nil }
+        let parsed: Result<Day, DateParser.Failure>
+        if let cached = dateCache.value(for: bytes) {
+            parsed = cached
+        } else {
+            parsed = dates.parse(bytes: bytes)
+            dateCache.insert(bytes, parsed)
         }
-
-        mutating func problem(_ field: LogicalField, _ message: String) {
-            problems.append(Problem(field: field, message: message))
+        switch parsed {
+        case .success(let day):
+            return day
+        case .failure(.impossible):
+            problem(field, "'\(row.text(field) ?? "")' is not a day of the calendar")
+        case .failure(.implausible(let day)):
+            let years = dates.plausibleYears
+            problem(field, "'\(row.text(field) ?? "")' reads as \(day), outside the years \(years.lowerBound)–\(years.upperBound)")
+        case .failure(.unrecognised):
+            let formats = dates.formats.map(\.description).joined(separator: ", ")
+            problem(field, "'\(row.text(field) ?? "")' is not a date in any of the formats \(formats)")
         }
+        return nil
+    }
 
-        func optionalText(_ field: LogicalField) -> String? {
-            guard let text = values[field]?.trimmedOfWhitespace, !text.isEmpty else { return nil }
-            return text
+    private mutating func whole(_ row: Row, _ field: LogicalField, required: Bool, range: ClosedRange<Int>,
+                                unit: String = "") -> Int? {
+        guard required ? require(row, field) : row.isPresent(field), let bytes = row.bytes(field) else { return nil }
+        var value: Int?
+        if bytes.count <= 9, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            value = bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        } else {
+            let text = String(decoding: bytes, as: UTF8.self)
+            value = NumberParsing.wholeNumber((unit.isEmpty ? text : Self.strippingUnit(text)).replacingSpaces(), separator: decimal)
         }
-
-        mutating func text(_ field: LogicalField) -> String? {
-            guard let text = optionalText(field) else {
-                problem(field, "missing; a value is required")
-                return nil
-            }
-            return text
-        }
-
-        mutating func day(_ field: LogicalField, required: Bool) -> Day? {
-            guard let text = required ? text(field) : optionalText(field) else { return nil }
-            switch typer.dates.parse(text) {
-            case .success(let day):
-                return day
-            case .failure(.impossible):
-                problem(field, "'\(text)' is not a day of the calendar")
-            case .failure(.implausible(let day)):
-                let years = typer.dates.plausibleYears
-                problem(field, "'\(text)' reads as \(day), outside the years \(years.lowerBound)–\(years.upperBound)")
-            case .failure(.unrecognised):
-                let formats = typer.dates.formats.map(\.description).joined(separator: ", ")
-                problem(field, "'\(text)' is not a date in any of the formats \(formats)")
-            }
+        guard let value else {
+            problem(field, "'\(row.text(field) ?? "")' is not a whole number")
             return nil
         }
-
-        mutating func whole(_ field: LogicalField, required: Bool, range: ClosedRange<Int>, unit: String = "") -> Int? {
-            guard var text = required ? text(field) : optionalText(field) else { return nil }
-            if !unit.isEmpty { text = Self.strippingUnit(text) }
-            guard let value = NumberParsing.wholeNumber(text.replacingSpaces(), separator: typer.decimal) else {
-                problem(field, "'\(text)' is not a whole number")
-                return nil
-            }
-            guard range.contains(value) else {
-                problem(field, "\(value) is outside \(range.lowerBound)–\(range.upperBound)")
-                return nil
-            }
-            return value
-        }
-
-        /// `8 weken`, `8 wk`, `8 weeks`, `8w` all say 8.
-        static func strippingUnit(_ text: String) -> String {
-            let canonical = Canonical.text(text)
-            for unit in [" weken", " weeks", " week", " wk", "w", " wkn"] where canonical.hasSuffix(unit) {
-                return String(canonical.dropLast(unit.count))
-            }
-            return text
-        }
-
-        mutating func score(_ field: LogicalField) -> Double? {
-            guard let text = optionalText(field) else { return nil }
-            switch NumberParsing.score(text, separator: typer.decimal) {
-            case .success(let value):
-                return value
-            case .failure(.outOfRange(let value)):
-                problem(field, "'\(text)' is \(ScoreFormatting.text(value)) on 20, outside 0–20")
-            case .failure(.unreadable):
-                problem(field, "'\(text)' is not a score (expected e.g. 14, 14,5, 14/20 or 70%)")
-            }
+        guard range.contains(value) else {
+            problem(field, "\(value) is outside \(range.lowerBound)–\(range.upperBound)")
             return nil
         }
+        return value
+    }
 
-        mutating func coded<T: RawRepresentable>(_ field: LogicalField, required: Bool, as type: T.Type) -> T?
-        where T.RawValue == String {
-            guard let text = required ? text(field) : optionalText(field) else { return nil }
-            guard let map = typer.valueMaps.maps[field], let target = map.lookup(text), let value = T(rawValue: target) else {
-                let known = ValueMaps.targets(of: field).map { target in
-                    let words = typer.valueMaps.maps[field]?.words(for: target).prefix(4).joined(separator: ", ") ?? ""
-                    return "\(target) (\(words))"
-                }.joined(separator: "; ")
-                problem(field, "'\(text)' is not a known value; expected one of: \(known)")
-                return nil
-            }
+    /// `8 weken`, `8 wk`, `8 weeks`, `8w` all say 8.
+    static func strippingUnit(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return text }
+        let canonical = Canonical.text(text)
+        for unit in [" weken", " weeks", " week", " wk", "w", " wkn"] where canonical.hasSuffix(unit) {
+            return String(canonical.dropLast(unit.count))
+        }
+        return text
+    }
+
+    private mutating func score(_ row: Row, _ field: LogicalField) -> Double? {
+        guard let bytes = row.bytes(field), !bytes.isEmpty else { return nil }
+        let parsed: Result<Double, NumberParsing.ScoreFailure>
+        if let cached = scoreCache.value(for: bytes) {
+            parsed = cached
+        } else {
+            parsed = NumberParsing.score(String(decoding: bytes, as: UTF8.self), separator: decimal)
+            scoreCache.insert(bytes, parsed)
+        }
+        switch parsed {
+        case .success(let value):
             return value
+        case .failure(.outOfRange(let value)):
+            problem(field, "'\(row.text(field) ?? "")' is \(ScoreFormatting.text(value)) on 20, outside 0–20")
+        case .failure(.unreadable):
+            problem(field, "'\(row.text(field) ?? "")' is not a score (expected e.g. 14, 14,5, 14/20 or 70%)")
         }
+        return nil
+    }
 
-        mutating func agreement(_ location: SourceLocation) -> IngestedRecord? {
-            let id = text(.agreementID)
-            let site = text(.site)
-            let discipline = text(.discipline)
-            let slots = whole(.capacity, required: true, range: 0...10_000)
-            let from = day(.validFrom, required: true)
-            let to = day(.validTo, required: true)
-            let kind = coded(.agreementKind, required: true, as: AgreementKind.self)
-            let student = optionalText(.student)
-            if let from, let to, to < from {
-                problem(.validTo, "\(to) is before valid_from \(from)")
-            }
-            if kind == .individual && student == nil {
-                problem(.student, "missing; an individual agreement must name its student")
-            }
-            guard let id, let site, let discipline, let slots, let from, let to, let kind else { return nil }
-            return .agreement(AgreementRecord(
-                agreementID: id, site: site, discipline: discipline, slots: slots, validFrom: from, validTo: to,
-                kind: kind, student: kind == .individual ? student : nil, supervisor: optionalText(.supervisor),
-                source: location))
+    private static func cacheIndex(_ field: LogicalField) -> Int {
+        switch field {
+        case .agreementKind: return 0
+        case .placementKind: return 1
+        case .evaluatorRole: return 2
+        default: return 3
         }
+    }
 
-        mutating func evaluation(_ location: SourceLocation) -> IngestedRecord? {
-            let student = text(.student)
-            let site = text(.site)
-            let discipline = text(.discipline)
-            let start = day(.startDate, required: true)
-            let end = day(.endDate, required: false)
-            let weeks = whole(.weeks, required: false, range: 1...104, unit: "weeks")
-            let placementKind = coded(.placementKind, required: false, as: PlacementKind.self)
-            let role = coded(.evaluatorRole, required: true, as: EvaluatorRole.self)
-            let status = coded(.status, required: true, as: EvaluationStatus.self)
-            let scores = CriterionScores(knowledgeAndSkills: score(.scoreKnowledge), patientContact: score(.scorePatient),
-                                         teamwork: score(.scoreTeam))
-            let finalScore = score(.finalScore)
-            let submitted = day(.submitted, required: false)
-            if end == nil && weeks == nil && optionalText(.endDate) == nil && optionalText(.weeks) == nil {
-                problem(.endDate, "missing, and so is weeks; one of them is required")
-            }
-            if let start, let end, end < start {
-                problem(.endDate, "\(end) is before start_date \(start)")
-            }
-            if role == .supervisor && status == .final && finalScore == nil && optionalText(.finalScore) == nil {
-                problem(.finalScore, "missing on a supervisor's final evaluation")
-            }
-            guard let student, let site, let discipline, let start, let role, let status, end != nil || weeks != nil else {
-                return nil
-            }
-            return .evaluation(EvaluationRecord(
-                student: student, site: site, discipline: discipline, start: start, end: end, weeks: weeks,
-                placementKind: placementKind, role: role, status: status, scores: scores, finalScore: finalScore,
-                submitted: submitted, source: location))
+    private mutating func coded<T: RawRepresentable & CaseIterable>(_ row: Row, _ field: LogicalField, required: Bool,
+                                                                    as type: T.Type, cases: [T]) -> T?
+    where T.RawValue == String {
+        guard required ? require(row, field) : row.isPresent(field), let bytes = row.bytes(field) else { return nil }
+        let cacheIndex = Self.cacheIndex(field)
+        let index: Int
+        if let cached = codedCache[cacheIndex].value(for: bytes) {
+            index = cached
+        } else {
+            let target = valueMaps.maps[field]?.lookup(String(decoding: bytes, as: UTF8.self))
+            index = cases.firstIndex { $0.rawValue == target } ?? -1
+            codedCache[cacheIndex].insert(bytes, index)
         }
+        guard index >= 0 else {
+            let known = ValueMaps.targets(of: field).map { target in
+                let words = valueMaps.maps[field]?.words(for: target).prefix(4).joined(separator: ", ") ?? ""
+                return "\(target) (\(words))"
+            }.joined(separator: "; ")
+            problem(field, "'\(row.text(field) ?? "")' is not a known value; expected one of: \(known)")
+            return nil
+        }
+        return cases[index]
+    }
 
-        mutating func roster(_ location: SourceLocation) -> IngestedRecord? {
-            let student = text(.student)
-            let year = whole(.masterYear, required: false, range: 1...6)
-            guard let student else { return nil }
-            return .roster(RosterRecord(student: student, masterYear: year, cohort: optionalText(.cohort), source: location))
+    private static let agreementKinds = AgreementKind.allCases
+    private static let placementKinds = PlacementKind.allCases
+    private static let roles = EvaluatorRole.allCases
+    private static let statuses = EvaluationStatus.allCases
+
+    // MARK: Records
+
+    private mutating func agreement(_ row: Row, _ location: SourceLocation) -> IngestedRecord? {
+        let id = text(row, .agreementID)
+        let site = name(row, .site)
+        let discipline = name(row, .discipline)
+        let slots = whole(row, .capacity, required: true, range: 0...10_000)
+        let from = day(row, .validFrom, required: true)
+        let to = day(row, .validTo, required: true)
+        let kind = coded(row, .agreementKind, required: true, as: AgreementKind.self, cases: Self.agreementKinds)
+        let student = optionalText(row, .student)
+        if let from, let to, to < from {
+            problem(.validTo, "\(to) is before valid_from \(from)")
         }
+        if kind == .individual && student == nil {
+            problem(.student, "missing; an individual agreement must name its student")
+        }
+        guard let id, let site, let discipline, let slots, let from, let to, let kind else { return nil }
+        return .agreement(AgreementRecord(
+            agreementID: id, site: site, discipline: discipline, slots: slots, validFrom: from, validTo: to,
+            kind: kind, student: kind == .individual ? student : nil, supervisor: optionalText(row, .supervisor),
+            source: location))
+    }
+
+    private mutating func evaluation(_ row: Row, _ location: SourceLocation) -> IngestedRecord? {
+        let student = text(row, .student)
+        let site = name(row, .site)
+        let discipline = name(row, .discipline)
+        let start = day(row, .startDate, required: true)
+        let end = day(row, .endDate, required: false)
+        let weeks = whole(row, .weeks, required: false, range: 1...104, unit: "weeks")
+        let placementKind = coded(row, .placementKind, required: false, as: PlacementKind.self, cases: Self.placementKinds)
+        let role = coded(row, .evaluatorRole, required: true, as: EvaluatorRole.self, cases: Self.roles)
+        let status = coded(row, .status, required: true, as: EvaluationStatus.self, cases: Self.statuses)
+        let scores = CriterionScores(knowledgeAndSkills: score(row, .scoreKnowledge), patientContact: score(row, .scorePatient),
+                                     teamwork: score(row, .scoreTeam))
+        let finalScore = score(row, .finalScore)
+        let submitted = day(row, .submitted, required: false)
+        if end == nil && weeks == nil && !row.isPresent(.endDate) && !row.isPresent(.weeks) {
+            problem(.endDate, "missing, and so is weeks; one of them is required")
+        }
+        if let start, let end, end < start {
+            problem(.endDate, "\(end) is before start_date \(start)")
+        }
+        if role == .supervisor && status == .final && finalScore == nil && !row.isPresent(.finalScore) {
+            problem(.finalScore, "missing on a supervisor's final evaluation")
+        }
+        guard let student, let site, let discipline, let start, let role, let status, end != nil || weeks != nil else {
+            return nil
+        }
+        return .evaluation(EvaluationRecord(
+            student: student, site: site, discipline: discipline, start: start, end: end, weeks: weeks,
+            placementKind: placementKind, role: role, status: status, scores: scores, finalScore: finalScore,
+            submitted: submitted, source: location))
+    }
+
+    private mutating func roster(_ row: Row, _ location: SourceLocation) -> IngestedRecord? {
+        let student = text(row, .student)
+        let year = whole(row, .masterYear, required: false, range: 1...6)
+        guard let student else { return nil }
+        return .roster(RosterRecord(student: student, masterYear: year, cohort: optionalText(row, .cohort), source: location))
     }
 }
 

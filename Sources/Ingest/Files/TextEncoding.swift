@@ -49,6 +49,16 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// Checks bytes that are to be read as UTF-8 without making a `String` of them.
+    static func validateUTF8(_ bytes: UnsafeBufferPointer<UInt8>) throws(DecodingError) {
+        for byte in bytes where byte >= 0x80 {
+            if let offset = UTF8Validation.firstInvalidOffset(bytes) {
+                throw DecodingError(offset: offset, byte: bytes[offset], encoding: .utf8)
+            }
+            return
+        }
+    }
+
     /// Decodes for display only (quarantine's raw text): undecodable bytes appear as `\xNN`.
     public func decodeForDisplay<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         if let text = try? decode(bytes) { return text }
