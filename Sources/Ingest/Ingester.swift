@@ -1,4 +1,8 @@
+import Dispatch
 import StagebalansCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What happened to one input file.
 public struct FileReport: Sendable, Hashable {
@@ -29,12 +33,25 @@ public enum IngestEvent: Sendable {
 
 /// Reads every file of a source, in order, and hands each record to `handle`.
 ///
-/// Streaming: nothing is kept per record, so memory does not grow with the file.
+/// Streaming: nothing is kept per record, so memory does not grow with the file. For a large
+/// file the reading (tokenizing or libxml2) runs on a second thread and hands batches of
+/// records to the typing on the calling thread; records reach `handle` in the file's order
+/// either way.
 public struct Ingester: Sendable {
-    public let spec: SourceSpec
+    public enum Threading: Sendable {
+        /// A second thread for files of at least `threadedFileBytes`, when there are two cores.
+        case automatic
+        case never
+        case always
+    }
 
-    public init(spec: SourceSpec) {
+    public let spec: SourceSpec
+    public let threading: Threading
+    static let threadedFileBytes = 4 << 20
+
+    public init(spec: SourceSpec, threading: Threading = .automatic) {
         self.spec = spec
+        self.threading = threading
     }
 
     /// Errors thrown by `handle` end the run and are passed on; a file that cannot be read
@@ -53,17 +70,109 @@ public struct Ingester: Sendable {
             }
             try handle(event)
         }
-        do {
-            switch spec.format {
-            case .csv(let settings):
-                try CSVSourceReader(spec: spec, settings: settings, path: path).read(into: &report, counted)
-            case .xml(let settings):
-                try XMLSourceReader(spec: spec, settings: settings, path: path).read(into: &report, counted)
-            }
-        } catch let failure as FileFailure {
-            report.rejection = failure.diagnostic
+        let reader: any RecordReader
+        switch spec.format {
+        case .csv(let settings): reader = CSVSourceReader(spec: spec, settings: settings, path: path)
+        case .xml(let settings): reader = XMLSourceReader(spec: spec, settings: settings, path: path)
         }
+        var typist = BatchTypist(spec: spec, path: path)
+        let outcome = shouldThread(path)
+            ? try Self.threaded(reader, typist: &typist, report: &report, counted)
+            : try Self.inline(reader, typist: &typist, report: &report, counted)
+        report.bytes = outcome.bytes
+        report.blankRows = outcome.blankRows
+        report.notes = outcome.notes
+        report.rejection = outcome.failure?.diagnostic
         return report
+    }
+
+    private func shouldThread(_ path: String) -> Bool {
+        switch threading {
+        case .never: return false
+        case .always: return true
+        case .automatic:
+            guard sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 else { return false }
+            var status = stat()
+            return stat(path, &status) == 0 && Int(status.st_size) >= Self.threadedFileBytes
+        }
+    }
+
+    /// Reading and typing on this thread: each batch is typed as soon as it is full, so at
+    /// most one batch is held.
+    private static func inline(_ reader: any RecordReader, typist: inout BatchTypist, report: inout FileReport,
+                               _ emit: (IngestEvent, inout FileReport) throws -> Void) throws -> ReaderOutcome {
+        final class Typing {
+            var typist: BatchTypist
+            var report: FileReport
+            var error: (any Error)?
+
+            init(typist: BatchTypist, report: FileReport) {
+                self.typist = typist
+                self.report = report
+            }
+        }
+        let typing = Typing(typist: typist, report: report)
+        var outcome = ReaderOutcome()
+        try withoutActuallyEscaping(emit) { emit in
+            var sink = BatchSink { batch, context in
+                do {
+                    try typing.typist.type(batch, context, report: &typing.report, emit)
+                    return true
+                } catch {
+                    typing.error = error
+                    return false
+                }
+            }
+            do {
+                try reader.read(into: &sink, outcome: &outcome)
+                try sink.send()
+            } catch let failure as FileFailure {
+                try? sink.send()
+                outcome.failure = failure
+            } catch is BatchSink.Stopped {
+                // The handler threw; its error is rethrown below.
+            }
+        }
+        typist = typing.typist
+        report = typing.report
+        if let error = typing.error { throw error }
+        return outcome
+    }
+
+    /// Reading on a second thread, typing on this one, through a bounded channel.
+    private static func threaded(_ reader: any RecordReader, typist: inout BatchTypist, report: inout FileReport,
+                                 _ emit: (IngestEvent, inout FileReport) throws -> Void) throws -> ReaderOutcome {
+        let channel = BatchChannel()
+        let readerDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            var sink = BatchSink { batch, context in channel.send(batch, context) }
+            var outcome = ReaderOutcome()
+            do {
+                try reader.read(into: &sink, outcome: &outcome)
+                try sink.send()
+            } catch let failure as FileFailure {
+                try? sink.send()
+                outcome.failure = failure
+            } catch {
+                // The typing side stopped; nothing more to send.
+            }
+            channel.finish(outcome)
+            readerDone.signal()
+        }
+        defer { readerDone.wait() }
+        while true {
+            switch channel.receive() {
+            case .batch(let batch, let context):
+                do {
+                    try typist.type(batch, context, report: &report, emit)
+                } catch {
+                    channel.cancel()
+                    throw error
+                }
+            case .end(let outcome):
+                return outcome
+            }
+        }
     }
 }
 

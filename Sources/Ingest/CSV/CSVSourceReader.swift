@@ -2,7 +2,7 @@ import StagebalansCore
 
 /// Reads one CSV file of a source: decides encoding and delimiter (only where certain), maps
 /// the header onto logical fields, and sends every row on as accepted or quarantined.
-struct CSVSourceReader {
+struct CSVSourceReader: RecordReader {
     let spec: SourceSpec
     let settings: CSVSettings
     let path: String
@@ -10,22 +10,23 @@ struct CSVSourceReader {
     private static let sniffBytes = 64 * 1024
     private static let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\t")]
 
-    func read(into report: inout FileReport, _ emit: (IngestEvent, inout FileReport) throws -> Void) throws {
+    func read(into sink: inout BatchSink, outcome: inout ReaderOutcome) throws {
         let file = try ChunkedFile.opening(path)
         let head = try file.sniff(Self.sniffBytes)
-        report.bytes = file.size
-        let (encoding, bomLength) = try decideEncoding(head: head, file: file, report: &report)
+        outcome.bytes = file.size
+        let (encoding, bomLength) = try decideEncoding(head: head, file: file, notes: &outcome.notes)
         let body = Array(head[bomLength...])
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             throw FileFailure(SourceLocation(path: path, line: 1), "the file is empty: no header line")
         }
-        let delimiter = try decideDelimiter(head: body, encoding: encoding, report: &report)
+        let delimiter = try decideDelimiter(head: body, encoding: encoding, notes: &outcome.notes)
 
         var tokenizer = CSVTokenizer(delimiter: delimiter, quote: settings.quote,
                                      maxRecordBytes: spec.limits.maxRecordBytes, maxFields: spec.limits.maxFields)
         var rows = RowProcessor(spec: spec, path: path, encoding: encoding)
+        sink.rawEncoding = encoding
         func handleRow(_ row: CSVRow) throws {
-            try rows.process(row, report: &report, emit)
+            try rows.process(row, sink: &sink, outcome: &outcome)
         }
         do {
             var skip = bomLength
@@ -58,13 +59,13 @@ struct CSVSourceReader {
 
     // MARK: Encoding
 
-    private func decideEncoding(head: [UInt8], file: borrowing ChunkedFile, report: inout FileReport)
+    private func decideEncoding(head: [UInt8], file: borrowing ChunkedFile, notes: inout [String])
         throws -> (TextEncoding, Int) {
         if head.starts(with: [0xEF, 0xBB, 0xBF]) {
             if case .fixed(let named) = settings.encoding, named != .utf8 {
-                report.notes.append("encoding utf-8 (the file starts with a UTF-8 BOM although the definition names \(named.rawValue))")
+                notes.append("encoding utf-8 (the file starts with a UTF-8 BOM although the definition names \(named.rawValue))")
             } else {
-                report.notes.append("encoding utf-8 (BOM)")
+                notes.append("encoding utf-8 (BOM)")
             }
             return (.utf8, 3)
         }
@@ -92,14 +93,14 @@ struct CSVSourceReader {
             if validator.endsInsideSequence {
                 throw FileFailure(SourceLocation(path: path, line: validator.line), "the file ends inside a UTF-8 sequence")
             }
-            report.notes.append("encoding utf-8 (checked)")
+            notes.append("encoding utf-8 (checked)")
             return (.utf8, 0)
         }
     }
 
     // MARK: Delimiter
 
-    private func decideDelimiter(head: [UInt8], encoding: TextEncoding, report: inout FileReport) throws -> UInt8 {
+    private func decideDelimiter(head: [UInt8], encoding: TextEncoding, notes: inout [String]) throws -> UInt8 {
         if case .fixed(let delimiter) = settings.delimiter { return delimiter }
         var splits: [(delimiter: UInt8, headers: [String])] = []
         for candidate in Self.candidates {
@@ -109,7 +110,7 @@ struct CSVSourceReader {
         }
         let location = SourceLocation(path: path, line: 1)
         if splits.count == 1 {
-            report.notes.append("delimiter \(Self.name(of: splits[0].delimiter)) (detected)")
+            notes.append("delimiter \(Self.name(of: splits[0].delimiter)) (detected)")
             return splits[0].delimiter
         }
         if splits.isEmpty {
@@ -118,7 +119,7 @@ struct CSVSourceReader {
         }
         let complete = splits.filter { HeaderMap.missingRequired(spec: spec, headers: $0.headers).isEmpty }
         if complete.count == 1 {
-            report.notes.append("delimiter \(Self.name(of: complete[0].delimiter)) (detected)")
+            notes.append("delimiter \(Self.name(of: complete[0].delimiter)) (detected)")
             return complete[0].delimiter
         }
         let names = splits.map { Self.name(of: $0.delimiter) }.joined(separator: " and ")
@@ -154,6 +155,10 @@ struct HeaderMap {
     var mapping: [(field: LogicalField, column: Int)]
     var labels: [LogicalField: String]
     var ignored: [String]
+
+    func label(_ field: LogicalField) -> String {
+        labels[field].map { "field '\(field.rawValue)' (\($0))" } ?? "field '\(field.rawValue)'"
+    }
 
     static func names(for field: LogicalField, spec: SourceSpec) -> [String] {
         (spec.columns[field] ?? field.defaultHeaders).map(Canonical.text)
@@ -216,13 +221,13 @@ struct HeaderMap {
     }
 }
 
-/// Turns rows after the header into events.
+/// Turns rows after the header into records for typing, or quarantines what is wrong with the
+/// row itself (shifted columns, bytes not valid in the encoding, over-long fields).
 private struct RowProcessor {
     let spec: SourceSpec
     let path: String
     let encoding: TextEncoding
     var header: HeaderMap?
-    var typer: RecordTyper?
     var values = FieldValues()
     var firstDataRowWidth: Int?
 
@@ -234,89 +239,72 @@ private struct RowProcessor {
 
     var sawHeader: Bool { header != nil }
 
-    mutating func process(_ row: CSVRow, report: inout FileReport, _ emit: (IngestEvent, inout FileReport) throws -> Void) throws {
+    mutating func process(_ row: CSVRow, sink: inout BatchSink, outcome: inout ReaderOutcome) throws {
         guard let header else {
             if row.isBlank {
-                report.blankRows += 1
+                outcome.blankRows += 1
                 return
             }
-            try readHeader(row, report: &report)
+            try readHeader(row, sink: &sink, outcome: &outcome)
             return
         }
         if row.isBlank {
-            report.blankRows += 1
+            outcome.blankRows += 1
             return
         }
-        let location = SourceLocation(path: path, line: row.line)
-        func quarantine(_ reason: String, field: LogicalField? = nil, column: Int? = nil) throws {
-            var at = location
-            at.column = column
-            try emit(.quarantined(QuarantinedRecord(source: at, raw: encoding.decodeForDisplay(row.raw),
-                                                    field: field?.rawValue, reason: reason)), &report)
-        }
-        if let problem = row.problem {
-            try quarantine(problem)
-            return
-        }
-        // Exports are rectangular (Excel writes every row as wide as the widest), so a row longer
-        // than both the header and the first data row had a delimiter inside an unquoted value,
-        // and its columns are shifted even when the extra field is empty.
-        let usualWidth = max(header.columnCount, firstDataRowWidth ?? row.fieldCount)
-        if firstDataRowWidth == nil { firstDataRowWidth = row.fieldCount }
-        if row.fieldCount > usualWidth {
-            try quarantine("the row has \(row.fieldCount) fields, the header and the first row \(usualWidth); "
+        try row.raw.withUnsafeBufferPointer { raw in
+            func reject(_ reason: String, field: LogicalField? = nil, column: Int? = nil) throws {
+                try sink.reject(line: row.line, raw: raw, RecordBatch.Rejection(reason: reason, field: field, column: column))
+            }
+            if let problem = row.problem {
+                try reject(problem)
+                return
+            }
+            // Exports are rectangular (Excel writes every row as wide as the widest), so a row longer
+            // than both the header and the first data row had a delimiter inside an unquoted value,
+            // and its columns are shifted even when the extra field is empty.
+            let usualWidth = max(header.columnCount, firstDataRowWidth ?? row.fieldCount)
+            if firstDataRowWidth == nil { firstDataRowWidth = row.fieldCount }
+            if row.fieldCount > usualWidth {
+                try reject("the row has \(row.fieldCount) fields, the header and the first row \(usualWidth); "
                            + "a delimiter inside an unquoted value shifted the columns", column: row.fieldColumns[usualWidth])
-            return
-        }
-        if encoding == .utf8 {
-            values.reset(sharing: row.fieldBytes)
-        } else {
-            values.reset()
-        }
-        // Let go of the tokenizer's buffer, or its next reset would have to copy it.
-        defer { values.releaseShared() }
-        for (field, column) in header.mapping where column < row.fieldCount {
-            let range = row.fieldRange(column)
-            if range.count > spec.limits.maxFieldBytes {
-                try quarantine("\(label(field)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)",
+                return
+            }
+            if encoding == .utf8 {
+                values.reset(sharing: row.fieldBytes)
+            } else {
+                values.reset()
+            }
+            // Let go of the tokenizer's buffer, or its next reset would have to copy it.
+            defer { values.releaseShared() }
+            for (field, column) in header.mapping where column < row.fieldCount {
+                let range = row.fieldRange(column)
+                if range.count > spec.limits.maxFieldBytes {
+                    try reject("\(header.label(field)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)",
                                field: field, column: row.fieldColumns[column])
-                return
-            }
-            do {
-                if encoding == .utf8 {
-                    try row.fieldBytes.withUnsafeBufferPointer { buffer throws(TextEncoding.DecodingError) in
-                        try TextEncoding.validateUTF8(UnsafeBufferPointer(rebasing: buffer[range]))
-                    }
-                    values.set(field, range: range, column: row.fieldColumns[column])
-                } else {
-                    values.append(field, utf8: try encoding.decode(row.field(column)).utf8, column: row.fieldColumns[column])
+                    return
                 }
-            } catch {
-                try quarantine("\(label(field)): \(error.message)", field: field,
-                               column: row.fieldColumns[column] + error.offset)
-                return
+                do {
+                    if encoding == .utf8 {
+                        try row.fieldBytes.withUnsafeBufferPointer { buffer throws(TextEncoding.DecodingError) in
+                            try TextEncoding.validateUTF8(UnsafeBufferPointer(rebasing: buffer[range]))
+                        }
+                        values.set(field, range: range, column: row.fieldColumns[column])
+                    } else {
+                        values.append(field, utf8: try encoding.decode(row.field(column)).utf8, column: row.fieldColumns[column])
+                    }
+                } catch let error as TextEncoding.DecodingError {
+                    try reject("\(header.label(field)): \(error.message)", field: field, column: row.fieldColumns[column] + error.offset)
+                    return
+                }
             }
-        }
-        // Optional chaining mutates the stored typer in place, so its caches are never copied.
-        guard let event = typer?.type(values, line: row.line, path: path, raw: { encoding.decodeForDisplay(row.raw) }) else {
-            return
-        }
-        switch event {
-        case .accepted(let record):
-            try emit(.accepted(record), &report)
-        case .quarantined(var quarantined):
-            if row.fieldCount < header.columnCount {
-                quarantined.reason += " (the row has \(row.fieldCount) of the header's \(header.columnCount) columns)"
-            }
-            try emit(.quarantined(quarantined), &report)
+            let note = row.fieldCount < header.columnCount
+                ? " (the row has \(row.fieldCount) of the header's \(header.columnCount) columns)" : nil
+            try sink.append(values, line: row.line, raw: raw, note: note)
         }
     }
 
-    private func label(_ field: LogicalField) -> String {
-        typer?.label(field) ?? "field '\(field.rawValue)'"
-    }
-
-    private mutating func readHeader(_ row: CSVRow, report: inout FileReport) throws {
+    private mutating func readHeader(_ row: CSVRow, sink: inout BatchSink, outcome: inout ReaderOutcome) throws {
         let location = SourceLocation(path: path, line: row.line)
         var headers: [String] = []
         for index in 0..<row.fieldCount {
@@ -329,11 +317,10 @@ private struct RowProcessor {
         }
         let map = try HeaderMap(headers: headers, spec: spec, location: location)
         if !map.ignored.isEmpty {
-            report.notes.append("ignored columns: " + map.ignored.map { "'\($0)'" }.joined(separator: ", "))
+            outcome.notes.append("ignored columns: " + map.ignored.map { "'\($0)'" }.joined(separator: ", "))
         }
         header = map
-        typer = RecordTyper(kind: spec.kind, dates: spec.dates, decimal: spec.decimal, valueMaps: spec.valueMaps,
-                            labels: map.labels)
+        sink.labels = map.labels
     }
 }
 

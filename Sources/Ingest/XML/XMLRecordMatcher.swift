@@ -1,12 +1,11 @@
 import CLibXML2
 
-/// Follows the reader through one record at a time and collects the wanted fields' bytes.
+/// Collects the wanted fields' bytes from one record's subtree at a time.
 ///
 /// Names are compared as pointers: libxml2 interns every element and attribute name in the
 /// reader's dictionary, and `xmlTextReaderConstString` interns ours in the same one, so a
 /// match is one pointer comparison, with no `String` made per node. The definition's paths
-/// are compiled into a trie; a stack holds the trie node of each open element in a record
-/// (-1 where no wanted field lies below).
+/// are compiled into a trie that the walk follows down the record's elements.
 struct XMLRecordMatcher {
     private typealias Name = UnsafePointer<xmlChar>
 
@@ -39,14 +38,12 @@ struct XMLRecordMatcher {
     private let recordURI: Name?
     private let recordAnyNamespace: Bool
     private var nodes: [Node] = [Node()]
-    private var stack: [Int] = []
     private let maxFieldBytes: Int
 
     private var occurrences: [Int] = Array(repeating: 0, count: LogicalField.allCases.count)
     private var fieldOrder: [LogicalField]
     private(set) var line = 0
     private(set) var oversized: LogicalField?
-    private let recordName: String
 
     init(settings: XMLSettings, reader: xmlTextReaderPtr, limits: Limits) {
         func intern(_ text: String?) -> Name? {
@@ -56,7 +53,6 @@ struct XMLRecordMatcher {
         recordLocal = intern(settings.record.localName)
         recordURI = intern(settings.record.namespaceURI)
         recordAnyNamespace = settings.record.namespaceURI == nil
-        recordName = settings.record.localName
         maxFieldBytes = limits.maxFieldBytes
         fieldOrder = settings.fields.keys.sorted()
         for field in fieldOrder {
@@ -93,67 +89,72 @@ struct XMLRecordMatcher {
         }
     }
 
-    var isInRecord: Bool { !stack.isEmpty }
+    /// Whether the reader's current element is a record.
+    mutating func isRecord(_ node: xmlNodePtr) -> Bool {
+        Self.same(node.pointee.name, recordLocal) && (recordAnyNamespace || namespace(of: node.pointee.ns, is: recordURI))
+    }
 
-    /// An element starts. Returns true when it is a record's own element (so that an empty
-    /// one, `<record/>`, can be finished at once).
-    mutating func enter(_ reader: xmlTextReaderPtr) -> Bool {
-        guard let node = xmlTextReaderCurrentNode(reader) else { return false }
-        guard let parent = stack.last else {
-            guard Self.same(node.pointee.name, recordLocal),
-                  recordAnyNamespace || namespace(of: node.pointee.ns, is: recordURI) else { return false }
-            begin(reader, node)
-            return true
+    /// Reads one record from its expanded subtree. Returns the name of the first entity
+    /// reference met anywhere in it (never expanded: the caller rejects the file), or nil.
+    mutating func collect(_ record: xmlNodePtr, parserLine: Int) -> String? {
+        fields.reset()
+        for index in occurrences.indices { occurrences[index] = 0 }
+        oversized = nil
+        entityReference = nil
+        let nodeLine = xmlGetLineNo(record)
+        line = nodeLine > 0 ? Int(nodeLine) : parserLine
+        visit(record, trieNode: 0)
+        return entityReference
+    }
+
+    private var entityReference: String?
+
+    /// Walks an element's children; `trieNode` is -1 below elements no field lies in, where
+    /// only entity references are looked for.
+    private mutating func visit(_ element: xmlNodePtr, trieNode: Int) {
+        if trieNode >= 0 { entered(trieNode, element) }
+        let collectsText = trieNode >= 0 && !textRange[trieNode].isEmpty
+        var child = element.pointee.children
+        while let node = child {
+            child = node.pointee.next
+            switch node.pointee.type {
+            case XML_ELEMENT_NODE:
+                visit(node, trieNode: trieNode >= 0 ? match(node, parent: trieNode) : -1)
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                guard collectsText, let content = node.pointee.content else { continue }
+                let bytes = UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))
+                for index in textRange[trieNode] {
+                    let field = flatTextFields[index]
+                    if fields.extend(field, with: bytes) > maxFieldBytes { oversized = oversized ?? field }
+                }
+            case XML_ENTITY_REF_NODE:
+                if entityReference == nil {
+                    entityReference = node.pointee.name.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } ?? "?"
+                }
+            default:
+                continue
+            }
         }
-        guard parent >= 0, !childRange[parent].isEmpty else {
-            if xmlTextReaderIsEmptyElement(reader) != 1 { stack.append(-1) }
-            return false
-        }
+    }
+
+    /// The trie node a child element leads to, or -1.
+    private mutating func match(_ node: xmlNodePtr, parent: Int) -> Int {
         let local = node.pointee.name
-        var matched = -1
         for index in childRange[parent] where Self.same(local, flatSteps[index].local) {
             let step = flatSteps[index]
             if !step.anyNamespace && !namespace(of: node.pointee.ns, is: step.uri) { continue }
             if let predicate = step.predicate {
-                guard let value = attributeValue(reader, node, predicate.local, predicate.uri, anyNamespace: predicate.uri == nil),
-                      value.elementsEqual(predicate.value) else { continue }
+                let equal = Self.withAttributeValue(node, predicate.local, predicate.uri, anyNamespace: predicate.uri == nil) {
+                    $0.elementsEqual(predicate.value)
+                }
+                guard equal?.value == true else { continue }
             }
-            matched = step.node
-            break
+            return step.node
         }
-        if matched >= 0 { entered(matched, reader, node) }
-        if xmlTextReaderIsEmptyElement(reader) != 1 { stack.append(matched) }
-        return false
+        return -1
     }
 
-    /// An element ends. Returns true when it closes the record.
-    mutating func leave() -> Bool {
-        guard !stack.isEmpty else { return false }
-        stack.removeLast()
-        return stack.isEmpty
-    }
-
-    mutating func text(_ reader: xmlTextReaderPtr) {
-        guard let node = stack.last, node >= 0, !textRange[node].isEmpty,
-              let value = xmlTextReaderConstValue(reader) else { return }
-        let bytes = UnsafeBufferPointer(start: value, count: Int(xmlStrlen(value)))
-        for index in textRange[node] {
-            let field = flatTextFields[index]
-            if fields.extend(field, with: bytes) > maxFieldBytes { oversized = oversized ?? field }
-        }
-    }
-
-    private mutating func begin(_ reader: xmlTextReaderPtr, _ node: xmlNodePtr) {
-        fields.reset()
-        for index in occurrences.indices { occurrences[index] = 0 }
-        oversized = nil
-        let nodeLine = xmlGetLineNo(node)
-        line = nodeLine > 0 ? Int(nodeLine) : Int(xmlTextReaderGetParserLineNumber(reader))
-        entered(0, reader, node)
-        if xmlTextReaderIsEmptyElement(reader) != 1 { stack.append(0) }
-    }
-
-    private mutating func entered(_ trieNode: Int, _ reader: xmlTextReaderPtr, _ node: xmlNodePtr) {
+    private mutating func entered(_ trieNode: Int, _ node: xmlNodePtr) {
         for index in textRange[trieNode] {
             let field = flatTextFields[index]
             occurrences[field.ordinal] += 1
@@ -161,15 +162,16 @@ struct XMLRecordMatcher {
         }
         guard !nodes[trieNode].attributeFields.isEmpty else { return }
         for attribute in nodes[trieNode].attributeFields {
-            guard let value = attributeValue(reader, node, attribute.local, attribute.uri, anyNamespace: attribute.anyNamespace) else {
-                continue
+            let limit = maxFieldBytes
+            let read = Self.withAttributeValue(node, attribute.local, attribute.uri, anyNamespace: attribute.anyNamespace) { bytes in
+                guard bytes.count <= limit else { return false }
+                fields.replace(attribute.field, with: bytes)
+                return true
             }
+            guard let read else { continue }
             occurrences[attribute.field.ordinal] += 1
-            if value.count > maxFieldBytes {
-                oversized = oversized ?? attribute.field
-            } else {
-                fields.replace(attribute.field, with: value)
-            }
+            if !read.value { oversized = oversized ?? attribute.field }
+            if let entity = read.entity, entityReference == nil { entityReference = entity }
         }
     }
 
@@ -183,29 +185,36 @@ struct XMLRecordMatcher {
         return equal
     }
 
-    /// An attribute's value, read from the element node itself when it is a single text
-    /// (the usual case), else through the reader, which joins the pieces.
-    private mutating func attributeValue(_ reader: xmlTextReaderPtr, _ node: xmlNodePtr, _ local: Name?, _ uri: Name?,
-                                         anyNamespace: Bool) -> UnsafeBufferPointer<UInt8>? {
+    /// Calls `body` with an attribute's value: its single text child (the usual case), or its
+    /// pieces joined. Returns nil when the element has no such attribute; `entity` names an
+    /// entity reference inside the value (never expanded: the caller rejects the file).
+    private static func withAttributeValue<R>(_ node: xmlNodePtr, _ local: Name?, _ uri: Name?, anyNamespace: Bool,
+                                              _ body: (UnsafeBufferPointer<UInt8>) -> R) -> (value: R, entity: String?)? {
         guard let local else { return nil }
         var property = node.pointee.properties
         while let attribute = property {
             property = attribute.pointee.next
-            guard Self.same(attribute.pointee.name, local), anyNamespace || namespace(of: attribute.pointee.ns, is: uri) else {
-                continue
+            guard same(attribute.pointee.name, local) else { continue }
+            if !anyNamespace {
+                guard let href = attribute.pointee.ns?.pointee.href, let uri, xmlStrEqual(href, uri) == 1 else { continue }
             }
-            if let child = attribute.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
-               let content = child.pointee.content {
-                return UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))
+            guard let first = attribute.pointee.children else { return (body(UnsafeBufferPointer(start: nil, count: 0)), nil) }
+            if first.pointee.next == nil, first.pointee.type == XML_TEXT_NODE, let content = first.pointee.content {
+                return (body(UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))), nil)
             }
-            if attribute.pointee.children == nil { return UnsafeBufferPointer(start: nil, count: 0) }
-            let found: Int32 = anyNamespace || uri == nil
-                ? xmlTextReaderMoveToAttribute(reader, local)
-                : xmlTextReaderMoveToAttributeNs(reader, local, uri)
-            guard found == 1 else { return nil }
-            defer { xmlTextReaderMoveToElement(reader) }
-            guard let value = xmlTextReaderConstValue(reader) else { return nil }
-            return UnsafeBufferPointer(start: value, count: Int(xmlStrlen(value)))
+            var joined: [UInt8] = []
+            var entity: String?
+            var piece: xmlNodePtr? = first
+            while let current = piece {
+                piece = current.pointee.next
+                if current.pointee.type == XML_ENTITY_REF_NODE, entity == nil {
+                    entity = current.pointee.name.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+                }
+                if let content = current.pointee.content {
+                    joined.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
+                }
+            }
+            return (joined.withUnsafeBufferPointer(body), entity)
         }
         return nil
     }
@@ -225,12 +234,4 @@ struct XMLRecordMatcher {
     /// The record's fields, in a buffer reused from record to record.
     var values: FieldValues { fields }
 
-    /// XML records have no single physical line to quote; the raw text lists what was read.
-    func rawText() -> String {
-        let shown = fields.presentFields(in: fieldOrder).map { field, value in
-            let text = value.unicodeScalars.count > 200 ? String(value.unicodeScalars.prefix(200)) + "…" : value
-            return "\(field.rawValue)=\"\(text)\""
-        }
-        return "<\(recordName) " + shown.joined(separator: " ") + "/>"
-    }
 }

@@ -8,7 +8,7 @@ import StagebalansCore
 /// `XINCLUDE` and `HUGE`; the file is handed over as a descriptor, so libxml2 opens nothing by
 /// name, and the process-wide external entity loader refuses every request. An entity
 /// reference in a record is never expanded: the file is rejected.
-struct XMLSourceReader {
+struct XMLSourceReader: RecordReader {
     let spec: SourceSpec
     let settings: XMLSettings
     let path: String
@@ -18,10 +18,10 @@ struct XMLSourceReader {
     static let parseOptions: Int32 = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_BIG_LINES.rawValue)
         | Int32(XML_PARSE_NOCDATA.rawValue) | Int32(XML_PARSE_NOBLANKS.rawValue) | Int32(XML_PARSE_COMPACT.rawValue)
 
-    func read(into report: inout FileReport, _ emit: (IngestEvent, inout FileReport) throws -> Void) throws {
+    func read(into sink: inout BatchSink, outcome: inout ReaderOutcome) throws {
         LibXML2.setUp()
         let file = try ChunkedFile.opening(path)
-        report.bytes = file.size
+        outcome.bytes = file.size
         let errors = XMLErrorCollector()
         guard let reader = xmlReaderForFd(file.fileDescriptor, nil, nil, Self.parseOptions) else {
             throw FileFailure(SourceLocation(path: path, line: 1), "libxml2 could not start a reader for this file")
@@ -32,44 +32,45 @@ struct XMLSourceReader {
         defer { withExtendedLifetime(errors) {} }
 
         var matcher = XMLRecordMatcher(settings: settings, reader: reader, limits: spec.limits)
-        let labels = Dictionary(uniqueKeysWithValues: settings.fields.map { ($0.key, "path '\($0.value.text)'") })
-        var typer = RecordTyper(kind: spec.kind, dates: spec.dates, decimal: spec.decimal, valueMaps: spec.valueMaps,
-                                labels: labels)
+        sink.labels = Dictionary(uniqueKeysWithValues: settings.fields.map { ($0.key, "path '\($0.value.text)'") })
+        sink.recordName = settings.record.localName
         let element = Int32(XML_READER_TYPE_ELEMENT.rawValue)
-        let endElement = Int32(XML_READER_TYPE_END_ELEMENT.rawValue)
-        let text = Int32(XML_READER_TYPE_TEXT.rawValue), cdata = Int32(XML_READER_TYPE_CDATA.rawValue)
-        let significantWhitespace = Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue)
         let entityReference = Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue)
 
-        while true {
-            let status = xmlTextReaderRead(reader)
-            if status == 0 { break }
-            if status < 0 || errors.fatal != nil {
-                throw failure(errors, reader: reader)
-            }
+        // Outside records the reader walks node by node; at a record it expands the record's
+        // subtree (which libxml2 builds anyway), reads it by pointer, and skips past it.
+        var status = xmlTextReaderRead(reader)
+        while status == 1 {
+            if errors.fatal != nil { throw failure(errors, reader: reader) }
             let type = xmlTextReaderNodeType(reader)
-            if type == element {
-                let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
-                if matcher.enter(reader) && isEmpty {
-                    try finish(&matcher, typer: &typer, report: &report, emit)
+            if type == element, let node = xmlTextReaderCurrentNode(reader), matcher.isRecord(node) {
+                guard let subtree = xmlTextReaderExpand(reader), errors.fatal == nil else {
+                    throw failure(errors, reader: reader)
                 }
-            } else if type == endElement {
-                if matcher.leave() {
-                    try finish(&matcher, typer: &typer, report: &report, emit)
+                if let entity = matcher.collect(subtree, parserLine: Int(xmlTextReaderGetParserLineNumber(reader))) {
+                    throw entityFailure(entity, line: matcher.line)
                 }
-            } else if type == text || type == cdata || type == significantWhitespace {
-                matcher.text(reader)
-            } else if type == entityReference {
-                let name = xmlTextReaderConstName(reader).map { String(cString: $0) } ?? "?"
-                throw FileFailure(SourceLocation(path: path, line: Self.nodeLine(reader) ?? matcher.line),
-                                  "entity reference '&\(name);' is not expanded: entities declared in a DOCTYPE are never substituted",
-                                  notes: ["ask for the export without a DOCTYPE, or with the values written out"])
+                try finish(matcher, into: &sink)
+                status = xmlTextReaderNext(reader)
+            } else {
+                if type == entityReference {
+                    let name = xmlTextReaderConstName(reader).map { String(cString: $0) } ?? "?"
+                    throw entityFailure(name, line: Self.nodeLine(reader) ?? Int(xmlTextReaderGetParserLineNumber(reader)))
+                }
+                status = xmlTextReaderRead(reader)
             }
         }
+        if status < 0 { throw failure(errors, reader: reader) }
         if let fatal = errors.fatal {
             throw FileFailure(SourceLocation(path: path, line: fatal.line, column: fatal.column), "XML: " + fatal.message)
         }
-        report.notes.append("encoding " + (xmlTextReaderConstEncoding(reader).map { String(cString: $0) } ?? "UTF-8"))
+        outcome.notes.append("encoding " + (xmlTextReaderConstEncoding(reader).map { String(cString: $0) } ?? "UTF-8"))
+    }
+
+    private func entityFailure(_ name: String, line: Int) -> FileFailure {
+        FileFailure(SourceLocation(path: path, line: line),
+                    "entity reference '&\(name);' is not expanded: entities declared in a DOCTYPE are never substituted",
+                    notes: ["ask for the export without a DOCTYPE, or with the values written out"])
     }
 
     private func failure(_ errors: XMLErrorCollector, reader: xmlTextReaderPtr) -> FileFailure {
@@ -82,23 +83,24 @@ struct XMLSourceReader {
                            "XML: the file cannot be parsed")
     }
 
-    private func finish(_ matcher: inout XMLRecordMatcher, typer: inout RecordTyper, report: inout FileReport,
-                        _ emit: (IngestEvent, inout FileReport) throws -> Void) throws {
-        let location = SourceLocation(path: path, line: matcher.line)
+    private func finish(_ matcher: XMLRecordMatcher, into sink: inout BatchSink) throws {
+        func label(_ field: LogicalField) -> String {
+            sink.labels[field].map { "field '\(field.rawValue)' (\($0))" } ?? "field '\(field.rawValue)'"
+        }
         if let repeated = matcher.repeated {
-            let reason = "\(typer.label(repeated.field)): the path matches \(repeated.count) elements in this record; "
+            let reason = "\(label(repeated.field)): the path matches \(repeated.count) elements in this record; "
                 + "narrow it, e.g. name[@attribute='value']"
-            try emit(.quarantined(QuarantinedRecord(source: location, raw: matcher.rawText(), field: repeated.field.rawValue,
-                                                    reason: reason)), &report)
+            try sink.reject(line: matcher.line, raw: nil, RecordBatch.Rejection(
+                reason: reason, field: repeated.field, raw: XMLRawText.render(recordName: settings.record.localName, matcher.values)))
             return
         }
         if let oversized = matcher.oversized {
-            let reason = "\(typer.label(oversized)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)"
-            try emit(.quarantined(QuarantinedRecord(source: location, raw: matcher.rawText(), field: oversized.rawValue,
-                                                    reason: reason)), &report)
+            let reason = "\(label(oversized)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)"
+            try sink.reject(line: matcher.line, raw: nil, RecordBatch.Rejection(
+                reason: reason, field: oversized, raw: XMLRawText.render(recordName: settings.record.localName, matcher.values)))
             return
         }
-        try emit(typer.type(matcher.values, line: matcher.line, path: path, raw: { matcher.rawText() }), &report)
+        try sink.append(matcher.values, line: matcher.line, raw: nil)
     }
 
     /// The line the current node starts on (the parser's own line may already be further on).

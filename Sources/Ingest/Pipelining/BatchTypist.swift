@@ -1,0 +1,56 @@
+import StagebalansCore
+
+/// The typing side of ingest for one file: turns batches into accepted or quarantined records,
+/// in the file's order.
+struct BatchTypist {
+    let spec: SourceSpec
+    let path: String
+    private var typer: RecordTyper?
+    private var values = FieldValues()
+
+    init(spec: SourceSpec, path: String) {
+        self.spec = spec
+        self.path = path
+    }
+
+    mutating func type(_ batch: RecordBatch, _ context: BatchContext, report: inout FileReport,
+                       _ emit: (IngestEvent, inout FileReport) throws -> Void) throws {
+        if typer == nil {
+            typer = RecordTyper(kind: spec.kind, dates: spec.dates, decimal: spec.decimal, valueMaps: spec.valueMaps,
+                                labels: context.labels)
+        }
+        for record in 0..<batch.count {
+            let line = batch.lines[record]
+            if let rejection = batch.rejection(record) {
+                let raw = rejection.raw ?? context.rawEncoding.decodeForDisplay(batch.raw(record))
+                try emit(.quarantined(QuarantinedRecord(source: SourceLocation(path: path, line: line, column: rejection.column),
+                                                        raw: raw, field: rejection.field?.rawValue, reason: rejection.reason)),
+                         &report)
+                continue
+            }
+            batch.load(record, into: &values)
+            let values = self.values
+            // Optional chaining mutates the stored typer in place, so its caches are never copied.
+            guard var event = typer?.type(values, line: line, path: path, raw: {
+                if let name = context.recordName { return XMLRawText.render(recordName: name, values) }
+                return context.rawEncoding.decodeForDisplay(batch.raw(record))
+            }) else { continue }
+            if case .quarantined(var quarantined) = event, let note = batch.note(record) {
+                quarantined.reason += note
+                event = .quarantined(quarantined)
+            }
+            try emit(event, &report)
+        }
+    }
+}
+
+enum XMLRawText {
+    /// XML records have no single physical line to quote; the raw text lists the fields read.
+    static func render(recordName: String, _ values: FieldValues) -> String {
+        let shown = values.presentFields(in: LogicalField.allCases).map { field, value in
+            let text = value.unicodeScalars.count > 200 ? String(value.unicodeScalars.prefix(200)) + "…" : value
+            return "\(field.rawValue)=\"\(text)\""
+        }
+        return "<\(recordName) " + shown.joined(separator: " ") + "/>"
+    }
+}
