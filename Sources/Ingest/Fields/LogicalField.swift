@@ -29,6 +29,9 @@ public enum LogicalField: String, Sendable, Hashable, CaseIterable, Comparable {
         lhs.ordinal < rhs.ordinal
     }
 
+    /// `allCases` built once: the synthesized `allCases` makes a new array at every call.
+    static let byOrdinal: [LogicalField] = allCases
+
     /// Position in `allCases`, in constant time (it indexes per-row arrays on the hot path).
     var ordinal: Int {
         switch self {

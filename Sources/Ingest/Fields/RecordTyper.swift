@@ -78,6 +78,11 @@ struct FieldValues {
         }
     }
 
+    /// The ranges of every field by ordinal (start -1: absent), for copying a record whole.
+    func withRanges<R>(_ body: (_ starts: [Int], _ ends: [Int], _ columns: [Int]) -> R) -> R {
+        body(starts, ends, columns)
+    }
+
     func range(_ field: LogicalField) -> Range<Int>? {
         let start = starts[field.ordinal]
         return start >= 0 ? start..<ends[field.ordinal] : nil

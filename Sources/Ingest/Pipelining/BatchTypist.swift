@@ -28,7 +28,14 @@ struct BatchTypist {
                          &report)
                 continue
             }
-            batch.load(record, into: &values)
+            if batch.isTape(record) {
+                if let problem = batch.loadTape(record, into: &values, maxFieldBytes: spec.limits.maxFieldBytes) {
+                    try emit(.quarantined(tapeQuarantine(problem, line: line, context)), &report)
+                    continue
+                }
+            } else {
+                batch.load(record, into: &values)
+            }
             let values = self.values
             // Optional chaining mutates the stored typer in place, so its caches are never copied.
             guard var event = typer?.type(values, line: line, path: path, raw: {
@@ -40,6 +47,26 @@ struct BatchTypist {
                 event = .quarantined(quarantined)
             }
             try emit(event, &report)
+        }
+    }
+}
+
+extension BatchTypist {
+    private func label(_ field: LogicalField, _ context: BatchContext) -> String {
+        context.labels[field].map { "field '\(field.rawValue)' (\($0))" } ?? "field '\(field.rawValue)'"
+    }
+
+    fileprivate func tapeQuarantine(_ problem: RecordBatch.TapeProblem, line: Int, _ context: BatchContext) -> QuarantinedRecord {
+        let raw = XMLRawText.render(recordName: context.recordName ?? "record", values)
+        let location = SourceLocation(path: path, line: line)
+        switch problem {
+        case .repeated(let field, let count):
+            return QuarantinedRecord(source: location, raw: raw, field: field.rawValue,
+                                     reason: "\(label(field, context)): the path matches \(count) elements in this record; "
+                                         + "narrow it, e.g. name[@attribute='value']")
+        case .oversized(let field):
+            return QuarantinedRecord(source: location, raw: raw, field: field.rawValue,
+                                     reason: "\(label(field, context)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)")
         }
     }
 }

@@ -9,6 +9,8 @@ struct RecordBatch: Sendable {
 
     /// Field values (UTF-8), then each record's raw text in the file's encoding (CSV).
     private(set) var bytes: [UInt8] = []
+    /// Per record, where its field ranges start in `fieldStarts` (-1 for a tape record).
+    private var fieldBase: [Int32] = []
     private var fieldStarts: [Int32] = []
     private var fieldEnds: [Int32] = []
     private var fieldColumns: [Int32] = []
@@ -18,6 +20,10 @@ struct RecordBatch: Sendable {
     private var rejections: [Int: Rejection] = [:]
     /// Added to a typing failure's reason (a short CSV row says how many columns it had).
     private var notes: [Int: String] = [:]
+    /// Per record, its tape (XML: its pieces in `bytes`, decoded on the typing side); empty
+    /// for records stored as field ranges.
+    private var tapes: [Range<Int>] = []
+    private var tapeStart = 0
 
     struct Rejection: Sendable {
         var reason: String
@@ -28,7 +34,7 @@ struct RecordBatch: Sendable {
     }
 
     var count: Int { lines.count }
-    var isFull: Bool { count >= Self.capacity }
+    var isFull: Bool { count >= Self.capacity || bytes.count >= 8 << 20 }
 
     init() {
         bytes.reserveCapacity(1 << 17)
@@ -36,17 +42,17 @@ struct RecordBatch: Sendable {
 
     mutating func append(_ values: FieldValues, line: Int, raw: UnsafeBufferPointer<UInt8>?, note: String? = nil) {
         if let note { notes[lines.count] = note }
-        values.bytes.withUnsafeBufferPointer { source in
-            for field in LogicalField.allCases {
-                if let range = values.range(field) {
-                    fieldStarts.append(Int32(bytes.count))
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[range]))
-                    fieldEnds.append(Int32(bytes.count))
-                } else {
-                    fieldStarts.append(-1)
-                    fieldEnds.append(0)
-                }
-                fieldColumns.append(Int32(values.column(of: field) ?? 0))
+        // One copy of the record's buffer, its ranges shifted; cheaper than field by field.
+        fieldBase.append(Int32(fieldStarts.count))
+        tapes.append(0..<0)
+        let base = bytes.count
+        bytes.append(contentsOf: values.bytes)
+        values.withRanges { starts, ends, columns in
+            for index in 0..<Self.fieldCount {
+                let start = starts[index]
+                fieldStarts.append(start < 0 ? -1 : Int32(base + start))
+                fieldEnds.append(start < 0 ? 0 : Int32(base + ends[index]))
+                fieldColumns.append(Int32(columns[index]))
             }
         }
         appendRaw(raw)
@@ -54,11 +60,8 @@ struct RecordBatch: Sendable {
     }
 
     mutating func appendRejected(line: Int, raw: UnsafeBufferPointer<UInt8>?, _ rejection: Rejection) {
-        for _ in 0..<Self.fieldCount {
-            fieldStarts.append(-1)
-            fieldEnds.append(0)
-            fieldColumns.append(0)
-        }
+        fieldBase.append(-1)
+        tapes.append(0..<0)
         appendRaw(raw)
         rejections[lines.count] = rejection
         lines.append(line)
@@ -72,6 +75,91 @@ struct RecordBatch: Sendable {
 
     func rejection(_ record: Int) -> Rejection? { rejections[record] }
 
+    // MARK: Tapes
+
+    /// A tape entry: kind, field ordinal, length (4 bytes, little-endian), then the bytes.
+    enum TapeEntry: UInt8 {
+        /// An element holding a field's text starts (a new occurrence of the field).
+        case opened = 1
+        /// A piece of the current element's text (text, CDATA, character references).
+        case text = 2
+        /// An attribute's value (a new occurrence of the field).
+        case attribute = 3
+    }
+
+    mutating func beginTape() {
+        tapeStart = bytes.count
+    }
+
+    mutating func tape(_ entry: TapeEntry, _ field: LogicalField, _ value: UnsafeBufferPointer<UInt8>) {
+        let length = UInt32(truncatingIfNeeded: value.count)
+        bytes.append(entry.rawValue)
+        bytes.append(UInt8(field.ordinal))
+        bytes.append(UInt8(truncatingIfNeeded: length))
+        bytes.append(UInt8(truncatingIfNeeded: length >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: length >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: length >> 24))
+        if value.count > 0 { bytes.append(contentsOf: value) }
+    }
+
+    mutating func abortTape() {
+        bytes.removeSubrange(tapeStart...)
+    }
+
+    mutating func endTape(line: Int) {
+        tapes.append(tapeStart..<bytes.count)
+        fieldBase.append(-1)
+        rawRanges.append(bytes.count..<bytes.count)
+        lines.append(line)
+    }
+
+    /// What decoding a tape found wrong with the record's shape.
+    enum TapeProblem: Equatable {
+        case repeated(LogicalField, Int)
+        case oversized(LogicalField)
+    }
+
+    /// Decodes a tape record into `values` (an owned buffer): each field's pieces joined,
+    /// the first field that occurs twice, or the first over `maxFieldBytes`.
+    func loadTape(_ record: Int, into values: inout FieldValues, maxFieldBytes: Int) -> TapeProblem? {
+        let range = tapes[record]
+        values.reset()
+        var occurrences = [Int](repeating: 0, count: Self.fieldCount)
+        var problem: TapeProblem?
+        bytes.withUnsafeBufferPointer { tape in
+            var position = range.lowerBound
+            while position + 6 <= range.upperBound {
+                let entry = tape[position]
+                let ordinal = Int(tape[position + 1])
+                let length = Int(tape[position + 2]) | Int(tape[position + 3]) << 8 | Int(tape[position + 4]) << 16
+                    | Int(tape[position + 5]) << 24
+                let value = UnsafeBufferPointer(rebasing: tape[position + 6..<position + 6 + length])
+                position += 6 + length
+                let field = LogicalField.byOrdinal[ordinal]
+                switch TapeEntry(rawValue: entry) {
+                case .opened:
+                    occurrences[ordinal] += 1
+                    if occurrences[ordinal] == 1 { values.open(field) }
+                case .text:
+                    guard occurrences[ordinal] == 1 else { continue }
+                    if values.extend(field, with: value) > maxFieldBytes, problem == nil { problem = .oversized(field) }
+                case .attribute:
+                    occurrences[ordinal] += 1
+                    if value.count > maxFieldBytes, problem == nil { problem = .oversized(field) }
+                    if occurrences[ordinal] == 1 { values.replace(field, with: value) }
+                case nil:
+                    continue
+                }
+            }
+        }
+        for field in LogicalField.byOrdinal where occurrences[field.ordinal] > 1 {
+            return .repeated(field, occurrences[field.ordinal])
+        }
+        return problem
+    }
+
+    func isTape(_ record: Int) -> Bool { !tapes[record].isEmpty }
+
     func note(_ record: Int) -> String? { notes[record] }
 
     func raw(_ record: Int) -> ArraySlice<UInt8> { bytes[rawRanges[record]] }
@@ -79,12 +167,13 @@ struct RecordBatch: Sendable {
     /// Points `values` at record `record` (sharing this batch's buffer, copying nothing else).
     func load(_ record: Int, into values: inout FieldValues) {
         values.reset(sharing: bytes)
-        let base = record * Self.fieldCount
-        for field in LogicalField.allCases {
-            let start = Int(fieldStarts[base + field.ordinal])
+        let base = Int(fieldBase[record])
+        guard base >= 0 else { return }
+        for index in 0..<Self.fieldCount {
+            let start = Int(fieldStarts[base + index])
             guard start >= 0 else { continue }
-            let column = Int(fieldColumns[base + field.ordinal])
-            values.set(field, range: start..<Int(fieldEnds[base + field.ordinal]), column: column > 0 ? column : nil)
+            let column = Int(fieldColumns[base + index])
+            values.set(LogicalField.byOrdinal[index], range: start..<Int(fieldEnds[base + index]), column: column > 0 ? column : nil)
         }
     }
 }
@@ -124,6 +213,18 @@ struct BatchSink {
 
     mutating func reject(line: Int, raw: UnsafeBufferPointer<UInt8>?, _ rejection: RecordBatch.Rejection) throws(Stopped) {
         batch.appendRejected(line: line, raw: raw, rejection)
+        if batch.isFull { try send() }
+    }
+
+    /// Writes one record as a tape (XML): `write` adds its pieces and returns whether to
+    /// keep the record; a record not kept leaves no trace.
+    mutating func tapeRecord(line: Int, _ write: (inout RecordBatch) -> Bool) throws(Stopped) {
+        batch.beginTape()
+        guard write(&batch) else {
+            batch.abortTape()
+            return
+        }
+        batch.endTape(line: line)
         if batch.isFull { try send() }
     }
 

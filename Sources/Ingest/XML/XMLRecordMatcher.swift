@@ -14,7 +14,8 @@ struct XMLRecordMatcher {
         /// nil matches any namespace.
         var uri: Name?
         var anyNamespace: Bool
-        var predicate: (local: Name?, uri: Name?, value: [UInt8])?
+        /// The attribute a step is narrowed by, and the index of its value in `predicateValues`.
+        var predicate: (local: Name?, uri: Name?, value: Int)?
         var node: Int
     }
 
@@ -26,11 +27,13 @@ struct XMLRecordMatcher {
 
     /// The trie flattened after it is built, so that walking it retains no nested arrays.
     private var flatSteps: [Step] = []
+    /// Kept apart from `Step` so that copying a step retains nothing.
+    private var predicateValues: [[UInt8]] = []
     private var childRange: [Range<Int>] = []
     private var flatTextFields: [LogicalField] = []
     private var textRange: [Range<Int>] = []
-    /// The current record's fields, appended as libxml2 hands over the text; reused.
-    private var fields = FieldValues()
+    private var flatAttributes: [(local: Name?, uri: Name?, anyNamespace: Bool, field: LogicalField)] = []
+    private var attributeRange: [Range<Int>] = []
     /// The last namespace href compared, and whether it equalled each interned URI.
     private var namespaceCache: (href: UnsafePointer<xmlChar>?, uri: Name?, equal: Bool) = (nil, nil, false)
 
@@ -38,14 +41,9 @@ struct XMLRecordMatcher {
     private let recordURI: Name?
     private let recordAnyNamespace: Bool
     private var nodes: [Node] = [Node()]
-    private let maxFieldBytes: Int
 
-    private var occurrences: [Int] = Array(repeating: 0, count: LogicalField.allCases.count)
-    private var fieldOrder: [LogicalField]
-    private(set) var line = 0
-    private(set) var oversized: LogicalField?
 
-    init(settings: XMLSettings, reader: xmlTextReaderPtr, limits: Limits) {
+    init(settings: XMLSettings, reader: xmlTextReaderPtr) {
         func intern(_ text: String?) -> Name? {
             guard let text else { return nil }
             return xmlTextReaderConstString(reader, text).map { UnsafePointer($0) }
@@ -53,14 +51,17 @@ struct XMLRecordMatcher {
         recordLocal = intern(settings.record.localName)
         recordURI = intern(settings.record.namespaceURI)
         recordAnyNamespace = settings.record.namespaceURI == nil
-        maxFieldBytes = limits.maxFieldBytes
-        fieldOrder = settings.fields.keys.sorted()
-        for field in fieldOrder {
+        for field in settings.fields.keys.sorted() {
             guard let path = settings.fields[field] else { continue }
             var node = 0
             for step in path.elements {
-                let predicate = step.predicate.map { (local: intern($0.attribute.localName), uri: intern($0.attribute.namespaceURI),
-                                                      value: Array($0.value.utf8)) }
+                var predicate: (local: Name?, uri: Name?, value: Int)?
+                if let wanted = step.predicate {
+                    let value = Array(wanted.value.utf8)
+                    let index = predicateValues.firstIndex(of: value) ?? predicateValues.count
+                    if index == predicateValues.count { predicateValues.append(value) }
+                    predicate = (intern(wanted.attribute.localName), intern(wanted.attribute.namespaceURI), index)
+                }
                 if let existing = nodes[node].children.first(where: {
                     $0.local == intern(step.name.localName) && $0.uri == intern(step.name.namespaceURI)
                         && $0.predicate?.local == predicate?.local && $0.predicate?.value == predicate?.value
@@ -86,6 +87,8 @@ struct XMLRecordMatcher {
             flatSteps += node.children
             textRange.append(flatTextFields.count..<flatTextFields.count + node.textFields.count)
             flatTextFields += node.textFields
+            attributeRange.append(flatAttributes.count..<flatAttributes.count + node.attributeFields.count)
+            flatAttributes += node.attributeFields
         }
     }
 
@@ -94,16 +97,19 @@ struct XMLRecordMatcher {
         Self.same(node.pointee.name, recordLocal) && (recordAnyNamespace || namespace(of: node.pointee.ns, is: recordURI))
     }
 
-    /// Reads one record from its expanded subtree. Returns the name of the first entity
-    /// reference met anywhere in it (never expanded: the caller rejects the file), or nil.
-    mutating func collect(_ record: xmlNodePtr, parserLine: Int) -> String? {
-        fields.reset()
-        for index in occurrences.indices { occurrences[index] = 0 }
-        oversized = nil
-        entityReference = nil
+    /// The line a record starts on.
+    static func line(of record: xmlNodePtr, parserLine: Int) -> Int {
         let nodeLine = xmlGetLineNo(record)
-        line = nodeLine > 0 ? Int(nodeLine) : parserLine
-        visit(record, trieNode: 0)
+        return nodeLine > 0 ? Int(nodeLine) : parserLine
+    }
+
+    /// Writes one record's wanted pieces, from its expanded subtree, to `batch` as a tape;
+    /// counting occurrences and checking sizes is left to the typing side. Returns the name
+    /// of the first entity reference met anywhere in the record (never expanded: the caller
+    /// rejects the file), or nil.
+    mutating func collect(_ record: xmlNodePtr, into batch: inout RecordBatch) -> String? {
+        entityReference = nil
+        visit(record, trieNode: 0, into: &batch)
         return entityReference
     }
 
@@ -111,21 +117,20 @@ struct XMLRecordMatcher {
 
     /// Walks an element's children; `trieNode` is -1 below elements no field lies in, where
     /// only entity references are looked for.
-    private mutating func visit(_ element: xmlNodePtr, trieNode: Int) {
-        if trieNode >= 0 { entered(trieNode, element) }
+    private mutating func visit(_ element: xmlNodePtr, trieNode: Int, into batch: inout RecordBatch) {
+        if trieNode >= 0 { entered(trieNode, element, into: &batch) }
         let collectsText = trieNode >= 0 && !textRange[trieNode].isEmpty
         var child = element.pointee.children
         while let node = child {
             child = node.pointee.next
             switch node.pointee.type {
             case XML_ELEMENT_NODE:
-                visit(node, trieNode: trieNode >= 0 ? match(node, parent: trieNode) : -1)
+                visit(node, trieNode: trieNode >= 0 ? match(node, parent: trieNode) : -1, into: &batch)
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 guard collectsText, let content = node.pointee.content else { continue }
                 let bytes = UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))
                 for index in textRange[trieNode] {
-                    let field = flatTextFields[index]
-                    if fields.extend(field, with: bytes) > maxFieldBytes { oversized = oversized ?? field }
+                    batch.tape(.text, flatTextFields[index], bytes)
                 }
             case XML_ENTITY_REF_NODE:
                 if entityReference == nil {
@@ -144,8 +149,9 @@ struct XMLRecordMatcher {
             let step = flatSteps[index]
             if !step.anyNamespace && !namespace(of: node.pointee.ns, is: step.uri) { continue }
             if let predicate = step.predicate {
+                let expected = predicateValues[predicate.value]
                 let equal = Self.withAttributeValue(node, predicate.local, predicate.uri, anyNamespace: predicate.uri == nil) {
-                    $0.elementsEqual(predicate.value)
+                    $0.elementsEqual(expected)
                 }
                 guard equal?.value == true else { continue }
             }
@@ -154,24 +160,16 @@ struct XMLRecordMatcher {
         return -1
     }
 
-    private mutating func entered(_ trieNode: Int, _ node: xmlNodePtr) {
+    private mutating func entered(_ trieNode: Int, _ node: xmlNodePtr, into batch: inout RecordBatch) {
         for index in textRange[trieNode] {
-            let field = flatTextFields[index]
-            occurrences[field.ordinal] += 1
-            fields.open(field)
+            batch.tape(.opened, flatTextFields[index], UnsafeBufferPointer(start: nil, count: 0))
         }
-        guard !nodes[trieNode].attributeFields.isEmpty else { return }
-        for attribute in nodes[trieNode].attributeFields {
-            let limit = maxFieldBytes
-            let read = Self.withAttributeValue(node, attribute.local, attribute.uri, anyNamespace: attribute.anyNamespace) { bytes in
-                guard bytes.count <= limit else { return false }
-                fields.replace(attribute.field, with: bytes)
-                return true
-            }
-            guard let read else { continue }
-            occurrences[attribute.field.ordinal] += 1
-            if !read.value { oversized = oversized ?? attribute.field }
-            if let entity = read.entity, entityReference == nil { entityReference = entity }
+        for index in attributeRange[trieNode] {
+            let attribute = flatAttributes[index]
+            let entity = Self.withAttributeValue(node, attribute.local, attribute.uri, anyNamespace: attribute.anyNamespace) {
+                batch.tape(.attribute, attribute.field, $0)
+            }?.entity
+            if let entity, entityReference == nil { entityReference = entity }
         }
     }
 
@@ -222,16 +220,5 @@ struct XMLRecordMatcher {
     private static func same(_ a: UnsafePointer<xmlChar>?, _ b: Name?) -> Bool {
         a != nil && a == b
     }
-
-    /// The first field whose path matched more than one element or attribute in the record.
-    var repeated: (field: LogicalField, count: Int)? {
-        for field in fieldOrder where occurrences[field.ordinal] > 1 {
-            return (field, occurrences[field.ordinal])
-        }
-        return nil
-    }
-
-    /// The record's fields, in a buffer reused from record to record.
-    var values: FieldValues { fields }
 
 }

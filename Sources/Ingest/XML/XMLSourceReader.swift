@@ -31,7 +31,7 @@ struct XMLSourceReader: RecordReader {
         xmlTextReaderSetStructuredErrorHandler(reader, xmlStructuredErrorHandler, context)
         defer { withExtendedLifetime(errors) {} }
 
-        var matcher = XMLRecordMatcher(settings: settings, reader: reader, limits: spec.limits)
+        var matcher = XMLRecordMatcher(settings: settings, reader: reader)
         sink.labels = Dictionary(uniqueKeysWithValues: settings.fields.map { ($0.key, "path '\($0.value.text)'") })
         sink.recordName = settings.record.localName
         let element = Int32(XML_READER_TYPE_ELEMENT.rawValue)
@@ -47,10 +47,13 @@ struct XMLSourceReader: RecordReader {
                 guard let subtree = xmlTextReaderExpand(reader), errors.fatal == nil else {
                     throw failure(errors, reader: reader)
                 }
-                if let entity = matcher.collect(subtree, parserLine: Int(xmlTextReaderGetParserLineNumber(reader))) {
-                    throw entityFailure(entity, line: matcher.line)
+                let line = XMLRecordMatcher.line(of: subtree, parserLine: Int(xmlTextReaderGetParserLineNumber(reader)))
+                var entity: String?
+                try sink.tapeRecord(line: line) { batch in
+                    entity = matcher.collect(subtree, into: &batch)
+                    return entity == nil
                 }
-                try finish(matcher, into: &sink)
+                if let entity { throw entityFailure(entity, line: line) }
                 status = xmlTextReaderNext(reader)
             } else {
                 if type == entityReference {
@@ -81,26 +84,6 @@ struct XMLSourceReader: RecordReader {
         let column = Int(xmlTextReaderGetParserColumnNumber(reader))
         return FileFailure(SourceLocation(path: path, line: max(line, 1), column: column > 0 ? column : nil),
                            "XML: the file cannot be parsed")
-    }
-
-    private func finish(_ matcher: XMLRecordMatcher, into sink: inout BatchSink) throws {
-        func label(_ field: LogicalField) -> String {
-            sink.labels[field].map { "field '\(field.rawValue)' (\($0))" } ?? "field '\(field.rawValue)'"
-        }
-        if let repeated = matcher.repeated {
-            let reason = "\(label(repeated.field)): the path matches \(repeated.count) elements in this record; "
-                + "narrow it, e.g. name[@attribute='value']"
-            try sink.reject(line: matcher.line, raw: nil, RecordBatch.Rejection(
-                reason: reason, field: repeated.field, raw: XMLRawText.render(recordName: settings.record.localName, matcher.values)))
-            return
-        }
-        if let oversized = matcher.oversized {
-            let reason = "\(label(oversized)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)"
-            try sink.reject(line: matcher.line, raw: nil, RecordBatch.Rejection(
-                reason: reason, field: oversized, raw: XMLRawText.render(recordName: settings.record.localName, matcher.values)))
-            return
-        }
-        try sink.append(matcher.values, line: matcher.line, raw: nil)
     }
 
     /// The line the current node starts on (the parser's own line may already be further on).
