@@ -97,6 +97,20 @@ public struct Ingester: Sendable {
         }
     }
 
+    /// Runs the reader to the end of its file. A file that cannot be read is recorded in the
+    /// outcome, after the records read before the failure; a stopped typing side ends it early.
+    private static func readAll(_ reader: any RecordReader, into sink: inout BatchSink, outcome: inout ReaderOutcome) {
+        do {
+            try reader.read(into: &sink, outcome: &outcome)
+            try sink.send()
+        } catch let failure as FileFailure {
+            try? sink.send()
+            outcome.failure = failure
+        } catch {
+            // BatchSink.Stopped: the typing side stopped (its error is its own to report).
+        }
+    }
+
     /// Reading and typing on this thread: each batch is typed as soon as it is full, so at
     /// most one batch is held.
     private static func inline(_ reader: any RecordReader, typist: inout BatchTypist, report: inout FileReport,
@@ -113,7 +127,7 @@ public struct Ingester: Sendable {
         }
         let typing = Typing(typist: typist, report: report)
         var outcome = ReaderOutcome()
-        try withoutActuallyEscaping(emit) { emit in
+        withoutActuallyEscaping(emit) { emit in
             var sink = BatchSink { batch, context in
                 do {
                     try typing.typist.type(batch, context, report: &typing.report, emit)
@@ -123,15 +137,7 @@ public struct Ingester: Sendable {
                     return false
                 }
             }
-            do {
-                try reader.read(into: &sink, outcome: &outcome)
-                try sink.send()
-            } catch let failure as FileFailure {
-                try? sink.send()
-                outcome.failure = failure
-            } catch is BatchSink.Stopped {
-                // The handler threw; its error is rethrown below.
-            }
+            readAll(reader, into: &sink, outcome: &outcome)
         }
         typist = typing.typist
         report = typing.report
@@ -147,15 +153,7 @@ public struct Ingester: Sendable {
         DispatchQueue.global().async {
             var sink = BatchSink { batch, context in channel.send(batch, context) }
             var outcome = ReaderOutcome()
-            do {
-                try reader.read(into: &sink, outcome: &outcome)
-                try sink.send()
-            } catch let failure as FileFailure {
-                try? sink.send()
-                outcome.failure = failure
-            } catch {
-                // The typing side stopped; nothing more to send.
-            }
+            readAll(reader, into: &sink, outcome: &outcome)
             channel.finish(outcome)
             readerDone.signal()
         }

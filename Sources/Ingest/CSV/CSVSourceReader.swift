@@ -334,43 +334,28 @@ struct StreamingUTF8Validator {
 
     private(set) var line = 1
     private var column = 0
-    private var need = 0
-    private var lower: UInt8 = 0x80
-    private var upper: UInt8 = 0xBF
+    private var automaton = UTF8Automaton()
     private var sequenceColumn = 0
     private var sequenceLead: UInt8 = 0
 
-    var endsInsideSequence: Bool { need > 0 }
+    var endsInsideSequence: Bool { automaton.isInsideSequence }
 
     mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) -> Invalid? {
         for byte in chunk {
             column += 1
-            if need == 0 {
-                if byte < 0x80 {
-                    if byte == 0x0A { line += 1; column = 0 }
-                    continue
+            switch automaton.step(byte) {
+            case .valid:
+                if byte == 0x0A {
+                    line += 1
+                    column = 0
                 }
+            case .sequenceStart:
                 sequenceColumn = column
                 sequenceLead = byte
-                lower = 0x80
-                upper = 0xBF
-                switch byte {
-                case 0xC2...0xDF: need = 1
-                case 0xE0: need = 2; lower = 0xA0
-                case 0xE1...0xEC, 0xEE...0xEF: need = 2
-                case 0xED: need = 2; upper = 0x9F
-                case 0xF0: need = 3; lower = 0x90
-                case 0xF1...0xF3: need = 3
-                case 0xF4: need = 3; upper = 0x8F
-                default: return Invalid(line: line, column: column, byte: byte)
-                }
-            } else {
-                guard byte >= lower && byte <= upper else {
-                    return Invalid(line: line, column: sequenceColumn, byte: sequenceLead)
-                }
-                lower = 0x80
-                upper = 0xBF
-                need -= 1
+            case .invalidStart:
+                return Invalid(line: line, column: column, byte: byte)
+            case .brokenSequence:
+                return Invalid(line: line, column: sequenceColumn, byte: sequenceLead)
             }
         }
         return nil

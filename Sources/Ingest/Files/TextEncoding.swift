@@ -107,36 +107,67 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
     ]
 }
 
+/// The UTF-8 well-formedness automaton (Unicode Table 3-7), one byte at a time, shared by
+/// the per-field check and the whole-file check.
+struct UTF8Automaton {
+    private var need = 0
+    private var lower: UInt8 = 0x80
+    private var upper: UInt8 = 0xBF
+
+    enum Step {
+        /// The byte completes a character or continues one correctly.
+        case valid
+        /// The byte starts a new multi-byte sequence.
+        case sequenceStart
+        /// The byte cannot start a character.
+        case invalidStart
+        /// The byte cannot continue the sequence that started earlier: that sequence is invalid.
+        case brokenSequence
+    }
+
+    var isInsideSequence: Bool { need > 0 }
+
+    mutating func step(_ byte: UInt8) -> Step {
+        if need == 0 {
+            if byte < 0x80 { return .valid }
+            lower = 0x80
+            upper = 0xBF
+            switch byte {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; upper = 0x9F
+            case 0xF0: need = 3; lower = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; upper = 0x8F
+            default: return .invalidStart
+            }
+            return .sequenceStart
+        }
+        guard byte >= lower && byte <= upper else {
+            need = 0
+            return .brokenSequence
+        }
+        lower = 0x80
+        upper = 0xBF
+        need -= 1
+        return .valid
+    }
+}
+
 enum UTF8Validation {
     /// Offset of the first byte that starts an invalid or truncated UTF-8 sequence, or nil.
     static func firstInvalidOffset<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 {
-        var offset = 0
-        var iterator = bytes.makeIterator()
-        var need = 0
+        var automaton = UTF8Automaton()
         var sequenceStart = 0
-        var lowerBound: UInt8 = 0x80, upperBound: UInt8 = 0xBF
-        while let byte = iterator.next() {
-            if need == 0 {
-                sequenceStart = offset
-                switch byte {
-                case 0x00...0x7F: break
-                case 0xC2...0xDF: need = 1
-                case 0xE0: need = 2; lowerBound = 0xA0
-                case 0xE1...0xEC, 0xEE...0xEF: need = 2
-                case 0xED: need = 2; upperBound = 0x9F
-                case 0xF0: need = 3; lowerBound = 0x90
-                case 0xF1...0xF3: need = 3
-                case 0xF4: need = 3; upperBound = 0x8F
-                default: return offset
-                }
-            } else {
-                guard byte >= lowerBound && byte <= upperBound else { return sequenceStart }
-                lowerBound = 0x80
-                upperBound = 0xBF
-                need -= 1
+        for (offset, byte) in bytes.enumerated() {
+            switch automaton.step(byte) {
+            case .valid: continue
+            case .sequenceStart: sequenceStart = offset
+            case .invalidStart: return offset
+            case .brokenSequence: return sequenceStart
             }
-            offset += 1
         }
-        return need == 0 ? nil : sequenceStart
+        return automaton.isInsideSequence ? sequenceStart : nil
     }
 }
