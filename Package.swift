@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "stagebalans", targets: ["stagebalans"]),
         .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "Normalize", targets: ["Normalize"]),
+        .library(name: "Reconcile", targets: ["Reconcile"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
@@ -21,15 +23,18 @@ let package = Package(
         ),
         .target(name: "StagebalansCore"),
         .target(name: "Ingest", dependencies: ["StagebalansCore", "CLibXML2"]),
+        .target(name: "Normalize", dependencies: ["StagebalansCore", "Ingest"]),
+        .target(name: "Reconcile", dependencies: ["StagebalansCore", "Normalize"]),
         .target(
             name: "Pipeline",
-            dependencies: ["StagebalansCore", "Ingest", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StagebalansCore", "Ingest", "Normalize", "Reconcile", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "stagebalans",
             dependencies: ["Pipeline", "Ingest", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "StagebalansCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Normalize", "Ingest", "StagebalansCore"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Ingest", "StagebalansCore", "stagebalans"],

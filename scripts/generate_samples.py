@@ -533,6 +533,61 @@ def write_evaluations_xml(rng, path, rel, placements, planted: Planted):
         handle.write(lines.encode("utf-8"))
 
 
+SITE_ALIASES = {
+    "UZG": ["Universitair Ziekenhuis Gent", "UZ Gent campus Heymans"],
+    "CHSP": ["UMC Sint-Pieter", "CHU St-Pierre"],
+    "UZB": ["Universitair Ziekenhuis Brussel"],
+    "ZOL": ["ZOL Genk"],
+    "OLVA": ["Onze-Lieve-Vrouwziekenhuis Aalst"],
+}
+DISCIPLINE_ALIASES = {
+    "PED": ["kindergeneeskunde"], "BV": ["radiologie", "medische beeldvorming"], "GYN": ["gynecologie", "verloskunde"],
+    "HK": ["chirurgie"], "IG": ["inwendige geneeskunde"], "KS-NKO": ["NKO"], "HA": ["huisartsenstage"],
+}
+CURRICULUM = {"HK": 8, "IG": 8, "PED": 4, "HA": 4, "GYN": 4, "BV": 2, "WET": 16}
+BLOCKS = [("Orientation with limited choice", 12), ("Free choice, at home or abroad", 12),
+          ("Free choice for the specialty track", 8), ("Scientific placement", 16)]
+
+
+def yaml_text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_reference(folder: str, sites: list) -> None:
+    """The office's hand-kept reference data for this faculty (SPEC §3)."""
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "sites.yml"), "w", encoding="utf-8") as handle:
+        handle.write("# Site register of the sample faculty: one entry per site with an agreement or placements.\n")
+        handle.write("# kind: hospital | gp-practice | other; region: central | peripheral | abroad.\n")
+        handle.write("sites:\n")
+        for site in sites:
+            aliases = SITE_ALIASES.get(site.code, [])
+            handle.write(f"  - code: {site.code}\n    name: {yaml_text(site.name)}\n")
+            if aliases:
+                handle.write("    aliases: [" + ", ".join(yaml_text(a) for a in aliases) + "]\n")
+            handle.write(f"    kind: {site.kind}\n    region: {site.region}\n    city: {yaml_text(site.city)}\n"
+                         f"    country: {site.country}\n")
+        handle.write("\n# Aliases added later, e.g. pasted from `stagebalans suggest-aliases`.\naliases: []\n")
+    with open(os.path.join(folder, "disciplines.yml"), "w", encoding="utf-8") as handle:
+        handle.write("# Discipline taxonomy: a sub-discipline names its group as parent and counts towards it.\n")
+        handle.write("disciplines:\n")
+        for code, nl, en, parent in DISCIPLINES:
+            handle.write(f"  - code: {code}\n    nl: {yaml_text(nl)}\n    en: {yaml_text(en)}\n")
+            if code in DISCIPLINE_ALIASES:
+                handle.write("    aliases: [" + ", ".join(yaml_text(a) for a in DISCIPLINE_ALIASES[code]) + "]\n")
+            if parent:
+                handle.write(f"    parent: {parent}\n")
+    with open(os.path.join(folder, "curriculum.yml"), "w", encoding="utf-8") as handle:
+        handle.write("# The model trajectory of SPEC §1: required weeks per discipline group and per block.\n")
+        handle.write("required_weeks:\n")
+        for code, weeks in CURRICULUM.items():
+            handle.write(f"  {code}: {weeks}   # {DISC[code][1]}\n")
+        handle.write("blocks:\n")
+        for name, weeks in BLOCKS:
+            handle.write(f"  - {{name: {yaml_text(name)}, weeks: {weeks}}}\n")
+        handle.write("clinical_weeks: 62\nscientific_weeks: 16\npass_mark: 10\n")
+
+
 def write_roster(path, students, rng):
     with open(path, "w", encoding="utf-8", newline="") as handle:
         handle.write("studentnummer\tmasterjaar\tcohort\n")
@@ -545,6 +600,7 @@ def main() -> None:
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "samples"))
     parser.add_argument("--students", type=int, default=260)
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--reference-out", default=os.path.join(os.path.dirname(__file__), "..", "pipelines", "sample"))
     args = parser.parse_args()
     rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
@@ -566,6 +622,7 @@ def main() -> None:
     write_evaluations_csv(rng, *target("evaluations_2024-2025.csv"), first_year, planted)
     write_evaluations_xml(rng, *target("evaluations_2025-2026.xml"), second_year, planted)
     write_roster(os.path.join(args.out, "roster.tsv"), students, rng)
+    write_reference(args.reference_out, sites)
 
     summary = {
         "seed": args.seed, "students": len(students), "sites": len(sites), "framework_agreements": len(framework),

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
+import Normalize
 import Pipeline
 import StagebalansCore
 
@@ -13,7 +14,7 @@ struct Stagebalans: ParsableCommand {
         abstract: "Clinical placement capacity, coverage and audit reports from placement agreements and evaluations.",
         discussion: "Exit codes:\n" + ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"),
         version: "0.1.0",
-        subcommands: [Validate.self]
+        subcommands: [Run.self, Validate.self, SuggestAliases.self]
     )
 }
 
@@ -58,6 +59,87 @@ struct Validate: ParsableCommand {
         printError("validate: \(result.reports.count) files, \(result.totalRead) records read, \(result.totalAccepted) accepted, "
                    + "\(result.totalQuarantined) quarantined, \(result.rejected.count) files rejected")
         if result.exitStatus != .success { throw ExitCode(result.exitStatus.rawValue) }
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the pipeline: ingest, normalize and reconcile; write findings, placements and the quarantine.",
+        discussion: """
+        Writes findings.csv, findings.json, placements.csv, quarantine.csv and quarantine.json into the
+        definition's output folder, all or none: a run that fails writes nothing. Exits 0 on success,
+        2 for an invalid definition or reference data, 3 when an input file cannot be read as a whole,
+        4 when an output cannot be written.
+        """
+    )
+
+    @Argument(help: "The pipeline definition (YAML).")
+    var pipeline: String
+
+    @Option(help: "The as-of date (yyyy-mm-dd); default: the definition's as_of, else today.")
+    var asOf: String?
+
+    func run() throws {
+        let definition = try loadDefinition(pipeline)
+        var asOfDay: Day?
+        if let asOf {
+            guard case .success(let day) = DateParser(formats: [DateParser.iso]).parse(asOf) else {
+                throw ValidationError("--as-of must be a date as yyyy-mm-dd, not '\(asOf)'")
+            }
+            asOfDay = day
+        }
+        let start = Date()
+        do {
+            let result = try PipelineRun.run(definition, asOf: asOfDay, today: Today.day)
+            for warning in result.referenceWarnings { printError(warning.description) }
+            print(RunText.render(result, workingDirectory: FileManager.default.currentDirectoryPath))
+            let counts = Dictionary(grouping: result.reconciliation.findings, by: \.severity).mapValues(\.count)
+            let read = result.reports.reduce(0) { $0 + $1.read }
+            let quarantined = result.reports.reduce(0) { $0 + $1.quarantined }
+            printError("run: \(result.reports.count) inputs, \(read) records (\(quarantined) quarantined), "
+                       + "findings: \(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.info] ?? 0) info, "
+                       + "\(result.outputs.count) outputs, as of \(result.asOf), \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        } catch {
+            printError(error.description)
+            throw ExitCode(error.exitStatus.rawValue)
+        }
+    }
+}
+
+struct SuggestAliases: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suggest-aliases",
+        abstract: "List every site and discipline name in the exports that resolves to nothing, with a ready-to-paste alias."
+    )
+
+    @Argument(help: "The pipeline definition (YAML).")
+    var pipeline: String
+
+    func run() throws {
+        let definition = try loadDefinition(pipeline)
+        do {
+            print(try AliasSuggestions.render(definition))
+        } catch {
+            printError(error.description)
+            throw ExitCode(error.exitStatus.rawValue)
+        }
+    }
+}
+
+func loadDefinition(_ file: String) throws -> PipelineDefinition {
+    do {
+        return try DefinitionLoader.load(file: file)
+    } catch {
+        printError(error.description)
+        throw ExitCode(ExitStatus.badDefinition.rawValue)
+    }
+}
+
+enum Today {
+    /// Today in the local calendar of the machine (the faculty's office).
+    static var day: Day {
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? Day(daysSinceEpoch: 0)
     }
 }
 

@@ -196,6 +196,12 @@ public struct DateParser: Sendable, Hashable {
 
     public static let defaultPatterns = ["d/m/yyyy", "d-m-yyyy", "yyyy-m-d", "d month yyyy", "excel"]
 
+    /// `yyyy-mm-dd`, for dates the tool itself is given (`--as-of`, `as_of:`).
+    public static var iso: DateFormat {
+        // A literal pattern that is valid by construction; the fallback is never taken.
+        (try? DateFormat("yyyy-mm-dd")) ?? (try? DateFormat("yyyy-m-d")) ?? DateParser.standard.formats[0]
+    }
+
     public init(formats: [DateFormat], plausibleYears: ClosedRange<Int> = 1950...2100) {
         self.formats = formats
         self.plausibleYears = plausibleYears

@@ -11,12 +11,18 @@ public struct PipelineDefinition: Sendable {
     /// Where results are written, resolved against the definition's folder.
     public var outputDirectory: String
     public var sources: [SourceSpec]
+    /// The reference data files, resolved; nil when the definition names none (ingest only).
+    public var reference: ReferenceLoader.Files?
+    /// Pinned as-of date (a frozen snapshot such as samples/); `--as-of` overrides it.
+    public var asOf: Day?
+    public var evaluationOverdueDays: Int = 30
+    public var expiryHorizonDays: Int = 90
 }
 
 /// Loads `PIPELINE.yml`. Paths inside are relative to the definition's own folder; in
 /// messages they are shown relative to the working folder where that is shorter.
 public enum DefinitionLoader {
-    static let topLevelKeys = ["name", "output", "limits", "sources"]
+    static let topLevelKeys = ["name", "output", "limits", "sources", "reference", "as_of", "thresholds"]
     static let sourceKeys = ["name", "kind", "format", "path", "encoding", "delimiter", "quote", "decimal", "dates",
                              "fields", "record", "namespaces", "values", "limits"]
     static let limitKeys = ["max_field_bytes", "max_record_bytes", "max_fields"]
@@ -65,7 +71,31 @@ public enum DefinitionLoader {
             }
             sources.append(source)
         }
-        return PipelineDefinition(file: file, name: name, outputDirectory: resolve(output, base: base), sources: sources)
+        var definition = PipelineDefinition(file: file, name: name, outputDirectory: resolve(output, base: base), sources: sources)
+        if let node = top["reference"] {
+            let map = try node.mapping("reference", allowed: ["sites", "disciplines", "curriculum"])
+            definition.reference = ReferenceLoader.Files(
+                sites: display(resolve(try map.required("sites").string("sites"), base: base), workingDirectory: workingDirectory),
+                disciplines: display(resolve(try map.required("disciplines").string("disciplines"), base: base), workingDirectory: workingDirectory),
+                curriculum: display(resolve(try map.required("curriculum").string("curriculum"), base: base), workingDirectory: workingDirectory))
+        }
+        if let node = top["as_of"] {
+            let text = try node.string("as_of")
+            guard case .success(let day) = DateParser(formats: [DateParser.iso]).parse(text) else {
+                throw node.fail("as_of must be a date as yyyy-mm-dd, not '\(text)'")
+            }
+            definition.asOf = day
+        }
+        if let node = top["thresholds"] {
+            let map = try node.mapping("thresholds", allowed: ["evaluation_overdue_days", "expiry_horizon_days"])
+            if let value = map["evaluation_overdue_days"] {
+                definition.evaluationOverdueDays = try value.integer("evaluation_overdue_days", range: 0...3650)
+            }
+            if let value = map["expiry_horizon_days"] {
+                definition.expiryHorizonDays = try value.integer("expiry_horizon_days", range: 0...3650)
+            }
+        }
+        return definition
     }
 
     // MARK: Sources

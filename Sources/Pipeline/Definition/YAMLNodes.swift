@@ -8,12 +8,14 @@ import Yams
 /// An error in a definition file, with the position Yams gives for the offending node.
 public struct DefinitionError: Error, Sendable, CustomStringConvertible {
     public var diagnostic: Diagnostic
+    /// Further errors found in the same check (reference data reports all it finds).
+    public var more: [Diagnostic] = []
 
     public init(_ location: SourceLocation?, _ message: String, notes: [String] = []) {
         diagnostic = Diagnostic(.error, at: location, message, notes: notes)
     }
 
-    public var description: String { diagnostic.description }
+    public var description: String { ([diagnostic] + more).map(\.description).joined(separator: "\n") }
 }
 
 /// Walks Yams' node tree keeping the file and position of every node for messages.

@@ -1,0 +1,239 @@
+// Normalize: resolves the names in ingested records to the faculty's reference data (site
+// register, discipline taxonomy) and collapses evaluation rows into placements. It knows
+// nothing of agreements' validity or capacity; that is reconcile's.
+
+import Ingest
+import StagebalansCore
+
+public enum SiteKind: String, Sendable, Hashable, CaseIterable {
+    case hospital, gpPractice = "gp-practice", other
+}
+
+public enum Region: String, Sendable, Hashable, CaseIterable {
+    case central, peripheral, abroad
+}
+
+public struct Site: Sendable, Hashable {
+    public var code: String
+    public var name: String
+    public var aliases: [String]
+    public var kind: SiteKind
+    public var region: Region
+    public var city: String
+    public var country: String
+    public var source: SourceLocation
+
+    public init(code: String, name: String, aliases: [String] = [], kind: SiteKind, region: Region, city: String,
+                country: String, source: SourceLocation) {
+        self.code = code
+        self.name = name
+        self.aliases = aliases
+        self.kind = kind
+        self.region = region
+        self.city = city
+        self.country = country
+        self.source = source
+    }
+}
+
+public struct Discipline: Sendable, Hashable {
+    public var code: String
+    public var dutch: String
+    public var english: String
+    public var aliases: [String]
+    /// The code of the discipline it belongs to (cardiology → internal medicine); nil for a group.
+    public var parent: String?
+    public var source: SourceLocation
+
+    public init(code: String, dutch: String, english: String, aliases: [String] = [], parent: String?,
+                source: SourceLocation) {
+        self.code = code
+        self.dutch = dutch
+        self.english = english
+        self.aliases = aliases
+        self.parent = parent
+        self.source = source
+    }
+}
+
+public struct Curriculum: Sendable, Hashable {
+    public struct Block: Sendable, Hashable {
+        public var name: String
+        public var weeks: Int
+
+        public init(name: String, weeks: Int) {
+            self.name = name
+            self.weeks = weeks
+        }
+    }
+
+    /// Required weeks per discipline group code.
+    public var requiredWeeks: [String: Int]
+    public var blocks: [Block]
+    public var clinicalWeeks: Int
+    public var scientificWeeks: Int
+    /// On the 0–20 scale; a final score at or above it passes.
+    public var passMark: Double
+
+    public init(requiredWeeks: [String: Int], blocks: [Block], clinicalWeeks: Int, scientificWeeks: Int, passMark: Double) {
+        self.requiredWeeks = requiredWeeks
+        self.blocks = blocks
+        self.clinicalWeeks = clinicalWeeks
+        self.scientificWeeks = scientificWeeks
+        self.passMark = passMark
+    }
+}
+
+/// An alias given apart from its site, e.g. pasted from `stagebalans suggest-aliases`.
+public struct SiteAlias: Sendable, Hashable {
+    public var alias: String
+    public var site: String
+    public var source: SourceLocation
+
+    public init(alias: String, site: String, source: SourceLocation) {
+        self.alias = alias
+        self.site = site
+        self.source = source
+    }
+}
+
+/// One faculty's reference data, checked for consistency before any export is read.
+public struct ReferenceData: Sendable {
+    public let sites: [Site]
+    public let disciplines: [Discipline]
+    public let curriculum: Curriculum
+    public let siteIndex: [String: Int]
+    public let disciplineIndex: [String: Int]
+    /// Warnings that do not stop a run (near-identical site names: likely duplicates).
+    public let warnings: [Diagnostic]
+
+    /// Checks the data; every inconsistency is an error with the position of the entry.
+    public init(sites: [Site], extraAliases: [SiteAlias] = [], disciplines: [Discipline], curriculum: Curriculum,
+                curriculumSource: SourceLocation? = nil) throws(ReferenceDataError) {
+        var errors: [Diagnostic] = []
+        var siteIndex: [String: Int] = [:]
+        var sites = sites
+        for (index, site) in sites.enumerated() {
+            if let other = siteIndex[site.code] {
+                errors.append(Diagnostic(.error, at: site.source, "site code '\(site.code)' is used twice",
+                                         notes: ["first at \(sites[other].source)"]))
+            } else {
+                siteIndex[site.code] = index
+            }
+        }
+        for alias in extraAliases {
+            guard let index = siteIndex[alias.site] else {
+                errors.append(Diagnostic(.error, at: alias.source, "alias '\(alias.alias)' names site '\(alias.site)', which is not in the register"))
+                continue
+            }
+            sites[index].aliases.append(alias.alias)
+        }
+        // A canonical name or alias may point at one site only.
+        var claimed: [String: (code: String, source: SourceLocation)] = [:]
+        for site in sites {
+            for name in [site.name] + site.aliases {
+                let key = SiteNames.canonical(name)
+                guard !key.isEmpty else { continue }
+                if let owner = claimed[key], owner.code != site.code {
+                    errors.append(Diagnostic(.error, at: site.source,
+                                             "'\(name)' of site \(site.code) reads the same as a name of site \(owner.code)",
+                                             notes: ["a name or alias may belong to one site only; first at \(owner.source)"]))
+                } else {
+                    claimed[key] = (site.code, site.source)
+                }
+            }
+        }
+        var disciplineIndex: [String: Int] = [:]
+        for (index, discipline) in disciplines.enumerated() {
+            if let other = disciplineIndex[discipline.code] {
+                errors.append(Diagnostic(.error, at: discipline.source, "discipline code '\(discipline.code)' is used twice",
+                                         notes: ["first at \(disciplines[other].source)"]))
+            } else {
+                disciplineIndex[discipline.code] = index
+            }
+        }
+        for discipline in disciplines {
+            guard let parent = discipline.parent else { continue }
+            if disciplineIndex[parent] == nil {
+                errors.append(Diagnostic(.error, at: discipline.source,
+                                         "discipline \(discipline.code) names parent '\(parent)', which does not exist"))
+            }
+        }
+        for discipline in disciplines {
+            var seen: Set<String> = [discipline.code]
+            var current = discipline.parent
+            while let code = current, let index = disciplineIndex[code] {
+                if !seen.insert(code).inserted {
+                    errors.append(Diagnostic(.error, at: discipline.source,
+                                             "discipline \(discipline.code) is its own ancestor (a cycle through \(code))"))
+                    break
+                }
+                current = disciplines[index].parent
+            }
+        }
+        var disciplineNames: [String: (code: String, source: SourceLocation)] = [:]
+        for discipline in disciplines {
+            for name in [discipline.code, discipline.dutch, discipline.english] + discipline.aliases {
+                let key = Canonical.text(name)
+                guard !key.isEmpty else { continue }
+                if let owner = disciplineNames[key], owner.code != discipline.code {
+                    errors.append(Diagnostic(.error, at: discipline.source,
+                                             "'\(name)' of discipline \(discipline.code) reads the same as a name of \(owner.code)"))
+                } else {
+                    disciplineNames[key] = (discipline.code, discipline.source)
+                }
+            }
+        }
+        for group in curriculum.requiredWeeks.keys.sorted() where disciplineIndex[group] == nil {
+            errors.append(Diagnostic(.error, at: curriculumSource, "the curriculum requires weeks of '\(group)', which is not a discipline"))
+        }
+        guard errors.isEmpty else { throw ReferenceDataError(diagnostics: errors) }
+
+        self.sites = sites
+        self.disciplines = disciplines
+        self.curriculum = curriculum
+        self.siteIndex = siteIndex
+        self.disciplineIndex = disciplineIndex
+        self.warnings = Self.likelyDuplicates(sites)
+    }
+
+    /// Two register sites whose names differ by at most two characters once canonical.
+    static func likelyDuplicates(_ sites: [Site]) -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        let names = sites.map { SiteNames.canonical($0.name) }
+        for i in sites.indices {
+            for j in sites.indices where j > i {
+                let limit = min(2, max(names[i].count, names[j].count) / 8)
+                guard abs(names[i].count - names[j].count) <= limit,
+                      EditDistance.between(names[i], names[j]) <= limit else { continue }
+                warnings.append(Diagnostic(.warning, at: sites[j].source,
+                                           "sites \(sites[i].code) '\(sites[i].name)' and \(sites[j].code) '\(sites[j].name)' have nearly the same name: the same site twice?"))
+            }
+        }
+        return warnings
+    }
+
+    public func site(_ code: String) -> Site? { siteIndex[code].map { sites[$0] } }
+
+    public func discipline(_ code: String) -> Discipline? { disciplineIndex[code].map { disciplines[$0] } }
+
+    /// The discipline and its ancestors, nearest first (cardiology, internal medicine).
+    public func lineage(of code: String) -> [String] {
+        var result: [String] = []
+        var current: String? = code
+        while let code = current, let index = disciplineIndex[code], !result.contains(code) {
+            result.append(code)
+            current = disciplines[index].parent
+        }
+        return result
+    }
+
+    /// The top-level group a discipline counts towards.
+    public func group(of code: String) -> String { lineage(of: code).last ?? code }
+}
+
+public struct ReferenceDataError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

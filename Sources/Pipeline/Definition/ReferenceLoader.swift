@@ -1,0 +1,118 @@
+import Foundation
+import Normalize
+import StagebalansCore
+import Yams
+
+/// Loads a faculty's reference data: the site register, the discipline taxonomy and the
+/// curriculum, each a YAML file kept by hand. Errors carry the file, line and column.
+public enum ReferenceLoader {
+    public struct Files: Sendable, Hashable {
+        public var sites: String
+        public var disciplines: String
+        public var curriculum: String
+    }
+
+    public static func load(_ files: Files) throws(DefinitionError) -> ReferenceData {
+        let (sites, aliases) = try loadSites(files.sites)
+        let disciplines = try loadDisciplines(files.disciplines)
+        let (curriculum, curriculumLocation) = try loadCurriculum(files.curriculum)
+        do {
+            return try ReferenceData(sites: sites, extraAliases: aliases, disciplines: disciplines, curriculum: curriculum,
+                                     curriculumSource: curriculumLocation)
+        } catch {
+            var failure = DefinitionError(nil, "")
+            failure.diagnostic = error.diagnostics[0]
+            failure.more = Array(error.diagnostics.dropFirst())
+            throw failure
+        }
+    }
+
+    static func root(_ file: String) throws(DefinitionError) -> YAMLNode {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read reference data: \(error.localizedDescription)")
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw DefinitionError(SourceLocation(path: file, line: 1), "the file is empty")
+            }
+            return YAMLNode(node: node, file: file)
+        } catch let error as YamlError {
+            throw DefinitionLoader.yamlError(error, file: file)
+        } catch let error as DefinitionError {
+            throw error
+        } catch {
+            throw DefinitionError(SourceLocation(path: file, line: 1), "YAML: \(error)")
+        }
+    }
+
+    static func loadSites(_ file: String) throws(DefinitionError) -> ([Site], [SiteAlias]) {
+        let top = try root(file).mapping("the site register", allowed: ["sites", "aliases"])
+        var sites: [Site] = []
+        for node in try top.required("sites").sequence("sites") {
+            let map = try node.mapping("a site", allowed: ["code", "name", "aliases", "kind", "region", "city", "country"])
+            let kindNode = try map.required("kind")
+            let kindText = try kindNode.string("kind")
+            guard let kind = SiteKind(rawValue: kindText) else {
+                throw kindNode.fail(DefinitionLoader.choice("kind", kindText, SiteKind.allCases.map(\.rawValue)))
+            }
+            let regionNode = try map.required("region")
+            let regionText = try regionNode.string("region")
+            guard let region = Region(rawValue: regionText) else {
+                throw regionNode.fail(DefinitionLoader.choice("region", regionText, Region.allCases.map(\.rawValue)))
+            }
+            sites.append(Site(code: try map.required("code").string("code"), name: try map.required("name").string("name"),
+                              aliases: try map["aliases"]?.strings("aliases") ?? [], kind: kind, region: region,
+                              city: try map["city"]?.string("city") ?? "", country: try map["country"]?.string("country") ?? "",
+                              source: node.location ?? SourceLocation(path: file, line: 1)))
+        }
+        var aliases: [SiteAlias] = []
+        for node in try top["aliases"]?.sequence("aliases") ?? [] {
+            let map = try node.mapping("an alias", allowed: ["alias", "site"])
+            aliases.append(SiteAlias(alias: try map.required("alias").string("alias"), site: try map.required("site").string("site"),
+                                     source: node.location ?? SourceLocation(path: file, line: 1)))
+        }
+        return (sites, aliases)
+    }
+
+    static func loadDisciplines(_ file: String) throws(DefinitionError) -> [Discipline] {
+        let top = try root(file).mapping("the discipline taxonomy", allowed: ["disciplines"])
+        var disciplines: [Discipline] = []
+        for node in try top.required("disciplines").sequence("disciplines") {
+            let map = try node.mapping("a discipline", allowed: ["code", "nl", "en", "aliases", "parent"])
+            disciplines.append(Discipline(code: try map.required("code").string("code"), dutch: try map.required("nl").string("nl"),
+                                          english: try map.required("en").string("en"),
+                                          aliases: try map["aliases"]?.strings("aliases") ?? [],
+                                          parent: try map["parent"]?.string("parent"),
+                                          source: node.location ?? SourceLocation(path: file, line: 1)))
+        }
+        return disciplines
+    }
+
+    static func loadCurriculum(_ file: String) throws(DefinitionError) -> (Curriculum, SourceLocation?) {
+        let rootNode = try root(file)
+        let top = try rootNode.mapping("the curriculum", allowed: ["required_weeks", "blocks", "clinical_weeks", "scientific_weeks", "pass_mark"])
+        var required: [String: Int] = [:]
+        for entry in try top.required("required_weeks").mapping("required_weeks", allowed: nil).entries {
+            required[entry.key] = try entry.value.integer("the weeks of \(entry.key)", range: 0...200)
+        }
+        var blocks: [Curriculum.Block] = []
+        for node in try top["blocks"]?.sequence("blocks") ?? [] {
+            let map = try node.mapping("a block", allowed: ["name", "weeks"])
+            blocks.append(Curriculum.Block(name: try map.required("name").string("name"),
+                                           weeks: try map.required("weeks").integer("weeks", range: 0...200)))
+        }
+        let passNode = try top.required("pass_mark")
+        let passText = try passNode.string("pass_mark")
+        guard let passMark = Double(passText.replacingOccurrences(of: ",", with: ".")), (0...20).contains(passMark) else {
+            throw passNode.fail("pass_mark must be a score from 0 to 20, not '\(passText)'")
+        }
+        let curriculum = Curriculum(requiredWeeks: required, blocks: blocks,
+                                    clinicalWeeks: try top.required("clinical_weeks").integer("clinical_weeks", range: 0...500),
+                                    scientificWeeks: try top.required("scientific_weeks").integer("scientific_weeks", range: 0...500),
+                                    passMark: passMark)
+        return (curriculum, rootNode.location)
+    }
+}

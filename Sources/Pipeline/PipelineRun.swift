@@ -1,0 +1,177 @@
+import Foundation
+import Ingest
+import Normalize
+import Reconcile
+import StagebalansCore
+
+/// `stagebalans run`: ingest → normalize → reconcile, then the outputs.
+public struct RunResult: Sendable {
+    public var reports: [FileReport]
+    public var reconciliation: Reconciliation
+    public var outputs: [String]
+    public var referenceWarnings: [Diagnostic]
+    public var asOf: Day
+
+    public var rejected: [FileReport] { reports.filter { $0.rejection != nil } }
+}
+
+public enum RunFailure: Error, Sendable, CustomStringConvertible {
+    case definition(DefinitionError)
+    case unreadableInput([FileReport])
+    case output(OutputError)
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .definition: return .badDefinition
+        case .unreadableInput: return .unreadableInput
+        case .output: return .outputFailed
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .definition(let error): return error.description
+        case .unreadableInput(let reports):
+            return reports.compactMap { $0.rejection?.description }.joined(separator: "\n")
+                + "\nthe run failed: nothing was written"
+        case .output(let error): return error.description
+        }
+    }
+}
+
+public enum PipelineRun {
+    /// Loads the reference data the definition names (required for `run`).
+    public static func reference(for definition: PipelineDefinition) throws(RunFailure) -> ReferenceData {
+        guard let files = definition.reference else {
+            throw .definition(DefinitionError(SourceLocation(path: definition.file, line: 1),
+                                              "the definition names no reference data (reference: sites, disciplines, curriculum)"))
+        }
+        do {
+            return try ReferenceLoader.load(files)
+        } catch {
+            throw .definition(error)
+        }
+    }
+
+    /// Reads every source into a normalizer, writing the quarantine as it goes.
+    static func ingest(_ definition: PipelineDefinition, reference: ReferenceData, quarantine: QuarantineWriter)
+        throws(RunFailure) -> ([FileReport], Normalizer) {
+        var normalizer = Normalizer(reference: reference)
+        var reports: [FileReport] = []
+        for spec in definition.sources {
+            let ingester = Ingester(spec: spec)
+            for file in spec.files {
+                do {
+                    reports.append(try ingester.ingest(file: file) { event in
+                        switch event {
+                        case .accepted(let record): normalizer.add(record)
+                        case .quarantined(let record): try quarantine.add(record, source: spec.name)
+                        }
+                    })
+                } catch let error as OutputError {
+                    throw .output(error)
+                } catch {
+                    throw .output(OutputError(path: quarantine.csvPath, message: "\(error)"))
+                }
+            }
+        }
+        return (reports, normalizer)
+    }
+
+    public static func run(_ definition: PipelineDefinition, asOf: Day?, today: Day) throws(RunFailure) -> RunResult {
+        let reference = try reference(for: definition)
+        let asOf = asOf ?? definition.asOf ?? today
+        let staging = definition.outputDirectory + "/.staging-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let quarantine: QuarantineWriter
+        do {
+            try? FileManager.default.removeItem(atPath: staging)
+            quarantine = try QuarantineWriter(directory: staging)
+        } catch {
+            throw .output(error)
+        }
+        let (reports, normalizer) = try ingest(definition, reference: reference, quarantine: quarantine)
+        let rejected = reports.filter { $0.rejection != nil }
+        guard rejected.isEmpty else { throw .unreadableInput(rejected) }
+
+        let settings = ReconcileSettings(asOf: asOf, evaluationOverdueDays: definition.evaluationOverdueDays,
+                                         expiryHorizonDays: definition.expiryHorizonDays)
+        let reconciliation = Reconciler(reference: reference, settings: settings).reconcile(normalizer.finish())
+        do {
+            try quarantine.commit()
+            try RunOutputs.writeFindings(reconciliation.findings, to: staging)
+            try RunOutputs.writePlacements(reconciliation, to: staging)
+            let names = ["findings.csv", "findings.json", "placements.csv", "quarantine.csv", "quarantine.json"]
+            var outputs: [String] = []
+            for name in names {
+                let target = definition.outputDirectory + "/" + name
+                guard rename(staging + "/" + name, target) == 0 else {
+                    throw OutputError(path: target, message: "cannot publish: " + String(cString: strerror(errno)))
+                }
+                outputs.append(target)
+            }
+            return RunResult(reports: reports, reconciliation: reconciliation, outputs: outputs,
+                             referenceWarnings: reference.warnings, asOf: asOf)
+        } catch let error as OutputError {
+            throw .output(error)
+        } catch {
+            throw .output(OutputError(path: definition.outputDirectory, message: "\(error)"))
+        }
+    }
+}
+
+/// The files `run` writes; byte-identical for the same inputs and as-of date.
+enum RunOutputs {
+    static func writeFindings(_ findings: [Finding], to directory: String) throws(OutputError) {
+        let csv = try TextFileWriter(path: directory + "/findings.csv")
+        try csv.write("code,severity,fingerprint,key,message,sources\n")
+        let json = try TextFileWriter(path: directory + "/findings.json")
+        try json.write("[")
+        for (index, finding) in findings.enumerated() {
+            let sources = finding.sources.map(\.description)
+            let fields = [finding.code.rawValue, finding.severity.rawValue, finding.fingerprint, finding.key, finding.message,
+                          sources.joined(separator: " ")]
+            try csv.write(fields.map { TextEscaping.csvField($0) }.joined(separator: ",") + "\n")
+            try json.write((index == 0 ? "\n  " : ",\n  ")
+                + "{\"code\":\(TextEscaping.jsonString(finding.code.rawValue)),\"severity\":\(TextEscaping.jsonString(finding.severity.rawValue)),"
+                + "\"fingerprint\":\(TextEscaping.jsonString(finding.fingerprint)),\"key\":\(TextEscaping.jsonString(finding.key)),"
+                + "\"message\":\(TextEscaping.jsonString(finding.message)),"
+                + "\"sources\":[" + sources.map(TextEscaping.jsonString).joined(separator: ",") + "]}")
+        }
+        try json.write(findings.isEmpty ? "]\n" : "\n]\n")
+        try csv.commit()
+        try json.commit()
+    }
+
+    static func writePlacements(_ reconciliation: Reconciliation, to directory: String) throws(OutputError) {
+        let csv = try TextFileWriter(path: directory + "/placements.csv")
+        try csv.write("student,site,discipline,start,end,weeks,kind,year,final_score,agreement,agreement_kind,sources\n")
+        for entry in reconciliation.placements {
+            let placement = entry.placement
+            let agreement: (String, String)
+            switch entry.match {
+            case .agreement(let index):
+                let matched = reconciliation.agreements[index]
+                agreement = (matched.id, matched.kind.rawValue)
+            case .outsideValidity: agreement = ("", "OUTSIDE_VALIDITY")
+            case .noAgreement: agreement = ("", "NO_AGREEMENT")
+            }
+            let fields = [placement.student, placement.site, placement.discipline, placement.start.description,
+                          placement.end.description, String(placement.weeks), placement.kind?.rawValue ?? "",
+                          placement.year.description, placement.finalScore.map(Decimals.score) ?? "", agreement.0, agreement.1,
+                          placement.sources.map(\.description).joined(separator: " ")]
+            try csv.write(fields.map { TextEscaping.csvField($0) }.joined(separator: ",") + "\n")
+        }
+        try csv.commit()
+    }
+}
+
+enum Decimals {
+    /// A score with up to two decimals, half up, without trailing zeros: 14, 14.5, 13.33.
+    static func score(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded(.toNearestOrAwayFromZero))
+        let whole = hundredths / 100, rest = hundredths % 100
+        if rest == 0 { return String(whole) }
+        return rest % 10 == 0 ? "\(whole).\(rest / 10)" : "\(whole).\(rest < 10 ? "0" : "")\(rest)"
+    }
+}

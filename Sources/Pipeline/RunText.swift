@@ -1,0 +1,75 @@
+import Foundation
+import Ingest
+import Normalize
+import Reconcile
+import StagebalansCore
+
+/// What `stagebalans run` prints: inputs, findings per code, the first findings, the outputs.
+public enum RunText {
+    public static func render(_ result: RunResult, workingDirectory: String) -> String {
+        let findings = result.reconciliation.findings
+        var lines: [String] = []
+        lines.append("as of \(result.asOf); placement years: " + result.reconciliation.years.map(\.description).joined(separator: ", "))
+        lines.append("\(result.reconciliation.placements.count) placements, \(result.reconciliation.agreements.count) agreements")
+        lines.append("")
+        var rows = [["finding", "severity", "count"]]
+        for code in FindingCode.allCases {
+            let count = findings.filter { $0.code == code }.count
+            rows.append([code.rawValue, code.severity.rawValue, String(count)])
+        }
+        lines += ValidationText.table(rows, rightAligned: [2])
+        lines.append("")
+        for finding in findings.prefix(10) {
+            lines.append("\(finding.sources.first?.description ?? "-"): \(finding.severity.rawValue): \(finding.code.rawValue) \(finding.message)")
+        }
+        if findings.count > 10 { lines.append("… \(findings.count - 10) more in findings.csv") }
+        lines.append("")
+        lines.append("written: " + result.outputs.map { DefinitionLoader.display($0, workingDirectory: workingDirectory) }
+            .joined(separator: ", "))
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `stagebalans suggest-aliases`: every unresolved name, with the alias line to paste.
+public enum AliasSuggestions {
+    public static func render(_ definition: PipelineDefinition) throws(RunFailure) -> String {
+        let reference = try PipelineRun.reference(for: definition)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("stagebalans-suggest-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let quarantine: QuarantineWriter
+        do {
+            quarantine = try QuarantineWriter(directory: scratch)
+        } catch {
+            throw .output(error)
+        }
+        let (_, normalizer) = try PipelineRun.ingest(definition, reference: reference, quarantine: quarantine)
+        var lines: [String] = []
+        let sites = normalizer.unresolvedSites
+        let register = definition.reference?.sites ?? "the site register"
+        if sites.isEmpty {
+            lines.append("# every site name resolves")
+        } else {
+            lines.append("# \(sites.count) site names resolve to no site. Check each, then paste the lines you agree with")
+            lines.append("# under `aliases:` in \(register):")
+            lines.append("aliases:")
+            for entry in sites {
+                let best = entry.suggestions.first
+                let others = entry.suggestions.dropFirst().map { "\($0.name) (\($0.code))" }.joined(separator: ", ")
+                let comment = "# \(entry.count) rows; best: \(best.map { "\($0.name)" } ?? "none")"
+                    + (others.isEmpty ? "" : "; also close: \(others)")
+                lines.append("  - {alias: \(TextEscaping.jsonString(entry.typed)), site: \(best?.code ?? "???")}  \(comment)")
+            }
+        }
+        let disciplines = normalizer.unresolvedDisciplines
+        if !disciplines.isEmpty {
+            lines.append("")
+            lines.append("# \(disciplines.count) discipline names resolve to no discipline; add each to the aliases of the")
+            lines.append("# discipline it means in \(definition.reference?.disciplines ?? "the taxonomy"):")
+            for entry in disciplines {
+                let candidates = entry.suggestions.map { "\($0.code) (\($0.name))" }.joined(separator: ", ")
+                lines.append("#   \(TextEscaping.jsonString(entry.typed)): \(entry.count) rows; closest: \(candidates)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

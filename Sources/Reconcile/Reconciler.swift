@@ -1,0 +1,246 @@
+// Reconcile: matches placements to agreements and finds what the office must look at
+// (SPEC §4): missing or outgrown agreements, capacity overruns, missing or disagreeing
+// evaluations, overlapping placements, expiring and unused agreements.
+
+import Normalize
+import StagebalansCore
+
+/// The thresholds a pipeline definition may change (SPEC §4's defaults).
+public struct ReconcileSettings: Sendable, Hashable {
+    public var asOf: Day
+    /// EVALUATION_MISSING when as-of − end is more than this many days.
+    public var evaluationOverdueDays: Int
+    /// AGREEMENT_EXPIRING when as-of ≤ valid_to ≤ as-of + this many days.
+    public var expiryHorizonDays: Int
+
+    public init(asOf: Day, evaluationOverdueDays: Int = 30, expiryHorizonDays: Int = 90) {
+        self.asOf = asOf
+        self.evaluationOverdueDays = evaluationOverdueDays
+        self.expiryHorizonDays = expiryHorizonDays
+    }
+}
+
+/// How a placement relates to the agreements.
+public enum Match: Sendable, Hashable {
+    /// The index of the agreement it matched in `Reconciliation.agreements`.
+    case agreement(Int)
+    /// Agreements exist for its site and discipline, but none for all of its dates.
+    case outsideValidity
+    case noAgreement
+}
+
+public struct MatchedPlacement: Sendable, Hashable {
+    public var placement: Placement
+    public var match: Match
+}
+
+public struct Reconciliation: Sendable {
+    public var placements: [MatchedPlacement]
+    public var agreements: [Agreement]
+    public var roster: [RosterEntry]
+    /// Every finding, sorted (errors first, then by code and key).
+    public var findings: [Finding]
+    /// Every placement year that contains the start of at least one placement.
+    public var years: [PlacementYear]
+}
+
+public struct Reconciler: Sendable {
+    public let reference: ReferenceData
+    public let settings: ReconcileSettings
+
+    public init(reference: ReferenceData, settings: ReconcileSettings) {
+        self.reference = reference
+        self.settings = settings
+    }
+
+    public func reconcile(_ data: NormalizedData) -> Reconciliation {
+        var findings = data.findings
+        let agreements = data.agreements
+        var bySite: [String: [Int]] = [:]
+        for (index, agreement) in agreements.enumerated() { bySite[agreement.site, default: []].append(index) }
+
+        let matched = data.placements.map { placement in
+            MatchedPlacement(placement: placement, match: match(placement, agreements, bySite[placement.site] ?? []))
+        }
+        let years = Array(Set(data.placements.map(\.year))).sorted()
+        for entry in matched {
+            let placement = entry.placement
+            let site = reference.site(placement.site)
+            switch entry.match {
+            case .agreement: break
+            case .outsideValidity:
+                findings.append(Finding(code: .outsideValidity, key: placement.key,
+                                        message: "\(placement.student) at \(placement.site) in \(placement.discipline) \(placement.start)–\(placement.end): an agreement exists for this site and discipline, but not for all of these dates",
+                                        sources: placement.sources))
+            case .noAgreement:
+                let detail = site.map { $0.region == .abroad || $0.kind == .other ? "no approved individual agreement" : "no agreement" }
+                    ?? "no agreement"
+                findings.append(Finding(code: .noAgreement, key: placement.key,
+                                        message: "\(placement.student) at \(placement.site) in \(placement.discipline) \(placement.start)–\(placement.end): \(detail)",
+                                        sources: placement.sources))
+            }
+            if !placement.hasFinalEvaluation,
+               settings.asOf.daysSinceEpoch - placement.end.daysSinceEpoch > settings.evaluationOverdueDays {
+                findings.append(Finding(code: .evaluationMissing, key: placement.key,
+                                        message: "\(placement.student) at \(placement.site) in \(placement.discipline) ended \(placement.end) and has no final evaluation (\(settings.asOf.daysSinceEpoch - placement.end.daysSinceEpoch) days)",
+                                        sources: placement.sources))
+            }
+        }
+        findings += overlapping(data.placements)
+        findings += overCapacity(matched, agreements)
+        findings += agreementFindings(matched, agreements, years: years)
+        return Reconciliation(placements: matched, agreements: agreements, roster: data.roster, findings: findings.sorted(),
+                              years: years)
+    }
+
+    // MARK: Matching
+
+    /// SPEC §4: the candidates are the agreements at the placement's site for its discipline or
+    /// an ancestor, framework ones and individual ones naming its student. Those valid for all
+    /// of its dates match; the most specific discipline wins, then an individual agreement
+    /// over a framework one, then the lowest agreement id.
+    func match(_ placement: Placement, _ agreements: [Agreement], _ atSite: [Int]) -> Match {
+        let lineage = reference.lineage(of: placement.discipline)
+        var best: (rank: (Int, Int, String), index: Int)?
+        var candidates = 0
+        for index in atSite {
+            let agreement = agreements[index]
+            guard let depth = lineage.firstIndex(of: agreement.discipline) else { continue }
+            if agreement.kind == .individual && agreement.student != placement.student { continue }
+            candidates += 1
+            guard agreement.covers(placement.start, placement.end) else { continue }
+            let rank = (depth, agreement.kind == .individual ? 0 : 1, agreement.id)
+            if best == nil || rank < (best?.rank ?? rank) { best = (rank, index) }
+        }
+        if let best { return .agreement(best.index) }
+        return candidates > 0 ? .outsideValidity : .noAgreement
+    }
+
+    // MARK: Findings
+
+    func overlapping(_ placements: [Placement]) -> [Finding] {
+        var findings: [Finding] = []
+        let byStudent = Dictionary(grouping: placements, by: \.student)
+        for student in byStudent.keys.sorted() {
+            let own = (byStudent[student] ?? []).sorted { ($0.start, $0.end, $0.site, $0.discipline) < ($1.start, $1.end, $1.site, $1.discipline) }
+            for i in own.indices {
+                for j in own.indices where j > i {
+                    guard own[j].start <= own[i].end else { break }
+                    let first = own[i], second = own[j]
+                    findings.append(Finding(code: .overlappingPlacements, key: first.key + " & " + second.key,
+                                            message: "\(student) is placed at \(first.site) (\(first.discipline), \(first.start)–\(first.end)) and at \(second.site) (\(second.discipline), \(second.start)–\(second.end)) on the same days",
+                                            sources: first.sources + second.sources))
+                }
+            }
+        }
+        return findings
+    }
+
+    /// A row of the capacity report: a site and the discipline at the agreement's level.
+    public struct CapacityRow: Hashable, Sendable, Comparable {
+        public var site: String
+        public var discipline: String
+
+        public static func < (lhs: CapacityRow, rhs: CapacityRow) -> Bool { (lhs.site, lhs.discipline) < (rhs.site, rhs.discipline) }
+    }
+
+    /// Per framework row, the days on which its placements exceed the slots valid that day;
+    /// one finding per maximal run of such days (not cut at 30 June).
+    func overCapacity(_ placements: [MatchedPlacement], _ agreements: [Agreement]) -> [Finding] {
+        var rowAgreements: [CapacityRow: [Agreement]] = [:]
+        for agreement in agreements where agreement.kind == .framework {
+            rowAgreements[CapacityRow(site: agreement.site, discipline: agreement.discipline), default: []].append(agreement)
+        }
+        var rowPlacements: [CapacityRow: [Placement]] = [:]
+        for entry in placements {
+            guard case .agreement(let index) = entry.match, agreements[index].kind == .framework else { continue }
+            rowPlacements[CapacityRow(site: agreements[index].site, discipline: agreements[index].discipline), default: []]
+                .append(entry.placement)
+        }
+        var findings: [Finding] = []
+        for row in rowPlacements.keys.sorted() {
+            let own = rowPlacements[row] ?? []
+            for run in Self.overCapacityRuns(own, rowAgreements[row] ?? []) {
+                let involved = own.filter { $0.start <= run.last && run.first <= $0.end }
+                findings.append(Finding(code: .overCapacity, key: "site=\(row.site) discipline=\(row.discipline) from=\(run.first)",
+                                        message: "\(row.site) \(row.discipline): \(run.peak) students placed against \(run.slots) slots on \(run.days) days, \(run.first)–\(run.last)",
+                                        sources: involved.flatMap(\.sources)))
+            }
+        }
+        return findings
+    }
+
+    public struct OverCapacityRun: Sendable, Hashable {
+        public var first: Day
+        public var last: Day
+        public var days: Int
+        public var peak: Int
+        /// The slots on the day of the peak.
+        public var slots: Int
+    }
+
+    /// Days where placements exceed slots (> 0), grouped into maximal runs of consecutive days.
+    public static func overCapacityRuns(_ placements: [Placement], _ agreements: [Agreement]) -> [OverCapacityRun] {
+        guard let first = placements.map(\.start).min(), let last = placements.map(\.end).max() else { return [] }
+        let span = last.daysSinceEpoch - first.daysSinceEpoch + 1
+        var load = [Int](repeating: 0, count: span + 1)
+        var slots = [Int](repeating: 0, count: span + 1)
+        for placement in placements {
+            load[placement.start.daysSinceEpoch - first.daysSinceEpoch] += 1
+            load[placement.end.daysSinceEpoch - first.daysSinceEpoch + 1] -= 1
+        }
+        for agreement in agreements {
+            let from = max(agreement.validFrom.daysSinceEpoch, first.daysSinceEpoch) - first.daysSinceEpoch
+            let to = min(agreement.validTo.daysSinceEpoch, last.daysSinceEpoch) - first.daysSinceEpoch
+            guard from <= to else { continue }
+            slots[from] += agreement.slots
+            slots[to + 1] -= agreement.slots
+        }
+        var runs: [OverCapacityRun] = []
+        var current: OverCapacityRun?
+        var students = 0, available = 0
+        for offset in 0..<span {
+            students += load[offset]
+            available += slots[offset]
+            let day = first.adding(days: offset)
+            if available > 0 && students > available {
+                if var run = current {
+                    run.last = day
+                    run.days += 1
+                    if students > run.peak { (run.peak, run.slots) = (students, available) }
+                    current = run
+                } else {
+                    current = OverCapacityRun(first: day, last: day, days: 1, peak: students, slots: available)
+                }
+            } else if let run = current {
+                runs.append(run)
+                current = nil
+            }
+        }
+        if let run = current { runs.append(run) }
+        return runs
+    }
+
+    func agreementFindings(_ placements: [MatchedPlacement], _ agreements: [Agreement], years: [PlacementYear]) -> [Finding] {
+        var findings: [Finding] = []
+        var used: Set<[Int]> = []
+        for entry in placements {
+            if case .agreement(let index) = entry.match { used.insert([index, entry.placement.year.startYear]) }
+        }
+        let horizon = settings.asOf.adding(days: settings.expiryHorizonDays)
+        for (index, agreement) in agreements.enumerated() where agreement.kind == .framework {
+            if settings.asOf <= agreement.validTo && agreement.validTo <= horizon {
+                findings.append(Finding(code: .agreementExpiring, key: "agreement=\(agreement.id)",
+                                        message: "agreement \(agreement.id) (\(agreement.site), \(agreement.discipline), \(agreement.slots) slots) ends \(agreement.validTo), within \(settings.expiryHorizonDays) days",
+                                        sources: [agreement.source]))
+            }
+            for year in years where agreement.validFrom <= year.lastDay && year.firstDay <= agreement.validTo {
+                guard !used.contains([index, year.startYear]) else { continue }
+                findings.append(Finding(code: .agreementUnused, key: "agreement=\(agreement.id) year=\(year)",
+                                        message: "agreement \(agreement.id) (\(agreement.site), \(agreement.discipline), \(agreement.slots) slots) is valid in \(year) but no placement of that year used it",
+                                        sources: [agreement.source]))
+            }
+        }
+        return findings
+    }
+}
