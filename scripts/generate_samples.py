@@ -185,57 +185,101 @@ def make_agreements(rng: random.Random, sites: list[Site]) -> list[Agreement]:
     return agreements
 
 
-def covers(agreement: Agreement, discipline: str) -> bool:
-    return agreement.discipline == discipline or DISC[discipline][2] == agreement.discipline
+def lineage(discipline: str) -> list[str]:
+    parent = DISC[discipline][2]
+    return [discipline] + ([parent] if parent else [])
 
 
-def schedule(rng: random.Random, students: list[str], sites: list[Site], agreements: list[Agreement]):
-    """Each student's placements, one after another, only where an agreement has a free slot."""
-    occupancy: dict[tuple[str, int], int] = {}  # (agreement id, week number) -> students
-    placements: list[Placement] = []
-    individual: list[Agreement] = []
-    framework = [a for a in agreements if a.kind == "framework"]
-    clinical = [c for c in DISC if c not in ("HK", "IG", "KS", "WET")]
-    non_recognised = [s for s in sites if s.kind == "other" or s.region == "abroad"]
-    epoch = dt.date(2024, 7, 1)
-    individual_number = 1
-    for student in students:
-        for year in YEARS:
-            start = monday_on_or_after(dt.date(year, 7, 1) + dt.timedelta(days=7 * rng.randint(0, 3)))
-            year_end = dt.date(year + 1, 6, 30)
-            for _ in range(rng.randint(5, 8)):
-                weeks = rng.choice([2, 4, 4, 4, 6, 8, 8])
-                end = start + dt.timedelta(days=7 * weeks - 1)
-                if end > year_end:
-                    break
-                first_week = (start - epoch).days // 7
-                placed = None
-                if rng.random() < 0.03:
-                    site = rng.choice(non_recognised)
-                    discipline = rng.choice(clinical)
-                    agreement = Agreement(f"IO-{individual_number:04d}", site, discipline, 1, start - dt.timedelta(days=rng.randint(0, 20)),
-                                          end + dt.timedelta(days=rng.randint(0, 20)), "individual", student,
-                                          f"Dr. {rng.choice(INITIALS)}. {rng.choice(FIRST_NAMES)}")
-                    individual_number += 1
-                    individual.append(agreement)
-                    kind = "abroad" if site.region == "abroad" else "hospital"
-                    placed = Placement(student, site, discipline, start, weeks, kind, agreement)
-                else:
-                    wanted = "WET" if rng.random() < 0.12 else rng.choice(clinical)
-                    options = [a for a in framework if covers(a, wanted) and a.valid_from <= start and end <= a.valid_to]
-                    rng.shuffle(options)
-                    for agreement in options:
-                        weeks_used = [occupancy.get((agreement.agreement_id, w), 0) for w in range(first_week, first_week + weeks)]
-                        if max(weeks_used) < agreement.slots:
-                            for w in range(first_week, first_week + weeks):
-                                occupancy[(agreement.agreement_id, w)] = occupancy.get((agreement.agreement_id, w), 0) + 1
-                            kind = {"HA": "general-practice", "WET": "scientific"}.get(wanted, "hospital")
-                            placed = Placement(student, agreement.site, wanted, start, weeks, kind, agreement)
-                            break
-                if placed:
-                    placements.append(placed)
-                start = end + dt.timedelta(days=1 + 7 * rng.choice([0, 0, 0, 1, 2]))
-    return placements, individual
+def matcher_choice(agreements: list[Agreement], discipline: str, student: str, start: dt.date, end: dt.date):
+    """The agreement stagebalans will match (SPEC §4): among those at the site for the
+    discipline or its group, framework or naming the student, valid for all the dates, the most
+    specific discipline, then individual over framework, then the lowest id."""
+    best = None
+    for agreement in agreements:
+        if agreement.discipline not in lineage(discipline):
+            continue
+        if agreement.kind == "individual" and agreement.student != student:
+            continue
+        if not (agreement.valid_from <= start and end <= agreement.valid_to):
+            continue
+        rank = (lineage(discipline).index(agreement.discipline), 0 if agreement.kind == "individual" else 1, agreement.agreement_id)
+        if best is None or rank < best[0]:
+            best = (rank, agreement)
+    return best[1] if best else None
+
+
+class Scheduler:
+    """Places students week by week, only where the agreement stagebalans will match has a free
+    slot, so that no finding appears that was not planted."""
+
+    def __init__(self, rng: random.Random, sites: list[Site], framework: list[Agreement]):
+        self.rng = rng
+        self.epoch = dt.date(2024, 7, 1)
+        self.occupancy: dict[tuple[str, int], int] = {}
+        self.by_site: dict[str, list[Agreement]] = {}
+        for agreement in framework:
+            self.by_site.setdefault(agreement.site.code, []).append(agreement)
+        self.sites = {site.code: site for site in sites}
+        self.non_recognised = [s for s in sites if s.kind == "other" or s.region == "abroad"]
+        self.placements: list[Placement] = []
+        self.individual: list[Agreement] = []
+        self.individual_number = 1
+
+    def weeks_of(self, start: dt.date, weeks: int) -> range:
+        first = (start - self.epoch).days // 7
+        return range(first, first + weeks)
+
+    def free(self, agreement: Agreement, start: dt.date, weeks: int) -> int:
+        return min(agreement.slots - self.occupancy.get((agreement.agreement_id, w), 0) for w in self.weeks_of(start, weeks))
+
+    def take(self, agreement: Agreement, start: dt.date, weeks: int) -> None:
+        for w in self.weeks_of(start, weeks):
+            self.occupancy[(agreement.agreement_id, w)] = self.occupancy.get((agreement.agreement_id, w), 0) + 1
+
+    def framework_placement(self, student: str, discipline: str, start: dt.date, weeks: int):
+        end = start + dt.timedelta(days=7 * weeks - 1)
+        codes = sorted(self.by_site)
+        self.rng.shuffle(codes)
+        for code in codes:
+            agreement = matcher_choice(self.by_site[code], discipline, student, start, end)
+            if agreement and self.free(agreement, start, weeks) > 0:
+                self.take(agreement, start, weeks)
+                kind = {"HA": "general-practice", "WET": "scientific"}.get(discipline, "hospital")
+                return Placement(student, agreement.site, discipline, start, weeks, kind, agreement)
+        return None
+
+    def individual_placement(self, student: str, discipline: str, start: dt.date, weeks: int, site: Site | None = None,
+                             valid_to_shift: int | None = None, write_agreement: bool = True):
+        site = site or self.rng.choice(self.non_recognised)
+        end = start + dt.timedelta(days=7 * weeks - 1)
+        valid_to = end + dt.timedelta(days=self.rng.randint(0, 20)) if valid_to_shift is None else end + dt.timedelta(days=valid_to_shift)
+        agreement = Agreement(f"IO-{self.individual_number:04d}", site, discipline, 1, start - dt.timedelta(days=self.rng.randint(0, 20)),
+                              valid_to, "individual", student, f"Dr. {self.rng.choice(INITIALS)}. {self.rng.choice(FIRST_NAMES)}")
+        self.individual_number += 1
+        if write_agreement:
+            self.individual.append(agreement)
+        kind = "abroad" if site.region == "abroad" else "hospital"
+        return Placement(student, site, discipline, start, weeks, kind, agreement)
+
+    def schedule(self, students: list[str]) -> None:
+        clinical = [c for c in DISC if c not in ("HK", "IG", "KS", "WET")]
+        for student in students:
+            for year in YEARS:
+                start = monday_on_or_after(dt.date(year, 7, 1) + dt.timedelta(days=7 * self.rng.randint(0, 3)))
+                year_end = dt.date(year + 1, 6, 30)
+                for _ in range(self.rng.randint(5, 8)):
+                    weeks = self.rng.choice([2, 4, 4, 4, 6, 8, 8])
+                    end = start + dt.timedelta(days=7 * weeks - 1)
+                    if end > year_end:
+                        break
+                    if self.rng.random() < 0.03:
+                        placed = self.individual_placement(student, self.rng.choice(clinical), start, weeks)
+                    else:
+                        wanted = "WET" if self.rng.random() < 0.12 else self.rng.choice(clinical)
+                        placed = self.framework_placement(student, wanted, start, weeks)
+                    if placed:
+                        self.placements.append(placed)
+                    start = end + dt.timedelta(days=1 + 7 * self.rng.choice([0, 0, 0, 1, 2]))
 
 
 # --- How names get typed --------------------------------------------------------------------
@@ -322,14 +366,155 @@ def fmt_score(rng: random.Random, score: float) -> str:
     return f"{score * 5:g}%"
 
 
+def placement_key(p: Placement) -> str:
+    return f"student={p.student} site={p.site.code} discipline={p.discipline} start={p.start.isoformat()}"
+
+
+def canonical(text: str) -> str:
+    """stagebalans's canonical form, for the plain ASCII typos planted here."""
+    out, pending = [], False
+    for ch in text.lower():
+        if ch.isalnum():
+            if pending and out:
+                out.append(" ")
+            pending = False
+            out.append(ch)
+        else:
+            pending = True
+    return "".join(out)
+
+
+@dataclass
+class Plan:
+    """Per placement, what its evaluation rows plant; extra rows that plant on their own."""
+    missing_final: set = field(default_factory=set)
+    duplicate_final: set = field(default_factory=set)
+    weeks_mismatch: set = field(default_factory=set)
+    typo_rows: dict = field(default_factory=dict)  # placement key -> (site typed, discipline typed)
+    findings: list = field(default_factory=list)
+
+    def finding(self, code: str, key: str) -> None:
+        self.findings.append({"code": code, "key": key})
+
+
+def plant_findings(rng: random.Random, scheduler: Scheduler, plan: Plan) -> None:
+    """Every finding code of SPEC §4, a few times each, on placements chosen at random."""
+    framework_placed = [p for p in scheduler.placements if p.agreement.kind == "framework" and p.weeks >= 2]
+    old_enough = [p for p in framework_placed if (AS_OF - p.end).days > 45]
+    used = set()
+
+    def pick(pool):
+        candidates = [p for p in pool if id(p) not in used]
+        chosen = rng.choice(candidates)
+        used.add(id(chosen))
+        return chosen
+
+    for _ in range(3):
+        p = pick(old_enough)
+        plan.missing_final.add(id(p))
+        plan.finding("EVALUATION_MISSING", placement_key(p))
+    for _ in range(2):
+        p = pick(old_enough)
+        plan.duplicate_final.add(id(p))
+        plan.finding("DUPLICATE_EVALUATION", placement_key(p))
+    for _ in range(2):
+        p = pick(old_enough)
+        plan.weeks_mismatch.add(id(p))
+        plan.finding("WEEKS_MISMATCH", placement_key(p))
+    for typed_site, typed_discipline in (("AZ Groenige", None), ("Jesa Ziekenhuis", None), (None, "cardiolgie")):
+        p = pick(old_enough)
+        plan.typo_rows[id(p)] = (typed_site, typed_discipline)
+        if typed_site:
+            plan.finding("UNKNOWN_SITE", "site=" + canonical(typed_site))
+        else:
+            plan.finding("UNKNOWN_DISCIPLINE", "discipline=" + canonical(typed_discipline))
+
+    # NO_AGREEMENT: placements at non-recognised sites whose individual agreement was never approved.
+    # OUTSIDE_VALIDITY: an individual agreement that ends a week before the placement does.
+    clinical = [c for c in DISC if c not in ("HK", "IG", "KS", "WET")]
+    for code, count in (("NO_AGREEMENT", 2), ("OUTSIDE_VALIDITY", 2)):
+        for index in range(count):
+            student = f"r09990{10 + len(plan.findings):02d}"
+            start = monday_on_or_after(dt.date(2025, 1, 6) + dt.timedelta(days=35 * index))
+            p = scheduler.individual_placement(student, rng.choice(clinical), start, 4,
+                                               valid_to_shift=-7 if code == "OUTSIDE_VALIDITY" else None,
+                                               write_agreement=code == "OUTSIDE_VALIDITY")
+            scheduler.placements.append(p)
+            plan.finding(code, placement_key(p))
+
+    # OVER_CAPACITY: one student more on an agreement that is full on every day of a placement.
+    full = [p for p in old_enough if p.weeks >= 4 and scheduler.free(p.agreement, p.start, p.weeks) == 0 and id(p) not in used]
+    p = rng.choice(full)
+    extra = Placement("r0999001", p.site, p.discipline, p.start, p.weeks, p.kind, p.agreement)
+    scheduler.take(p.agreement, p.start, p.weeks)
+    scheduler.placements.append(extra)
+    plan.finding("OVER_CAPACITY", f"site={p.site.code} discipline={p.agreement.discipline} from={p.start.isoformat()}")
+
+    # OVERLAPPING_PLACEMENTS: a one-week placement abroad inside another of the same student.
+    for _ in range(2):
+        host = pick([q for q in old_enough if q.weeks >= 4])
+        inner = scheduler.individual_placement(host.student, rng.choice(clinical), host.start + dt.timedelta(days=7), 1,
+                                               site=rng.choice([s for s in scheduler.non_recognised if s.region == "abroad"]))
+        scheduler.placements.append(inner)
+        first, second = sorted([host, inner], key=lambda q: (q.start, q.end, q.site.code, q.discipline))
+        plan.finding("OVERLAPPING_PLACEMENTS", placement_key(first) + " & " + placement_key(second))
+
+
+def agreement_findings(framework: list[Agreement], placements: list[Placement], plan: Plan) -> None:
+    """The info findings that follow from the agreements as generated: those ending within 90
+    days of the as-of date, and those a reported year does not use."""
+    years = sorted({p.start.year if p.start.month >= 7 else p.start.year - 1 for p in placements})
+    used = {(p.agreement.agreement_id, p.start.year if p.start.month >= 7 else p.start.year - 1) for p in placements}
+    for a in framework:
+        if AS_OF <= a.valid_to <= AS_OF + dt.timedelta(days=90):
+            plan.finding("AGREEMENT_EXPIRING", f"agreement={a.agreement_id}")
+        for year in years:
+            if a.valid_from <= dt.date(year + 1, 6, 30) and dt.date(year, 7, 1) <= a.valid_to and (a.agreement_id, year) not in used:
+                plan.finding("AGREEMENT_UNUSED", f"agreement={a.agreement_id} year={year}-{year + 1}")
+
+
 def write_agreements_csv(rng, path, rel, agreements, planted: Planted):
-    """Framework agreements as Excel on a Belgian Windows machine saves them."""
+    """Framework agreements as Excel on a Belgian Windows machine saves them; the bad rows are
+    extra rows, so that the agreements themselves stay whole."""
     out = LineWriter("\r\n")
     header = ["Overeenkomst", "Stageplaats", "Discipline", "Capaciteit", "Geldig van", "Geldig tot", "Soort",
               "Student", "Stagemeester", "Opmerking", "", ""]
     out.record(";".join(header))
     bad_plan = {5: "capacity", 11: "valid_from", 17: "valid_to", 23: "discipline", 29: "ragged", 35: "kind"}
+
+    def row_of(a: Agreement, remark: str = "") -> list[str]:
+        return [a.agreement_id, typed_site_name(rng, a.site), typed_discipline(rng, a.discipline),
+                str(a.slots) if rng.random() < 0.9 else f"{a.slots},0", fmt_date(rng, a.valid_from, "belgian"),
+                fmt_date(rng, a.valid_to, "belgian"), rng.choice(["raamovereenkomst", "Raamovereenkomst", "erkend"]),
+                "", a.supervisor, remark, "", ""]
+
     for index, a in enumerate(agreements):
+        what = bad_plan.get(index)
+        if what:
+            bad = row_of(a)
+            bad[0] = f"RO-9{index:03d}"
+            line = out.line
+            if what == "capacity":
+                bad[3] = "twee"
+                planted.bad(rel, line, "capacity", "capacity is not a whole number")
+            elif what == "valid_from":
+                bad[4] = "31/06/2025"
+                planted.bad(rel, line, "valid_from", "31 June does not exist")
+            elif what == "valid_to":
+                bad[4], bad[5] = "01/07/2026", "30/06/2025"
+                planted.bad(rel, line, "valid_to", "valid_to before valid_from")
+            elif what == "discipline":
+                bad[2] = ""
+                planted.bad(rel, line, "discipline", "discipline missing")
+            elif what == "kind":
+                bad[6] = "misschien"
+                planted.bad(rel, line, "kind", "unknown agreement kind")
+            if what == "ragged":
+                bad[8] = "Dr. Peeters; Dr. Janssens"  # an unquoted ';' shifts every later column
+                planted.bad(rel, line, None, "more fields than the header: unquoted delimiter")
+                out.record(";".join(bad))
+            else:
+                out.record(";".join(csv_field(v, ";") for v in bad))
         remark = ""
         if index % 41 == 3:
             remark = 'Afspraak "mondeling" bevestigd'
@@ -337,33 +522,8 @@ def write_agreements_csv(rng, path, rel, agreements, planted: Planted):
             remark = "Contactpersoon: secretariaat\nLet op: parkeren via ingang B"
         elif index % 41 == 9:
             remark = "Vergoeding 25 € per week; niet voor 1e master"
-        row = [a.agreement_id, typed_site_name(rng, a.site), typed_discipline(rng, a.discipline),
-               str(a.slots) if rng.random() < 0.9 else f"{a.slots},0", fmt_date(rng, a.valid_from, "belgian"),
-               fmt_date(rng, a.valid_to, "belgian"), rng.choice(["raamovereenkomst", "Raamovereenkomst", "erkend"]),
-               "", a.supervisor, remark, "", ""]
+        row = row_of(a, remark)
         line = out.line
-        what = bad_plan.get(index)
-        if what == "capacity":
-            row[3] = "twee"
-            planted.bad(rel, line, "capacity", "capacity is not a whole number")
-        elif what == "valid_from":
-            row[4] = "31/06/2025"
-            planted.bad(rel, line, "valid_from", "31 June does not exist")
-        elif what == "valid_to":
-            row[4], row[5] = "01/07/2026", "30/06/2025"
-            planted.bad(rel, line, "valid_to", "valid_to before valid_from")
-        elif what == "discipline":
-            row[2] = ""
-            planted.bad(rel, line, "discipline", "discipline missing")
-        elif what == "ragged":
-            row[8] = "Dr. Peeters; Dr. Janssens"  # an unquoted ';' shifts every later column
-            text = ";".join(row)
-            planted.bad(rel, line, None, "more fields than the header: unquoted delimiter")
-            out.record(text)
-            continue
-        elif what == "kind":
-            row[6] = "misschien"
-            planted.bad(rel, line, "kind", "unknown agreement kind")
         if remark:
             planted.quirk("quoted field with newline, quote or delimiter", rel, line)
         if "\u00a0" in row[1]:
@@ -389,55 +549,102 @@ def write_individual_xml(rng, path, rel, agreements, planted: Planted):
     lines.record('<?xml version="1.0" encoding="ISO-8859-1"?>')
     lines.record("<!-- Export individuele overeenkomsten, aanvraagprocedure -->")
     lines.record('<aanvragen xmlns="urn:example:faculteit:aanvragen:1" versie="1.2">')
-    for index, a in enumerate(agreements):
-        student = a.student or ""
-        valid_from = a.valid_from.isoformat()
-        if index == 4:
-            student = ""
-            planted.bad(rel, lines.line, "student", "individual agreement without a student")
-        if index == 9:
-            valid_from = "2025/13/01"
-            planted.bad(rel, lines.line, "valid_from", "unreadable date")
+
+    def record(a: Agreement, number: str, student: str, valid_from: str, index: int) -> str:
         site_name = typed_site_name(rng, a.site)
-        if index % 5 == 1:
+        try:
+            site_name.encode("latin-1")
+            encodable = True
+        except UnicodeEncodeError:
+            encodable = False
+        if index % 5 == 1 and encodable:
             site_xml = f"<![CDATA[{site_name}]]>"
             planted.quirk("CDATA", rel, lines.line)
         else:
             site_xml = "".join(f"&#{ord(ch)};" if ord(ch) > 127 else xml_escape(ch) for ch in site_name)
-        lines.record(
-            f'  <aanvraag nummer="{a.agreement_id}" type="individuele overeenkomst">'
-            f"<plaats land=\"{a.site.country}\">{site_xml}</plaats>"
-            f"<discipline>{xml_escape(typed_discipline(rng, a.discipline))}</discipline>"
-            f"<plaatsen>{a.slots}</plaatsen>"
-            f'<periode van="{valid_from}" tot="{a.valid_to.isoformat()}"/>'
-            f"<student>{student}</student><stagemeester>{xml_escape(a.supervisor)}</stagemeester></aanvraag>")
+        return (f'  <aanvraag nummer="{number}" type="individuele overeenkomst">'
+                f"<plaats land=\"{a.site.country}\">{site_xml}</plaats>"
+                f"<discipline>{xml_escape(typed_discipline(rng, a.discipline))}</discipline>"
+                f"<plaatsen>{a.slots}</plaatsen>"
+                f'<periode van="{valid_from}" tot="{a.valid_to.isoformat()}"/>'
+                f"<student>{student}</student><stagemeester>{xml_escape(a.supervisor)}</stagemeester></aanvraag>")
+
+    for index, a in enumerate(agreements):
+        if index == 4:
+            planted.bad(rel, lines.line, "student", "individual agreement without a student")
+            lines.record(record(a, "IO-9004", "", a.valid_from.isoformat(), index))
+        if index == 9:
+            planted.bad(rel, lines.line, "valid_from", "unreadable date")
+            lines.record(record(a, "IO-9009", a.student or "", "2025/13/01", index))
+        lines.record(record(a, a.agreement_id, a.student or "", a.valid_from.isoformat(), index))
     lines.record("</aanvragen>")
     with open(path, "wb") as handle:
         handle.write(lines.encode("latin-1", errors="xmlcharrefreplace"))
 
 
-def evaluation_rows(rng, placement: Placement):
-    """One row per evaluator: residents or assistants during the placement, the supervisor at the end."""
-    base = rng.uniform(11, 17.5)
-    rows = []
-    for role in (["resident"] if rng.random() < 0.7 else ["resident", "assistant"]):
-        rows.append((role, "submitted", base))
-    done = placement.end + dt.timedelta(days=rng.randint(3, 25))
-    if done <= AS_OF:
-        rows.append(("supervisor", "final", base))
+@dataclass
+class EvaluationRow:
+    student: str
+    site: str
+    discipline: str
+    start: dt.date
+    end: dt.date | None
+    weeks: int
+    kind: str
+    role: str
+    status: str
+    scores: list  # three criteria, or empty
+    final: float | None
+    submitted: dt.date | None
+    bad: str | None = None
+
+
+def evaluation_rows(rng, p: Placement, plan: Plan, only_weeks: bool) -> list[EvaluationRow]:
+    """One row per evaluator: residents or assistants during the placement, the supervisor at
+    the end; planted findings change these rows, extra rows plant unknown names."""
+    base = round(rng.uniform(11, 17.5) * 2) / 2
+    done = p.end + dt.timedelta(days=rng.randint(3, 25))
+    site, discipline = typed_site_name(rng, p.site), typed_discipline(rng, p.discipline)
+
+    def criteria():
+        return [min(20, max(0, base + rng.choice([-1, -0.5, 0, 0.5, 1]))) for _ in range(3)]
+
+    def row(role, status, final, submitted, weeks=p.weeks, typed_site=site, typed_discipline=discipline):
+        scores = [] if status == "open" else criteria()
+        return EvaluationRow(p.student, typed_site, typed_discipline, p.start, None if only_weeks else p.end, weeks, p.kind,
+                             role, status, scores, final, submitted)
+
+    rows = [row("resident", "submitted", None, min(done, AS_OF))]
+    if rng.random() >= 0.7:
+        rows.append(row("assistant", "submitted", None, min(done, AS_OF)))
+    if id(p) in plan.weeks_mismatch:
+        rows.append(EvaluationRow(p.student, site, discipline, p.start, p.end, p.weeks + 1, p.kind, "resident", "submitted",
+                                  criteria(), None, min(done, AS_OF)))
+    if id(p) in plan.typo_rows:
+        typed_site, typed_discipline_ = plan.typo_rows[id(p)]
+        rows.append(row("resident", "submitted", None, min(done, AS_OF), typed_site=typed_site or site,
+                        typed_discipline=typed_discipline_ or discipline))
+    if id(p) in plan.missing_final or done > AS_OF:
+        rows.append(row("supervisor", "open", None, None))
     else:
-        rows.append(("supervisor", "open", None))
-    result = []
-    for role, status, score in rows:
-        s = None if score is None else round(score * 2) / 2
-        submitted = None if status == "open" else min(done, AS_OF)
-        result.append((role, status, s, submitted))
-    return result
+        rows.append(row("supervisor", "final", base, done))
+        if id(p) in plan.duplicate_final:
+            rows.append(row("supervisor", "final", base - 2 if base >= 12 else base + 2, done + dt.timedelta(days=3)))
+    return rows
 
 
-def write_evaluations_csv(rng, path, rel, placements, planted: Planted):
+def bad_copy(row: EvaluationRow, what: str) -> EvaluationRow:
+    """An extra, broken copy of a resident's row: quarantined, and nothing else changes."""
+    copy = EvaluationRow(**{k: getattr(row, k) for k in row.__dataclass_fields__})
+    copy.role, copy.status, copy.final, copy.bad = "resident", "submitted", None, what
+    if not copy.scores:
+        copy.scores = [14, 14, 14]
+    return copy
+
+
+def write_evaluations_csv(rng, path, rel, placements, plan: Plan, planted: Planted):
     """A year of evaluations exported as CSV UTF-8 with BOM, comma-separated, English headers
-    with capitals and accents that vary."""
+    with capitals that vary."""
     out = LineWriter("\n")
     header = ["Student ID", "Site", "Discipline", "Start Date", "END DATE", "Weeks", "Placement kind", "Evaluator Role",
               "Status", "Knowledge and skills", "Contact with the patient", "Working with the medical team",
@@ -446,88 +653,82 @@ def write_evaluations_csv(rng, path, rel, placements, planted: Planted):
     bad_every = {17: "score_range", 61: "score_text", 113: "role", 167: "start", 229: "encoding", 283: "status"}
     count = 0
     for placement in placements:
-        site = typed_site_name(rng, placement.site)
-        discipline = typed_discipline(rng, placement.discipline)
-        only_weeks = rng.random() < 0.15
-        for role, status, score, submitted in evaluation_rows(rng, placement):
+        only_weeks = rng.random() < 0.15 and id(placement) not in plan.weeks_mismatch
+        for r in evaluation_rows(rng, placement, plan, only_weeks):
             count += 1
-            scores = ["", "", "", ""]
-            if score is not None:
-                crit = [min(20, max(0, score + rng.choice([-1, -0.5, 0, 0.5, 1]))) for _ in range(3)]
-                scores = [fmt_score(rng, c) for c in crit] + [fmt_score(rng, score) if role == "supervisor" else ""]
-            row = [placement.student, site, discipline, fmt_date(rng, placement.start, "iso-or-dashes"),
-                   "" if only_weeks else fmt_date(rng, placement.end, "iso-or-dashes"), str(placement.weeks),
-                   placement.kind, role, status] + scores + [submitted.isoformat() if submitted else ""]
-            line = out.line
-            what = bad_every.get(count)
-            if what == "score_range":
-                row[12 if role == "supervisor" else 9] = "24"
-                planted.bad(rel, line, "final_score" if role == "supervisor" else "score_knowledge", "score above 20")
-            elif what == "score_text":
-                row[9] = "goed"
-                planted.bad(rel, line, "score_knowledge", "score is a word")
-            elif what == "role":
-                row[7] = "stagiair"
-                planted.bad(rel, line, "evaluator_role", "unknown role")
-            elif what == "start":
-                row[3] = ""
-                planted.bad(rel, line, "start_date", "start date missing")
-            elif what == "status":
-                row[8] = "??"
-                planted.bad(rel, line, "status", "unknown status")
-            if what == "encoding":
-                row[1] = "Caf\u00e9 Zorg"
-                planted.bad(rel, line, "site", "a Windows-1252 byte in a UTF-8 file")
-                out.record(",".join(csv_field(v, ",") for v in row), encoding="cp1252")
-                continue
-            text = ",".join(csv_field(v, ",") for v in row)
-            if not row[-1] and rng.random() < 0.5:
-                text = text.rstrip(",")  # ragged: trailing empty fields left off
-                planted.quirk("ragged short row", rel, line)
-            out.record(text)
+            rows = [r]
+            if count in bad_every:
+                rows.insert(0, bad_copy(r, bad_every[count]))
+            for e in rows:
+                scores = [fmt_score(rng, c) for c in e.scores] if e.scores else ["", "", ""]
+                fields = [e.student, e.site, e.discipline, fmt_date(rng, e.start, "iso-or-dashes"),
+                          fmt_date(rng, e.end, "iso-or-dashes") if e.end else "", str(e.weeks), e.kind, e.role, e.status,
+                          *scores, fmt_score(rng, e.final) if e.final is not None else "",
+                          e.submitted.isoformat() if e.submitted else ""]
+                line = out.line
+                if e.bad == "score_range":
+                    fields[9] = "24"
+                    planted.bad(rel, line, "score_knowledge", "score above 20")
+                elif e.bad == "score_text":
+                    fields[9] = "goed"
+                    planted.bad(rel, line, "score_knowledge", "score is a word")
+                elif e.bad == "role":
+                    fields[7] = "stagiair"
+                    planted.bad(rel, line, "evaluator_role", "unknown role")
+                elif e.bad == "start":
+                    fields[3] = ""
+                    planted.bad(rel, line, "start_date", "start date missing")
+                elif e.bad == "status":
+                    fields[8] = "??"
+                    planted.bad(rel, line, "status", "unknown status")
+                elif e.bad == "encoding":
+                    fields[1] = "Caf\u00e9 Zorg"
+                    planted.bad(rel, line, "site", "a Windows-1252 byte in a UTF-8 file")
+                    out.record(",".join(csv_field(v, ",") for v in fields), encoding="cp1252")
+                    continue
+                text = ",".join(csv_field(v, ",") for v in fields)
+                if not fields[-1] and rng.random() < 0.5:
+                    text = text.rstrip(",")  # ragged: trailing empty fields left off
+                    planted.quirk("ragged short row", rel, line)
+                out.record(text)
     with open(path, "wb") as handle:
         handle.write(b"\xef\xbb\xbf" + out.encode("utf-8"))
 
 
-def write_evaluations_xml(rng, path, rel, placements, planted: Planted):
+def write_evaluations_xml(rng, path, rel, placements, plan: Plan, planted: Planted):
     """The other year from the new evaluation platform: a prefixed namespace, the student as
-    an attribute, scores in child elements."""
+    an attribute, criteria told apart by an attribute."""
     lines = LineWriter("\n")
     lines.record('<?xml version="1.0" encoding="UTF-8"?>')
     lines.record('<ev:export xmlns:ev="urn:example:evaluaties:2" xmlns:meta="urn:example:meta" aangemaakt="2026-07-15">')
     lines.record("  <meta:bron>Evaluatieplatform &#8211; stages</meta:bron>")
     count = 0
     for placement in placements:
-        site = typed_site_name(rng, placement.site)
-        discipline = typed_discipline(rng, placement.discipline)
-        for role, status, score, submitted in evaluation_rows(rng, placement):
+        for r in evaluation_rows(rng, placement, plan, only_weeks=False):
             count += 1
-            line = lines.line
-            end = placement.end.isoformat()
-            final = "" if score is None or role != "supervisor" else fmt_score(rng, score)
-            if count == 41:
-                final = "21/20" if role == "supervisor" else final
-                if role == "supervisor":
+            rows = [r]
+            if count in (41, 97):
+                rows.insert(0, bad_copy(r, "final_range" if count == 41 else "end_before_start"))
+            for e in rows:
+                line = lines.line
+                end = e.end.isoformat() if e.end else ""
+                final = fmt_score(rng, e.final) if e.final is not None else ""
+                if e.bad == "final_range":
+                    final = "21/20"
                     planted.bad(rel, line, "final_score", "score above 20")
-                else:
-                    end = (placement.start - dt.timedelta(days=3)).isoformat()
+                elif e.bad == "end_before_start":
+                    end = (e.start - dt.timedelta(days=3)).isoformat()
                     planted.bad(rel, line, "end_date", "end before start")
-            if count == 97:
-                end = (placement.start - dt.timedelta(days=3)).isoformat()
-                planted.bad(rel, line, "end_date", "end before start")
-            site_xml = f"<![CDATA[{site}]]>" if "&" in site or count % 7 == 0 else xml_escape(site)
-            crit = ""
-            if score is not None:
-                crit = "".join(
-                    f"<ev:criterium naam=\"{name}\">{fmt_score(rng, min(20, max(0, score + rng.choice([-1, 0, 1]))))}</ev:criterium>"
-                    for name in ("kennis", "patient", "team"))
-            lines.record(
-                f'  <ev:evaluatie student="{placement.student}" rol="{role}" status="{status}">'
-                f"<ev:stageplaats>{site_xml}</ev:stageplaats><ev:discipline>{xml_escape(discipline)}</ev:discipline>"
-                f"<ev:periode><ev:start>{placement.start.isoformat()}</ev:start><ev:einde>{end}</ev:einde>"
-                f"<ev:weken>{placement.weeks}</ev:weken></ev:periode><ev:soort>{placement.kind}</ev:soort>"
-                f"{crit}<ev:eindscore>{final}</ev:eindscore>"
-                f"<ev:ingediend>{submitted.isoformat() if submitted else ''}</ev:ingediend></ev:evaluatie>")
+                site_xml = f"<![CDATA[{e.site}]]>" if "&" in e.site or count % 7 == 0 else xml_escape(e.site)
+                crit = "".join(f'<ev:criterium naam="{name}">{fmt_score(rng, value)}</ev:criterium>'
+                               for name, value in zip(("kennis", "patient", "team"), e.scores))
+                lines.record(
+                    f'  <ev:evaluatie student="{e.student}" rol="{e.role}" status="{e.status}">'
+                    f"<ev:stageplaats>{site_xml}</ev:stageplaats><ev:discipline>{xml_escape(e.discipline)}</ev:discipline>"
+                    f"<ev:periode><ev:start>{e.start.isoformat()}</ev:start><ev:einde>{end}</ev:einde>"
+                    f"<ev:weken>{e.weeks}</ev:weken></ev:periode><ev:soort>{e.kind}</ev:soort>"
+                    f"{crit}<ev:eindscore>{final}</ev:eindscore>"
+                    f"<ev:ingediend>{e.submitted.isoformat() if e.submitted else ''}</ev:ingediend></ev:evaluatie>")
     lines.record("</ev:export>")
     with open(path, "wb") as handle:
         handle.write(lines.encode("utf-8"))
@@ -608,8 +809,13 @@ def main() -> None:
     sites = all_sites()
     students = [f"r0{800000 + 137 * i:06d}" for i in range(args.students)]
     framework = make_agreements(rng, sites)
-    placements, individual = schedule(rng, students, sites, framework)
-    placements.sort(key=lambda p: (p.start, p.student))
+    scheduler = Scheduler(rng, sites, framework)
+    scheduler.schedule(students)
+    plan = Plan()
+    plant_findings(rng, scheduler, plan)
+    agreement_findings(framework, scheduler.placements, plan)
+    placements = sorted(scheduler.placements, key=lambda p: (p.start, p.student, p.site.code, p.discipline))
+    individual = scheduler.individual
     planted = Planted()
 
     def target(name):
@@ -619,8 +825,8 @@ def main() -> None:
     write_individual_xml(rng, *target("agreements_individual.xml"), individual, planted)
     first_year = [p for p in placements if p.start < dt.date(2025, 7, 1)]
     second_year = [p for p in placements if p.start >= dt.date(2025, 7, 1)]
-    write_evaluations_csv(rng, *target("evaluations_2024-2025.csv"), first_year, planted)
-    write_evaluations_xml(rng, *target("evaluations_2025-2026.xml"), second_year, planted)
+    write_evaluations_csv(rng, *target("evaluations_2024-2025.csv"), first_year, plan, planted)
+    write_evaluations_xml(rng, *target("evaluations_2025-2026.xml"), second_year, plan, planted)
     write_roster(os.path.join(args.out, "roster.tsv"), students, rng)
     write_reference(args.reference_out, sites)
 
@@ -629,6 +835,8 @@ def main() -> None:
         "individual_agreements": len(individual), "placements": len(placements),
         "bad_rows": sorted(planted.bad_rows, key=lambda r: (r["path"], r["line"])),
         "quirks": {k: v[:5] for k, v in sorted(planted.quirks.items())},
+        "as_of": AS_OF.isoformat(),
+        "findings": sorted(plan.findings, key=lambda f: (f["code"], f["key"])),
     }
     with open(os.path.join(args.out, "PLANTED.json"), "w", encoding="utf-8") as handle:
         json.dump(summary, handle, indent=2, ensure_ascii=False)

@@ -31,8 +31,8 @@ struct CommandLineTests {
         for source in ["agreements-framework", "agreements-individual", "evaluations-2024-2025", "evaluations-xml", "roster"] {
             #expect(result.out.contains(source))
         }
-        #expect(result.out.contains("samples/agreements_framework.csv:7:29: error: field 'capacity'"))
-        #expect(result.err.contains("7568 records read, 7552 accepted, 16 quarantined, 0 files rejected"))
+        #expect(result.out.contains("samples/agreements_framework.csv:7:43: error: field 'capacity'"))
+        #expect(result.err.contains("7469 records read, 7453 accepted, 16 quarantined, 0 files rejected"))
         #expect(FileManager.default.fileExists(atPath: folder + "/quarantine.csv"))
     }
 
