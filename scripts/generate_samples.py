@@ -156,7 +156,7 @@ def monday_on_or_after(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=(7 - day.weekday()) % 7)
 
 
-def make_agreements(rng: random.Random, sites: list[Site]) -> list[Agreement]:
+def make_agreements(rng: random.Random, sites: list[Site], capacity_scale: int = 1) -> list[Agreement]:
     agreements: list[Agreement] = []
     hospital_disciplines = [c for c, (_, _, p) in DISC.items() if c not in ("HA", "WET") and not (p is None and c in ("HK", "IG", "KS"))]
     number = 1
@@ -172,7 +172,7 @@ def make_agreements(rng: random.Random, sites: list[Site]) -> list[Agreement]:
             if rng.random() < 0.4:
                 chosen.append("IG")  # a group-level agreement covering all of internal medicine
         for discipline in chosen:
-            slots = 1 if site.kind == "gp-practice" else rng.choice([1, 2, 2, 3, 4] if site.region != "central" else [3, 4, 5, 6])
+            slots = capacity_scale * (1 if site.kind == "gp-practice" else rng.choice([1, 2, 2, 3, 4] if site.region != "central" else [3, 4, 5, 6]))
             valid_from, valid_to = dt.date(2022, 7, 1), dt.date(2028, 6, 30)
             roll = rng.random()
             if roll < 0.08:
@@ -801,6 +801,8 @@ def main() -> None:
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "samples"))
     parser.add_argument("--students", type=int, default=260)
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--capacity-scale", type=int, default=1,
+                        help="multiply every agreement's slots, to place many more students (benchmarks)")
     parser.add_argument("--reference-out", default=os.path.join(os.path.dirname(__file__), "..", "pipelines", "sample"))
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -808,7 +810,7 @@ def main() -> None:
 
     sites = all_sites()
     students = [f"r0{800000 + 137 * i:06d}" for i in range(args.students)]
-    framework = make_agreements(rng, sites)
+    framework = make_agreements(rng, sites, args.capacity_scale)
     scheduler = Scheduler(rng, sites, framework)
     scheduler.schedule(students)
     plan = Plan()

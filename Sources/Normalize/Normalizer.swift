@@ -89,6 +89,17 @@ public struct Normalizer: Sendable {
         var kinds: [PlacementKind: Int] = [:]
         var finals: [FinalRow] = []
         var sources: [SourceLocation] = []
+
+        mutating func add(_ record: EvaluationRecord) {
+            let end = record.end ?? record.weeks.map { record.start.adding(days: 7 * $0 - 1) }
+            if let end { ends[end, default: 0] += 1 }
+            if let weeks = record.weeks { statedWeeks.append((weeks, record.source)) }
+            if let kind = record.placementKind { kinds[kind, default: 0] += 1 }
+            if record.role == .supervisor, record.status == .final, let score = record.finalScore {
+                finals.append(FinalRow(score: score, criteria: record.scores, submitted: record.submitted, source: record.source))
+            }
+            sources.append(record.source)
+        }
     }
 
     private struct Unresolved {
@@ -97,6 +108,11 @@ public struct Normalizer: Sendable {
     }
 
     private var accumulators: [PlacementKey: Accumulator] = [:]
+    /// Resolutions by the text as typed: exports repeat a few hundred spellings millions of
+    /// times. Bounded, so that a file of unique names cannot grow it without limit.
+    private var siteCache: [String: String?] = [:]
+    private var disciplineCache: [String: String?] = [:]
+    private static let cacheLimit = 65_536
     private var agreements: [Agreement] = []
     private var roster: [String: RosterEntry] = [:]
     /// Unresolved names by canonical form.
@@ -123,14 +139,21 @@ public struct Normalizer: Sendable {
 
     private mutating func resolve(site typed: String, discipline typedDiscipline: String, at source: SourceLocation)
         -> (site: String, discipline: String)? {
-        let site = sites.resolve(typed)
-        let discipline = disciplines.resolve(typedDiscipline)
+        let site = Self.cached(typed, in: &siteCache, sites.resolve)
+        let discipline = Self.cached(typedDiscipline, in: &disciplineCache, disciplines.resolve)
         if site == nil { Self.note(typed, canonical: sites.canonical(typed), at: source, in: &unknownSites) }
         if discipline == nil {
             Self.note(typedDiscipline, canonical: disciplines.canonical(typedDiscipline), at: source, in: &unknownDisciplines)
         }
         guard let site, let discipline else { return nil }
         return (site, discipline)
+    }
+
+    private static func cached(_ typed: String, in cache: inout [String: String?], _ resolve: (String) -> String?) -> String? {
+        if let known = cache[typed] { return known }
+        let resolved = resolve(typed)
+        if cache.count < cacheLimit { cache[typed] = .some(resolved) }
+        return resolved
     }
 
     private static func note(_ typed: String, canonical: String, at source: SourceLocation, in table: inout [String: Unresolved]) {
@@ -148,17 +171,8 @@ public struct Normalizer: Sendable {
     private mutating func add(_ record: EvaluationRecord) {
         guard let (site, discipline) = resolve(site: record.site, discipline: record.discipline, at: record.source) else { return }
         let key = PlacementKey(student: record.student, site: site, discipline: discipline, start: record.start)
-        var accumulator = accumulators.removeValue(forKey: key) ?? Accumulator()
-        let end = record.end ?? record.weeks.map { record.start.adding(days: 7 * $0 - 1) }
-        if let end { accumulator.ends[end, default: 0] += 1 }
-        if let weeks = record.weeks { accumulator.statedWeeks.append((weeks, record.source)) }
-        if let kind = record.placementKind { accumulator.kinds[kind, default: 0] += 1 }
-        if record.role == .supervisor, record.status == .final, let score = record.finalScore {
-            accumulator.finals.append(FinalRow(score: score, criteria: record.scores, submitted: record.submitted,
-                                               source: record.source))
-        }
-        accumulator.sources.append(record.source)
-        accumulators[key] = accumulator
+        // One look-up, updated in place.
+        accumulators[key, default: Accumulator()].add(record)
     }
 
     public func finish() -> NormalizedData {
@@ -205,7 +219,14 @@ public struct Normalizer: Sendable {
         for (canonical, unresolved) in unknownDisciplines {
             findings.append(unknown(.unknownDiscipline, canonical, unresolved, resolver: disciplines))
         }
-        placements.sort { ($0.student, $0.start, $0.site, $0.discipline) < ($1.student, $1.start, $1.site, $1.discipline) }
+        // Sorting indices, not the placements themselves: a placement is a large value to move.
+        let order = placements.indices.sorted {
+            let a = placements[$0], b = placements[$1]
+            if a.student != b.student { return a.student < b.student }
+            if a.start != b.start { return a.start < b.start }
+            return (a.site, a.discipline) < (b.site, b.discipline)
+        }
+        placements = order.map { placements[$0] }
         let sortedAgreements = agreements.sorted { ($0.id, $0.source) < ($1.id, $1.source) }
         return NormalizedData(placements: placements, agreements: sortedAgreements,
                               roster: roster.values.sorted { $0.student < $1.student }, findings: findings)

@@ -47,10 +47,13 @@ public struct Reconciliation: Sendable {
 public struct Reconciler: Sendable {
     public let reference: ReferenceData
     public let settings: ReconcileSettings
+    /// Each discipline with its ancestors, nearest first, computed once.
+    private let lineages: [String: [String]]
 
     public init(reference: ReferenceData, settings: ReconcileSettings) {
         self.reference = reference
         self.settings = settings
+        lineages = Dictionary(uniqueKeysWithValues: reference.disciplines.map { ($0.code, reference.lineage(of: $0.code)) })
     }
 
     public func reconcile(_ data: NormalizedData) -> Reconciliation {
@@ -100,7 +103,7 @@ public struct Reconciler: Sendable {
     /// of its dates match; the most specific discipline wins, then an individual agreement
     /// over a framework one, then the lowest agreement id.
     func match(_ placement: Placement, _ agreements: [Agreement], _ atSite: [Int]) -> Match {
-        let lineage = reference.lineage(of: placement.discipline)
+        let lineage = lineages[placement.discipline] ?? [placement.discipline]
         var best: (rank: (Int, Int, String), index: Int)?
         var candidates = 0
         for index in atSite {
@@ -223,9 +226,11 @@ public struct Reconciler: Sendable {
 
     func agreementFindings(_ placements: [MatchedPlacement], _ agreements: [Agreement], years: [PlacementYear]) -> [Finding] {
         var findings: [Finding] = []
-        var used: Set<[Int]> = []
+        // (agreement index, year) packed in one integer.
+        func pair(_ index: Int, _ year: Int) -> Int { index << 16 | (year & 0xFFFF) }
+        var used: Set<Int> = []
         for entry in placements {
-            if case .agreement(let index) = entry.match { used.insert([index, entry.placement.year.startYear]) }
+            if case .agreement(let index) = entry.match { used.insert(pair(index, entry.placement.year.startYear)) }
         }
         let horizon = settings.asOf.adding(days: settings.expiryHorizonDays)
         for (index, agreement) in agreements.enumerated() where agreement.kind == .framework {
@@ -235,7 +240,7 @@ public struct Reconciler: Sendable {
                                         sources: [agreement.source]))
             }
             for year in years where agreement.validFrom <= year.lastDay && year.firstDay <= agreement.validTo {
-                guard !used.contains([index, year.startYear]) else { continue }
+                guard !used.contains(pair(index, year.startYear)) else { continue }
                 findings.append(Finding(code: .agreementUnused, key: "agreement=\(agreement.id) year=\(year)",
                                         message: "agreement \(agreement.id) (\(agreement.site), \(agreement.discipline), \(agreement.slots) slots) is valid in \(year) but no placement of that year used it",
                                         sources: [agreement.source]))
