@@ -768,7 +768,7 @@ def write_reference(folder: str, sites: list) -> None:
                 handle.write("    aliases: [" + ", ".join(yaml_text(a) for a in aliases) + "]\n")
             handle.write(f"    kind: {site.kind}\n    region: {site.region}\n    city: {yaml_text(site.city)}\n"
                          f"    country: {site.country}\n")
-        handle.write("\n# Aliases added later, e.g. pasted from `stagebalans suggest-aliases`.\naliases: []\n")
+        handle.write("\n# Aliases added later, e.g. pasted from `stagebalans suggest-aliases`:\n#   - {alias: \"AZ Groenige\", site: AZGR}\naliases:\n")
     with open(os.path.join(folder, "disciplines.yml"), "w", encoding="utf-8") as handle:
         handle.write("# Discipline taxonomy: a sub-discipline names its group as parent and counts towards it.\n")
         handle.write("disciplines:\n")

@@ -50,8 +50,7 @@ public enum AliasSuggestions {
             lines.append("# every site name resolves")
         } else {
             lines.append("# \(sites.count) site names resolve to no site. Check each, then paste the lines you agree with")
-            lines.append("# under `aliases:` in \(register):")
-            lines.append("aliases:")
+            lines.append("# under `aliases:` at the end of \(register):")
             for entry in sites {
                 let best = entry.suggestions.first
                 let others = entry.suggestions.dropFirst().map { "\($0.name) (\($0.code))" }.joined(separator: ", ")

@@ -62,3 +62,85 @@ struct CommandLineTests {
         #expect(result.out.contains("3  an input file could not be read as a whole"))
     }
 }
+
+@Suite("Command line: run and suggest-aliases")
+struct RunCommandTests {
+    let cli = CommandLineTests()
+
+    @Test("suggest-aliases prints a ready-to-paste alias for each unresolved site, with its rows and the closest names")
+    func suggestAliases() throws {
+        let result = try cli.stagebalans(["suggest-aliases", "pipelines/sample.yml"])
+        #expect(result.status == 0)
+        #expect(result.out.contains("  - {alias: \"AZ Groenige\", site: AZGR}  # 1 rows; best: AZ Groeninge"))
+        #expect(result.out.contains("  - {alias: \"Jesa Ziekenhuis\", site: JESS}"))
+        #expect(result.out.contains("\"cardiolgie\": 1 rows; closest: IG-CAR (cardiologie)"))
+
+        // Pasted under `aliases:`, the lines resolve every site.
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let pasted = try String(contentsOfFile: packageRoot + "/pipelines/sample/sites.yml", encoding: .utf8)
+            + result.out.split(separator: "\n").filter { $0.hasPrefix("  - ") }.joined(separator: "\n") + "\n"
+        try pasted.write(toFile: folder + "/sites.yml", atomically: true, encoding: .utf8)
+        let definition = try String(contentsOfFile: packageRoot + "/pipelines/sample.yml", encoding: .utf8)
+            .replacingOccurrences(of: "output: ../out/sample", with: "output: \(folder)/out")
+            .replacingOccurrences(of: "../samples/", with: packageRoot + "/samples/")
+            .replacingOccurrences(of: "  sites: sample/sites.yml", with: "  sites: \(folder)/sites.yml")
+            .replacingOccurrences(of: "  disciplines: sample/", with: "  disciplines: \(packageRoot)/pipelines/sample/")
+            .replacingOccurrences(of: "  curriculum: sample/", with: "  curriculum: \(packageRoot)/pipelines/sample/")
+        try definition.write(toFile: folder + "/p.yml", atomically: true, encoding: .utf8)
+        let after = try cli.stagebalans(["run", "p.yml"], in: folder)
+        #expect(after.status == 0)
+        #expect(after.out.contains("UNKNOWN_SITE            error         0"))
+    }
+
+    @Test("run writes every output; a file rejected whole fails the run (exit 3) and writes nothing")
+    func runOutputs() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let definition = try String(contentsOfFile: packageRoot + "/pipelines/sample.yml", encoding: .utf8)
+            .replacingOccurrences(of: "output: ../out/sample", with: "output: \(folder)/out")
+            .replacingOccurrences(of: "../samples/", with: packageRoot + "/samples/")
+            .replacingOccurrences(of: "  sites: sample/", with: "  sites: \(packageRoot)/pipelines/sample/")
+            .replacingOccurrences(of: "  disciplines: sample/", with: "  disciplines: \(packageRoot)/pipelines/sample/")
+            .replacingOccurrences(of: "  curriculum: sample/", with: "  curriculum: \(packageRoot)/pipelines/sample/")
+        try definition.write(toFile: folder + "/p.yml", atomically: true, encoding: .utf8)
+        let ok = try cli.stagebalans(["run", "p.yml", "--as-of", "2026-07-15"], in: folder)
+        #expect(ok.status == 0)
+        for name in ["findings.csv", "findings.json", "placements.csv", "quarantine.csv", "quarantine.json"] {
+            #expect(FileManager.default.fileExists(atPath: folder + "/out/" + name), "\(name)")
+        }
+        #expect(ok.err.contains("findings: 3 errors, 14 warnings, 14 info"))
+
+        let broken = definition.replacingOccurrences(of: packageRoot + "/samples/roster.tsv", with: folder + "/missing.tsv")
+            .replacingOccurrences(of: "output: \(folder)/out", with: "output: \(folder)/out2")
+        try broken.write(toFile: folder + "/broken.yml", atomically: true, encoding: .utf8)
+        let failed = try cli.stagebalans(["run", "broken.yml"], in: folder)
+        #expect(failed.status == 3)
+        #expect(failed.err.contains("missing.tsv:1: error: cannot open"))
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/out2")) ?? []
+        #expect(written.isEmpty, "a failed run publishes nothing: \(written)")
+    }
+
+    @Test("run without reference data, or with inconsistent reference data, exits 2")
+    func badReference() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "r1\n".write(toFile: folder + "/r.csv", atomically: true, encoding: .utf8)
+        try "output: out\nsources:\n  - {name: r, kind: roster, format: csv, path: r.csv}\n"
+            .write(toFile: folder + "/p.yml", atomically: true, encoding: .utf8)
+        let none = try cli.stagebalans(["run", "p.yml"], in: folder)
+        #expect(none.status == 2 && none.err.contains("names no reference data"))
+
+        try "sites:\n  - {code: A, name: Een, kind: hospital, region: central}\n  - {code: A, name: Twee, kind: hospital, region: central}\n"
+            .write(toFile: folder + "/sites.yml", atomically: true, encoding: .utf8)
+        try "disciplines:\n  - {code: X, nl: x, en: x, parent: Y}\n".write(toFile: folder + "/d.yml", atomically: true, encoding: .utf8)
+        try "required_weeks: {}\nclinical_weeks: 62\nscientific_weeks: 16\npass_mark: 10\n"
+            .write(toFile: folder + "/c.yml", atomically: true, encoding: .utf8)
+        try "output: out\nreference: {sites: sites.yml, disciplines: d.yml, curriculum: c.yml}\nsources:\n  - {name: r, kind: roster, format: csv, path: r.csv}\n"
+            .write(toFile: folder + "/q.yml", atomically: true, encoding: .utf8)
+        let bad = try cli.stagebalans(["run", "q.yml"], in: folder)
+        #expect(bad.status == 2)
+        #expect(bad.err.contains("sites.yml:3:5: error: site code 'A' is used twice"))
+        #expect(bad.err.contains("d.yml:2:5: error: discipline X names parent 'Y', which does not exist"))
+    }
+}

@@ -69,7 +69,12 @@ public enum ReferenceLoader {
                               source: node.location ?? SourceLocation(path: file, line: 1)))
         }
         var aliases: [SiteAlias] = []
-        for node in try top["aliases"]?.sequence("aliases") ?? [] {
+        // A bare `aliases:` (null) is an empty list, ready for pasted lines.
+        let aliasNodes = try top["aliases"].map { node throws(DefinitionError) -> [YAMLNode] in
+            if case .scalar(let scalar) = node.node, scalar.tag.description.hasSuffix(":null") || scalar.string.isEmpty { return [] }
+            return try node.sequence("aliases")
+        } ?? []
+        for node in aliasNodes {
             let map = try node.mapping("an alias", allowed: ["alias", "site"])
             aliases.append(SiteAlias(alias: try map.required("alias").string("alias"), site: try map.required("site").string("site"),
                                      source: node.location ?? SourceLocation(path: file, line: 1)))
