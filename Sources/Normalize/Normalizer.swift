@@ -186,7 +186,7 @@ public struct Normalizer: Sendable {
                                       end: end, weeks: weeks,
                                       kind: accumulator.kinds.max(by: { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) })?.key,
                                       year: PlacementYear(containing: key.start), finalScore: nil, finalCriteria: nil,
-                                      sources: Array(Set(accumulator.sources)).sorted())
+                                      sources: accumulator.sources.sortedUnique())
             let mismatched = accumulator.statedWeeks.filter { $0.weeks != weeks }
             if !mismatched.isEmpty {
                 let stated = Set(mismatched.map(\.weeks)).sorted().map(String.init).joined(separator: ", ")

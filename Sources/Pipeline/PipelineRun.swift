@@ -160,7 +160,7 @@ enum RunOutputs {
                           placement.end.description, String(placement.weeks), placement.kind?.rawValue ?? "",
                           placement.year.description, placement.finalScore.map(Decimals.score) ?? "", agreement.0, agreement.1,
                           placement.sources.map(\.description).joined(separator: " ")]
-            try csv.write(fields.map { TextEscaping.csvField($0) }.joined(separator: ",") + "\n")
+            try csv.writeCSVRecord(fields)
         }
         try csv.commit()
     }

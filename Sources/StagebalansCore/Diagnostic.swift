@@ -57,3 +57,18 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
         return text
     }
 }
+
+extension Array where Element == SourceLocation {
+    /// Sorted, each location once; cheaper than a `Set` for the few rows behind a placement.
+    public func sortedUnique() -> [SourceLocation] {
+        guard count > 1 else { return self }
+        var result = sorted()
+        var write = 1
+        for read in 1..<result.count where result[read] != result[write - 1] {
+            result[write] = result[read]
+            write += 1
+        }
+        result.removeSubrange(write...)
+        return result
+    }
+}

@@ -39,7 +39,7 @@ public struct Finding: Sendable, Hashable, Comparable {
         self.code = code
         self.key = key
         self.message = message
-        self.sources = Array(Set(sources)).sorted()
+        self.sources = sources.sortedUnique()
     }
 
     public var severity: Severity { code.severity }

@@ -38,6 +38,19 @@ final class TextFileWriter {
         }
     }
 
+    /// Writes one CSV record (RFC 4180, `,`) without building the line as a `String` first.
+    func writeCSVRecord(_ fields: [String]) throws(OutputError) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { fputc(0x2C, handle) }
+            if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                try write(TextEscaping.csvField(field))
+            } else {
+                try write(field)
+            }
+        }
+        fputc(0x0A, handle)
+    }
+
     func commit() throws(OutputError) {
         guard fflush(handle) == 0, fsync(fileno(handle)) == 0 else {
             throw OutputError(path: path, message: "write failed: " + String(cString: strerror(errno)))
