@@ -6,6 +6,9 @@ public struct Agreement: Sendable, Hashable {
     public var id: String
     public var site: String
     public var discipline: String
+    /// Positions of the site and discipline in the reference data, for matching on integers.
+    public var siteIndex: Int
+    public var disciplineIndex: Int
     public var slots: Int
     public var validFrom: Day
     public var validTo: Day
@@ -25,6 +28,9 @@ public struct Placement: Sendable, Hashable {
     public var student: String
     public var site: String
     public var discipline: String
+    /// Positions of the site and discipline in the reference data, for matching on integers.
+    public var siteIndex: Int
+    public var disciplineIndex: Int
     public var start: Day
     public var end: Day
     /// ⌈(end − start + 1 day) / 7⌉.
@@ -64,41 +70,92 @@ public struct NormalizedData: Sendable {
 
 /// Streams ingested records in; `finish()` gives placements, agreements and findings.
 /// Memory is bounded by the number of distinct placements, agreements and names.
+///
+/// Everything per row is kept as integers (students interned, sites and disciplines as their
+/// position in the reference data, source rows as file and line): with strings, hashing the
+/// placement key and copying source paths made normalizing cost more than reading the file.
 public struct Normalizer: Sendable {
     public let reference: ReferenceData
     private let sites: NameResolver
     private let disciplines: NameResolver
 
     private struct PlacementKey: Hashable {
-        var student: String
-        var site: String
-        var discipline: String
-        var start: Day
+        var student: Int32
+        var site: Int32
+        var discipline: Int32
+        var start: Int32
+    }
+
+    /// A source row without its path string: the file's number in `files`, and the line.
+    private struct RowRef: Hashable, Comparable {
+        var file: Int32
+        var line: Int32
+
+        static func < (lhs: RowRef, rhs: RowRef) -> Bool { (lhs.file, lhs.line) < (rhs.file, rhs.line) }
     }
 
     private struct FinalRow {
         var score: Double
         var criteria: CriterionScores
         var submitted: Day?
-        var source: SourceLocation
+        var row: RowRef
+    }
+
+    private struct KindCounts {
+        var counts: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
+
+        mutating func add(_ kind: PlacementKind) {
+            switch kind {
+            case .hospital: counts.0 += 1
+            case .generalPractice: counts.1 += 1
+            case .scientific: counts.2 += 1
+            case .abroad: counts.3 += 1
+            }
+        }
+
+        /// The kind most rows state; on a tie the first in alphabetical order of its code.
+        var most: PlacementKind? {
+            let ranked: [(PlacementKind, Int32)] = [(.abroad, counts.3), (.generalPractice, counts.1), (.hospital, counts.0),
+                                                    (.scientific, counts.2)]
+            var best: (PlacementKind, Int32)?
+            for entry in ranked where entry.1 > 0 && entry.1 > (best?.1 ?? 0) { best = entry }
+            return best?.0
+        }
     }
 
     private struct Accumulator {
-        var ends: [Day: Int] = [:]
-        var statedWeeks: [(weeks: Int, source: SourceLocation)] = []
-        var kinds: [PlacementKind: Int] = [:]
+        /// The end most rows state; a dictionary only when rows disagree.
+        var end = Day(daysSinceEpoch: Int.min)
+        var endCount: Int32 = 0
+        var otherEnds: [Day: Int32]?
+        var kinds = KindCounts()
+        var rows: [RowRef] = []
+        /// Stated weeks per row in `rows` (0: the row states none).
+        var statedWeeks: [Int16] = []
         var finals: [FinalRow] = []
-        var sources: [SourceLocation] = []
 
-        mutating func add(_ record: EvaluationRecord) {
-            let end = record.end ?? record.weeks.map { record.start.adding(days: 7 * $0 - 1) }
-            if let end { ends[end, default: 0] += 1 }
-            if let weeks = record.weeks { statedWeeks.append((weeks, record.source)) }
-            if let kind = record.placementKind { kinds[kind, default: 0] += 1 }
-            if record.role == .supervisor, record.status == .final, let score = record.finalScore {
-                finals.append(FinalRow(score: score, criteria: record.scores, submitted: record.submitted, source: record.source))
+        mutating func add(_ record: EvaluationRecord, row: RowRef) {
+            if let stated = record.end ?? record.weeks.map({ record.start.adding(days: 7 * $0 - 1) }) {
+                if otherEnds == nil && (endCount == 0 || stated == end) {
+                    end = stated
+                    endCount += 1
+                } else {
+                    if otherEnds == nil { otherEnds = [end: endCount] }
+                    otherEnds?[stated, default: 0] += 1
+                }
             }
-            sources.append(record.source)
+            if let kind = record.placementKind { kinds.add(kind) }
+            rows.append(row)
+            statedWeeks.append(Int16(clamping: record.weeks ?? 0))
+            if record.role == .supervisor, record.status == .final, let score = record.finalScore {
+                finals.append(FinalRow(score: score, criteria: record.scores, submitted: record.submitted, row: row))
+            }
+        }
+
+        /// Rows may state different ends; the end most rows state wins (on a tie, the later).
+        var chosenEnd: Day? {
+            if let otherEnds { return otherEnds.max(by: { ($0.value, $0.key) < ($1.value, $1.key) })?.key }
+            return endCount > 0 ? end : nil
         }
     }
 
@@ -108,10 +165,14 @@ public struct Normalizer: Sendable {
     }
 
     private var accumulators: [PlacementKey: Accumulator] = [:]
-    /// Resolutions by the text as typed: exports repeat a few hundred spellings millions of
-    /// times. Bounded, so that a file of unique names cannot grow it without limit.
-    private var siteCache: [String: String?] = [:]
-    private var disciplineCache: [String: String?] = [:]
+    private var students: [String: Int32] = [:]
+    private var studentNames: [String] = []
+    private var files: [String] = []
+    /// Resolutions by the text as typed (index in the reference data, -1 for none): exports
+    /// repeat a few hundred spellings millions of times. Bounded, so that a file of unique
+    /// names cannot grow it without limit.
+    private var siteCache: [String: Int32] = [:]
+    private var disciplineCache: [String: Int32] = [:]
     private static let cacheLimit = 65_536
     private var agreements: [Agreement] = []
     private var roster: [String: RosterEntry] = [:]
@@ -138,21 +199,24 @@ public struct Normalizer: Sendable {
     }
 
     private mutating func resolve(site typed: String, discipline typedDiscipline: String, at source: SourceLocation)
-        -> (site: String, discipline: String)? {
-        let site = Self.cached(typed, in: &siteCache, sites.resolve)
-        let discipline = Self.cached(typedDiscipline, in: &disciplineCache, disciplines.resolve)
-        if site == nil { Self.note(typed, canonical: sites.canonical(typed), at: source, in: &unknownSites) }
-        if discipline == nil {
+        -> (site: Int32, discipline: Int32)? {
+        let reference = self.reference
+        let site = Self.cached(typed, in: &siteCache) { sites.resolve($0).flatMap { reference.siteIndex[$0] } }
+        let discipline = Self.cached(typedDiscipline, in: &disciplineCache) {
+            disciplines.resolve($0).flatMap { reference.disciplineIndex[$0] }
+        }
+        if site < 0 { Self.note(typed, canonical: sites.canonical(typed), at: source, in: &unknownSites) }
+        if discipline < 0 {
             Self.note(typedDiscipline, canonical: disciplines.canonical(typedDiscipline), at: source, in: &unknownDisciplines)
         }
-        guard let site, let discipline else { return nil }
+        guard site >= 0, discipline >= 0 else { return nil }
         return (site, discipline)
     }
 
-    private static func cached(_ typed: String, in cache: inout [String: String?], _ resolve: (String) -> String?) -> String? {
+    private static func cached(_ typed: String, in cache: inout [String: Int32], _ resolve: (String) -> Int?) -> Int32 {
         if let known = cache[typed] { return known }
-        let resolved = resolve(typed)
-        if cache.count < cacheLimit { cache[typed] = .some(resolved) }
+        let resolved = Int32(resolve(typed) ?? -1)
+        if cache.count < cacheLimit { cache[typed] = resolved }
         return resolved
     }
 
@@ -163,42 +227,75 @@ public struct Normalizer: Sendable {
 
     private mutating func add(_ record: AgreementRecord) {
         guard let (site, discipline) = resolve(site: record.site, discipline: record.discipline, at: record.source) else { return }
-        agreements.append(Agreement(id: record.agreementID, site: site, discipline: discipline, slots: record.slots,
-                                    validFrom: record.validFrom, validTo: record.validTo, kind: record.kind,
-                                    student: record.student, supervisor: record.supervisor, source: record.source))
+        agreements.append(Agreement(id: record.agreementID, site: reference.sites[Int(site)].code,
+                                    discipline: reference.disciplines[Int(discipline)].code, siteIndex: Int(site),
+                                    disciplineIndex: Int(discipline), slots: record.slots, validFrom: record.validFrom,
+                                    validTo: record.validTo, kind: record.kind, student: record.student,
+                                    supervisor: record.supervisor, source: record.source))
+    }
+
+    private mutating func row(_ source: SourceLocation) -> RowRef {
+        // Records arrive file by file, so the last file is almost always the one.
+        if let last = files.last, last == source.path { return RowRef(file: Int32(files.count - 1), line: Int32(source.line)) }
+        if let index = files.firstIndex(of: source.path) { return RowRef(file: Int32(index), line: Int32(source.line)) }
+        files.append(source.path)
+        return RowRef(file: Int32(files.count - 1), line: Int32(source.line))
     }
 
     private mutating func add(_ record: EvaluationRecord) {
         guard let (site, discipline) = resolve(site: record.site, discipline: record.discipline, at: record.source) else { return }
-        let key = PlacementKey(student: record.student, site: site, discipline: discipline, start: record.start)
+        let student: Int32
+        if let known = students[record.student] {
+            student = known
+        } else {
+            student = Int32(studentNames.count)
+            students[record.student] = student
+            studentNames.append(record.student)
+        }
+        let key = PlacementKey(student: student, site: site, discipline: discipline, start: Int32(record.start.daysSinceEpoch))
+        let row = row(record.source)
         // One look-up, updated in place.
-        accumulators[key, default: Accumulator()].add(record)
+        accumulators[key, default: Accumulator()].add(record, row: row)
     }
 
     public func finish() -> NormalizedData {
+        // A local function over the file table only: a method reference would copy the whole
+        // normalizer (every table in it) at each use, which was a fifth of the run's time.
+        let files = self.files
+        func location(_ row: RowRef) -> SourceLocation {
+            SourceLocation(path: files[Int(row.file)], line: Int(row.line))
+        }
         var findings: [Finding] = []
         var placements: [Placement] = []
+        var studentOf: [Int32] = []
+        placements.reserveCapacity(accumulators.count)
+        studentOf.reserveCapacity(accumulators.count)
         for (key, accumulator) in accumulators {
-            // Rows may state different ends; the end most rows state wins (on a tie, the later).
-            guard let end = accumulator.ends.max(by: { ($0.value, $0.key) < ($1.value, $1.key) })?.key else { continue }
-            let weeks = Placement.weeks(from: key.start, to: end)
-            var placement = Placement(student: key.student, site: key.site, discipline: key.discipline, start: key.start,
-                                      end: end, weeks: weeks,
-                                      kind: accumulator.kinds.max(by: { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) })?.key,
-                                      year: PlacementYear(containing: key.start), finalScore: nil, finalCriteria: nil,
-                                      sources: accumulator.sources.sortedUnique())
-            let mismatched = accumulator.statedWeeks.filter { $0.weeks != weeks }
+            guard let end = accumulator.chosenEnd else { continue }
+            let start = Day(daysSinceEpoch: Int(key.start))
+            let weeks = Placement.weeks(from: start, to: end)
+            let site = reference.sites[Int(key.site)].code, discipline = reference.disciplines[Int(key.discipline)].code
+            let student = studentNames[Int(key.student)]
+            var rows = accumulator.rows
+            if rows.count > 1 { rows.sort() }
+            var placement = Placement(student: student, site: site, discipline: discipline, siteIndex: Int(key.site),
+                                      disciplineIndex: Int(key.discipline), start: start, end: end, weeks: weeks,
+                                      kind: accumulator.kinds.most, year: PlacementYear(containing: start), finalScore: nil,
+                                      finalCriteria: nil, sources: rows.map { location($0) }.sortedUnique())
+            let mismatched = accumulator.rows.indices.filter {
+                accumulator.statedWeeks[$0] != 0 && Int(accumulator.statedWeeks[$0]) != weeks
+            }
             if !mismatched.isEmpty {
-                let stated = Set(mismatched.map(\.weeks)).sorted().map(String.init).joined(separator: ", ")
+                let stated = Set(mismatched.map { Int(accumulator.statedWeeks[$0]) }).sorted().map(String.init).joined(separator: ", ")
                 findings.append(Finding(code: .weeksMismatch, key: placement.key,
-                                        message: "\(key.student) at \(key.site) in \(key.discipline) from \(key.start): rows state \(stated) weeks, the dates \(key.start)–\(end) give \(weeks)",
-                                        sources: mismatched.map(\.source)))
+                                        message: "\(student) at \(site) in \(discipline) from \(start): rows state \(stated) weeks, the dates \(start)–\(end) give \(weeks)",
+                                        sources: mismatched.map { location(accumulator.rows[$0]) }))
             }
             // The last submitted; on a tie the lower score; then the earlier row, so that the
             // choice never depends on the order rows were read in.
             let ordered = accumulator.finals.sorted {
                 let left = ($0.submitted?.daysSinceEpoch ?? .min, -$0.score), right = ($1.submitted?.daysSinceEpoch ?? .min, -$1.score)
-                return left != right ? left > right : $0.source < $1.source
+                return left != right ? left > right : location($0.row) < location($1.row)  // ties are rare
             }
             if let chosen = ordered.first {
                 placement.finalScore = chosen.score
@@ -207,11 +304,12 @@ public struct Normalizer: Sendable {
                 if scores.count > 1 {
                     let listed = scores.sorted().map { String($0) }.joined(separator: ", ")
                     findings.append(Finding(code: .duplicateEvaluation, key: placement.key,
-                                            message: "\(key.student) at \(key.site) in \(key.discipline) from \(key.start) has \(accumulator.finals.count) final evaluations that disagree (\(listed)); the one submitted last counts",
-                                            sources: accumulator.finals.map(\.source)))
+                                            message: "\(student) at \(site) in \(discipline) from \(start) has \(accumulator.finals.count) final evaluations that disagree (\(listed)); the one submitted last counts",
+                                            sources: accumulator.finals.map { location($0.row) }))
                 }
             }
             placements.append(placement)
+            studentOf.append(key.student)
         }
         for (canonical, unresolved) in unknownSites {
             findings.append(unknown(.unknownSite, canonical, unresolved, resolver: sites))
@@ -219,17 +317,26 @@ public struct Normalizer: Sendable {
         for (canonical, unresolved) in unknownDisciplines {
             findings.append(unknown(.unknownDiscipline, canonical, unresolved, resolver: disciplines))
         }
-        // Sorting indices, not the placements themselves: a placement is a large value to move.
-        let order = placements.indices.sorted {
-            let a = placements[$0], b = placements[$1]
-            if a.student != b.student { return a.student < b.student }
-            if a.start != b.start { return a.start < b.start }
-            return (a.site, a.discipline) < (b.site, b.discipline)
+        // Sorted by student, start, site code and discipline code, compared as ranks.
+        let studentRank = Self.ranks(studentNames)
+        let siteRank = Self.ranks(reference.sites.map(\.code)), disciplineRank = Self.ranks(reference.disciplines.map(\.code))
+        let sortKeys = placements.indices.map { index in
+            let placement = placements[index]
+            return (studentRank[Int(studentOf[index])], placement.start.daysSinceEpoch, siteRank[placement.siteIndex],
+                    disciplineRank[placement.disciplineIndex])
         }
+        let order = placements.indices.sorted { sortKeys[$0] < sortKeys[$1] }
         placements = order.map { placements[$0] }
         let sortedAgreements = agreements.sorted { ($0.id, $0.source) < ($1.id, $1.source) }
         return NormalizedData(placements: placements, agreements: sortedAgreements,
                               roster: roster.values.sorted { $0.student < $1.student }, findings: findings)
+    }
+
+    /// Each name's position in sorted order.
+    private static func ranks(_ names: [String]) -> [Int] {
+        var ranks = [Int](repeating: 0, count: names.count)
+        for (rank, index) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { ranks[index] = rank }
+        return ranks
     }
 
     private func unknown(_ code: FindingCode, _ canonical: String, _ unresolved: Unresolved, resolver: NameResolver) -> Finding {

@@ -47,23 +47,25 @@ public struct Reconciliation: Sendable {
 public struct Reconciler: Sendable {
     public let reference: ReferenceData
     public let settings: ReconcileSettings
-    /// Each discipline with its ancestors, nearest first, computed once.
-    private let lineages: [String: [String]]
+    /// Per discipline (by its index), itself and its ancestors, nearest first, as indices.
+    private let lineages: [[Int]]
 
     public init(reference: ReferenceData, settings: ReconcileSettings) {
         self.reference = reference
         self.settings = settings
-        lineages = Dictionary(uniqueKeysWithValues: reference.disciplines.map { ($0.code, reference.lineage(of: $0.code)) })
+        lineages = reference.disciplines.map { discipline in
+            reference.lineage(of: discipline.code).compactMap { reference.disciplineIndex[$0] }
+        }
     }
 
     public func reconcile(_ data: NormalizedData) -> Reconciliation {
         var findings = data.findings
         let agreements = data.agreements
-        var bySite: [String: [Int]] = [:]
-        for (index, agreement) in agreements.enumerated() { bySite[agreement.site, default: []].append(index) }
+        var bySite = [[Int]](repeating: [], count: reference.sites.count)
+        for (index, agreement) in agreements.enumerated() { bySite[agreement.siteIndex].append(index) }
 
         let matched = data.placements.map { placement in
-            MatchedPlacement(placement: placement, match: match(placement, agreements, bySite[placement.site] ?? []))
+            MatchedPlacement(placement: placement, match: match(placement, agreements, bySite[placement.siteIndex]))
         }
         let years = Array(Set(data.placements.map(\.year))).sorted()
         for entry in matched {
@@ -103,17 +105,25 @@ public struct Reconciler: Sendable {
     /// of its dates match; the most specific discipline wins, then an individual agreement
     /// over a framework one, then the lowest agreement id.
     func match(_ placement: Placement, _ agreements: [Agreement], _ atSite: [Int]) -> Match {
-        let lineage = lineages[placement.discipline] ?? [placement.discipline]
-        var best: (rank: (Int, Int, String), index: Int)?
+        let lineage = lineages[placement.disciplineIndex]
+        var best: (depth: Int, individual: Bool, index: Int)?
         var candidates = 0
         for index in atSite {
             let agreement = agreements[index]
-            guard let depth = lineage.firstIndex(of: agreement.discipline) else { continue }
-            if agreement.kind == .individual && agreement.student != placement.student { continue }
+            guard let depth = lineage.firstIndex(of: agreement.disciplineIndex) else { continue }
+            let individual = agreement.kind == .individual
+            if individual && agreement.student != placement.student { continue }
             candidates += 1
             guard agreement.covers(placement.start, placement.end) else { continue }
-            let rank = (depth, agreement.kind == .individual ? 0 : 1, agreement.id)
-            if best == nil || rank < (best?.rank ?? rank) { best = (rank, index) }
+            if let current = best {
+                // More specific first, then individual over framework, then the lower id.
+                if depth > current.depth { continue }
+                if depth == current.depth {
+                    if !individual && current.individual { continue }
+                    if individual == current.individual && agreement.id >= agreements[current.index].id { continue }
+                }
+            }
+            best = (depth, individual, index)
         }
         if let best { return .agreement(best.index) }
         return candidates > 0 ? .outsideValidity : .noAgreement
@@ -121,20 +131,27 @@ public struct Reconciler: Sendable {
 
     // MARK: Findings
 
+    /// One finding per pair of a student's placements that share a day. `placements` come
+    /// sorted by student and start (normalize's order), so each student is one run.
     func overlapping(_ placements: [Placement]) -> [Finding] {
         var findings: [Finding] = []
-        let byStudent = Dictionary(grouping: placements, by: \.student)
-        for student in byStudent.keys.sorted() {
-            let own = (byStudent[student] ?? []).sorted { ($0.start, $0.end, $0.site, $0.discipline) < ($1.start, $1.end, $1.site, $1.discipline) }
-            for i in own.indices {
-                for j in own.indices where j > i {
-                    guard own[j].start <= own[i].end else { break }
-                    let first = own[i], second = own[j]
+        var runStart = 0
+        while runStart < placements.count {
+            var runEnd = runStart + 1
+            while runEnd < placements.count && placements[runEnd].student == placements[runStart].student { runEnd += 1 }
+            for i in runStart..<runEnd {
+                for j in (i + 1)..<max(i + 1, runEnd) {
+                    guard placements[j].start <= placements[i].end else { break }
+                    let pair = [placements[i], placements[j]].sorted {
+                        ($0.start, $0.end, $0.site, $0.discipline) < ($1.start, $1.end, $1.site, $1.discipline)
+                    }
+                    let first = pair[0], second = pair[1]
                     findings.append(Finding(code: .overlappingPlacements, key: first.key + " & " + second.key,
-                                            message: "\(student) is placed at \(first.site) (\(first.discipline), \(first.start)–\(first.end)) and at \(second.site) (\(second.discipline), \(second.start)–\(second.end)) on the same days",
+                                            message: "\(first.student) is placed at \(first.site) (\(first.discipline), \(first.start)–\(first.end)) and at \(second.site) (\(second.discipline), \(second.start)–\(second.end)) on the same days",
                                             sources: first.sources + second.sources))
                 }
             }
+            runStart = runEnd
         }
         return findings
     }

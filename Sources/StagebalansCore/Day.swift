@@ -54,14 +54,13 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func < (lhs: Day, rhs: Day) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
-    /// ISO 8601, `yyyy-mm-dd`.
+    /// ISO 8601, `yyyy-mm-dd` (written as bytes: reports print hundreds of thousands of dates).
     public var description: String {
         let (y, m, d) = components
-        return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        guard (0...9999).contains(y) else { return "\(y)-\(m)-\(d)" }
+        let digit = { (value: Int) -> UInt8 in UInt8(truncatingIfNeeded: 48 + value) }
+        let bytes: [UInt8] = [digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10), 0x2D,
+                              digit(m / 10), digit(m % 10), 0x2D, digit(d / 10), digit(d % 10)]
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
