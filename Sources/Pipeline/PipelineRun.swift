@@ -57,23 +57,13 @@ public enum PipelineRun {
     static func ingest(_ definition: PipelineDefinition, reference: ReferenceData, quarantine: QuarantineWriter)
         throws(RunFailure) -> ([FileReport], Normalizer) {
         var normalizer = Normalizer(reference: reference)
-        var reports: [FileReport] = []
-        for spec in definition.sources {
-            let ingester = Ingester(spec: spec)
-            for file in spec.files {
-                do {
-                    reports.append(try ingester.ingest(file: file) { event in
-                        switch event {
-                        case .accepted(let record): normalizer.add(record)
-                        case .quarantined(let record): try quarantine.add(record, source: spec.name)
-                        }
-                    })
-                } catch let error as OutputError {
-                    throw .output(error)
-                } catch {
-                    throw .output(OutputError(path: quarantine.csvPath, message: "\(error)"))
-                }
+        let reports: [FileReport]
+        do {
+            reports = try Validation.ingestAll(definition, quarantine: quarantine) { event in
+                if case .accepted(let record) = event { normalizer.add(record) }
             }
+        } catch {
+            throw .output(error)
         }
         return (reports, normalizer)
     }

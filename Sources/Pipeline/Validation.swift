@@ -20,25 +20,34 @@ public enum Validation {
     public static func run(_ definition: PipelineDefinition, quarantineDirectory: String, maxProblems: Int = 20)
         throws(OutputError) -> ValidationResult {
         let writer = try QuarantineWriter(directory: quarantineDirectory)
-        var reports: [FileReport] = []
         var problems: [Diagnostic] = []
+        let reports = try ingestAll(definition, quarantine: writer) { event in
+            if case .quarantined(let record) = event, problems.count < maxProblems { problems.append(record.diagnostic) }
+        }
+        try writer.commit()
+        return ValidationResult(reports: reports, firstProblems: problems, quarantineFiles: [writer.csvPath, writer.jsonPath])
+    }
+
+    /// Reads every source of the definition, in order, writing each quarantined record to
+    /// `quarantine` and handing every event to `handle`.
+    static func ingestAll(_ definition: PipelineDefinition, quarantine: QuarantineWriter,
+                          _ handle: (IngestEvent) -> Void) throws(OutputError) -> [FileReport] {
+        var reports: [FileReport] = []
         for spec in definition.sources {
             let ingester = Ingester(spec: spec)
             for file in spec.files {
                 do {
                     reports.append(try ingester.ingest(file: file) { event in
-                        guard case .quarantined(let record) = event else { return }
-                        try writer.add(record, source: spec.name)
-                        if problems.count < maxProblems { problems.append(record.diagnostic) }
+                        if case .quarantined(let record) = event { try quarantine.add(record, source: spec.name) }
+                        handle(event)
                     })
                 } catch let error as OutputError {
                     throw error
                 } catch {
-                    throw OutputError(path: quarantineDirectory, message: "\(error)")
+                    throw OutputError(path: quarantine.csvPath, message: "\(error)")
                 }
             }
         }
-        try writer.commit()
-        return ValidationResult(reports: reports, firstProblems: problems, quarantineFiles: [writer.csvPath, writer.jsonPath])
+        return reports
     }
 }

@@ -67,6 +67,18 @@ struct CommandLineTests {
 struct RunCommandTests {
     let cli = CommandLineTests()
 
+    /// The sample definition with absolute paths, writing into `folder`/`output`, optionally
+    /// with another site register.
+    func sampleDefinition(in folder: String, output: String = "out", sites: String? = nil) -> String {
+        let text = (try? String(contentsOfFile: packageRoot + "/pipelines/sample.yml", encoding: .utf8)) ?? ""
+        return text
+            .replacingOccurrences(of: "output: ../out/sample", with: "output: \(folder)/\(output)")
+            .replacingOccurrences(of: "../samples/", with: packageRoot + "/samples/")
+            .replacingOccurrences(of: "  sites: sample/sites.yml", with: "  sites: \(sites ?? packageRoot + "/pipelines/sample/sites.yml")")
+            .replacingOccurrences(of: "  disciplines: sample/", with: "  disciplines: \(packageRoot)/pipelines/sample/")
+            .replacingOccurrences(of: "  curriculum: sample/", with: "  curriculum: \(packageRoot)/pipelines/sample/")
+    }
+
     @Test("suggest-aliases prints a ready-to-paste alias for each unresolved site, with its rows and the closest names")
     func suggestAliases() throws {
         let result = try cli.stagebalans(["suggest-aliases", "pipelines/sample.yml"])
@@ -81,12 +93,7 @@ struct RunCommandTests {
         let pasted = try String(contentsOfFile: packageRoot + "/pipelines/sample/sites.yml", encoding: .utf8)
             + result.out.split(separator: "\n").filter { $0.hasPrefix("  - ") }.joined(separator: "\n") + "\n"
         try pasted.write(toFile: folder + "/sites.yml", atomically: true, encoding: .utf8)
-        let definition = try String(contentsOfFile: packageRoot + "/pipelines/sample.yml", encoding: .utf8)
-            .replacingOccurrences(of: "output: ../out/sample", with: "output: \(folder)/out")
-            .replacingOccurrences(of: "../samples/", with: packageRoot + "/samples/")
-            .replacingOccurrences(of: "  sites: sample/sites.yml", with: "  sites: \(folder)/sites.yml")
-            .replacingOccurrences(of: "  disciplines: sample/", with: "  disciplines: \(packageRoot)/pipelines/sample/")
-            .replacingOccurrences(of: "  curriculum: sample/", with: "  curriculum: \(packageRoot)/pipelines/sample/")
+        let definition = sampleDefinition(in: folder, sites: folder + "/sites.yml")
         try definition.write(toFile: folder + "/p.yml", atomically: true, encoding: .utf8)
         let after = try cli.stagebalans(["run", "p.yml"], in: folder)
         #expect(after.status == 0)
@@ -97,12 +104,7 @@ struct RunCommandTests {
     func runOutputs() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let definition = try String(contentsOfFile: packageRoot + "/pipelines/sample.yml", encoding: .utf8)
-            .replacingOccurrences(of: "output: ../out/sample", with: "output: \(folder)/out")
-            .replacingOccurrences(of: "../samples/", with: packageRoot + "/samples/")
-            .replacingOccurrences(of: "  sites: sample/", with: "  sites: \(packageRoot)/pipelines/sample/")
-            .replacingOccurrences(of: "  disciplines: sample/", with: "  disciplines: \(packageRoot)/pipelines/sample/")
-            .replacingOccurrences(of: "  curriculum: sample/", with: "  curriculum: \(packageRoot)/pipelines/sample/")
+        let definition = sampleDefinition(in: folder)
         try definition.write(toFile: folder + "/p.yml", atomically: true, encoding: .utf8)
         let ok = try cli.stagebalans(["run", "p.yml", "--as-of", "2026-07-15"], in: folder)
         #expect(ok.status == 0)
@@ -111,8 +113,8 @@ struct RunCommandTests {
         }
         #expect(ok.err.contains("findings: 3 errors, 14 warnings, 14 info"))
 
-        let broken = definition.replacingOccurrences(of: packageRoot + "/samples/roster.tsv", with: folder + "/missing.tsv")
-            .replacingOccurrences(of: "output: \(folder)/out", with: "output: \(folder)/out2")
+        let broken = sampleDefinition(in: folder, output: "out2")
+            .replacingOccurrences(of: packageRoot + "/samples/roster.tsv", with: folder + "/missing.tsv")
         try broken.write(toFile: folder + "/broken.yml", atomically: true, encoding: .utf8)
         let failed = try cli.stagebalans(["run", "broken.yml"], in: folder)
         #expect(failed.status == 3)
