@@ -19,7 +19,10 @@ final class BatchChannel: Sendable {
     private let space: DispatchSemaphore
 
     init(capacity: Int = 4) {
-        space = DispatchSemaphore(value: capacity)
+        // Created at 0 and raised to `capacity`: libdispatch traps when a semaphore is freed
+        // below its initial value, which a cancelled channel may be.
+        space = DispatchSemaphore(value: 0)
+        for _ in 0..<capacity { space.signal() }
     }
 
     /// Blocks while the queue is full. Returns false once the consumer has cancelled.
