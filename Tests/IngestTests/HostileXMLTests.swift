@@ -13,18 +13,11 @@ struct HostileXMLTests {
         xmlSpec(.roster, file, record: XMLName(namespaceURI: nil, localName: "student"), fields: [.student: element("id")])
     }
 
-    func clock<T>(_ body: () throws -> T) rethrows -> (T, Duration) {
-        let start = ContinuousClock.now
-        let value = try body()
-        return (value, ContinuousClock.now - start)
-    }
-
     @Test("billion laughs is refused at once")
     func billionLaughs() throws {
-        let (result, elapsed) = try clock { try ingest(rosterSpec(try Fixture.path("xml/billion_laughs.xml"))) }
-        #expect(result.report.rejection != nil)
+        let result = try ingest(rosterSpec(try Fixture.path("xml/billion_laughs.xml")))
+        #expect(result.report.rejection?.message.contains("entity") == true)
         #expect(result.report.read == 0)
-        #expect(elapsed < .seconds(10))
     }
 
     @Test("quadratic blow-up is refused, never expanded")
@@ -138,16 +131,14 @@ struct BrokenXMLTests {
         #expect(rejection.message.hasPrefix("XML: "))
     }
 
-    @Test("10,000-deep nesting is refused without HUGE, in bounded time")
+    @Test("10,000-deep nesting is refused without HUGE")
     func deepNesting() throws {
         let depth = 10_000
         let xml = "<?xml version=\"1.0\"?>\n" + String(repeating: "<a>", count: depth) + "<student><id>r1</id></student>"
             + String(repeating: "</a>", count: depth)
         let file = try temporaryFile("deep.xml", Array(xml.utf8))
         defer { try? FileManager.default.removeItem(atPath: file.folder) }
-        let start = ContinuousClock.now
         let result = try ingest(rosterSpec(file.path))
-        #expect(ContinuousClock.now - start < .seconds(10))
         let rejection = try #require(result.report.rejection)
         #expect(rejection.message.contains("depth"))
         #expect(result.accepted.isEmpty)
