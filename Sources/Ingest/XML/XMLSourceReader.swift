@@ -23,13 +23,14 @@ struct XMLSourceReader: RecordReader {
         let file = try ChunkedFile.opening(path)
         outcome.bytes = file.size
         let errors = XMLErrorCollector()
+        // libxml2 holds an unretained pointer to `errors`: keep it alive until the reader is freed
+        // (defers run last-registered first, so this one runs after the reader's).
+        defer { withExtendedLifetime(errors) {} }
         guard let reader = xmlReaderForFd(file.fileDescriptor, nil, nil, Self.parseOptions) else {
             throw FileFailure(SourceLocation(path: path, line: 1), "libxml2 could not start a reader for this file")
         }
         defer { xmlFreeTextReader(reader) }
-        let context = Unmanaged.passUnretained(errors).toOpaque()
-        xmlTextReaderSetStructuredErrorHandler(reader, xmlStructuredErrorHandler, context)
-        defer { withExtendedLifetime(errors) {} }
+        xmlTextReaderSetStructuredErrorHandler(reader, xmlStructuredErrorHandler, Unmanaged.passUnretained(errors).toOpaque())
 
         var matcher = XMLRecordMatcher(settings: settings, reader: reader)
         sink.labels = Dictionary(uniqueKeysWithValues: settings.fields.map { ($0.key, "path '\($0.value.text)'") })
@@ -63,10 +64,7 @@ struct XMLSourceReader: RecordReader {
                 status = xmlTextReaderRead(reader)
             }
         }
-        if status < 0 { throw failure(errors, reader: reader) }
-        if let fatal = errors.fatal {
-            throw FileFailure(SourceLocation(path: path, line: fatal.line, column: fatal.column), "XML: " + fatal.message)
-        }
+        if status < 0 || errors.fatal != nil { throw failure(errors, reader: reader) }
         outcome.notes.append("encoding " + (xmlTextReaderConstEncoding(reader).map { String(cString: $0) } ?? "UTF-8"))
     }
 

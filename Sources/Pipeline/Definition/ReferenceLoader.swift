@@ -20,10 +20,8 @@ public enum ReferenceLoader {
             return try ReferenceData(sites: sites, extraAliases: aliases, disciplines: disciplines, curriculum: curriculum,
                                      curriculumSource: curriculumLocation)
         } catch {
-            var failure = DefinitionError(nil, "")
-            failure.diagnostic = error.diagnostics[0]
-            failure.more = Array(error.diagnostics.dropFirst())
-            throw failure
+            let first = error.diagnostics.first ?? Diagnostic(.error, at: nil, "the reference data is inconsistent")
+            throw DefinitionError(first, more: Array(error.diagnostics.dropFirst()))
         }
     }
 

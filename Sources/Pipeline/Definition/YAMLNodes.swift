@@ -15,6 +15,12 @@ public struct DefinitionError: Error, Sendable, CustomStringConvertible {
         diagnostic = Diagnostic(.error, at: location, message, notes: notes)
     }
 
+    /// Several errors found in one check; the first leads.
+    init(_ first: Diagnostic, more: [Diagnostic]) {
+        diagnostic = first
+        self.more = more
+    }
+
     public var description: String { ([diagnostic] + more).map(\.description).joined(separator: "\n") }
 }
 
