@@ -11,6 +11,8 @@ public struct RunResult: Sendable {
     public var outputs: [String]
     public var referenceWarnings: [Diagnostic]
     public var asOf: Day
+    /// Wall time per stage, in seconds, in the order the stages ran.
+    public var timings: [(stage: String, seconds: Double)]
 
     public var rejected: [FileReport] { reports.filter { $0.rejection != nil } }
 }
@@ -69,6 +71,14 @@ public enum PipelineRun {
     }
 
     public static func run(_ definition: PipelineDefinition, asOf: Day?, today: Day) throws(RunFailure) -> RunResult {
+        var timings: [(stage: String, seconds: Double)] = []
+        var clock = ContinuousClock.now
+        func lap(_ stage: String) {
+            let now = ContinuousClock.now
+            let elapsed = now - clock
+            timings.append((stage, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            clock = now
+        }
         let reference = try reference(for: definition)
         let asOf = asOf ?? definition.asOf ?? today
         let staging = definition.outputDirectory + "/.staging-\(getpid())"
@@ -80,13 +90,18 @@ public enum PipelineRun {
         } catch {
             throw .output(error)
         }
+        lap("reference")
         let (reports, normalizer) = try ingest(definition, reference: reference, quarantine: quarantine)
         let rejected = reports.filter { $0.rejection != nil }
         guard rejected.isEmpty else { throw .unreadableInput(rejected) }
+        lap("ingest")
 
         let settings = ReconcileSettings(asOf: asOf, evaluationOverdueDays: definition.evaluationOverdueDays,
                                          expiryHorizonDays: definition.expiryHorizonDays)
-        let reconciliation = Reconciler(reference: reference, settings: settings).reconcile(normalizer.finish())
+        let normalized = normalizer.finish()
+        lap("normalize")
+        let reconciliation = Reconciler(reference: reference, settings: settings).reconcile(normalized)
+        lap("reconcile")
         do {
             try quarantine.commit()
             try RunOutputs.writeFindings(reconciliation.findings, to: staging)
@@ -100,8 +115,9 @@ public enum PipelineRun {
                 }
                 outputs.append(target)
             }
+            lap("outputs")
             return RunResult(reports: reports, reconciliation: reconciliation, outputs: outputs,
-                             referenceWarnings: reference.warnings, asOf: asOf)
+                             referenceWarnings: reference.warnings, asOf: asOf, timings: timings)
         } catch let error as OutputError {
             throw .output(error)
         } catch {

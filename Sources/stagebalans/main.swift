@@ -96,9 +96,10 @@ struct Run: ParsableCommand {
             let counts = Dictionary(grouping: result.reconciliation.findings, by: \.severity).mapValues(\.count)
             let read = result.reports.reduce(0) { $0 + $1.read }
             let quarantined = result.reports.reduce(0) { $0 + $1.quarantined }
+            let stages = result.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds))" }.joined(separator: ", ")
             printError("run: \(result.reports.count) inputs, \(read) records (\(quarantined) quarantined), "
                        + "findings: \(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.info] ?? 0) info, "
-                       + "\(result.outputs.count) outputs, as of \(result.asOf), \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+                       + "\(result.outputs.count) outputs, as of \(result.asOf), \(String(format: "%.1f", Date().timeIntervalSince(start))) s (\(stages))")
         } catch {
             printError(error.description)
             throw ExitCode(error.exitStatus.rawValue)
