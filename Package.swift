@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "Normalize", targets: ["Normalize"]),
         .library(name: "Reconcile", targets: ["Reconcile"]),
+        .library(name: "Report", targets: ["Report"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
@@ -25,9 +26,10 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["StagebalansCore", "CLibXML2"]),
         .target(name: "Normalize", dependencies: ["StagebalansCore", "Ingest"]),
         .target(name: "Reconcile", dependencies: ["StagebalansCore", "Normalize"]),
+        .target(name: "Report", dependencies: ["StagebalansCore", "Normalize", "Reconcile"]),
         .target(
             name: "Pipeline",
-            dependencies: ["StagebalansCore", "Ingest", "Normalize", "Reconcile", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StagebalansCore", "Ingest", "Normalize", "Reconcile", "Report", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "stagebalans",
@@ -35,6 +37,7 @@ let package = Package(
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "StagebalansCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Normalize", "Ingest", "StagebalansCore"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Reconcile", "Normalize", "Ingest", "StagebalansCore"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Ingest", "StagebalansCore", "stagebalans"],

@@ -2,6 +2,7 @@ import Foundation
 import Ingest
 import Normalize
 import Reconcile
+import Report
 import StagebalansCore
 
 /// `stagebalans run`: ingest → normalize → reconcile, then the outputs.
@@ -106,7 +107,10 @@ public enum PipelineRun {
             try quarantine.commit()
             try RunOutputs.writeFindings(reconciliation.findings, to: staging)
             try RunOutputs.writePlacements(reconciliation, to: staging)
-            let names = ["findings.csv", "findings.json", "placements.csv", "quarantine.csv", "quarantine.json"]
+            try RunOutputs.writeCapacity(Figures.capacity(reconciliation, reference: reference), to: staging)
+            try RunOutputs.writeCoverage(Figures.coverage(reconciliation, reference: reference), to: staging)
+            let names = ["capacity.csv", "coverage.csv", "findings.csv", "findings.json", "placements.csv", "quarantine.csv",
+                         "quarantine.json"]
             var outputs: [String] = []
             for name in names {
                 let target = definition.outputDirectory + "/" + name
@@ -167,6 +171,33 @@ enum RunOutputs {
                           placement.year.description, placement.finalScore.map(Decimals.score) ?? "", agreement.0, agreement.1,
                           placement.sources.map(\.description).joined(separator: " ")]
             try csv.writeCSVRecord(fields)
+        }
+        try csv.commit()
+    }
+}
+
+extension RunOutputs {
+    /// SPEC §5 capacity, RFC 4180; empty cells where a figure is undefined.
+    static func writeCapacity(_ rows: [CapacityRow], to directory: String) throws(OutputError) {
+        let csv = try TextFileWriter(path: directory + "/capacity.csv")
+        try csv.write("site,discipline,year,slots,capacity_weeks,used_weeks,placements,students,utilisation,peak_concurrent,over_capacity_days\n")
+        for row in rows {
+            try csv.writeCSVRecord([row.site, row.discipline, row.year.description, String(row.slots), row.capacityWeeks,
+                                    String(row.usedWeeks), String(row.placements), String(row.students), row.utilisation ?? "",
+                                    String(row.peakConcurrent), String(row.overCapacityDays)])
+        }
+        try csv.commit()
+    }
+
+    /// SPEC §5 coverage, RFC 4180.
+    static func writeCoverage(_ rows: [CoverageRow], to directory: String) throws(OutputError) {
+        let csv = try TextFileWriter(path: directory + "/coverage.csv")
+        try csv.write("discipline_group,year,students,required_weeks,student_weeks,recognised_weeks,non_recognised_weeks,"
+                      + "share_non_recognised,recognised_capacity_weeks,capacity_coverage\n")
+        for row in rows {
+            try csv.writeCSVRecord([row.group, row.year.description, String(row.students), String(row.requiredWeeks),
+                                    String(row.studentWeeks), String(row.recognisedWeeks), String(row.nonRecognisedWeeks),
+                                    row.shareNonRecognised ?? "", row.recognisedCapacityWeeks, row.capacityCoverage ?? ""])
         }
         try csv.commit()
     }

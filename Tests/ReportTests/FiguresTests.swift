@@ -1,0 +1,123 @@
+import Ingest
+import Normalize
+import Reconcile
+import Report
+import StagebalansCore
+import Testing
+
+typealias Location = StagebalansCore.SourceLocation
+
+func day(_ text: String) -> Day {
+    guard case .success(let day) = DateParser(formats: [DateParser.iso]).parse(text) else { return Day(daysSinceEpoch: 0) }
+    return day
+}
+
+/// One hospital; internal medicine (IG) with cardiology (IG-CAR) under it; surgery (HK).
+func fixtureReference() throws -> ReferenceData {
+    let here = Location(path: "ref.yml", line: 1)
+    return try ReferenceData(
+        sites: [Site(code: "AZSJ", name: "AZ Sint-Jan Brugge", kind: .hospital, region: .peripheral, city: "Brugge", country: "BE",
+                     source: here)],
+        disciplines: [Discipline(code: "IG", dutch: "interne geneeskunde", english: "internal medicine", parent: nil, source: here),
+                      Discipline(code: "IG-CAR", dutch: "cardiologie", english: "cardiology", parent: "IG", source: here),
+                      Discipline(code: "HK", dutch: "heelkunde", english: "surgery", parent: nil, source: here)],
+        curriculum: Curriculum(requiredWeeks: ["IG": 8, "HK": 8], blocks: [], clinicalWeeks: 62, scientificWeeks: 16, passMark: 10))
+}
+
+func agreement(_ id: String, _ discipline: String, slots: Int, from: String, to: String) -> IngestedRecord {
+    .agreement(AgreementRecord(agreementID: id, site: "AZSJ", discipline: discipline, slots: slots, validFrom: day(from),
+                               validTo: day(to), kind: .framework, student: nil, supervisor: nil, source: Location(path: "a.csv", line: 1)))
+}
+
+func placement(_ student: String, _ discipline: String, _ start: String, _ end: String, line: Int) -> IngestedRecord {
+    .evaluation(EvaluationRecord(student: student, site: "AZSJ", discipline: discipline, start: day(start), end: day(end), weeks: nil,
+                                 placementKind: .hospital, role: .supervisor, status: .final,
+                                 scores: CriterionScores(knowledgeAndSkills: 14, patientContact: 14, teamwork: 14), finalScore: 14,
+                                 submitted: day(end), source: Location(path: "e.csv", line: line)))
+}
+
+@Suite("Capacity and coverage figures, worked out by hand")
+struct FiguresTests {
+    /// A1: cardiology, 2 slots, the whole year 2025-2026 (365 days).
+    /// A2: cardiology, 1 slot, 1 January – 30 June 2026 (31+28+31+30+31+30 = 181 days): overlaps A1.
+    /// A3: surgery, 1 slot, 1 July – 31 December 2025 (31+31+30+31+30+31 = 184 days): half a year, unused.
+    /// r1 1–28 Sep, r2 15 Sep–12 Oct, r3 22 Sep–5 Oct: cardiology, all inside A1 (4, 4 and 2 weeks).
+    /// r4: internal medicine (the group) 2 Feb–1 Mar 2026: A1/A2 are for cardiology only → NO_AGREEMENT.
+    /// r5: cardiology 15 June–12 July 2026, across 30 June: no agreement covers all of it → OUTSIDE_VALIDITY.
+    func reconciliation() throws -> (Reconciliation, ReferenceData) {
+        let reference = try fixtureReference()
+        var normalizer = Normalizer(reference: reference)
+        for record in [
+            agreement("A1", "cardiologie", slots: 2, from: "2025-07-01", to: "2026-06-30"),
+            agreement("A2", "cardiologie", slots: 1, from: "2026-01-01", to: "2026-06-30"),
+            agreement("A3", "heelkunde", slots: 1, from: "2025-07-01", to: "2025-12-31"),
+            placement("r1", "cardiologie", "2025-09-01", "2025-09-28", line: 2),
+            placement("r2", "cardiologie", "2025-09-15", "2025-10-12", line: 3),
+            placement("r3", "cardiologie", "2025-09-22", "2025-10-05", line: 4),
+            placement("r4", "interne geneeskunde", "2026-02-02", "2026-03-01", line: 5),
+            placement("r5", "cardiologie", "2026-06-15", "2026-07-12", line: 6),
+        ] { normalizer.add(record) }
+        let reconciliation = Reconciler(reference: reference, settings: ReconcileSettings(asOf: day("2026-08-01")))
+            .reconcile(normalizer.finish())
+        return (reconciliation, reference)
+    }
+
+    @Test func capacity() throws {
+        let (reconciliation, reference) = try reconciliation()
+        #expect(reconciliation.years.map(\.description) == ["2025-2026"], "r5 starts in 2025-2026; no placement starts later")
+        let rows = Figures.capacity(reconciliation, reference: reference)
+        #expect(rows.map { "\($0.site) \($0.discipline) \($0.year)" } == ["AZSJ HK 2025-2026", "AZSJ IG 2025-2026", "AZSJ IG-CAR 2025-2026"])
+
+        // Surgery: 1 slot × 184 days = 184 slot-days = 26.285… weeks → 26.3; unused: 0 / 26.29 = 0.000.
+        let surgery = rows[0]
+        #expect(surgery.slots == 1 && surgery.slotDays == 184 && surgery.capacityWeeks == "26.3")
+        #expect(surgery.usedWeeks == 0 && surgery.placements == 0 && surgery.students == 0)
+        #expect(surgery.utilisation == "0.000" && surgery.peakConcurrent == 0 && surgery.overCapacityDays == 0)
+
+        // Unmatched placements at the group: r4 (4 weeks) and r5 (28 days = 4 weeks, wholly in 2025-2026).
+        // No framework agreement: slots 0, capacity 0.0, utilisation empty; never more than one on a day.
+        let group = rows[1]
+        #expect(group.slots == 0 && group.capacityWeeks == "0.0" && group.utilisation == nil)
+        #expect(group.usedWeeks == 8 && group.placements == 2 && group.students == 2)
+        #expect(group.peakConcurrent == 1 && group.overCapacityDays == 0)
+
+        // Cardiology: 2 × 365 + 1 × 181 = 911 slot-days = 130.142… weeks → 130.1; slots 2 until
+        // 31 December, 3 from 1 January → 3. Used 4 + 4 + 2 = 10 weeks → 10 / 130.142… = 0.0768… → 0.077.
+        // Per day: 1–14 Sep 1; 15–21 Sep 2; 22–28 Sep 3 (> 2 slots: 7 days over); 29 Sep–5 Oct 2; 6–12 Oct 1.
+        let cardiology = rows[2]
+        #expect(cardiology.slots == 3 && cardiology.slotDays == 911 && cardiology.capacityWeeks == "130.1")
+        #expect(cardiology.usedWeeks == 10 && cardiology.placements == 3 && cardiology.students == 3)
+        #expect(cardiology.utilisation == "0.077")
+        #expect(cardiology.peakConcurrent == 3 && cardiology.overCapacityDays == 7)
+    }
+
+    @Test func coverage() throws {
+        let (reconciliation, reference) = try reconciliation()
+        let rows = Figures.coverage(reconciliation, reference: reference)
+        #expect(rows.map(\.group) == ["HK", "IG"])
+
+        // Surgery: no placements, framework capacity 184 / 7 = 26.3; nothing to divide by.
+        let surgery = rows[0]
+        #expect(surgery.students == 0 && surgery.requiredWeeks == 8 && surgery.studentWeeks == 0)
+        #expect(surgery.recognisedCapacityWeeks == "26.3" && surgery.shareNonRecognised == nil && surgery.capacityCoverage == nil)
+
+        // Internal medicine (cardiology counts towards it): r1–r5, 4 + 4 + 2 + 4 + 4 = 18 weeks;
+        // recognised (framework) 10, non-recognised 8 → 8 / 18 = 0.444; capacity 911 / 7 = 130.1;
+        // coverage 130.142… / 18 = 7.2301… → 7.230.
+        let medicine = rows[1]
+        #expect(medicine.students == 5 && medicine.requiredWeeks == 8 && medicine.studentWeeks == 18)
+        #expect(medicine.recognisedWeeks == 10 && medicine.nonRecognisedWeeks == 8)
+        #expect(medicine.shareNonRecognised == "0.444" && medicine.recognisedCapacityWeeks == "130.1")
+        #expect(medicine.capacityCoverage == "7.230")
+    }
+
+    @Test("ratios round once, half up")
+    func rounding() {
+        #expect(Ratio(1, 8).formatted(decimals: 2) == "0.13")
+        #expect(Ratio(1, 16).formatted(decimals: 3) == "0.063")
+        #expect(Ratio(5, 100).formatted(decimals: 1) == "0.1")
+        #expect(Ratio(911, 7).formatted(decimals: 1) == "130.1")
+        #expect(Ratio(2, 3).formatted(decimals: 0) == "1")
+        #expect(Ratio(3, 0).formatted(decimals: 1) == nil)
+    }
+}
