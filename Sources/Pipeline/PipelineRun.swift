@@ -109,8 +109,10 @@ public enum PipelineRun {
             try RunOutputs.writePlacements(reconciliation, to: staging)
             try RunOutputs.writeCapacity(Figures.capacity(reconciliation, reference: reference), to: staging)
             try RunOutputs.writeCoverage(Figures.coverage(reconciliation, reference: reference), to: staging)
-            let names = ["capacity.csv", "coverage.csv", "findings.csv", "findings.json", "placements.csv", "quarantine.csv",
-                         "quarantine.json"]
+            try RunOutputs.writeProgress(Figures.progress(reconciliation, reference: reference), to: staging)
+            try RunOutputs.writeAudit(Figures.audit(reconciliation, reference: reference, asOf: asOf), to: staging)
+            let names = ["audit.csv", "capacity.csv", "coverage.csv", "findings.csv", "findings.json", "placements.csv",
+                         "progress.csv", "quarantine.csv", "quarantine.json"]
             var outputs: [String] = []
             for name in names {
                 let target = definition.outputDirectory + "/" + name
@@ -185,6 +187,35 @@ extension RunOutputs {
             try csv.writeCSVRecord([row.site, row.discipline, row.year.description, String(row.slots), row.capacityWeeks,
                                     String(row.usedWeeks), String(row.placements), String(row.students), row.utilisation ?? "",
                                     String(row.peakConcurrent), String(row.overCapacityDays)])
+        }
+        try csv.commit()
+    }
+
+    /// SPEC §5 progress, over all years.
+    static func writeProgress(_ rows: [ProgressRow], to directory: String) throws(OutputError) {
+        let csv = try TextFileWriter(path: directory + "/progress.csv")
+        try csv.write("student,part,passed_weeks,required_weeks,met\n")
+        for row in rows {
+            try csv.writeCSVRecord([row.student, row.part, String(row.passedWeeks), String(row.requiredWeeks), row.met ? "yes" : "no"])
+        }
+        try csv.commit()
+    }
+
+    /// Means over fewer evaluations than this are left empty (SPEC §5).
+    static let minimumEvaluations = 5
+
+    /// SPEC §5 audit: no student identity in it.
+    static func writeAudit(_ rows: [AuditRow], to directory: String) throws(OutputError) {
+        let csv = try TextFileWriter(path: directory + "/audit.csv")
+        try csv.write("site,year,recognised,region,placements,student_weeks,placements_without_agreement,individual_agreements,"
+                      + "evaluation_completeness,mean_final_score,mean_knowledge_and_skills,mean_patient_contact,mean_teamwork\n")
+        let minimum = minimumEvaluations
+        for row in rows {
+            try csv.writeCSVRecord([row.site, row.year.description, row.recognised ? "yes" : "no", row.region?.rawValue ?? "",
+                                    String(row.placements), String(row.studentWeeks), String(row.withoutAgreement),
+                                    String(row.individualAgreements), row.completeness ?? "", row.meanFinal(minimum: minimum) ?? "",
+                                    row.meanKnowledge(minimum: minimum) ?? "", row.meanPatient(minimum: minimum) ?? "",
+                                    row.meanTeam(minimum: minimum) ?? ""])
         }
         try csv.commit()
     }

@@ -108,7 +108,8 @@ struct RunCommandTests {
         try definition.write(toFile: folder + "/p.yml", atomically: true, encoding: .utf8)
         let ok = try cli.stagebalans(["run", "p.yml", "--as-of", "2026-07-15"], in: folder)
         #expect(ok.status == 0)
-        for name in ["capacity.csv", "coverage.csv", "findings.csv", "findings.json", "placements.csv", "quarantine.csv", "quarantine.json"] {
+        for name in ["audit.csv", "capacity.csv", "coverage.csv", "findings.csv", "findings.json", "placements.csv", "progress.csv",
+                     "quarantine.csv", "quarantine.json"] {
             #expect(FileManager.default.fileExists(atPath: folder + "/out/" + name), "\(name)")
         }
         #expect(ok.err.contains("findings: 3 errors, 14 warnings, 14 info"))

@@ -51,7 +51,8 @@ struct SampleRunTests {
         }
         _ = try run(into: first)
         _ = try run(into: second)
-        for name in ["capacity.csv", "coverage.csv", "findings.csv", "findings.json", "placements.csv", "quarantine.csv", "quarantine.json"] {
+        for name in ["audit.csv", "capacity.csv", "coverage.csv", "findings.csv", "findings.json", "placements.csv", "progress.csv",
+                     "quarantine.csv", "quarantine.json"] {
             let a = try Data(contentsOf: URL(fileURLWithPath: first + "/" + name))
             let b = try Data(contentsOf: URL(fileURLWithPath: second + "/" + name))
             #expect(!a.isEmpty && a == b, "\(name)")

@@ -1,7 +1,7 @@
 import Ingest
 import Normalize
 import Reconcile
-import Report
+@testable import Report
 import StagebalansCore
 import Testing
 
@@ -29,10 +29,11 @@ func agreement(_ id: String, _ discipline: String, slots: Int, from: String, to:
                                validTo: day(to), kind: .framework, student: nil, supervisor: nil, source: Location(path: "a.csv", line: 1)))
 }
 
-func placement(_ student: String, _ discipline: String, _ start: String, _ end: String, line: Int) -> IngestedRecord {
+func placement(_ student: String, _ discipline: String, _ start: String, _ end: String, score: Double = 14, line: Int) -> IngestedRecord {
     .evaluation(EvaluationRecord(student: student, site: "AZSJ", discipline: discipline, start: day(start), end: day(end), weeks: nil,
                                  placementKind: .hospital, role: .supervisor, status: .final,
-                                 scores: CriterionScores(knowledgeAndSkills: 14, patientContact: 14, teamwork: 14), finalScore: 14,
+                                 scores: CriterionScores(knowledgeAndSkills: score, patientContact: score - 1, teamwork: score + 1),
+                                 finalScore: score,
                                  submitted: day(end), source: Location(path: "e.csv", line: line)))
 }
 
@@ -111,6 +112,58 @@ struct FiguresTests {
         #expect(medicine.capacityCoverage == "7.230")
     }
 
+    /// Every placement has final score 14 (criteria 14, 13 and 15), at or above the pass mark 10.
+    @Test func progress() throws {
+        let (reconciliation, reference) = try reconciliation()
+        let rows = Figures.progress(reconciliation, reference: reference)
+        // Five students × (HK, IG, CLINICAL, SCIENTIFIC).
+        #expect(rows.count == 20)
+        let r1 = rows.filter { $0.student == "r1" }
+        #expect(r1.map(\.part) == ["HK", "IG", "CLINICAL", "SCIENTIFIC"])
+        #expect(r1.map(\.passedWeeks) == [0, 4, 4, 0])
+        #expect(r1.map(\.requiredWeeks) == [8, 8, 62, 16])
+        #expect(r1.allSatisfy { !$0.met })
+        #expect(rows.first { $0.student == "r3" && $0.part == "IG" }?.passedWeeks == 2)
+        #expect(rows.first { $0.student == "r5" && $0.part == "IG" }?.passedWeeks == 4, "counted wholly, across 30 June")
+    }
+
+    @Test("progress counts only weeks whose final score reaches the pass mark; met when passed ≥ required")
+    func progressPassMark() throws {
+        let reference = try fixtureReference()
+        var normalizer = Normalizer(reference: reference)
+        for record in [agreement("A1", "cardiologie", slots: 2, from: "2025-07-01", to: "2026-06-30"),
+                       agreement("A3", "heelkunde", slots: 1, from: "2025-07-01", to: "2026-06-30"),
+                       placement("s1", "cardiologie", "2025-09-01", "2025-10-26", score: 10, line: 2),
+                       placement("s1", "heelkunde", "2025-11-03", "2025-11-30", score: 9.5, line: 3)] {
+            normalizer.add(record)
+        }
+        let rows = Figures.progress(Reconciler(reference: reference, settings: ReconcileSettings(asOf: day("2026-08-01")))
+            .reconcile(normalizer.finish()), reference: reference)
+        // 1 Sep – 26 Oct is 56 days = 8 weeks at exactly the pass mark: IG met. Surgery at 9.5 fails: 0 of 8.
+        #expect(rows.map { "\($0.part) \($0.passedWeeks)/\($0.requiredWeeks) \($0.met)" }
+            == ["HK 0/8 false", "IG 8/8 true", "CLINICAL 8/62 false", "SCIENTIFIC 0/16 false"])
+    }
+
+    /// As of 1 August 2026 every placement has ended (r5 on 12 July) and has its final evaluation.
+    @Test func audit() throws {
+        let (reconciliation, reference) = try reconciliation()
+        let rows = Figures.audit(reconciliation, reference: reference, asOf: day("2026-08-01"))
+        #expect(rows.count == 1)
+        let row = try #require(rows.first)
+        #expect(row.site == "AZSJ" && row.year.description == "2025-2026" && row.recognised && row.region == .peripheral)
+        #expect(row.placements == 5 && row.studentWeeks == 18)
+        #expect(row.withoutAgreement == 2, "r4 (no agreement) and r5 (outside validity)")
+        #expect(row.individualAgreements == 0)
+        #expect(row.completeness == "1.000")
+        // Five final evaluations: means 14, 14 (knowledge), 13 (patient), 15 (team).
+        #expect(row.meanFinal(minimum: 5) == "14.00" && row.meanKnowledge(minimum: 5) == "14.00")
+        #expect(row.meanPatient(minimum: 5) == "13.00" && row.meanTeam(minimum: 5) == "15.00")
+        #expect(row.meanFinal(minimum: 6) == nil, "fewer than the minimum: left empty")
+        let early = try #require(Figures.audit(reconciliation, reference: reference, asOf: day("2025-10-01")).first)
+        // As of 1 October only r1 (ended 28 September) has ended.
+        #expect(early.endedPlacements == 1 && early.completeness == "1.000")
+    }
+
     @Test("ratios round once, half up")
     func rounding() {
         #expect(Ratio(1, 8).formatted(decimals: 2) == "0.13")
@@ -119,5 +172,8 @@ struct FiguresTests {
         #expect(Ratio(911, 7).formatted(decimals: 1) == "130.1")
         #expect(Ratio(2, 3).formatted(decimals: 0) == "1")
         #expect(Ratio(3, 0).formatted(decimals: 1) == nil)
+        #expect(AuditRow.mean(29.01, 2, 1) == "14.51", "14.505 rounds up despite binary representation")
+        #expect(AuditRow.mean(28.99, 2, 1) == "14.50")
+        #expect(AuditRow.mean(40, 3, 1) == "13.33")
     }
 }
