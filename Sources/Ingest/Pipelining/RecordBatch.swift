@@ -85,6 +85,8 @@ struct RecordBatch: Sendable {
         case text = 2
         /// An attribute's value (a new occurrence of the field).
         case attribute = 3
+        /// An element's first piece of text: a new occurrence of the field, with its text.
+        case openedWithText = 4
     }
 
     mutating func beginTape() {
@@ -93,12 +95,10 @@ struct RecordBatch: Sendable {
 
     mutating func tape(_ entry: TapeEntry, _ field: LogicalField, _ value: UnsafeBufferPointer<UInt8>) {
         let length = UInt32(truncatingIfNeeded: value.count)
-        bytes.append(entry.rawValue)
-        bytes.append(UInt8(field.ordinal))
-        bytes.append(UInt8(truncatingIfNeeded: length))
-        bytes.append(UInt8(truncatingIfNeeded: length >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: length >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: length >> 24))
+        let header = (entry.rawValue, UInt8(field.ordinal), UInt8(truncatingIfNeeded: length), UInt8(truncatingIfNeeded: length >> 8),
+                      UInt8(truncatingIfNeeded: length >> 16), UInt8(truncatingIfNeeded: length >> 24))
+        // One append for the header: this runs for every text node of every record.
+        withUnsafeBytes(of: header) { bytes.append(contentsOf: $0) }
         if value.count > 0 { bytes.append(contentsOf: value) }
     }
 
@@ -140,6 +140,11 @@ struct RecordBatch: Sendable {
                 case .opened:
                     occurrences[ordinal] += 1
                     if occurrences[ordinal] == 1 { values.open(field) }
+                case .openedWithText:
+                    occurrences[ordinal] += 1
+                    guard occurrences[ordinal] == 1 else { continue }
+                    values.open(field)
+                    if values.extend(field, with: value) > maxFieldBytes, problem == nil { problem = .oversized(field) }
                 case .text:
                     guard occurrences[ordinal] == 1 else { continue }
                     if values.extend(field, with: value) > maxFieldBytes, problem == nil { problem = .oversized(field) }

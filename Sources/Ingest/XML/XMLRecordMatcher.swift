@@ -27,8 +27,10 @@ struct XMLRecordMatcher {
 
     /// The trie flattened after it is built, so that walking it retains no nested arrays.
     private var flatSteps: [Step] = []
-    /// Kept apart from `Step` so that copying a step retains nothing.
-    private var predicateValues: [[UInt8]] = []
+    /// Predicate values, one after another; a step names its value by range, so that neither
+    /// copying a step nor reading its value retains anything.
+    private var predicateBytes: [UInt8] = []
+    private var predicateRanges: [Range<Int>] = []
     private var childRange: [Range<Int>] = []
     private var flatTextFields: [LogicalField] = []
     private var textRange: [Range<Int>] = []
@@ -58,8 +60,11 @@ struct XMLRecordMatcher {
                 var predicate: (local: Name?, uri: Name?, value: Int)?
                 if let wanted = step.predicate {
                     let value = Array(wanted.value.utf8)
-                    let index = predicateValues.firstIndex(of: value) ?? predicateValues.count
-                    if index == predicateValues.count { predicateValues.append(value) }
+                    let index = predicateRanges.firstIndex { predicateBytes[$0].elementsEqual(value) } ?? predicateRanges.count
+                    if index == predicateRanges.count {
+                        predicateRanges.append(predicateBytes.count..<predicateBytes.count + value.count)
+                        predicateBytes += value
+                    }
                     predicate = (intern(wanted.attribute.localName), intern(wanted.attribute.namespaceURI), index)
                 }
                 if let existing = nodes[node].children.first(where: {
@@ -98,9 +103,9 @@ struct XMLRecordMatcher {
     }
 
     /// The line a record starts on.
-    static func line(of record: xmlNodePtr, parserLine: Int) -> Int {
+    static func line(of record: xmlNodePtr, reader: xmlTextReaderPtr) -> Int {
         let nodeLine = xmlGetLineNo(record)
-        return nodeLine > 0 ? Int(nodeLine) : parserLine
+        return nodeLine > 0 ? Int(nodeLine) : Int(xmlTextReaderGetParserLineNumber(reader))
     }
 
     /// Writes one record's wanted pieces, from its expanded subtree, to `batch` as a tape;
@@ -118,8 +123,11 @@ struct XMLRecordMatcher {
     /// Walks an element's children; `trieNode` is -1 below elements no field lies in, where
     /// only entity references are looked for.
     private mutating func visit(_ element: xmlNodePtr, trieNode: Int, into batch: inout RecordBatch) {
-        if trieNode >= 0 { entered(trieNode, element, into: &batch) }
+        if trieNode >= 0 { enteredAttributes(trieNode, element, into: &batch) }
         let collectsText = trieNode >= 0 && !textRange[trieNode].isEmpty
+        // The element's first text piece opens the field's occurrence; an element without text
+        // opens it on its own at the end.
+        var wroteText = false
         var child = element.pointee.children
         while let node = child {
             child = node.pointee.next
@@ -130,14 +138,20 @@ struct XMLRecordMatcher {
                 guard collectsText, let content = node.pointee.content else { continue }
                 let bytes = UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))
                 for index in textRange[trieNode] {
-                    batch.tape(.text, flatTextFields[index], bytes)
+                    batch.tape(wroteText ? .text : .openedWithText, flatTextFields[index], bytes)
                 }
+                wroteText = true
             case XML_ENTITY_REF_NODE:
                 if entityReference == nil {
                     entityReference = node.pointee.name.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } ?? "?"
                 }
             default:
                 continue
+            }
+        }
+        if collectsText && !wroteText {
+            for index in textRange[trieNode] {
+                batch.tape(.opened, flatTextFields[index], UnsafeBufferPointer(start: nil, count: 0))
             }
         }
     }
@@ -149,9 +163,11 @@ struct XMLRecordMatcher {
             let step = flatSteps[index]
             if !step.anyNamespace && !namespace(of: node.pointee.ns, is: step.uri) { continue }
             if let predicate = step.predicate {
-                let expected = predicateValues[predicate.value]
-                let equal = Self.withAttributeValue(node, predicate.local, predicate.uri, anyNamespace: predicate.uri == nil) {
-                    $0.elementsEqual(expected)
+                let expected = predicateRanges[predicate.value]
+                let equal = predicateBytes.withUnsafeBufferPointer { stored in
+                    Self.withAttributeValue(node, predicate.local, predicate.uri, anyNamespace: predicate.uri == nil) {
+                        $0.elementsEqual(UnsafeBufferPointer(rebasing: stored[expected]))
+                    }
                 }
                 guard equal?.value == true else { continue }
             }
@@ -160,10 +176,7 @@ struct XMLRecordMatcher {
         return -1
     }
 
-    private mutating func entered(_ trieNode: Int, _ node: xmlNodePtr, into batch: inout RecordBatch) {
-        for index in textRange[trieNode] {
-            batch.tape(.opened, flatTextFields[index], UnsafeBufferPointer(start: nil, count: 0))
-        }
+    private mutating func enteredAttributes(_ trieNode: Int, _ node: xmlNodePtr, into batch: inout RecordBatch) {
         for index in attributeRange[trieNode] {
             let attribute = flatAttributes[index]
             let entity = Self.withAttributeValue(node, attribute.local, attribute.uri, anyNamespace: attribute.anyNamespace) {

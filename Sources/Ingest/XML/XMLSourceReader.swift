@@ -48,7 +48,7 @@ struct XMLSourceReader: RecordReader {
                 guard let subtree = xmlTextReaderExpand(reader), errors.fatal == nil else {
                     throw failure(errors, reader: reader)
                 }
-                let line = XMLRecordMatcher.line(of: subtree, parserLine: Int(xmlTextReaderGetParserLineNumber(reader)))
+                let line = XMLRecordMatcher.line(of: subtree, reader: reader)
                 var entity: String?
                 try sink.tapeRecord(line: line) { batch in
                     entity = matcher.collect(subtree, into: &batch)
