@@ -6,13 +6,14 @@ import Testing
 import Glibc
 #endif
 
+/// Reads `<student><id>…</id></student>` records as roster entries.
+func rosterSpec(_ file: String) -> SourceSpec {
+    xmlSpec(.roster, file, record: XMLName(namespaceURI: nil, localName: "student"), fields: [.student: element("id")])
+}
+
 /// A DOCTYPE must never read a file, open a socket or expand a bomb.
 @Suite("Hostile XML")
 struct HostileXMLTests {
-    func rosterSpec(_ file: String) -> SourceSpec {
-        xmlSpec(.roster, file, record: XMLName(namespaceURI: nil, localName: "student"), fields: [.student: element("id")])
-    }
-
     @Test("billion laughs is refused at once")
     func billionLaughs() throws {
         let result = try ingest(rosterSpec(try Fixture.path("xml/billion_laughs.xml")))
@@ -114,10 +115,6 @@ final class LoopbackListener {
 
 @Suite("Broken XML")
 struct BrokenXMLTests {
-    func rosterSpec(_ file: String) -> SourceSpec {
-        xmlSpec(.roster, file, record: XMLName(namespaceURI: nil, localName: "student"), fields: [.student: element("id")])
-    }
-
     @Test("a truncated file is rejected whole at the point where it ends")
     func truncated() throws {
         var xml = "<?xml version=\"1.0\"?>\n<lijst>\n"
