@@ -642,6 +642,17 @@ def bad_copy(row: EvaluationRow, what: str) -> EvaluationRow:
     return copy
 
 
+# How each planted bad evaluation row is broken: the column it changes, the text put there, the
+# logical field ingest must name, and why.
+CSV_BAD_ROWS = {
+    "score_range": (9, "24", "score_knowledge", "score above 20"),
+    "score_text": (9, "goed", "score_knowledge", "score is a word"),
+    "role": (7, "stagiair", "evaluator_role", "unknown role"),
+    "start": (3, "", "start_date", "start date missing"),
+    "status": (8, "??", "status", "unknown status"),
+}
+
+
 def write_evaluations_csv(rng, path, rel, placements, plan: Plan, planted: Planted):
     """A year of evaluations exported as CSV UTF-8 with BOM, comma-separated, English headers
     with capitals that vary."""
@@ -666,21 +677,10 @@ def write_evaluations_csv(rng, path, rel, placements, plan: Plan, planted: Plant
                           *scores, fmt_score(rng, e.final) if e.final is not None else "",
                           e.submitted.isoformat() if e.submitted else ""]
                 line = out.line
-                if e.bad == "score_range":
-                    fields[9] = "24"
-                    planted.bad(rel, line, "score_knowledge", "score above 20")
-                elif e.bad == "score_text":
-                    fields[9] = "goed"
-                    planted.bad(rel, line, "score_knowledge", "score is a word")
-                elif e.bad == "role":
-                    fields[7] = "stagiair"
-                    planted.bad(rel, line, "evaluator_role", "unknown role")
-                elif e.bad == "start":
-                    fields[3] = ""
-                    planted.bad(rel, line, "start_date", "start date missing")
-                elif e.bad == "status":
-                    fields[8] = "??"
-                    planted.bad(rel, line, "status", "unknown status")
+                if e.bad in CSV_BAD_ROWS:
+                    index, value, field_name, why = CSV_BAD_ROWS[e.bad]
+                    fields[index] = value
+                    planted.bad(rel, line, field_name, why)
                 elif e.bad == "encoding":
                     fields[1] = "Caf\u00e9 Zorg"
                     planted.bad(rel, line, "site", "a Windows-1252 byte in a UTF-8 file")

@@ -170,7 +170,7 @@ enum RunOutputs {
             }
             let fields = [placement.student, placement.site, placement.discipline, placement.start.description,
                           placement.end.description, String(placement.weeks), placement.kind?.rawValue ?? "",
-                          placement.year.description, placement.finalScore.map(Decimals.score) ?? "", agreement.0, agreement.1,
+                          placement.year.description, placement.finalScore.map(ScoreFormatting.text) ?? "", agreement.0, agreement.1,
                           placement.sources.map(\.description).joined(separator: " ")]
             try csv.writeCSVRecord(fields)
         }
@@ -231,15 +231,5 @@ extension RunOutputs {
                                     row.shareNonRecognised ?? "", row.recognisedCapacityWeeks, row.capacityCoverage ?? ""])
         }
         try csv.commit()
-    }
-}
-
-enum Decimals {
-    /// A score with up to two decimals, half up, without trailing zeros: 14, 14.5, 13.33.
-    static func score(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded(.toNearestOrAwayFromZero))
-        let whole = hundredths / 100, rest = hundredths % 100
-        if rest == 0 { return String(whole) }
-        return rest % 10 == 0 ? "\(whole).\(rest / 10)" : "\(whole).\(rest < 10 ? "0" : "")\(rest)"
     }
 }

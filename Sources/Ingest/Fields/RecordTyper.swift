@@ -290,9 +290,10 @@ struct RecordTyper {
     }
 }
 
-enum ScoreFormatting {
-    static func text(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
+/// A score with up to two decimals, half up, without trailing zeros: 14, 14.5, 13.33.
+public enum ScoreFormatting {
+    public static func text(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded(.toNearestOrAwayFromZero))
         let whole = hundredths / 100, rest = hundredths % 100
         if rest == 0 { return String(whole) }
         return rest % 10 == 0 ? "\(whole).\(rest / 10)" : "\(whole).\(rest < 10 ? "0" : "")\(rest)"
