@@ -123,18 +123,48 @@ public struct Normalizer: Sendable {
         }
     }
 
+    /// A row behind a placement, linked to the placement's next row. Rows and final rows live in
+    /// two arenas rather than in arrays per placement: a quarter of a million small arrays cost
+    /// more to allocate, copy and free than normalizing itself.
+    private struct RowEntry {
+        var row: RowRef
+        /// The weeks the row states (0: none).
+        var statedWeeks: Int16
+        var next: Int32 = -1
+    }
+
+    private struct FinalEntry {
+        var final: FinalRow
+        var next: Int32 = -1
+    }
+
+    /// A chain of entries in an arena: first and last index, -1 when empty.
+    private struct Chain {
+        var first: Int32 = -1
+        var last: Int32 = -1
+        var count: Int32 = 0
+
+        /// Appends the entry at `index`; returns the previous last entry to link from.
+        mutating func append(_ index: Int32) -> Int32 {
+            let previous = last
+            if first < 0 { first = index }
+            last = index
+            count += 1
+            return previous
+        }
+    }
+
     private struct Accumulator {
         /// The end most rows state; a dictionary only when rows disagree.
         var end = Day(daysSinceEpoch: Int.min)
         var endCount: Int32 = 0
         var otherEnds: [Day: Int32]?
         var kinds = KindCounts()
-        var rows: [RowRef] = []
-        /// Stated weeks per row in `rows` (0: the row states none).
-        var statedWeeks: [Int16] = []
-        var finals: [FinalRow] = []
+        var rows = Chain()
+        var finals = Chain()
 
-        mutating func add(_ record: EvaluationRecord, row: RowRef) {
+        /// Counts the record's end and kind; returns the previous last row and final row to link.
+        mutating func add(_ record: EvaluationRecord, row: Int32, final: Int32?) -> (row: Int32, final: Int32) {
             if let stated = record.end ?? record.weeks.map({ record.start.adding(days: 7 * $0 - 1) }) {
                 if otherEnds == nil && (endCount == 0 || stated == end) {
                     end = stated
@@ -145,11 +175,7 @@ public struct Normalizer: Sendable {
                 }
             }
             if let kind = record.placementKind { kinds.add(kind) }
-            rows.append(row)
-            statedWeeks.append(Int16(clamping: record.weeks ?? 0))
-            if record.role == .supervisor, record.status == .final, let score = record.finalScore {
-                finals.append(FinalRow(score: score, criteria: record.scores, submitted: record.submitted, row: row))
-            }
+            return (rows.append(row), final.map { finals.append($0) } ?? -1)
         }
 
         /// Rows may state different ends; the end most rows state wins (on a tie, the later).
@@ -165,6 +191,8 @@ public struct Normalizer: Sendable {
     }
 
     private var accumulators: [PlacementKey: Accumulator] = [:]
+    private var rowArena: [RowEntry] = []
+    private var finalArena: [FinalEntry] = []
     private var students: [String: Int32] = [:]
     private var studentNames: [String] = []
     private var files: [String] = []
@@ -236,10 +264,10 @@ public struct Normalizer: Sendable {
 
     private mutating func row(_ source: SourceLocation) -> RowRef {
         // Records arrive file by file, so the last file is almost always the one.
-        if let last = files.last, last == source.path { return RowRef(file: Int32(files.count - 1), line: Int32(source.line)) }
-        if let index = files.firstIndex(of: source.path) { return RowRef(file: Int32(index), line: Int32(source.line)) }
+        if let last = files.last, last == source.path { return RowRef(file: Int32(files.count - 1), line: Int32(clamping: source.line)) }
+        if let index = files.firstIndex(of: source.path) { return RowRef(file: Int32(index), line: Int32(clamping: source.line)) }
         files.append(source.path)
-        return RowRef(file: Int32(files.count - 1), line: Int32(source.line))
+        return RowRef(file: Int32(files.count - 1), line: Int32(clamping: source.line))
     }
 
     private mutating func add(_ record: EvaluationRecord) {
@@ -254,8 +282,17 @@ public struct Normalizer: Sendable {
         }
         let key = PlacementKey(student: student, site: site, discipline: discipline, start: Int32(record.start.daysSinceEpoch))
         let row = row(record.source)
+        let rowIndex = Int32(rowArena.count)
+        rowArena.append(RowEntry(row: row, statedWeeks: Int16(clamping: record.weeks ?? 0)))
+        var finalIndex: Int32?
+        if record.role == .supervisor, record.status == .final, let score = record.finalScore {
+            finalIndex = Int32(finalArena.count)
+            finalArena.append(FinalEntry(final: FinalRow(score: score, criteria: record.scores, submitted: record.submitted, row: row)))
+        }
         // One look-up, updated in place.
-        accumulators[key, default: Accumulator()].add(record, row: row)
+        let previous = accumulators[key, default: Accumulator()].add(record, row: rowIndex, final: finalIndex)
+        if previous.row >= 0 { rowArena[Int(previous.row)].next = rowIndex }
+        if previous.final >= 0, let finalIndex { finalArena[Int(previous.final)].next = finalIndex }
     }
 
     public func finish() -> NormalizedData {
@@ -265,47 +302,87 @@ public struct Normalizer: Sendable {
         func location(_ row: RowRef) -> SourceLocation {
             SourceLocation(path: files[Int(row.file)], line: Int(row.line))
         }
+        // Rows sort as SourceLocations do (path, then line) when files are compared by the rank
+        // of their path, so the per-placement sort compares integers, never strings.
+        let fileRank = Self.ranks(files).map(Int32.init)
+        var fileByRank = [Int32](repeating: 0, count: files.count)
+        for (file, rank) in fileRank.enumerated() { fileByRank[Int(rank)] = Int32(file) }
+        func rowOrder(_ row: RowRef) -> UInt64 { UInt64(fileRank[Int(row.file)]) << 32 | UInt64(UInt32(row.line)) }
+        func row(_ packed: UInt64) -> RowRef { RowRef(file: fileByRank[Int(packed >> 32)], line: Int32(truncatingIfNeeded: packed)) }
+        let rowArena = self.rowArena, finalArena = self.finalArena
         var findings: [Finding] = []
         var placements: [Placement] = []
         var studentOf: [Int32] = []
         placements.reserveCapacity(accumulators.count)
         studentOf.reserveCapacity(accumulators.count)
+        var order: [UInt64] = []
+        var finals: [FinalRow] = []
         for (key, accumulator) in accumulators {
             guard let end = accumulator.chosenEnd else { continue }
             let start = Day(daysSinceEpoch: Int(key.start))
             let weeks = Placement.weeks(from: start, to: end)
             let site = reference.sites[Int(key.site)].code, discipline = reference.disciplines[Int(key.discipline)].code
             let student = studentNames[Int(key.student)]
-            var rows = accumulator.rows
-            if rows.count > 1 { rows.sort() }
+            order.removeAll(keepingCapacity: true)
+            var mismatchedWeeks = false
+            var entry = accumulator.rows.first
+            while entry >= 0 {
+                let current = rowArena[Int(entry)]
+                order.append(rowOrder(current.row))
+                if current.statedWeeks != 0 && Int(current.statedWeeks) != weeks { mismatchedWeeks = true }
+                entry = current.next
+            }
+            if order.count > 1 { order.sort() }
+            var sources: [SourceLocation] = []
+            sources.reserveCapacity(order.count)
+            var previous = UInt64.max
+            for packed in order where packed != previous {
+                previous = packed
+                sources.append(location(row(packed)))
+            }
             var placement = Placement(student: student, site: site, discipline: discipline, siteIndex: Int(key.site),
                                       disciplineIndex: Int(key.discipline), start: start, end: end, weeks: weeks,
                                       kind: accumulator.kinds.most, year: PlacementYear(containing: start), finalScore: nil,
-                                      finalCriteria: nil, sources: rows.map { location($0) }.sortedUnique())
-            let mismatched = accumulator.rows.indices.filter {
-                accumulator.statedWeeks[$0] != 0 && Int(accumulator.statedWeeks[$0]) != weeks
-            }
-            if !mismatched.isEmpty {
-                let stated = Set(mismatched.map { Int(accumulator.statedWeeks[$0]) }).sorted().map(String.init).joined(separator: ", ")
+                                      finalCriteria: nil, sources: sources)
+            if mismatchedWeeks {
+                var stated: Set<Int> = []
+                var mismatched: [SourceLocation] = []
+                var entry = accumulator.rows.first
+                while entry >= 0 {
+                    let current = rowArena[Int(entry)]
+                    if current.statedWeeks != 0 && Int(current.statedWeeks) != weeks {
+                        stated.insert(Int(current.statedWeeks))
+                        mismatched.append(location(current.row))
+                    }
+                    entry = current.next
+                }
+                let listed = stated.sorted().map(String.init).joined(separator: ", ")
                 findings.append(Finding(code: .weeksMismatch, key: placement.key,
-                                        message: "\(student) at \(site) in \(discipline) from \(start): rows state \(stated) weeks, the dates \(start)–\(end) give \(weeks)",
-                                        sources: mismatched.map { location(accumulator.rows[$0]) }))
+                                        message: "\(student) at \(site) in \(discipline) from \(start): rows state \(listed) weeks, the dates \(start)–\(end) give \(weeks)",
+                                        sources: mismatched))
+            }
+            finals.removeAll(keepingCapacity: true)
+            entry = accumulator.finals.first
+            while entry >= 0 {
+                finals.append(finalArena[Int(entry)].final)
+                entry = finalArena[Int(entry)].next
             }
             // The last submitted; on a tie the lower score; then the earlier row, so that the
             // choice never depends on the order rows were read in.
-            let ordered = accumulator.finals.sorted {
-                let left = ($0.submitted?.daysSinceEpoch ?? .min, -$0.score), right = ($1.submitted?.daysSinceEpoch ?? .min, -$1.score)
-                return left != right ? left > right : location($0.row) < location($1.row)  // ties are rare
+            func later(_ a: FinalRow, _ b: FinalRow) -> Bool {
+                let left = (a.submitted?.daysSinceEpoch ?? .min, -a.score), right = (b.submitted?.daysSinceEpoch ?? .min, -b.score)
+                return left != right ? left > right : rowOrder(a.row) < rowOrder(b.row)
             }
-            if let chosen = ordered.first {
+            var chosen: FinalRow?
+            for final in finals where chosen.map({ later(final, $0) }) ?? true { chosen = final }
+            if let chosen {
                 placement.finalScore = chosen.score
                 placement.finalCriteria = chosen.criteria
-                let scores = Set(accumulator.finals.map(\.score))
-                if scores.count > 1 {
-                    let listed = scores.sorted().map { String($0) }.joined(separator: ", ")
+                if finals.contains(where: { $0.score != chosen.score }) {
+                    let listed = Set(finals.map(\.score)).sorted().map { String($0) }.joined(separator: ", ")
                     findings.append(Finding(code: .duplicateEvaluation, key: placement.key,
-                                            message: "\(student) at \(site) in \(discipline) from \(start) has \(accumulator.finals.count) final evaluations that disagree (\(listed)); the one submitted last counts",
-                                            sources: accumulator.finals.map { location($0.row) }))
+                                            message: "\(student) at \(site) in \(discipline) from \(start) has \(finals.count) final evaluations that disagree (\(listed)); the one submitted last counts",
+                                            sources: finals.map { location($0.row) }))
                 }
             }
             placements.append(placement)
@@ -317,16 +394,22 @@ public struct Normalizer: Sendable {
         for (canonical, unresolved) in unknownDisciplines {
             findings.append(unknown(.unknownDiscipline, canonical, unresolved, resolver: disciplines))
         }
-        // Sorted by student, start, site code and discipline code, compared as ranks.
+        // Sorted by student, start, site code and discipline code, compared as ranks packed
+        // into two integers.
         let studentRank = Self.ranks(studentNames)
         let siteRank = Self.ranks(reference.sites.map(\.code)), disciplineRank = Self.ranks(reference.disciplines.map(\.code))
-        let sortKeys = placements.indices.map { index in
-            let placement = placements[index]
-            return (studentRank[Int(studentOf[index])], placement.start.daysSinceEpoch, siteRank[placement.siteIndex],
-                    disciplineRank[placement.disciplineIndex])
+        struct SortKey: Comparable {
+            var high: UInt64, low: UInt64, index: Int
+            static func < (a: SortKey, b: SortKey) -> Bool { (a.high, a.low) < (b.high, b.low) }
         }
-        let order = placements.indices.sorted { sortKeys[$0] < sortKeys[$1] }
-        placements = order.map { placements[$0] }
+        var sortKeys = placements.indices.map { index in
+            SortKey(high: UInt64(studentRank[Int(studentOf[index])]) << 32
+                        | UInt64(UInt32(bitPattern: Int32(clamping: placements[index].start.daysSinceEpoch)) ^ 0x8000_0000),
+                    low: UInt64(siteRank[placements[index].siteIndex]) << 32 | UInt64(disciplineRank[placements[index].disciplineIndex]),
+                    index: index)
+        }
+        sortKeys.sort()
+        placements = sortKeys.map { placements[$0.index] }
         let sortedAgreements = agreements.sorted { ($0.id, $0.source) < ($1.id, $1.source) }
         return NormalizedData(placements: placements, agreements: sortedAgreements,
                               roster: roster.values.sorted { $0.student < $1.student }, findings: findings)

@@ -58,42 +58,55 @@ public struct Reconciler: Sendable {
         }
     }
 
-    public func reconcile(_ data: NormalizedData) -> Reconciliation {
+    public func reconcile(_ data: consuming NormalizedData) -> Reconciliation {
         var findings = data.findings
         let agreements = data.agreements
-        var bySite = [[Int]](repeating: [], count: reference.sites.count)
-        for (index, agreement) in agreements.enumerated() { bySite[agreement.siteIndex].append(index) }
-
-        let matched = data.placements.map { placement in
-            MatchedPlacement(placement: placement, match: match(placement, agreements, bySite[placement.siteIndex]))
+        var byRow: [Int: [Int]] = [:]
+        for (index, agreement) in agreements.enumerated() {
+            byRow[rowKey(agreement.siteIndex, agreement.disciplineIndex), default: []].append(index)
         }
-        let years = Array(Set(data.placements.map(\.year))).sorted()
-        for entry in matched {
-            let placement = entry.placement
-            let site = reference.site(placement.site)
-            switch entry.match {
+
+        // Fields are read through the array, never by copying a placement out of it: the copies
+        // were a tenth of the run's time.
+        let placements = data.placements
+        var matches: [Match] = []
+        matches.reserveCapacity(placements.count)
+        var yearSet = Set<PlacementYear>()
+        for index in placements.indices {
+            matches.append(match(placements[index], agreements, byRow))
+            yearSet.insert(placements[index].year)
+        }
+        let years = yearSet.sorted()
+        for index in placements.indices {
+            switch matches[index] {
             case .agreement: break
             case .outsideValidity:
+                let placement = placements[index]
                 findings.append(Finding(code: .outsideValidity, key: placement.key,
                                         message: "\(placement.student) at \(placement.site) in \(placement.discipline) \(placement.start)–\(placement.end): an agreement exists for this site and discipline, but not for all of these dates",
                                         sources: placement.sources))
             case .noAgreement:
-                let detail = site.map { $0.region == .abroad || $0.kind == .other ? "no approved individual agreement" : "no agreement" }
-                    ?? "no agreement"
+                let placement = placements[index]
+                let site = reference.sites[placement.siteIndex]
+                let detail = site.region == .abroad || site.kind == .other ? "no approved individual agreement" : "no agreement"
                 findings.append(Finding(code: .noAgreement, key: placement.key,
                                         message: "\(placement.student) at \(placement.site) in \(placement.discipline) \(placement.start)–\(placement.end): \(detail)",
                                         sources: placement.sources))
             }
-            if !placement.hasFinalEvaluation,
-               settings.asOf.daysSinceEpoch - placement.end.daysSinceEpoch > settings.evaluationOverdueDays {
+            if placements[index].finalScore == nil,
+               settings.asOf.daysSinceEpoch - placements[index].end.daysSinceEpoch > settings.evaluationOverdueDays {
+                let placement = placements[index]
                 findings.append(Finding(code: .evaluationMissing, key: placement.key,
                                         message: "\(placement.student) at \(placement.site) in \(placement.discipline) ended \(placement.end) and has no final evaluation (\(settings.asOf.daysSinceEpoch - placement.end.daysSinceEpoch) days)",
                                         sources: placement.sources))
             }
         }
-        findings += overlapping(data.placements)
-        findings += overCapacity(matched, agreements)
-        findings += agreementFindings(matched, agreements, years: years)
+        findings += overlapping(placements)
+        findings += overCapacity(placements, matches, agreements)
+        findings += agreementFindings(placements, matches, agreements, years: years)
+        var matched: [MatchedPlacement] = []
+        matched.reserveCapacity(placements.count)
+        for index in placements.indices { matched.append(MatchedPlacement(placement: placements[index], match: matches[index])) }
         return Reconciliation(placements: matched, agreements: agreements, roster: data.roster, findings: findings.sorted(),
                               years: years)
     }
@@ -104,30 +117,33 @@ public struct Reconciler: Sendable {
     /// an ancestor, framework ones and individual ones naming its student. Those valid for all
     /// of its dates match; the most specific discipline wins, then an individual agreement
     /// over a framework one, then the lowest agreement id.
-    func match(_ placement: Placement, _ agreements: [Agreement], _ atSite: [Int]) -> Match {
-        let lineage = lineages[placement.disciplineIndex]
+    func match(_ placement: Placement, _ agreements: [Agreement], _ byRow: [Int: [Int]]) -> Match {
         var best: (depth: Int, individual: Bool, index: Int)?
         var candidates = 0
-        for index in atSite {
-            let agreement = agreements[index]
-            guard let depth = lineage.firstIndex(of: agreement.disciplineIndex) else { continue }
-            let individual = agreement.kind == .individual
-            if individual && agreement.student != placement.student { continue }
-            candidates += 1
-            guard agreement.covers(placement.start, placement.end) else { continue }
-            if let current = best {
-                // More specific first, then individual over framework, then the lower id.
-                if depth > current.depth { continue }
-                if depth == current.depth {
-                    if !individual && current.individual { continue }
-                    if individual == current.individual && agreement.id >= agreements[current.index].id { continue }
+        // Agreements are read in place: copying one out of the array retains its five strings.
+        for (depth, discipline) in lineages[placement.disciplineIndex].enumerated() {
+            for index in byRow[rowKey(placement.siteIndex, discipline)] ?? [] {
+                let individual = agreements[index].kind == .individual
+                if individual && agreements[index].student != placement.student { continue }
+                candidates += 1
+                guard agreements[index].covers(placement.start, placement.end) else { continue }
+                if let current = best {
+                    // More specific first, then individual over framework, then the lower id.
+                    if depth > current.depth { continue }
+                    if depth == current.depth {
+                        if !individual && current.individual { continue }
+                        if individual == current.individual && agreements[index].id >= agreements[current.index].id { continue }
+                    }
                 }
+                best = (depth, individual, index)
             }
-            best = (depth, individual, index)
         }
         if let best { return .agreement(best.index) }
         return candidates > 0 ? .outsideValidity : .noAgreement
     }
+
+    /// (site, discipline) indices as one dictionary key.
+    private func rowKey(_ site: Int, _ discipline: Int) -> Int { site << 32 | discipline }
 
     // MARK: Findings
 
@@ -166,25 +182,31 @@ public struct Reconciler: Sendable {
 
     /// Per framework row, the days on which its placements exceed the slots valid that day;
     /// one finding per maximal run of such days (not cut at 30 June).
-    func overCapacity(_ placements: [MatchedPlacement], _ agreements: [Agreement]) -> [Finding] {
-        var rowAgreements: [CapacityRow: [Agreement]] = [:]
+    func overCapacity(_ placements: [Placement], _ matches: [Match], _ agreements: [Agreement]) -> [Finding] {
+        // Rows keyed by (site, discipline) indices; placements by their index.
+        func rowKey(_ agreement: Agreement) -> Int { agreement.siteIndex << 32 | agreement.disciplineIndex }
+        var rowAgreements: [Int: [Agreement]] = [:]
         for agreement in agreements where agreement.kind == .framework {
-            rowAgreements[CapacityRow(site: agreement.site, discipline: agreement.discipline), default: []].append(agreement)
+            rowAgreements[rowKey(agreement), default: []].append(agreement)
         }
-        var rowPlacements: [CapacityRow: [Placement]] = [:]
-        for entry in placements {
-            guard case .agreement(let index) = entry.match, agreements[index].kind == .framework else { continue }
-            rowPlacements[CapacityRow(site: agreements[index].site, discipline: agreements[index].discipline), default: []]
-                .append(entry.placement)
+        var rowPlacements: [Int: [Int]] = [:]
+        for index in placements.indices {
+            guard case .agreement(let matched) = matches[index], agreements[matched].kind == .framework else { continue }
+            rowPlacements[rowKey(agreements[matched]), default: []].append(index)
         }
         var findings: [Finding] = []
-        for row in rowPlacements.keys.sorted() {
-            let own = rowPlacements[row] ?? []
-            for run in Self.overCapacityRuns(own, rowAgreements[row] ?? []) {
-                let involved = own.filter { $0.start <= run.last && run.first <= $0.end }
+        let rows = rowPlacements.keys.map { key in
+            let agreement = rowAgreements[key]?.first
+            return (key: key, row: CapacityRow(site: agreement?.site ?? "", discipline: agreement?.discipline ?? ""))
+        }.sorted { $0.row < $1.row }
+        for (key, row) in rows {
+            let own = rowPlacements[key] ?? []
+            let spans = own.map { (start: placements[$0].start, end: placements[$0].end) }
+            for run in Self.overCapacityRuns(spans, rowAgreements[key] ?? []) {
+                let involved = own.filter { placements[$0].start <= run.last && run.first <= placements[$0].end }
                 findings.append(Finding(code: .overCapacity, key: "site=\(row.site) discipline=\(row.discipline) from=\(run.first)",
                                         message: "\(row.site) \(row.discipline): \(run.peak) students placed against \(run.slots) slots on \(run.days) days, \(run.first)–\(run.last)",
-                                        sources: involved.flatMap(\.sources)))
+                                        sources: involved.flatMap { placements[$0].sources }))
             }
         }
         return findings
@@ -200,7 +222,7 @@ public struct Reconciler: Sendable {
     }
 
     /// Days where placements exceed slots (> 0), grouped into maximal runs of consecutive days.
-    public static func overCapacityRuns(_ placements: [Placement], _ agreements: [Agreement]) -> [OverCapacityRun] {
+    public static func overCapacityRuns(_ placements: [(start: Day, end: Day)], _ agreements: [Agreement]) -> [OverCapacityRun] {
         guard let first = placements.map(\.start).min(), let last = placements.map(\.end).max() else { return [] }
         let span = last.daysSinceEpoch - first.daysSinceEpoch + 1
         var load = [Int](repeating: 0, count: span + 1)
@@ -241,13 +263,14 @@ public struct Reconciler: Sendable {
         return runs
     }
 
-    func agreementFindings(_ placements: [MatchedPlacement], _ agreements: [Agreement], years: [PlacementYear]) -> [Finding] {
+    func agreementFindings(_ placements: [Placement], _ matches: [Match], _ agreements: [Agreement], years: [PlacementYear])
+        -> [Finding] {
         var findings: [Finding] = []
         // (agreement index, year) packed in one integer.
         func pair(_ index: Int, _ year: Int) -> Int { index << 16 | (year & 0xFFFF) }
         var used: Set<Int> = []
-        for entry in placements {
-            if case .agreement(let index) = entry.match { used.insert(pair(index, entry.placement.year.startYear)) }
+        for index in placements.indices {
+            if case .agreement(let matched) = matches[index] { used.insert(pair(matched, placements[index].year.startYear)) }
         }
         let horizon = settings.asOf.adding(days: settings.expiryHorizonDays)
         for (index, agreement) in agreements.enumerated() where agreement.kind == .framework {
