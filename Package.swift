@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -26,14 +27,18 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["StagebalansCore", "CLibXML2"]),
         .target(name: "Normalize", dependencies: ["StagebalansCore", "Ingest"]),
         .target(name: "Reconcile", dependencies: ["StagebalansCore", "Normalize"]),
-        .target(name: "Report", dependencies: ["StagebalansCore", "Normalize", "Reconcile"]),
+        .target(
+            name: "Report",
+            dependencies: ["StagebalansCore", "Normalize", "Reconcile", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "Pipeline",
-            dependencies: ["StagebalansCore", "Ingest", "Normalize", "Reconcile", "Report", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StagebalansCore", "Ingest", "Normalize", "Reconcile", "Report", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "stagebalans",
-            dependencies: ["Pipeline", "Ingest", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Pipeline", "Ingest", "Report", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "StagebalansCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Normalize", "Ingest", "StagebalansCore"]),

@@ -71,7 +71,8 @@ public enum PipelineRun {
         return (reports, normalizer)
     }
 
-    public static func run(_ definition: PipelineDefinition, asOf: Day?, today: Day) throws(RunFailure) -> RunResult {
+    public static func run(_ definition: PipelineDefinition, asOf: Day?, today: Day, forAuditors: Bool = false,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) throws(RunFailure) -> RunResult {
         var timings: [(stage: String, seconds: Double)] = []
         var clock = ContinuousClock.now
         func lap(_ stage: String) {
@@ -82,12 +83,22 @@ public enum PipelineRun {
         }
         let reference = try reference(for: definition)
         let asOf = asOf ?? definition.asOf ?? today
+        // The key is checked before anything is read: a run for auditors without one writes nothing.
+        var pseudonyms: Pseudonyms?
+        if forAuditors || definition.report.forAuditors {
+            do {
+                pseudonyms = try PseudonymKey.load(definition.report, definition: definition.file, environment: environment)
+            } catch {
+                throw .definition(error)
+            }
+        }
         let staging = definition.outputDirectory + "/.staging-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let quarantine: QuarantineWriter
         do {
             try? FileManager.default.removeItem(atPath: staging)
             quarantine = try QuarantineWriter(directory: staging)
+            quarantine.redactsRawText = pseudonyms != nil
         } catch {
             throw .output(error)
         }
@@ -105,23 +116,29 @@ public enum PipelineRun {
         lap("reconcile")
         do {
             try quarantine.commit()
-            try RunOutputs.writeFindings(reconciliation.findings, to: staging)
-            try RunOutputs.writePlacements(reconciliation, to: staging)
-            try RunOutputs.writeCapacity(Figures.capacity(reconciliation, reference: reference), to: staging)
-            try RunOutputs.writeCoverage(Figures.coverage(reconciliation, reference: reference), to: staging)
-            try RunOutputs.writeProgress(Figures.progress(reconciliation, reference: reference), to: staging)
-            try RunOutputs.writeAudit(Figures.audit(reconciliation, reference: reference, asOf: asOf), to: staging)
-            let names = ["audit.csv", "capacity.csv", "coverage.csv", "findings.csv", "findings.json", "placements.csv",
-                         "progress.csv", "quarantine.csv", "quarantine.json"]
+            let input = RunReportInput(definition: definition, reference: reference, reconciliation: reconciliation,
+                                       reports: reports, asOf: asOf, pseudonyms: pseudonyms)
+            var written = try RunReports.write(input, to: staging)
+            for name in ["quarantine.csv", "quarantine.json"] {
+                let path = staging + "/" + name
+                let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                written.append(WrittenFile(name: name, bytes: bytes, sha256: FileDigest.sha256(path: path) ?? ""))
+            }
+            written.sort { $0.name < $1.name }
+            lap("outputs")
+            let referenceFiles = definition.reference.map { [$0.sites, $0.disciplines, $0.curriculum] } ?? []
+            let manifest = RunReports.manifest(input, outputs: written, timings: timings, referenceFiles: referenceFiles)
+            let manifestWriter = try TextFileWriter(path: staging + "/manifest.json")
+            try manifestWriter.write(bytes: manifest)
+            try manifestWriter.commit()
             var outputs: [String] = []
-            for name in names {
+            for name in written.map(\.name) + ["manifest.json"] {
                 let target = definition.outputDirectory + "/" + name
                 guard rename(staging + "/" + name, target) == 0 else {
                     throw OutputError(path: target, message: "cannot publish: " + String(cString: strerror(errno)))
                 }
                 outputs.append(target)
             }
-            lap("outputs")
             return RunResult(reports: reports, reconciliation: reconciliation, outputs: outputs,
                              referenceWarnings: reference.warnings, asOf: asOf, timings: timings)
         } catch let error as OutputError {
@@ -132,104 +149,3 @@ public enum PipelineRun {
     }
 }
 
-/// The files `run` writes; byte-identical for the same inputs and as-of date.
-enum RunOutputs {
-    static func writeFindings(_ findings: [Finding], to directory: String) throws(OutputError) {
-        let csv = try TextFileWriter(path: directory + "/findings.csv")
-        try csv.write("code,severity,fingerprint,key,message,sources\n")
-        let json = try TextFileWriter(path: directory + "/findings.json")
-        try json.write("[")
-        for (index, finding) in findings.enumerated() {
-            let sources = finding.sources.map(\.description)
-            let fields = [finding.code.rawValue, finding.severity.rawValue, finding.fingerprint, finding.key, finding.message,
-                          sources.joined(separator: " ")]
-            try csv.write(fields.map { TextEscaping.csvField($0) }.joined(separator: ",") + "\n")
-            try json.write((index == 0 ? "\n  " : ",\n  ")
-                + "{\"code\":\(TextEscaping.jsonString(finding.code.rawValue)),\"severity\":\(TextEscaping.jsonString(finding.severity.rawValue)),"
-                + "\"fingerprint\":\(TextEscaping.jsonString(finding.fingerprint)),\"key\":\(TextEscaping.jsonString(finding.key)),"
-                + "\"message\":\(TextEscaping.jsonString(finding.message)),"
-                + "\"sources\":[" + sources.map(TextEscaping.jsonString).joined(separator: ",") + "]}")
-        }
-        try json.write(findings.isEmpty ? "]\n" : "\n]\n")
-        try csv.commit()
-        try json.commit()
-    }
-
-    static func writePlacements(_ reconciliation: Reconciliation, to directory: String) throws(OutputError) {
-        let csv = try TextFileWriter(path: directory + "/placements.csv")
-        try csv.write("student,site,discipline,start,end,weeks,kind,year,final_score,agreement,agreement_kind,sources\n")
-        for entry in reconciliation.placements {
-            let placement = entry.placement
-            let agreement: (String, String)
-            switch entry.match {
-            case .agreement(let index):
-                let matched = reconciliation.agreements[index]
-                agreement = (matched.id, matched.kind.rawValue)
-            case .outsideValidity: agreement = ("", "OUTSIDE_VALIDITY")
-            case .noAgreement: agreement = ("", "NO_AGREEMENT")
-            }
-            let fields = [placement.student, placement.site, placement.discipline, placement.start.description,
-                          placement.end.description, String(placement.weeks), placement.kind?.rawValue ?? "",
-                          placement.year.description, placement.finalScore.map(ScoreFormatting.text) ?? "", agreement.0, agreement.1,
-                          placement.sources.map(\.description).joined(separator: " ")]
-            try csv.writeCSVRecord(fields)
-        }
-        try csv.commit()
-    }
-}
-
-extension RunOutputs {
-    /// SPEC §5 capacity, RFC 4180; empty cells where a figure is undefined.
-    static func writeCapacity(_ rows: [CapacityRow], to directory: String) throws(OutputError) {
-        let csv = try TextFileWriter(path: directory + "/capacity.csv")
-        try csv.write("site,discipline,year,slots,capacity_weeks,used_weeks,placements,students,utilisation,peak_concurrent,over_capacity_days\n")
-        for row in rows {
-            try csv.writeCSVRecord([row.site, row.discipline, row.year.description, String(row.slots), row.capacityWeeks,
-                                    String(row.usedWeeks), String(row.placements), String(row.students), row.utilisation ?? "",
-                                    String(row.peakConcurrent), String(row.overCapacityDays)])
-        }
-        try csv.commit()
-    }
-
-    /// SPEC §5 progress, over all years.
-    static func writeProgress(_ rows: [ProgressRow], to directory: String) throws(OutputError) {
-        let csv = try TextFileWriter(path: directory + "/progress.csv")
-        try csv.write("student,part,passed_weeks,required_weeks,met\n")
-        for row in rows {
-            try csv.writeCSVRecord([row.student, row.part, String(row.passedWeeks), String(row.requiredWeeks), row.met ? "yes" : "no"])
-        }
-        try csv.commit()
-    }
-
-    /// Means over fewer evaluations than this are left empty (SPEC §5).
-    static let minimumEvaluations = 5
-
-    /// SPEC §5 audit: no student identity in it.
-    static func writeAudit(_ rows: [AuditRow], to directory: String) throws(OutputError) {
-        let csv = try TextFileWriter(path: directory + "/audit.csv")
-        try csv.write("site,year,recognised,region,placements,student_weeks,placements_without_agreement,individual_agreements,"
-                      + "evaluation_completeness,mean_final_score,mean_knowledge_and_skills,mean_patient_contact,mean_teamwork\n")
-        let minimum = minimumEvaluations
-        for row in rows {
-            try csv.writeCSVRecord([row.site, row.year.description, row.recognised ? "yes" : "no", row.region?.rawValue ?? "",
-                                    String(row.placements), String(row.studentWeeks), String(row.withoutAgreement),
-                                    String(row.individualAgreements), row.completeness ?? "", row.meanFinal(minimum: minimum) ?? "",
-                                    row.meanKnowledge(minimum: minimum) ?? "", row.meanPatient(minimum: minimum) ?? "",
-                                    row.meanTeam(minimum: minimum) ?? ""])
-        }
-        try csv.commit()
-    }
-
-    /// SPEC §5 coverage, RFC 4180.
-    static func writeCoverage(_ rows: [CoverageRow], to directory: String) throws(OutputError) {
-        let csv = try TextFileWriter(path: directory + "/coverage.csv")
-        try csv.write("discipline_group,year,students,required_weeks,student_weeks,recognised_weeks,non_recognised_weeks,"
-                      + "share_non_recognised,recognised_capacity_weeks,capacity_coverage\n")
-        for row in rows {
-            try csv.writeCSVRecord([row.group, row.year.description, String(row.students), String(row.requiredWeeks),
-                                    String(row.studentWeeks), String(row.recognisedWeeks), String(row.nonRecognisedWeeks),
-                                    row.shareNonRecognised ?? "", row.recognisedCapacityWeeks, row.capacityCoverage ?? ""])
-        }
-        try csv.commit()
-    }
-}

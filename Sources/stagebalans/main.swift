@@ -6,6 +6,7 @@ import Foundation
 import Ingest
 import Normalize
 import Pipeline
+import Report
 import StagebalansCore
 
 struct Stagebalans: ParsableCommand {
@@ -13,8 +14,8 @@ struct Stagebalans: ParsableCommand {
         commandName: "stagebalans",
         abstract: "Clinical placement capacity, coverage and audit reports from placement agreements and evaluations.",
         discussion: "Exit codes:\n" + ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"),
-        version: "0.1.0",
-        subcommands: [Run.self, Validate.self, SuggestAliases.self]
+        version: stagebalansVersion,
+        subcommands: [Run.self, Validate.self, Report.self, Plan.self, SuggestAliases.self]
     )
 }
 
@@ -64,12 +65,14 @@ struct Validate: ParsableCommand {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the pipeline: ingest, normalize and reconcile; write findings, placements and the quarantine.",
+        abstract: "Run the pipeline: ingest, normalize, reconcile and write every report.",
         discussion: """
-        Writes findings.csv, findings.json, placements.csv, quarantine.csv and quarantine.json into the
-        definition's output folder, all or none: a run that fails writes nothing. Exits 0 on success,
-        2 for an invalid definition or reference data, 3 when an input file cannot be read as a whole,
-        4 when an output cannot be written.
+        Writes into the definition's output folder, all or none (a run that fails writes nothing):
+        capacity, coverage, progress and audit (.csv, and .json / .excel.csv as the definition's
+        report.formats ask), findings.csv/.json, placements.csv, quarantine.csv/.json, summary.md,
+        report.html and manifest.json. Exits 0 on success, 2 for an invalid definition or reference
+        data (or a missing pseudonym key), 3 when an input file cannot be read as a whole, 4 when an
+        output cannot be written.
         """
     )
 
@@ -78,6 +81,9 @@ struct Run: ParsableCommand {
 
     @Option(help: "The as-of date (yyyy-mm-dd); default: the definition's as_of, else today.")
     var asOf: String?
+
+    @Flag(help: "Reports for auditors: student ids become keyed pseudonyms (key from STAGEBALANS_PSEUDONYM_KEY or report.pseudonym_key_file).")
+    var forAuditors = false
 
     func run() throws {
         let definition = try loadDefinition(pipeline)
@@ -90,7 +96,7 @@ struct Run: ParsableCommand {
         }
         let start = Date()
         do {
-            let result = try PipelineRun.run(definition, asOf: asOfDay, today: Today.day)
+            let result = try PipelineRun.run(definition, asOf: asOfDay, today: Today.day, forAuditors: forAuditors)
             for warning in result.referenceWarnings { printError(warning.description) }
             print(RunText.render(result, workingDirectory: FileManager.default.currentDirectoryPath))
             let counts = Dictionary(grouping: result.reconciliation.findings, by: \.severity).mapValues(\.count)
@@ -125,6 +131,110 @@ struct SuggestAliases: ParsableCommand {
             throw ExitCode(error.exitStatus.rawValue)
         }
     }
+}
+
+extension Coordinator.Kind: ExpressibleByArgument {}
+extension Coordinator.OutputFormat: ExpressibleByArgument {}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a report of the last run, for a placement year, a site or a discipline.",
+        discussion: """
+        Reads KIND.csv from the output folder of the pipeline definition (the last `run`). Site and
+        discipline names are resolved like in the pipeline (aliases, typos the register knows); a
+        discipline group keeps its sub-disciplines' rows. The definition comes from --pipeline or
+        the environment variable STAGEBALANS_PIPELINE.
+        """
+    )
+
+    @Argument(help: "capacity, coverage, progress or audit.")
+    var kind: Coordinator.Kind
+
+    @Option(help: "The pipeline definition (default: $STAGEBALANS_PIPELINE).")
+    var pipeline: String?
+
+    @Option(help: "The placement year, e.g. 2025-2026.")
+    var year: String?
+
+    @Option(help: "A site, by name, alias or code.")
+    var site: String?
+
+    @Option(help: "A discipline or discipline group, by name, alias or code.")
+    var discipline: String?
+
+    @Option(help: "csv, excel (Excel for Belgium: ';', decimal comma), json, md or html.")
+    var format: Coordinator.OutputFormat = .csv
+
+    func run() throws {
+        let definition = try loadDefinition(try pipelineFile(pipeline))
+        let placementYear = try parseYear(year)
+        do {
+            let table = try Coordinator.report(kind, definition: definition,
+                                               filters: .init(year: placementYear, site: site, discipline: discipline))
+            let title = ([kind.rawValue] + [year, site, discipline].compactMap { $0 }).joined(separator: " · ")
+            FileHandle.standardOutput.write(Data(Coordinator.render(table, format: format, title: title)))
+        } catch {
+            printError(error.description)
+            throw ExitCode(ExitStatus.badDefinition.rawValue)
+        }
+    }
+}
+
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Demand against recognised capacity for a future year and cohort, per discipline group.",
+        discussion: """
+        Per discipline group: demand = students × the curriculum's required weeks, the recognised
+        capacity-weeks of the framework agreements valid in the year, the balance in weeks and in
+        year-round slots (weeks / 52.1; negative is a shortfall), and the agreements that expire
+        inside the year. Reads the definition's agreement sources.
+        """
+    )
+
+    @Option(help: "The pipeline definition (default: $STAGEBALANS_PIPELINE).")
+    var pipeline: String?
+
+    @Option(help: "The placement year to plan, e.g. 2026-2027.")
+    var year: String
+
+    @Option(help: "The expected number of students.")
+    var students: Int
+
+    @Option(help: "One discipline group, by code or name.")
+    var group: String?
+
+    @Option(help: "csv, excel, json, md or html.")
+    var format: Coordinator.OutputFormat = .csv
+
+    func run() throws {
+        let definition = try loadDefinition(try pipelineFile(pipeline))
+        guard let placementYear = try parseYear(year) else { return }
+        guard students >= 0 else { throw ValidationError("--students must be 0 or more") }
+        do {
+            let (rows, _) = try Coordinator.plan(definition: definition, year: placementYear, students: students, group: group)
+            let title = "Plan \(placementYear): \(students) students"
+            FileHandle.standardOutput.write(Data(Coordinator.render(Tables.plan(rows), format: format, plan: rows, title: title)))
+        } catch {
+            printError(error.description)
+            throw ExitCode(error.exitStatus.rawValue)
+        }
+    }
+}
+
+func pipelineFile(_ given: String?) throws -> String {
+    if let given { return given }
+    if let fromEnvironment = ProcessInfo.processInfo.environment["STAGEBALANS_PIPELINE"], !fromEnvironment.isEmpty {
+        return fromEnvironment
+    }
+    throw ValidationError("name the pipeline definition with --pipeline or STAGEBALANS_PIPELINE")
+}
+
+func parseYear(_ text: String?) throws -> PlacementYear? {
+    guard let text else { return nil }
+    guard let year = PlacementYear(label: text) else {
+        throw ValidationError("a placement year is written 2025-2026, not '\(text)'")
+    }
+    return year
 }
 
 func loadDefinition(_ file: String) throws -> PipelineDefinition {

@@ -41,3 +41,8 @@ let xmlStructuredErrorHandler: xmlStructuredErrorFunc = { context, error in
     collector.fatal = XMLErrorCollector.Entry(line: max(Int(error.pointee.line), 1), column: column > 0 ? column : nil,
                                               message: message)
 }
+
+/// The libxml2 version stagebalans was built against, for the manifest.
+public enum LibXML2Version {
+    public static let dotted: String = LIBXML_DOTTED_VERSION
+}

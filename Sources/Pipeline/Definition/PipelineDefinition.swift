@@ -17,12 +17,32 @@ public struct PipelineDefinition: Sendable {
     public var asOf: Day?
     public var evaluationOverdueDays: Int = 30
     public var expiryHorizonDays: Int = 90
+    /// What `run` writes besides the CSV reports and how (the `report:` section).
+    public var report = ReportSettings()
+}
+
+/// The `report:` section of a definition.
+public struct ReportSettings: Sendable, Hashable {
+    public enum Format: String, Sendable, CaseIterable {
+        case csv, excel, json, markdown, html
+    }
+
+    /// RFC 4180 CSV is always written; the Excel-for-Belgium dialect only on request.
+    public var formats: Set<Format> = [.csv, .json, .markdown, .html]
+    /// Reports for auditors: student ids in progress and findings become keyed pseudonyms.
+    public var forAuditors = false
+    /// The pseudonym key file (outside the repository); else `STAGEBALANS_PSEUDONYM_KEY`.
+    public var pseudonymKeyFile: String?
+    /// Means over fewer evaluations are left empty (SPEC §5: 5).
+    public var minimumEvaluations = 5
+
+    public init() {}
 }
 
 /// Loads `PIPELINE.yml`. Paths inside are relative to the definition's own folder; in
 /// messages they are shown relative to the working folder where that is shorter.
 public enum DefinitionLoader {
-    static let topLevelKeys = ["name", "output", "limits", "sources", "reference", "as_of", "thresholds"]
+    static let topLevelKeys = ["name", "output", "limits", "sources", "reference", "as_of", "thresholds", "report"]
     static let sourceKeys = ["name", "kind", "format", "path", "encoding", "delimiter", "quote", "decimal", "dates",
                              "fields", "record", "namespaces", "values", "limits"]
     static let limitKeys = ["max_field_bytes", "max_record_bytes", "max_fields"]
@@ -95,7 +115,41 @@ public enum DefinitionLoader {
                 definition.expiryHorizonDays = try value.integer("expiry_horizon_days", range: 0...3650)
             }
         }
+        if let node = top["report"] {
+            definition.report = try readReport(node, base: base, workingDirectory: workingDirectory)
+        }
         return definition
+    }
+
+    static func readReport(_ node: YAMLNode, base: String, workingDirectory: String) throws(DefinitionError) -> ReportSettings {
+        let map = try node.mapping("report", allowed: ["formats", "for_auditors", "pseudonym_key_file", "minimum_evaluations"])
+        var settings = ReportSettings()
+        if let value = map["formats"] {
+            var formats: Set<ReportSettings.Format> = [.csv]
+            for name in try value.strings("formats") {
+                guard let format = ReportSettings.Format(rawValue: name) else {
+                    throw value.fail("unknown report format '\(name)'; expected one of "
+                                     + ReportSettings.Format.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                formats.insert(format)
+            }
+            settings.formats = formats
+        }
+        if let value = map["for_auditors"] {
+            switch try value.string("for_auditors") {
+            case "true", "yes": settings.forAuditors = true
+            case "false", "no": settings.forAuditors = false
+            case let other: throw value.fail("for_auditors must be true or false, not '\(other)'")
+            }
+        }
+        if let value = map["pseudonym_key_file"] {
+            settings.pseudonymKeyFile = display(resolve(try value.string("pseudonym_key_file"), base: base),
+                                                workingDirectory: workingDirectory)
+        }
+        if let value = map["minimum_evaluations"] {
+            settings.minimumEvaluations = try value.integer("minimum_evaluations", range: 1...1000)
+        }
+        return settings
     }
 
     // MARK: Sources

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Why an output could not be written.
@@ -9,11 +10,18 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A buffered writer to a temporary file beside the target, renamed onto the target on
-/// `commit()`, so that a reader never sees half a file.
+/// `commit()`, so that a reader never sees half a file. It hashes what it writes (SHA-256) for
+/// the manifest, so that no output is read back.
 final class TextFileWriter {
     let path: String
     private let temporaryPath: String
     private let handle: UnsafeMutablePointer<FILE>
+    private var buffer: [UInt8] = []
+    private var hasher = SHA256()
+    private(set) var bytesWritten = 0
+    /// Hex SHA-256 of the whole file, set by `commit()`.
+    private(set) var sha256 = ""
+    private static let bufferSize = 1 << 16
 
     init(path: String) throws(OutputError) {
         self.path = path
@@ -22,7 +30,7 @@ final class TextFileWriter {
             throw OutputError(path: path, message: "cannot create: " + String(cString: strerror(errno)))
         }
         self.handle = handle
-        setvbuf(handle, nil, _IOFBF, 1 << 16)
+        buffer.reserveCapacity(Self.bufferSize + 4096)
     }
 
     deinit {
@@ -31,34 +39,54 @@ final class TextFileWriter {
     }
 
     func write(_ text: String) throws(OutputError) {
-        var text = text
-        let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, handle) }
-        if written != text.utf8.count {
-            throw OutputError(path: path, message: "write failed: " + String(cString: strerror(errno)))
-        }
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    func write(bytes: [UInt8]) throws(OutputError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.bufferSize { try flush() }
     }
 
     /// Writes one CSV record (RFC 4180, `,`) without building the line as a `String` first.
     func writeCSVRecord(_ fields: [String]) throws(OutputError) {
         for (index, field) in fields.enumerated() {
-            if index > 0 { fputc(0x2C, handle) }
+            if index > 0 { buffer.append(0x2C) }
             if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                try write(TextEscaping.csvField(field))
+                buffer.append(contentsOf: TextEscaping.csvField(field).utf8)
             } else {
-                try write(field)
+                buffer.append(contentsOf: field.utf8)
             }
         }
-        fputc(0x0A, handle)
+        buffer.append(0x0A)
+        if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    private func flush() throws(OutputError) {
+        guard !buffer.isEmpty else { return }
+        hasher.update(data: buffer)
+        let written = buffer.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, handle) }
+        guard written == buffer.count else {
+            throw OutputError(path: path, message: "write failed: " + String(cString: strerror(errno)))
+        }
+        bytesWritten += written
+        buffer.removeAll(keepingCapacity: true)
     }
 
     func commit() throws(OutputError) {
+        try flush()
         guard fflush(handle) == 0, fsync(fileno(handle)) == 0 else {
             throw OutputError(path: path, message: "write failed: " + String(cString: strerror(errno)))
         }
         guard rename(temporaryPath, path) == 0 else {
             throw OutputError(path: path, message: "cannot publish: " + String(cString: strerror(errno)))
         }
+        sha256 = hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }
 
 enum TextEscaping {

@@ -1,0 +1,160 @@
+import Foundation
+import Ingest
+import Normalize
+import Reconcile
+import Report
+import StagebalansCore
+
+/// The coordinators' commands: `report` (a table of the last run, filtered) and `plan`.
+public enum Coordinator {
+    public enum Kind: String, CaseIterable, Sendable {
+        case capacity, coverage, progress, audit
+    }
+
+    public enum OutputFormat: String, CaseIterable, Sendable {
+        case csv, excel, json, md, html
+    }
+
+    public struct Filters: Sendable {
+        public var year: PlacementYear?
+        public var site: String?
+        public var discipline: String?
+
+        public init(year: PlacementYear?, site: String?, discipline: String?) {
+            self.year = year
+            self.site = site
+            self.discipline = discipline
+        }
+    }
+
+    /// Reads `KIND.csv` of the last run in the definition's output folder and keeps the rows
+    /// of the filters; site and discipline names are resolved like in the pipeline.
+    public static func report(_ kind: Kind, definition: PipelineDefinition, filters: Filters) throws(DefinitionError) -> ReportTable {
+        let reference: ReferenceData
+        do {
+            reference = try PipelineRun.reference(for: definition)
+        } catch {
+            throw DefinitionError(SourceLocation(path: definition.file, line: 1), error.description)
+        }
+        let path = definition.outputDirectory + "/" + kind.rawValue + ".csv"
+        var table = try readTable(path: path, name: kind.rawValue)
+        if let year = filters.year {
+            table = table.filtered("year") { $0 == year.description }
+        }
+        if let typed = filters.site {
+            guard table.column("site") != nil else {
+                throw DefinitionError(SourceLocation(path: path, line: 1), "the \(kind.rawValue) report has no site column")
+            }
+            let code = try resolve(typed, NameResolver(sites: reference.sites), what: "site", in: definition)
+            table = table.filtered("site") { $0 == code }
+        }
+        if let typed = filters.discipline {
+            let column = ["discipline", "discipline_group", "part"].first { table.column($0) != nil }
+            guard let column else {
+                throw DefinitionError(SourceLocation(path: path, line: 1), "the \(kind.rawValue) report has no discipline column")
+            }
+            let code = try resolve(typed, NameResolver(disciplines: reference.disciplines), what: "discipline", in: definition)
+            // A group keeps its sub-disciplines' rows too.
+            table = table.filtered(column) { reference.lineage(of: $0).contains(code) || $0 == code }
+        }
+        return table
+    }
+
+    static func resolve(_ typed: String, _ resolver: NameResolver, what: String, in definition: PipelineDefinition)
+        throws(DefinitionError) -> String {
+        if let code = resolver.resolve(typed) { return code }
+        let closest = resolver.suggestions(for: typed).map { "\($0.name) (\($0.code))" }.joined(separator: ", ")
+        throw DefinitionError(SourceLocation(path: definition.file, line: 1),
+                              "\(what) '\(typed)' is not in the register; closest: \(closest)")
+    }
+
+    /// An RFC 4180 report of a run, back as a table: numbers with a decimal point become
+    /// decimals, whole numbers integers, empty cells empty.
+    static func readTable(path: String, name: String) throws(DefinitionError) -> ReportTable {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DefinitionError(SourceLocation(path: path, line: 1),
+                                  "there is no \(name) report here; run `stagebalans run` on this definition first")
+        }
+        var tokenizer = CSVTokenizer(delimiter: UInt8(ascii: ","), maxRecordBytes: 1 << 24, maxFields: 1000)
+        var rows: [[String]] = []
+        do {
+            let bytes = Array(data)
+            try bytes.withUnsafeBufferPointer { buffer in
+                try tokenizer.consume(buffer) { row in
+                    rows.append((0..<row.fieldCount).map { String(decoding: row.field($0), as: UTF8.self) })
+                }
+            }
+            try tokenizer.finish { row in rows.append((0..<row.fieldCount).map { String(decoding: row.field($0), as: UTF8.self) }) }
+        } catch {
+            throw DefinitionError(SourceLocation(path: path, line: 1), "cannot read the \(name) report: \(error)")
+        }
+        guard let header = rows.first else {
+            throw DefinitionError(SourceLocation(path: path, line: 1), "the \(name) report is empty")
+        }
+        return ReportTable(name: name, title: name, columns: header,
+                           rows: rows.dropFirst().filter { $0 != [""] }.map { $0.map(cell) })
+    }
+
+    static func cell(_ text: String) -> Cell {
+        if text.isEmpty { return .empty }
+        let bytes = Array(text.utf8)
+        let digits = bytes.drop { $0 == UInt8(ascii: "-") }
+        guard digits.count == bytes.count || digits.count == bytes.count - 1, let first = digits.first,
+              first >= 0x30 && first <= 0x39 else { return .text(text) }
+        var points = 0
+        for byte in digits {
+            if byte == UInt8(ascii: ".") { points += 1 } else if byte < 0x30 || byte > 0x39 { return .text(text) }
+        }
+        if points == 0, let value = Int(text) { return .integer(value) }
+        return points == 1 && digits.last != UInt8(ascii: ".") ? .decimal(text) : .text(text)
+    }
+
+    /// SPEC §5 plan from the agreements the definition's agreement sources hold today.
+    public static func plan(definition: PipelineDefinition, year: PlacementYear, students: Int, group typedGroup: String?)
+        throws(RunFailure) -> (rows: [PlanRow], reference: ReferenceData) {
+        let reference = try PipelineRun.reference(for: definition)
+        var group: String?
+        if let typedGroup {
+            do {
+                group = try resolve(typedGroup, NameResolver(disciplines: reference.disciplines), what: "discipline group",
+                                    in: definition)
+            } catch {
+                throw .definition(error)
+            }
+            if let resolved = group, reference.group(of: resolved) != resolved {
+                throw .definition(DefinitionError(SourceLocation(path: definition.file, line: 1),
+                                                  "'\(typedGroup)' is \(resolved), a sub-discipline of \(reference.group(of: resolved)); "
+                                                  + "plan works per discipline group"))
+            }
+        }
+        var agreementsOnly = definition
+        agreementsOnly.sources = definition.sources.filter { $0.kind == .agreements }
+        var normalizer = Normalizer(reference: reference)
+        let scratch = NSTemporaryDirectory() + "stagebalans-plan-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let reports: [FileReport]
+        do {
+            let quarantine = try QuarantineWriter(directory: scratch)
+            reports = try Validation.ingestAll(agreementsOnly, quarantine: quarantine) { event in
+                if case .accepted(let record) = event { normalizer.add(record) }
+            }
+        } catch {
+            throw .output(error)
+        }
+        let rejected = reports.filter { $0.rejection != nil }
+        guard rejected.isEmpty else { throw .unreadableInput(rejected) }
+        let agreements = normalizer.finish().agreements
+        return (Figures.plan(year: year, students: students, group: group, agreements: agreements, reference: reference), reference)
+    }
+
+    /// A table in a format, for standard output.
+    public static func render(_ table: ReportTable, format: OutputFormat, plan: [PlanRow] = [], title: String) -> [UInt8] {
+        switch format {
+        case .csv: return TableFormats.csv(table, dialect: .rfc4180)
+        case .excel: return TableFormats.csv(table, dialect: .excelBelgium)
+        case .json: return TableFormats.json(table)
+        case .md: return MarkdownSummary.tableDocument(table, title: title)
+        case .html: return HTMLPage.standalone(table, title: title, plan: plan)
+        }
+    }
+}

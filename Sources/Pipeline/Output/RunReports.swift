@@ -1,0 +1,244 @@
+import Crypto
+import Foundation
+import Ingest
+import Normalize
+import Reconcile
+import Report
+import StagebalansCore
+
+/// The version written into manifests and printed by `--version`.
+public let stagebalansVersion = "0.4.0"
+
+/// A file a run wrote, for the manifest.
+public struct WrittenFile: Sendable, Hashable {
+    public var name: String
+    public var bytes: Int
+    public var sha256: String
+}
+
+/// Where the pseudonym key comes from: the definition's `pseudonym_key_file`, else the
+/// environment variable `STAGEBALANS_PSEUDONYM_KEY`. There is no fallback to plain ids.
+public enum PseudonymKey {
+    public static let environmentVariable = "STAGEBALANS_PSEUDONYM_KEY"
+
+    public static func load(_ settings: ReportSettings, definition: String,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(DefinitionError) -> Pseudonyms {
+        var bytes: [UInt8]
+        let origin: String
+        if let file = settings.pseudonymKeyFile {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw DefinitionError(SourceLocation(path: definition, line: 1),
+                                      "reports for auditors need a pseudonym key, but the key file '\(file)' cannot be read; "
+                                      + "nothing was written (student ids are never written in their place)")
+            }
+            bytes = Array(data)
+            while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+            origin = "the key file '\(file)'"
+        } else if let value = environment[environmentVariable], !value.isEmpty {
+            bytes = Array(value.utf8)
+            origin = environmentVariable
+        } else {
+            throw DefinitionError(SourceLocation(path: definition, line: 1),
+                                  "reports for auditors need a pseudonym key: set \(environmentVariable) or report.pseudonym_key_file "
+                                  + "(outside the repository); nothing was written (student ids are never written in their place)")
+        }
+        guard let pseudonyms = Pseudonyms(key: bytes) else {
+            throw DefinitionError(SourceLocation(path: definition, line: 1),
+                                  "the pseudonym key from \(origin) has \(bytes.count) bytes; at least \(Pseudonyms.minimumKeyBytes) are needed")
+        }
+        return pseudonyms
+    }
+}
+
+/// Everything the report files are made from.
+struct RunReportInput {
+    var definition: PipelineDefinition
+    var reference: ReferenceData
+    var reconciliation: Reconciliation
+    var reports: [FileReport]
+    var asOf: Day
+    /// Set for reports for auditors.
+    var pseudonyms: Pseudonyms?
+}
+
+/// Writes the reports of a run into a folder: SPEC §5's tables in the requested formats,
+/// findings, placements, the Markdown summary and the HTML page. Identical inputs give
+/// identical bytes.
+enum RunReports {
+    static func write(_ input: RunReportInput, to directory: String) throws(OutputError) -> [WrittenFile] {
+        var written: [WrittenFile] = []
+        let formats = input.definition.report.formats
+        let reconciliation = input.reconciliation, reference = input.reference
+        let students = Set(reconciliation.placements.map(\.placement.student)).union(reconciliation.roster.map(\.student))
+        let pseudonyms = input.pseudonyms
+        func student(_ id: String) -> String { pseudonyms?.pseudonym(id) ?? id }
+        func text(_ value: String) -> String { pseudonyms?.rewrite(value, students: students) ?? value }
+
+        func save(_ name: String, _ bytes: [UInt8]) throws(OutputError) {
+            let writer = try TextFileWriter(path: directory + "/" + name)
+            try writer.write(bytes: bytes)
+            try writer.commit()
+            written.append(WrittenFile(name: name, bytes: writer.bytesWritten, sha256: writer.sha256))
+        }
+        func save(_ table: ReportTable) throws(OutputError) {
+            try save(table.name + ".csv", TableFormats.csv(table, dialect: .rfc4180))
+            if formats.contains(.excel) { try save(table.name + ".excel.csv", TableFormats.csv(table, dialect: .excelBelgium)) }
+            if formats.contains(.json) { try save(table.name + ".json", TableFormats.json(table)) }
+        }
+
+        let capacity = Figures.capacity(reconciliation, reference: reference)
+        let coverage = Figures.coverage(reconciliation, reference: reference)
+        let audit = Tables.audit(Figures.audit(reconciliation, reference: reference, asOf: input.asOf),
+                                 minimumEvaluations: input.definition.report.minimumEvaluations)
+        let findings = Tables.findings(reconciliation.findings, text: text)
+        try save(Tables.capacity(capacity))
+        try save(Tables.coverage(coverage))
+        try save(Tables.progress(Figures.progress(reconciliation, reference: reference), student: student))
+        try save(audit)
+        try save("findings.csv", TableFormats.csv(findings, dialect: .rfc4180))
+        if formats.contains(.excel) { try save("findings.excel.csv", TableFormats.csv(findings, dialect: .excelBelgium)) }
+        try save("findings.json", findingsJSON(reconciliation.findings, text: text))
+        written.append(try writePlacements(reconciliation, student: student, to: directory))
+
+        let content = ReportPageContent(summary: summary(input), capacity: capacity, coverage: coverage, audit: audit,
+                                        findings: findings)
+        if formats.contains(.markdown) { try save("summary.md", MarkdownSummary.render(content)) }
+        if formats.contains(.html) { try save("report.html", HTMLPage.render(content, reference: reference)) }
+        return written
+    }
+
+    static func summary(_ input: RunReportInput) -> ReportSummary {
+        let reconciliation = input.reconciliation
+        let findings = reconciliation.findings
+        func count(_ severity: Severity) -> String { String(findings.filter { $0.severity == severity }.count) }
+        let read = input.reports.reduce(0) { $0 + $1.read }, quarantined = input.reports.reduce(0) { $0 + $1.quarantined }
+        return ReportSummary(
+            title: input.definition.name + (input.pseudonyms == nil ? "" : " (for auditors)"), asOf: input.asOf,
+            headline: [("input files", String(input.reports.count)), ("records read", String(read)),
+                       ("quarantined", String(quarantined)), ("placements", String(reconciliation.placements.count)),
+                       ("students", String(Set(reconciliation.placements.map(\.placement.student)).count)),
+                       ("agreements", String(reconciliation.agreements.count)),
+                       ("placement years", reconciliation.years.map(\.description).joined(separator: ", ")),
+                       ("errors", count(.error)), ("warnings", count(.warning)), ("info", count(.info))])
+    }
+
+    /// findings.json keeps sources as an array of `path:line`.
+    static func findingsJSON(_ findings: [Finding], text: (String) -> String) -> [UInt8] {
+        var out = TextBuffer()
+        out.append("[")
+        for (index, finding) in findings.enumerated() {
+            out.append(index == 0 ? "\n  {\"code\":" : ",\n  {\"code\":")
+            TableFormats.appendJSONString(finding.code.rawValue, to: &out)
+            out.append(",\"severity\":")
+            TableFormats.appendJSONString(finding.severity.rawValue, to: &out)
+            out.append(",\"fingerprint\":")
+            TableFormats.appendJSONString(finding.fingerprint, to: &out)
+            out.append(",\"key\":")
+            TableFormats.appendJSONString(text(finding.key), to: &out)
+            out.append(",\"message\":")
+            TableFormats.appendJSONString(text(finding.message), to: &out)
+            out.append(",\"sources\":[")
+            for (sourceIndex, source) in finding.sources.enumerated() {
+                if sourceIndex > 0 { out.append(",") }
+                TableFormats.appendJSONString(source.description, to: &out)
+            }
+            out.append("]}")
+        }
+        out.append(findings.isEmpty ? "]\n" : "\n]\n")
+        return out.bytes
+    }
+
+    /// placements.csv is streamed: it grows with the placements, the other reports do not.
+    static func writePlacements(_ reconciliation: Reconciliation, student: (String) -> String, to directory: String)
+        throws(OutputError) -> WrittenFile {
+        let csv = try TextFileWriter(path: directory + "/placements.csv")
+        try csv.write("student,site,discipline,start,end,weeks,kind,year,final_score,agreement,agreement_kind,sources\n")
+        for index in reconciliation.placements.indices {
+            let agreement: (String, String)
+            switch reconciliation.placements[index].match {
+            case .agreement(let matched):
+                agreement = (reconciliation.agreements[matched].id, reconciliation.agreements[matched].kind.rawValue)
+            case .outsideValidity: agreement = ("", "OUTSIDE_VALIDITY")
+            case .noAgreement: agreement = ("", "NO_AGREEMENT")
+            }
+            let placement = reconciliation.placements[index].placement
+            try csv.writeCSVRecord([student(placement.student), placement.site, placement.discipline, placement.start.description,
+                                    placement.end.description, String(placement.weeks), placement.kind?.rawValue ?? "",
+                                    placement.year.description, placement.finalScore.map(ScoreFormatting.text) ?? "",
+                                    agreement.0, agreement.1, placement.sources.map(\.description).joined(separator: " ")])
+        }
+        try csv.commit()
+        return WrittenFile(name: "placements.csv", bytes: csv.bytesWritten, sha256: csv.sha256)
+    }
+
+    /// manifest.json: every input (path, bytes, sha256, rows), every output (path, bytes,
+    /// sha256), versions, the as-of date and the time per stage. The one output that differs
+    /// between two runs of the same inputs: it holds timings.
+    static func manifest(_ input: RunReportInput, outputs: [WrittenFile], timings: [(stage: String, seconds: Double)],
+                         referenceFiles: [String]) -> [UInt8] {
+        var out = TextBuffer()
+        out.append("{\n  \"tool\": {\"name\": \"stagebalans\", \"version\": ")
+        TableFormats.appendJSONString(stagebalansVersion, to: &out)
+        out.append(", \"libxml2\": ")
+        TableFormats.appendJSONString(LibXML2Version.dotted, to: &out)
+        out.append("},\n  \"definition\": ")
+        appendFile(input.definition.file, to: &out)
+        out.append(",\n  \"as_of\": \"\(input.asOf)\",\n  \"for_auditors\": \(input.pseudonyms != nil),\n  \"reference\": [")
+        for (index, file) in referenceFiles.enumerated() {
+            out.append(index == 0 ? "\n    " : ",\n    ")
+            appendFile(file, to: &out)
+        }
+        out.append("\n  ],\n  \"inputs\": [")
+        for (index, report) in input.reports.enumerated() {
+            out.append(index == 0 ? "\n    {\"source\": " : ",\n    {\"source\": ")
+            TableFormats.appendJSONString(report.source, to: &out)
+            out.append(", \"path\": ")
+            TableFormats.appendJSONString(report.path, to: &out)
+            out.append(", \"bytes\": \(report.bytes), \"sha256\": ")
+            TableFormats.appendJSONString(FileDigest.sha256(path: report.path) ?? "", to: &out)
+            out.append(", \"rows_read\": \(report.read), \"rows_accepted\": \(report.accepted), \"rows_quarantined\": \(report.quarantined)}")
+        }
+        out.append("\n  ],\n  \"outputs\": [")
+        for (index, file) in outputs.enumerated() {
+            out.append(index == 0 ? "\n    {\"path\": " : ",\n    {\"path\": ")
+            TableFormats.appendJSONString(file.name, to: &out)
+            out.append(", \"bytes\": \(file.bytes), \"sha256\": ")
+            TableFormats.appendJSONString(file.sha256, to: &out)
+            out.append("}")
+        }
+        out.append("\n  ],\n  \"timings_seconds\": {")
+        for (index, timing) in timings.enumerated() {
+            out.append(index == 0 ? "" : ", ")
+            TableFormats.appendJSONString(timing.stage, to: &out)
+            out.append(": " + String(format: "%.3f", timing.seconds))
+        }
+        out.append("}\n}\n")
+        return out.bytes
+    }
+
+    static func appendFile(_ path: String, to out: inout TextBuffer) {
+        out.append("{\"path\": ")
+        TableFormats.appendJSONString(path, to: &out)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        out.append(", \"bytes\": \(bytes), \"sha256\": ")
+        TableFormats.appendJSONString(FileDigest.sha256(path: path) ?? "", to: &out)
+        out.append("}")
+    }
+}
+
+/// SHA-256 of a file, read in 1 MB pieces.
+enum FileDigest {
+    static func sha256(path: String) -> String? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if count > 0 { hasher.update(data: buffer[0..<count]) }
+            if count < buffer.count { break }
+        }
+        guard ferror(file) == 0 else { return nil }
+        return hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+}
