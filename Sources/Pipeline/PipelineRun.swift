@@ -57,12 +57,12 @@ public enum PipelineRun {
     }
 
     /// Reads every source into a normalizer, writing the quarantine as it goes.
-    static func ingest(_ definition: PipelineDefinition, reference: ReferenceData, quarantine: QuarantineWriter)
-        throws(RunFailure) -> ([FileReport], Normalizer) {
+    static func ingest(_ definition: PipelineDefinition, reference: ReferenceData, quarantine: QuarantineWriter,
+                       threading: Ingester.Threading = .automatic) throws(RunFailure) -> ([FileReport], Normalizer) {
         var normalizer = Normalizer(reference: reference)
         let reports: [FileReport]
         do {
-            reports = try Validation.ingestAll(definition, quarantine: quarantine) { event in
+            reports = try Validation.ingestAll(definition, quarantine: quarantine, threading: threading) { event in
                 if case .accepted(let record) = event { normalizer.add(record) }
             }
         } catch {
@@ -72,7 +72,8 @@ public enum PipelineRun {
     }
 
     public static func run(_ definition: PipelineDefinition, asOf: Day?, today: Day, forAuditors: Bool = false,
-                           environment: [String: String] = ProcessInfo.processInfo.environment) throws(RunFailure) -> RunResult {
+                           environment: [String: String] = ProcessInfo.processInfo.environment,
+                           threading: Ingester.Threading = .automatic) throws(RunFailure) -> RunResult {
         var timings: [(stage: String, seconds: Double)] = []
         var clock = ContinuousClock.now
         func lap(_ stage: String) {
@@ -103,7 +104,7 @@ public enum PipelineRun {
             throw .output(error)
         }
         lap("reference")
-        let (reports, normalizer) = try ingest(definition, reference: reference, quarantine: quarantine)
+        let (reports, normalizer) = try ingest(definition, reference: reference, quarantine: quarantine, threading: threading)
         let rejected = reports.filter { $0.rejection != nil }
         guard rejected.isEmpty else { throw .unreadableInput(rejected) }
         lap("ingest")

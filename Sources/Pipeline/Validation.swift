@@ -30,11 +30,11 @@ public enum Validation {
 
     /// Reads every source of the definition, in order, writing each quarantined record to
     /// `quarantine` and handing every event to `handle`.
-    static func ingestAll(_ definition: PipelineDefinition, quarantine: QuarantineWriter,
+    static func ingestAll(_ definition: PipelineDefinition, quarantine: QuarantineWriter, threading: Ingester.Threading = .automatic,
                           _ handle: (IngestEvent) -> Void) throws(OutputError) -> [FileReport] {
         var reports: [FileReport] = []
         for spec in definition.sources {
-            let ingester = Ingester(spec: spec)
+            let ingester = Ingester(spec: spec, threading: threading)
             for file in spec.files {
                 do {
                     reports.append(try ingester.ingest(file: file) { event in

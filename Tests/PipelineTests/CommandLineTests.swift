@@ -124,6 +124,29 @@ struct RunCommandTests {
         #expect(written.isEmpty, "a failed run publishes nothing: \(written)")
     }
 
+    @Test("report and plan on the command line; run --for-auditors without a key exits 2 and writes nothing")
+    func coordinatorCommands() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try sampleDefinition(in: folder).write(toFile: folder + "/p.yml", atomically: true, encoding: .utf8)
+        let before = try cli.stagebalans(["report", "capacity", "--pipeline", "p.yml"], in: folder)
+        #expect(before.status == 2 && before.err.contains("run `stagebalans run` on this definition first"))
+        #expect(try cli.stagebalans(["run", "p.yml"], in: folder).status == 0)
+        let report = try cli.stagebalans(["report", "audit", "--pipeline", "p.yml", "--year", "2024-2025", "--site", "AZ Sint-Jan Brugge",
+                                          "--format", "csv"], in: folder)
+        #expect(report.status == 0)
+        let lines = report.out.split(separator: "\n")
+        #expect(lines.count == 2 && lines[1].hasPrefix("AZSJ,2024-2025,yes,"), "\(lines)")
+        let noYear = try cli.stagebalans(["report", "audit", "--pipeline", "p.yml", "--year", "2024"], in: folder)
+        #expect(noYear.status == 64)
+        let plan = try cli.stagebalans(["plan", "--pipeline", "p.yml", "--year", "2026-2027", "--students", "300", "--group",
+                                        "pediatrie", "--format", "json"], in: folder)
+        #expect(plan.status == 0)
+        #expect(plan.out.hasPrefix("[\n  {\"discipline_group\":\"PED\",\"year\":\"2026-2027\",\"students\":300,"))
+        let auditors = try cli.stagebalans(["run", "p.yml", "--for-auditors"], in: folder)
+        #expect(auditors.status == 2 && auditors.err.contains("STAGEBALANS_PSEUDONYM_KEY"))
+    }
+
     @Test("run without reference data, or with inconsistent reference data, exits 2")
     func badReference() throws {
         let folder = try temporaryFolder()
