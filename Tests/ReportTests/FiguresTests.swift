@@ -164,6 +164,40 @@ struct FiguresTests {
         #expect(early.endedPlacements == 1 && early.completeness == "1.000")
     }
 
+    /// G1: internal medicine (the group), 1 slot, the whole year 2025-2026 (365 days).
+    /// C1: cardiology, 1 slot, 1 July – 31 December 2025 (184 days).
+    /// q1: cardiology 1–28 Sep 2025 (4 weeks): G1 and C1 both cover it; the more specific C1 wins.
+    /// q2: cardiology 2 Feb – 1 Mar 2026 (4 weeks): C1 has ended; the group agreement G1 covers
+    ///     the sub-discipline placement, and it counts in G1's row (AZSJ, IG).
+    /// q3: internal medicine 2–15 Mar 2026 (2 weeks): G1.
+    @Test("a group-level agreement covers a sub-discipline placement; the most specific agreement wins")
+    func groupAgreement() throws {
+        let reference = try fixtureReference()
+        var normalizer = Normalizer(reference: reference)
+        for record in [agreement("G1", "interne geneeskunde", slots: 1, from: "2025-07-01", to: "2026-06-30"),
+                       agreement("C1", "cardiologie", slots: 1, from: "2025-07-01", to: "2025-12-31"),
+                       placement("q1", "cardiologie", "2025-09-01", "2025-09-28", line: 2),
+                       placement("q2", "cardiologie", "2026-02-02", "2026-03-01", line: 3),
+                       placement("q3", "interne geneeskunde", "2026-03-02", "2026-03-15", line: 4)] {
+            normalizer.add(record)
+        }
+        let reconciliation = Reconciler(reference: reference, settings: ReconcileSettings(asOf: day("2026-08-01")))
+            .reconcile(normalizer.finish())
+        #expect(reconciliation.findings.filter { $0.code == .noAgreement || $0.code == .outsideValidity }.isEmpty)
+        let rows = Figures.capacity(reconciliation, reference: reference)
+        #expect(rows.map { "\($0.site) \($0.discipline)" } == ["AZSJ IG", "AZSJ IG-CAR"])
+        // IG: 365 slot-days / 7 = 52.142… → 52.1; q2 + q3 = 6 weeks → 42 / 365 = 0.1150… → 0.115; never two at once.
+        #expect(rows[0].slots == 1 && rows[0].capacityWeeks == "52.1" && rows[0].usedWeeks == 6 && rows[0].placements == 2)
+        #expect(rows[0].utilisation == "0.115" && rows[0].peakConcurrent == 1 && rows[0].overCapacityDays == 0)
+        // IG-CAR: 184 / 7 = 26.285… → 26.3; q1 4 weeks → 28 / 184 = 0.1521… → 0.152.
+        #expect(rows[1].capacityWeeks == "26.3" && rows[1].usedWeeks == 4 && rows[1].utilisation == "0.152")
+        // Coverage IG: 10 weeks, all recognised; capacity (365 + 184) / 7 = 78.428… → 78.4; 549 / 70 = 7.8428… → 7.843.
+        let coverage = Figures.coverage(reconciliation, reference: reference)
+        #expect(coverage.map(\.group) == ["IG"])
+        #expect(coverage[0].studentWeeks == 10 && coverage[0].recognisedWeeks == 10 && coverage[0].shareNonRecognised == "0.000")
+        #expect(coverage[0].recognisedCapacityWeeks == "78.4" && coverage[0].capacityCoverage == "7.843")
+    }
+
     @Test("ratios round once, half up")
     func rounding() {
         #expect(Ratio(1, 8).formatted(decimals: 2) == "0.13")
