@@ -27,7 +27,7 @@ public enum Coordinator {
         }
     }
 
-    /// Reads `KIND.csv` of the last run in the definition's output folder and keeps the rows
+    /// Reads `KIND.csv` of the last published run (`OUTPUT/latest`) and keeps the rows
     /// of the filters; site and discipline names are resolved like in the pipeline.
     public static func report(_ kind: Kind, definition: PipelineDefinition, filters: Filters) throws(DefinitionError) -> ReportTable {
         let reference: ReferenceData
@@ -36,7 +36,7 @@ public enum Coordinator {
         } catch {
             throw DefinitionError(SourceLocation(path: definition.file, line: 1), error.description)
         }
-        let path = definition.outputDirectory + "/" + kind.rawValue + ".csv"
+        let path = definition.outputDirectory + "/latest/" + kind.rawValue + ".csv"
         var table = try readTable(path: path, name: kind.rawValue)
         if let year = filters.year {
             table = table.filtered("year") { $0 == year.description }
@@ -135,7 +135,7 @@ public enum Coordinator {
         let reports: [FileReport]
         do {
             let quarantine = try QuarantineWriter(directory: scratch)
-            reports = try Validation.ingestAll(agreementsOnly, quarantine: quarantine) { event in
+            reports = try Validation.ingestAll(agreementsOnly, quarantine: quarantine) { _, event in
                 if case .accepted(let record) = event { normalizer.add(record) }
             }
         } catch {

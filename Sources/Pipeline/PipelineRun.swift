@@ -5,29 +5,76 @@ import Reconcile
 import Report
 import StagebalansCore
 
-/// `stagebalans run`: ingest → normalize → reconcile, then the outputs.
+/// `stagebalans run`: ingest → normalize → reconcile → report, published as one run folder.
 public struct RunResult: Sendable {
     public var reports: [FileReport]
     public var reconciliation: Reconciliation
+    /// The files of the run, in its published folder.
     public var outputs: [String]
     public var referenceWarnings: [Diagnostic]
     public var asOf: Day
     /// Wall time per stage, in seconds, in the order the stages ran.
     public var timings: [(stage: String, seconds: Double)]
+    /// `OUTPUT/runs/ID`, which `OUTPUT/latest` now names.
+    public var directory: String
+    public var runID: String
+    /// Rows of the changes report (0 on the first run).
+    public var changes: Int
+    public var comparedWith: String?
+    /// 0, or 1 when findings reach the definition's fail_on.
+    public var exitStatus: ExitStatus
 
     public var rejected: [FileReport] { reports.filter { $0.rejection != nil } }
+}
+
+/// How a `run` ended when it did not fail.
+public enum RunOutcome: Sendable {
+    case published(RunResult)
+    /// Definition, reference data and every input as in the last successful run, same placement
+    /// year: nothing rewritten.
+    case unchanged(previousRunID: String, asOf: Day)
+
+    public var result: RunResult? {
+        if case .published(let result) = self { return result }
+        return nil
+    }
+}
+
+/// Options of one run besides the definition.
+public struct RunOptions: Sendable {
+    public var asOf: Day?
+    public var today: Day
+    public var forAuditors = false
+    /// Rewrite even when nothing changed.
+    public var force = false
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
+    public var threading: Ingester.Threading = .automatic
+    /// Called with each stage's name as it starts (logging, progress).
+    public var onStage: (@Sendable (String) -> Void)?
+    /// Called for every file read: source, path, rows so far, done.
+    public var onProgress: (@Sendable (_ source: String, _ rows: Int) -> Void)?
+
+    public init(asOf: Day? = nil, today: Day, forAuditors: Bool = false, force: Bool = false) {
+        self.asOf = asOf
+        self.today = today
+        self.forAuditors = forAuditors
+        self.force = force
+    }
 }
 
 public enum RunFailure: Error, Sendable, CustomStringConvertible {
     case definition(DefinitionError)
     case unreadableInput([FileReport])
     case output(OutputError)
+    /// Another run holds the output folder's lock: its lock file and who holds it.
+    case locked(String, String)
 
     public var exitStatus: ExitStatus {
         switch self {
         case .definition: return .badDefinition
         case .unreadableInput: return .unreadableInput
         case .output: return .outputFailed
+        case .locked: return .locked
         }
     }
 
@@ -36,8 +83,10 @@ public enum RunFailure: Error, Sendable, CustomStringConvertible {
         case .definition(let error): return error.description
         case .unreadableInput(let reports):
             return reports.compactMap { $0.rejection?.description }.joined(separator: "\n")
-                + "\nthe run failed: nothing was written"
-        case .output(let error): return error.description
+                + "\nthe run failed: nothing was published"
+        case .output(let error): return error.description + "\nthe run failed: nothing was published"
+        case .locked(let path, let holder):
+            return "\(path): error: another run holds the lock (\(holder)); this run did nothing"
         }
     }
 }
@@ -58,12 +107,18 @@ public enum PipelineRun {
 
     /// Reads every source into a normalizer, writing the quarantine as it goes.
     static func ingest(_ definition: PipelineDefinition, reference: ReferenceData, quarantine: QuarantineWriter,
-                       threading: Ingester.Threading = .automatic) throws(RunFailure) -> ([FileReport], Normalizer) {
+                       threading: Ingester.Threading = .automatic,
+                       progress: (@Sendable (String, Int) -> Void)? = nil) throws(RunFailure) -> ([FileReport], Normalizer) {
         var normalizer = Normalizer(reference: reference)
         let reports: [FileReport]
+        var rows = 0
         do {
-            reports = try Validation.ingestAll(definition, quarantine: quarantine, threading: threading) { event in
+            reports = try Validation.ingestAll(definition, quarantine: quarantine, threading: threading) { source, event in
                 if case .accepted(let record) = event { normalizer.add(record) }
+                if let progress {
+                    rows += 1
+                    if rows & 0x3FFF == 0 { progress(source, rows) }
+                }
             }
         } catch {
             throw .output(error)
@@ -71,9 +126,28 @@ public enum PipelineRun {
         return (reports, normalizer)
     }
 
+    /// The run of the tests and earlier callers: published or failed.
     public static func run(_ definition: PipelineDefinition, asOf: Day?, today: Day, forAuditors: Bool = false,
                            environment: [String: String] = ProcessInfo.processInfo.environment,
-                           threading: Ingester.Threading = .automatic) throws(RunFailure) -> RunResult {
+                           threading: Ingester.Threading = .automatic, force: Bool = true) throws(RunFailure) -> RunResult {
+        var options = RunOptions(asOf: asOf, today: today, forAuditors: forAuditors, force: force)
+        options.environment = environment
+        options.threading = threading
+        switch try run(definition, options: options) {
+        case .published(let result): return result
+        case .unchanged(let previous, _):
+            throw .output(OutputError(path: definition.outputDirectory, message: "unchanged since run \(previous)"))
+        }
+    }
+
+    /// A crash at the start of a stage, for the tests of atomic publishing: the process kills
+    /// itself exactly as `kill -9` would (`STAGEBALANS_CRASH_AT=ingest|normalize|reconcile|report|publish`).
+    static func crashPoint(_ stage: String, _ environment: [String: String]) {
+        if environment["STAGEBALANS_CRASH_AT"] == stage { kill(getpid(), SIGKILL) }
+    }
+
+    public static func run(_ definition: PipelineDefinition, options: RunOptions) throws(RunFailure) -> RunOutcome {
+        let startedAt = Date()
         var timings: [(stage: String, seconds: Double)] = []
         var clock = ContinuousClock.now
         func lap(_ stage: String) {
@@ -82,71 +156,170 @@ public enum PipelineRun {
             timings.append((stage, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             clock = now
         }
+        func stage(_ name: String) {
+            options.onStage?(name)
+            crashPoint(name, options.environment)
+        }
         let reference = try reference(for: definition)
-        let asOf = asOf ?? definition.asOf ?? today
+        let asOf = options.asOf ?? definition.asOf ?? options.today
+        let forAuditors = options.forAuditors || definition.report.forAuditors
         // The key is checked before anything is read: a run for auditors without one writes nothing.
         var pseudonyms: Pseudonyms?
-        if forAuditors || definition.report.forAuditors {
+        if forAuditors {
             do {
-                pseudonyms = try PseudonymKey.load(definition.report, definition: definition.file, environment: environment)
+                pseudonyms = try PseudonymKey.load(definition.report, definition: definition.file, environment: options.environment)
             } catch {
                 throw .definition(error)
             }
         }
-        let staging = definition.outputDirectory + "/.staging-\(getpid())"
+        let output = definition.outputDirectory
+        let lock: RunLock
+        do {
+            switch try RunLock.acquire(outputDirectory: output, startedAt: startedAt) {
+            case .success(let held): lock = held
+            case .failure(let held): throw RunFailure.locked(held.path, held.holder)
+            }
+        } catch let failure as RunFailure {
+            throw failure
+        } catch let error as OutputError {
+            throw .output(error)
+        } catch {
+            throw .output(OutputError(path: output, message: "\(error)"))
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let publisher = Publisher(outputDirectory: output, keepRuns: definition.keepRuns)
+        let history: HistoryStore
+        do {
+            history = try HistoryStore.open(directory: output)
+            try publisher.repair(lastPublished: history.lastPublished()?.run.id)
+        } catch {
+            throw .output(error)
+        }
+        lap("reference")
+
+        // What this run reads, by content: the definition (and the settings given beside it),
+        // the reference data, every input.
+        let fingerprint = InputFingerprint(definition: definition, forAuditors: forAuditors)
+        lap("fingerprint")
+        let previous: (run: HistoryStore.Run, inputs: [HistoryStore.Input])?
+        do {
+            previous = try history.lastPublished()
+        } catch {
+            throw .output(error)
+        }
+        if !options.force, let previous, previous.run.definitionSHA256 == fingerprint.definition,
+           previous.run.referenceSHA256 == fingerprint.reference,
+           previous.inputs.map({ [$0.path, $0.sha256] }) == fingerprint.inputs.map({ [$0.path, $0.sha256] }),
+           case .success(let previousAsOf) = DateParser(formats: [DateParser.iso]).parse(previous.run.asOf),
+           PlacementYear(containing: previousAsOf) == PlacementYear(containing: asOf),
+           FileManager.default.fileExists(atPath: publisher.runsDirectory + "/" + previous.run.id) {
+            return .unchanged(previousRunID: previous.run.id, asOf: asOf)
+        }
+
+        let runID = Publisher.runID(startedAt)
+        let staging = output + "/.staging-" + runID
         defer { try? FileManager.default.removeItem(atPath: staging) }
+        var reports: [FileReport] = []
+        func recordFailure(_ status: ExitStatus) {
+            // A failed run is in the history with its exit code; its reports are not published.
+            try? history.record(HistoryStore.Record(
+                run: fingerprint.run(id: runID, asOf: asOf, startedAt: startedAt, exitCode: status, published: false),
+                inputs: fingerprint.historyInputs(reports), findings: [], capacity: [], siteYears: []))
+        }
         let quarantine: QuarantineWriter
         do {
             try? FileManager.default.removeItem(atPath: staging)
             quarantine = try QuarantineWriter(directory: staging)
             quarantine.redactsRawText = pseudonyms != nil
         } catch {
+            recordFailure(.outputFailed)
             throw .output(error)
         }
-        lap("reference")
-        let (reports, normalizer) = try ingest(definition, reference: reference, quarantine: quarantine, threading: threading)
+        stage("ingest")
+        let normalizer: Normalizer
+        do {
+            (reports, normalizer) = try ingest(definition, reference: reference, quarantine: quarantine, threading: options.threading,
+                                               progress: options.onProgress)
+        } catch {
+            recordFailure(error.exitStatus)
+            throw error
+        }
         let rejected = reports.filter { $0.rejection != nil }
-        guard rejected.isEmpty else { throw .unreadableInput(rejected) }
+        guard rejected.isEmpty else {
+            recordFailure(.unreadableInput)
+            throw .unreadableInput(rejected)
+        }
         lap("ingest")
 
+        stage("normalize")
         let settings = ReconcileSettings(asOf: asOf, evaluationOverdueDays: definition.evaluationOverdueDays,
                                          expiryHorizonDays: definition.expiryHorizonDays)
         let normalized = normalizer.finish()
         lap("normalize")
+        stage("reconcile")
         let reconciliation = Reconciler(reference: reference, settings: settings).reconcile(normalized)
         lap("reconcile")
+        stage("report")
         do {
             try quarantine.commit()
             let input = RunReportInput(definition: definition, reference: reference, reconciliation: reconciliation,
                                        reports: reports, asOf: asOf, pseudonyms: pseudonyms)
-            var written = try RunReports.write(input, to: staging)
+            let capacity = Figures.capacity(reconciliation, reference: reference)
+            let audit = Figures.audit(reconciliation, reference: reference, asOf: asOf)
+            let current = Changes.Current(
+                findings: reconciliation.findings.map {
+                    HistoryStore.StoredFinding(fingerprint: $0.fingerprint, code: $0.code.rawValue, severity: $0.severity.rawValue,
+                                               key: $0.key, message: $0.message)
+                },
+                capacity: capacity.map {
+                    HistoryStore.StoredCapacity(site: $0.site, discipline: $0.discipline, year: $0.year.description, slots: $0.slots,
+                                                capacityWeeks: $0.capacityWeeks, usedWeeks: $0.usedWeeks, utilisation: $0.utilisation)
+                },
+                siteYears: audit.map {
+                    HistoryStore.SiteYear(site: $0.site, year: $0.year.description, recognised: $0.recognised, placements: $0.placements)
+                })
+            var before: Changes.Current?
+            if let previous {
+                before = Changes.Current(findings: try history.findings(of: previous.run.id),
+                                         capacity: try history.capacity(of: previous.run.id),
+                                         siteYears: try history.siteYears(of: previous.run.id))
+            }
+            let changes = Changes.table(previous: before, current: current, settings: definition.changes)
+            let note = previous.map { "Compared with run \($0.run.id) (as of \($0.run.asOf)): \(changes.rows.count) changes." }
+                ?? "This is the first run: there is nothing to compare with."
+            var written = try RunReports.write(input, changes: (changes, note), capacity: capacity, to: staging)
             for name in ["quarantine.csv", "quarantine.json"] {
                 let path = staging + "/" + name
                 let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
                 written.append(WrittenFile(name: name, bytes: bytes, sha256: FileDigest.sha256(path: path) ?? ""))
             }
             written.sort { $0.name < $1.name }
-            lap("outputs")
-            let referenceFiles = definition.reference.map { [$0.sites, $0.disciplines, $0.curriculum] } ?? []
-            let manifest = RunReports.manifest(input, outputs: written, timings: timings, referenceFiles: referenceFiles)
+            lap("report")
+            let manifest = RunReports.manifest(input, runID: runID, outputs: written, timings: timings, fingerprint: fingerprint)
             let manifestWriter = try TextFileWriter(path: staging + "/manifest.json")
             try manifestWriter.write(bytes: manifest)
             try manifestWriter.commit()
-            var outputs: [String] = []
-            for name in written.map(\.name) + ["manifest.json"] {
-                let target = definition.outputDirectory + "/" + name
-                guard rename(staging + "/" + name, target) == 0 else {
-                    throw OutputError(path: target, message: "cannot publish: " + String(cString: strerror(errno)))
-                }
-                outputs.append(target)
-            }
-            return RunResult(reports: reports, reconciliation: reconciliation, outputs: outputs,
-                             referenceWarnings: reference.warnings, asOf: asOf, timings: timings)
-        } catch let error as OutputError {
-            throw .output(error)
+
+            stage("publish")
+            let exitStatus: ExitStatus = definition.failOn.map { level in
+                reconciliation.findings.contains { $0.severity >= level } ? .findings : .success
+            } ?? .success
+            let directory = try publisher.moveIntoPlace(staging: staging, runID: runID)
+            try history.record(HistoryStore.Record(
+                run: fingerprint.run(id: runID, asOf: asOf, startedAt: startedAt, exitCode: exitStatus, published: true),
+                inputs: fingerprint.historyInputs(reports), findings: current.findings, capacity: current.capacity,
+                siteYears: current.siteYears))
+            try publisher.switchLatest(to: runID)
+            publisher.prune()
+            lap("publish")
+            return .published(RunResult(reports: reports, reconciliation: reconciliation,
+                                        outputs: (written.map(\.name) + ["manifest.json"]).map { directory + "/" + $0 },
+                                        referenceWarnings: reference.warnings, asOf: asOf, timings: timings, directory: directory,
+                                        runID: runID, changes: changes.rows.count, comparedWith: previous?.run.id,
+                                        exitStatus: exitStatus))
         } catch {
-            throw .output(OutputError(path: definition.outputDirectory, message: "\(error)"))
+            recordFailure(.outputFailed)
+            throw .output(error)
         }
     }
 }
-

@@ -24,8 +24,10 @@ public enum RunText {
         }
         if findings.count > 10 { lines.append("… \(findings.count - 10) more in findings.csv") }
         lines.append("")
-        lines.append("written: " + result.outputs.map { DefinitionLoader.display($0, workingDirectory: workingDirectory) }
-            .joined(separator: ", "))
+        let folder = DefinitionLoader.display(result.directory, workingDirectory: workingDirectory)
+        lines.append("published: \(folder) (\(result.outputs.count) files: "
+                     + result.outputs.map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: ", ") + ")")
+        lines.append("latest → runs/\(result.runID)")
         return lines.joined(separator: "\n")
     }
 }

@@ -21,7 +21,7 @@ public enum Validation {
         throws(OutputError) -> ValidationResult {
         let writer = try QuarantineWriter(directory: quarantineDirectory)
         var problems: [Diagnostic] = []
-        let reports = try ingestAll(definition, quarantine: writer) { event in
+        let reports = try ingestAll(definition, quarantine: writer) { _, event in
             if case .quarantined(let record) = event, problems.count < maxProblems { problems.append(record.diagnostic) }
         }
         try writer.commit()
@@ -31,7 +31,7 @@ public enum Validation {
     /// Reads every source of the definition, in order, writing each quarantined record to
     /// `quarantine` and handing every event to `handle`.
     static func ingestAll(_ definition: PipelineDefinition, quarantine: QuarantineWriter, threading: Ingester.Threading = .automatic,
-                          _ handle: (IngestEvent) -> Void) throws(OutputError) -> [FileReport] {
+                          _ handle: (_ source: String, IngestEvent) -> Void) throws(OutputError) -> [FileReport] {
         var reports: [FileReport] = []
         for spec in definition.sources {
             let ingester = Ingester(spec: spec, threading: threading)
@@ -39,7 +39,7 @@ public enum Validation {
                 do {
                     reports.append(try ingester.ingest(file: file) { event in
                         if case .quarantined(let record) = event { try quarantine.add(record, source: spec.name) }
-                        handle(event)
+                        handle(spec.name, event)
                     })
                 } catch let error as OutputError {
                     throw error

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
+import Logging
 import Normalize
 import Pipeline
 import Report
@@ -15,7 +16,7 @@ struct Stagebalans: ParsableCommand {
         abstract: "Clinical placement capacity, coverage and audit reports from placement agreements and evaluations.",
         discussion: "Exit codes:\n" + ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"),
         version: stagebalansVersion,
-        subcommands: [Run.self, Validate.self, Report.self, Plan.self, SuggestAliases.self]
+        subcommands: [Run.self, Validate.self, Report.self, Plan.self, History.self, SuggestAliases.self]
     )
 }
 
@@ -65,15 +66,18 @@ struct Validate: ParsableCommand {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the pipeline: ingest, normalize, reconcile and write every report.",
+        abstract: "Run the pipeline: ingest, normalize, reconcile and write every report, published as one run.",
         discussion: """
-        Writes into the definition's output folder, all or none (a run that fails writes nothing):
-        capacity, coverage, progress and audit (.csv, and .json / .excel.csv as the definition's
-        report.formats ask), findings.csv/.json, placements.csv, quarantine.csv/.json, summary.md,
-        report.html and manifest.json. Exits 0 on success, 2 for an invalid definition or reference
-        data (or a missing pseudonym key), 3 when an input file cannot be read as a whole, 4 when an
-        output cannot be written.
-        """
+        Writes a run into OUTPUT/runs/ID and then points OUTPUT/latest at it, atomically: capacity,
+        coverage, progress, audit and changes (.csv, and .json / .excel.csv as report.formats ask),
+        findings.csv/.json, placements.csv, quarantine.csv/.json, summary.md, report.html and
+        manifest.json. A run that fails publishes nothing and leaves latest as it was. Every run is
+        recorded in OUTPUT/history.sqlite. When the definition, the reference data and every input
+        are as in the last successful run and the as-of date is in the same placement year, it says
+        so and rewrites nothing (--force rewrites). One summary line on stderr at the end.
+
+        Exit codes:
+        """ + ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
     )
 
     @Argument(help: "The pipeline definition (YAML).")
@@ -85,7 +89,13 @@ struct Run: ParsableCommand {
     @Flag(help: "Reports for auditors: student ids become keyed pseudonyms (key from STAGEBALANS_PSEUDONYM_KEY or report.pseudonym_key_file).")
     var forAuditors = false
 
+    @Flag(help: "Rewrite the reports even when no input changed.")
+    var force = false
+
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        let logger = logging.bootstrap(label: "stagebalans.run")
         let definition = try loadDefinition(pipeline)
         var asOfDay: Day?
         if let asOf {
@@ -95,20 +105,65 @@ struct Run: ParsableCommand {
             asOfDay = day
         }
         let start = Date()
-        do {
-            let result = try PipelineRun.run(definition, asOf: asOfDay, today: Today.day, forAuditors: forAuditors)
-            for warning in result.referenceWarnings { printError(warning.description) }
-            print(RunText.render(result, workingDirectory: FileManager.default.currentDirectoryPath))
+        var options = RunOptions(asOf: asOfDay, today: Today.day, forAuditors: forAuditors, force: force)
+        options.onStage = { stage in logger.info("stage \(stage)", metadata: ["stage": .string(stage)]) }
+        let progress = logging.showsProgress ? ProgressDisplay() : nil
+        if let progress { options.onProgress = { source, rows in progress.update(source: source, rows: rows) } }
+        do throws(any Error) {
+            let outcome = try PipelineRun.run(definition, options: options)
+            progress?.finish()
+            guard case .published(let result) = outcome else {
+                if case .unchanged(let previous, let asOf) = outcome {
+                    logger.notice("run: unchanged: the definition, the reference data and every input are as in run \(previous), and \(asOf) is in the same placement year; nothing rewritten (--force rewrites)",
+                                  metadata: ["outcome": "unchanged", "previous_run": .string(previous), "exit_code": "0"])
+                }
+                return
+            }
+            for warning in result.referenceWarnings { logger.warning("\(warning.description)") }
+            if !logging.quiet { print(RunText.render(result, workingDirectory: FileManager.default.currentDirectoryPath)) }
             let counts = Dictionary(grouping: result.reconciliation.findings, by: \.severity).mapValues(\.count)
             let read = result.reports.reduce(0) { $0 + $1.read }
             let quarantined = result.reports.reduce(0) { $0 + $1.quarantined }
             let stages = result.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds))" }.joined(separator: ", ")
-            printError("run: \(result.reports.count) inputs, \(read) records (\(quarantined) quarantined), "
-                       + "findings: \(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.info] ?? 0) info, "
-                       + "\(result.outputs.count) outputs, as of \(result.asOf), \(String(format: "%.1f", Date().timeIntervalSince(start))) s (\(stages))")
+            let seconds = String(format: "%.1f", Date().timeIntervalSince(start))
+            let changes = result.comparedWith == nil ? "first run" : "\(result.changes) changes since \(result.comparedWith ?? "")"
+            let folder = DefinitionLoader.display(result.directory, workingDirectory: FileManager.default.currentDirectoryPath)
+            let errors = counts[.error] ?? 0, warnings = counts[.warning] ?? 0, infos = counts[.info] ?? 0
+            var summary = "run: \(result.reports.count) inputs, \(read) records (\(quarantined) quarantined), "
+            summary += "findings: \(errors) errors, \(warnings) warnings, \(infos) info, "
+            summary += "\(result.outputs.count) outputs in \(folder), \(changes), as of \(result.asOf), "
+            summary += "\(seconds) s (\(stages)); exit \(result.exitStatus.rawValue)"
+            logger.notice("\(summary)",
+                          metadata: ["outcome": "published", "run": .string(result.runID), "inputs": "\(result.reports.count)",
+                                     "records": "\(read)", "quarantined": "\(quarantined)", "errors": "\(counts[.error] ?? 0)",
+                                     "warnings": "\(counts[.warning] ?? 0)", "info": "\(counts[.info] ?? 0)",
+                                     "outputs": "\(result.outputs.count)", "seconds": .string(seconds),
+                                     "exit_code": "\(result.exitStatus.rawValue)"])
+            if result.exitStatus != .success { throw ExitCode(result.exitStatus.rawValue) }
+        } catch let error as RunFailure {
+            progress?.finish()
+            logger.error("\(error.description)", metadata: ["outcome": "failed", "exit_code": "\(error.exitStatus.rawValue)"])
+            throw ExitCode(error.exitStatus.rawValue)
+        } catch {
+            throw error
+        }
+    }
+}
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the runs recorded in the output folder's history database.")
+
+    @Argument(help: "The pipeline definition (YAML).")
+    var pipeline: String
+
+    func run() throws {
+        let definition = try loadDefinition(pipeline)
+        do {
+            print(try RunHistory.render(outputDirectory: definition.outputDirectory))
         } catch {
             printError(error.description)
-            throw ExitCode(error.exitStatus.rawValue)
+            throw ExitCode(ExitStatus.outputFailed.rawValue)
         }
     }
 }

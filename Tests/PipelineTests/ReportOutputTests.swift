@@ -21,7 +21,10 @@ struct ReportOutputTests {
         return definition
     }
 
-    func read(_ folder: String, _ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)) }
+    /// A file of the run `latest` names.
+    func read(_ folder: String, _ name: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: folder + "/latest/" + name))
+    }
 
     @Test("the sample reports match their golden files")
     func golden() throws {
@@ -35,7 +38,7 @@ struct ReportOutputTests {
                      "report.html"] {
             let produced = try read(output, name)
             if update { try produced.write(to: URL(fileURLWithPath: goldenFolder + "/" + name)) }
-            let golden = try read(goldenFolder, name)
+            let golden = try Data(contentsOf: URL(fileURLWithPath: goldenFolder + "/" + name))
             #expect(produced == golden, "\(name): regenerate with STAGEBALANS_UPDATE_GOLDEN=1 swift test --filter golden, then review the diff")
         }
     }
@@ -87,6 +90,7 @@ struct ReportOutputTests {
                                 environment: [:])
         }
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []).isEmpty, "nothing written without a key")
+        #expect(!FileManager.default.fileExists(atPath: output + "/latest"))
         #expect(throws: RunFailure.self) {
             try PipelineRun.run(try definition(output: output), asOf: nil, today: Day(daysSinceEpoch: 0), forAuditors: true,
                                 environment: ["STAGEBALANS_PSEUDONYM_KEY": "short"])
@@ -97,7 +101,7 @@ struct ReportOutputTests {
                                 environment: key)
         let students = Set(result.reconciliation.placements.map(\.placement.student))
         #expect(students.count > 100)
-        for name in Self.reportFiles + ["quarantine.csv", "quarantine.json"] {
+        for name in Self.reportFiles + ["quarantine.csv", "quarantine.json", "changes.csv"] {
             let text = String(decoding: try read(output, name), as: UTF8.self)
             let leaked = students.filter { text.contains($0) }
             #expect(leaked.isEmpty, "\(name) names \(leaked.prefix(3))")
@@ -146,7 +150,7 @@ struct ReportOutputTests {
         let capacity = try #require(outputs.first { $0["path"] as? String == "capacity.csv" })
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [output + "/capacity.csv"]
+        process.arguments = [output + "/latest/capacity.csv"]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -53,11 +53,11 @@ struct SampleRunTests {
         _ = try run(into: second)
         for name in ["audit.csv", "capacity.csv", "coverage.csv", "findings.csv", "findings.json", "placements.csv", "progress.csv",
                      "quarantine.csv", "quarantine.json"] {
-            let a = try Data(contentsOf: URL(fileURLWithPath: first + "/" + name))
-            let b = try Data(contentsOf: URL(fileURLWithPath: second + "/" + name))
+            let a = try Data(contentsOf: URL(fileURLWithPath: first + "/latest/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: second + "/latest/" + name))
             #expect(!a.isEmpty && a == b, "\(name)")
         }
-        let findings = try String(contentsOfFile: first + "/findings.csv", encoding: .utf8)
+        let findings = try String(contentsOfFile: first + "/latest/findings.csv", encoding: .utf8)
         #expect(findings.hasPrefix("code,severity,fingerprint,key,message,sources\nUNKNOWN_SITE,error,"))
     }
 }

@@ -19,6 +19,11 @@ public struct PipelineDefinition: Sendable {
     public var expiryHorizonDays: Int = 90
     /// What `run` writes besides the CSV reports and how (the `report:` section).
     public var report = ReportSettings()
+    /// `run` exits 1 when a finding of this severity or a more severe one is found.
+    public var failOn: Severity?
+    /// Published run folders kept under `OUTPUT/runs` (the newest; `latest` is never removed).
+    public var keepRuns = 14
+    public var changes = ChangeSettings()
 }
 
 /// The `report:` section of a definition.
@@ -42,7 +47,8 @@ public struct ReportSettings: Sendable, Hashable {
 /// Loads `PIPELINE.yml`. Paths inside are relative to the definition's own folder; in
 /// messages they are shown relative to the working folder where that is shorter.
 public enum DefinitionLoader {
-    static let topLevelKeys = ["name", "output", "limits", "sources", "reference", "as_of", "thresholds", "report"]
+    static let topLevelKeys = ["name", "output", "limits", "sources", "reference", "as_of", "thresholds", "report", "fail_on",
+                                "keep_runs", "changes"]
     static let sourceKeys = ["name", "kind", "format", "path", "encoding", "delimiter", "quote", "decimal", "dates",
                              "fields", "record", "namespaces", "values", "limits"]
     static let limitKeys = ["max_field_bytes", "max_record_bytes", "max_fields"]
@@ -113,6 +119,21 @@ public enum DefinitionLoader {
             }
             if let value = map["expiry_horizon_days"] {
                 definition.expiryHorizonDays = try value.integer("expiry_horizon_days", range: 0...3650)
+            }
+        }
+        if let node = top["fail_on"] {
+            let text = try node.string("fail_on")
+            guard let severity = Severity(rawValue: text) else {
+                throw node.fail("fail_on must be error, warning or info, not '\(text)'")
+            }
+            definition.failOn = severity
+        }
+        if let node = top["keep_runs"] { definition.keepRuns = try node.integer("keep_runs", range: 1...10_000) }
+        if let node = top["changes"] {
+            let map = try node.mapping("changes", allowed: ["capacity_weeks", "utilisation_points"])
+            if let value = map["capacity_weeks"] { definition.changes.capacityWeeks = try value.integer("capacity_weeks", range: 0...100_000) }
+            if let value = map["utilisation_points"] {
+                definition.changes.utilisationPoints = try value.integer("utilisation_points", range: 0...10_000)
             }
         }
         if let node = top["report"] {

@@ -65,7 +65,8 @@ struct RunReportInput {
 /// findings, placements, the Markdown summary and the HTML page. Identical inputs give
 /// identical bytes.
 enum RunReports {
-    static func write(_ input: RunReportInput, to directory: String) throws(OutputError) -> [WrittenFile] {
+    static func write(_ input: RunReportInput, changes: (table: ReportTable, note: String)?, capacity: [CapacityRow],
+                      to directory: String) throws(OutputError) -> [WrittenFile] {
         var written: [WrittenFile] = []
         let formats = input.definition.report.formats
         let reconciliation = input.reconciliation, reference = input.reference
@@ -86,7 +87,6 @@ enum RunReports {
             if formats.contains(.json) { try save(table.name + ".json", TableFormats.json(table)) }
         }
 
-        let capacity = Figures.capacity(reconciliation, reference: reference)
         let coverage = Figures.coverage(reconciliation, reference: reference)
         let audit = Tables.audit(Figures.audit(reconciliation, reference: reference, asOf: input.asOf),
                                  minimumEvaluations: input.definition.report.minimumEvaluations)
@@ -100,8 +100,9 @@ enum RunReports {
         try save("findings.json", findingsJSON(reconciliation.findings, text: text))
         written.append(try writePlacements(reconciliation, student: student, to: directory))
 
+        if let changes { try save(changes.table) }
         let content = ReportPageContent(summary: summary(input), capacity: capacity, coverage: coverage, audit: audit,
-                                        findings: findings)
+                                        findings: findings, changes: changes?.table, changesNote: changes?.note ?? "")
         if formats.contains(.markdown) { try save("summary.md", MarkdownSummary.render(content)) }
         if formats.contains(.html) { try save("report.html", HTMLPage.render(content, reference: reference)) }
         return written
@@ -174,19 +175,24 @@ enum RunReports {
     /// manifest.json: every input (path, bytes, sha256, rows), every output (path, bytes,
     /// sha256), versions, the as-of date and the time per stage. The one output that differs
     /// between two runs of the same inputs: it holds timings.
-    static func manifest(_ input: RunReportInput, outputs: [WrittenFile], timings: [(stage: String, seconds: Double)],
-                         referenceFiles: [String]) -> [UInt8] {
+    static func manifest(_ input: RunReportInput, runID: String, outputs: [WrittenFile],
+                         timings: [(stage: String, seconds: Double)], fingerprint: InputFingerprint) -> [UInt8] {
         var out = TextBuffer()
         out.append("{\n  \"tool\": {\"name\": \"stagebalans\", \"version\": ")
         TableFormats.appendJSONString(stagebalansVersion, to: &out)
         out.append(", \"libxml2\": ")
         TableFormats.appendJSONString(LibXML2Version.dotted, to: &out)
-        out.append("},\n  \"definition\": ")
+        out.append("},\n  \"run\": ")
+        TableFormats.appendJSONString(runID, to: &out)
+        out.append(",\n  \"definition\": ")
         appendFile(input.definition.file, to: &out)
         out.append(",\n  \"as_of\": \"\(input.asOf)\",\n  \"for_auditors\": \(input.pseudonyms != nil),\n  \"reference\": [")
-        for (index, file) in referenceFiles.enumerated() {
-            out.append(index == 0 ? "\n    " : ",\n    ")
-            appendFile(file, to: &out)
+        for (index, file) in fingerprint.referenceFiles.enumerated() {
+            out.append(index == 0 ? "\n    {\"path\": " : ",\n    {\"path\": ")
+            TableFormats.appendJSONString(file.path, to: &out)
+            out.append(", \"bytes\": \(file.bytes), \"sha256\": ")
+            TableFormats.appendJSONString(file.sha256, to: &out)
+            out.append("}")
         }
         out.append("\n  ],\n  \"inputs\": [")
         for (index, report) in input.reports.enumerated() {
@@ -195,7 +201,7 @@ enum RunReports {
             out.append(", \"path\": ")
             TableFormats.appendJSONString(report.path, to: &out)
             out.append(", \"bytes\": \(report.bytes), \"sha256\": ")
-            TableFormats.appendJSONString(FileDigest.sha256(path: report.path) ?? "", to: &out)
+            TableFormats.appendJSONString(fingerprint.sha256(of: report.path), to: &out)
             out.append(", \"rows_read\": \(report.read), \"rows_accepted\": \(report.accepted), \"rows_quarantined\": \(report.quarantined)}")
         }
         out.append("\n  ],\n  \"outputs\": [")
@@ -240,5 +246,9 @@ enum FileDigest {
         }
         guard ferror(file) == 0 else { return nil }
         return hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+
+    static func sha256(text: String) -> String {
+        SHA256.hash(data: Array(text.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
 }

@@ -24,15 +24,20 @@ public struct ReportPageContent: Sendable {
     /// The findings table (already pseudonymised when the reports are for auditors).
     public var findings: ReportTable
     public var plan: [PlanRow]
+    /// What changed since the previous successful run, and a sentence on what it is compared with.
+    public var changes: ReportTable?
+    public var changesNote: String
 
     public init(summary: ReportSummary, capacity: [CapacityRow], coverage: [CoverageRow], audit: ReportTable,
-                findings: ReportTable, plan: [PlanRow] = []) {
+                findings: ReportTable, plan: [PlanRow] = [], changes: ReportTable? = nil, changesNote: String = "") {
         self.summary = summary
         self.capacity = capacity
         self.coverage = coverage
         self.audit = audit
         self.findings = findings
         self.plan = plan
+        self.changes = changes
+        self.changesNote = changesNote
     }
 }
 
@@ -58,6 +63,13 @@ public enum HTMLPage {
             out.append("</dd></div>\n")
         }
         out.append("</dl></section>\n")
+        if let changes = content.changes {
+            out.append("<section id=\"changes\"><h2>Changes since the previous run</h2>\n<p class=\"note\">")
+            TableFormats.appendHTML(content.changesNote, to: &out)
+            out.append("</p>\n")
+            if !changes.rows.isEmpty { table(changes, into: &out) }
+            out.append("</section>\n")
+        }
         if !content.plan.isEmpty { planSection(content.plan, into: &out) }
         let years = Set(content.capacity.map(\.year)).union(content.coverage.map(\.year)).sorted()
         for year in years.reversed() {

@@ -10,6 +10,13 @@ public enum MarkdownSummary {
         for (label, value) in content.summary.headline {
             out.append("| \(TableFormats.markdownCell(label)) | \(TableFormats.markdownCell(value)) |\n")
         }
+        if let changes = content.changes {
+            out.append("\n## Changes since the previous run\n\n\(TableFormats.markdownCell(content.changesNote))\n")
+            if !changes.rows.isEmpty {
+                out.append("\n")
+                table(changes, into: &out)
+            }
+        }
         if !content.plan.isEmpty {
             out.append("\n## Plan for \(content.plan[0].year): \(content.plan[0].students) students\n\n")
             table(Tables.plan(content.plan), into: &out)
