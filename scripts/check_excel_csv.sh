@@ -5,7 +5,7 @@
 # Needs Debian's libreoffice-calc (installed when missing); not part of `swift test`.
 #
 #   scripts/check_excel_csv.sh              # runs the samples with report.formats incl. excel
-#   scripts/check_excel_csv.sh OUT_FOLDER   # a folder that holds *.excel.csv and *.csv
+#   scripts/check_excel_csv.sh RUN_FOLDER   # a run's folder (e.g. OUTPUT/latest) with *.excel.csv and *.csv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-}
@@ -20,6 +20,7 @@ if [ -z "$OUT" ]; then
   TMPDEF=$(mktemp --suffix=.yml -p pipelines)
   { sed "s#^output: .*#output: $OUT#" pipelines/sample.yml; printf '\nreport:\n  formats: [csv, excel]\n'; } > "$TMPDEF"
   swift run -q stagebalans run "$TMPDEF" >/dev/null 2>&1
+  OUT="$OUT/latest"
 fi
 status=0
 checked=0

@@ -2,11 +2,11 @@
 # Renders a run's report.html to a PNG with headless Chromium (Debian's `chromium`), to look
 # at the page as a coordinator's browser shows it, offline.
 #
-#   scripts/render_report_png.sh                      # out/sample/report.html → docs/report.png
+#   scripts/render_report_png.sh                      # out/sample/latest/report.html → docs/report.png
 #   scripts/render_report_png.sh PAGE.html OUT.png [WIDTH] [HEIGHT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PAGE=${1:-out/sample/report.html}
+PAGE=${1:-out/sample/latest/report.html}
 PNG=${2:-docs/report.png}
 WIDTH=${3:-1200}
 HEIGHT=${4:-2400}

@@ -4,13 +4,23 @@ import Testing
 /// The executable as a user runs it: exit codes and what it prints.
 @Suite("Command line")
 struct CommandLineTests {
-    func stagebalans(_ arguments: [String], in directory: String = packageRoot) throws -> (status: Int32, out: String, err: String) {
+    func executable() throws -> String {
         let binary = Bundle.main.bundleURL.appendingPathComponent("stagebalans").path
         let candidates = [binary, packageRoot + "/.build/debug/stagebalans"]
-        let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) })
+        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) })
+    }
+
+    func stagebalans(_ arguments: [String], in directory: String = packageRoot, environment: [String: String] = [:]) throws
+        -> (status: Int32, out: String, err: String) {
+        try command(try executable(), arguments, in: directory, environment: environment)
+    }
+
+    func command(_ executable: String, _ arguments: [String], in directory: String = packageRoot, environment: [String: String] = [:])
+        throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

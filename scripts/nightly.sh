@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The wrapper cron calls: a known environment and working folder, the release binary, one log
+# file per night with old ones rotated away, and stagebalans's exit code passed on unchanged
+# (0 ok, 1 findings at fail_on, 2 definition, 3 input, 4 output, 5 locked: see README.md).
+#
+#   scripts/nightly.sh [PIPELINE.yml]          # default: $STAGEBALANS_PIPELINE, else pipelines/sample.yml
+#
+# Environment (all optional):
+#   STAGEBALANS_HOME      the checkout to run from (default: this script's repository)
+#   STAGEBALANS_LOG_DIR   where the nightly logs go (default: $STAGEBALANS_HOME/logs)
+#   STAGEBALANS_KEEP_LOGS how many nightly logs to keep (default: 30)
+#   STAGEBALANS_BIN       the binary (default: $STAGEBALANS_HOME/.build/release/stagebalans, built when missing or stale)
+#   STAGEBALANS_PSEUDONYM_KEY  passed on, for definitions with report.for_auditors
+set -uo pipefail
+umask 022
+export LC_ALL=C.UTF-8 TZ=${TZ:-Europe/Brussels}
+export PATH=/usr/local/bin:/usr/bin:/bin:${PATH:-}
+HOME_DIR=${STAGEBALANS_HOME:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$HOME_DIR" || exit 4
+PIPELINE=${1:-${STAGEBALANS_PIPELINE:-pipelines/sample.yml}}
+LOG_DIR=${STAGEBALANS_LOG_DIR:-$HOME_DIR/logs}
+KEEP=${STAGEBALANS_KEEP_LOGS:-30}
+BIN=${STAGEBALANS_BIN:-$HOME_DIR/.build/release/stagebalans}
+mkdir -p "$LOG_DIR" || exit 4
+LOG="$LOG_DIR/nightly-$(date +%Y-%m-%dT%H%M%S).log"
+
+# Built when missing or older than the checkout's sources (after a `git pull`).
+if [ ! -x "$BIN" ] || [ -n "$(find Sources Package.swift -newer "$BIN" -print -quit 2>/dev/null)" ]; then
+  swift build -c release --product stagebalans >>"$LOG" 2>&1 || { echo "stagebalans: build failed, see $LOG" >&2; exit 4; }
+fi
+
+# JSON log lines for the collector; the summary line is the last line of the log.
+"$BIN" run "$PIPELINE" --quiet --log-format json >>"$LOG" 2>&1
+status=$?
+
+# Rotation: keep the newest $KEEP logs.
+ls -1t "$LOG_DIR"/nightly-*.log 2>/dev/null | tail -n +"$((KEEP + 1))" | while read -r old; do rm -f -- "$old"; done
+
+# One line for cron's mail (cron mails whatever a job prints): only when something is wrong.
+if [ "$status" -ne 0 ]; then
+  echo "stagebalans nightly run of $PIPELINE ended with exit $status; log: $LOG" >&2
+  tail -n 1 "$LOG" >&2
+fi
+exit "$status"
