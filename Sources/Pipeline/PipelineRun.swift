@@ -51,8 +51,10 @@ public struct RunOptions: Sendable {
     public var threading: Ingester.Threading = .automatic
     /// Called with each stage's name as it starts (logging, progress).
     public var onStage: (@Sendable (String) -> Void)?
-    /// Called for every file read: source, path, rows so far, done.
+    /// Called every 16,384 records with the source being read and its records so far.
     public var onProgress: (@Sendable (_ source: String, _ rows: Int) -> Void)?
+    /// Called when a file is read: its report and the seconds it took.
+    public var onFile: (@Sendable (_ report: FileReport, _ seconds: Double) -> Void)?
 
     public init(asOf: Day? = nil, today: Day, forAuditors: Bool = false, force: Bool = false) {
         self.asOf = asOf
@@ -108,12 +110,13 @@ public enum PipelineRun {
     /// Reads every source into a normalizer, writing the quarantine as it goes.
     static func ingest(_ definition: PipelineDefinition, reference: ReferenceData, quarantine: QuarantineWriter,
                        threading: Ingester.Threading = .automatic,
-                       progress: (@Sendable (String, Int) -> Void)? = nil) throws(RunFailure) -> ([FileReport], Normalizer) {
+                       progress: (@Sendable (String, Int) -> Void)? = nil,
+                       onFile: (@Sendable (FileReport, Double) -> Void)? = nil) throws(RunFailure) -> ([FileReport], Normalizer) {
         var normalizer = Normalizer(reference: reference)
         let reports: [FileReport]
         var rows = 0
         do {
-            reports = try Validation.ingestAll(definition, quarantine: quarantine, threading: threading) { source, event in
+            reports = try Validation.ingestAll(definition, quarantine: quarantine, threading: threading, onFile: onFile) { source, event in
                 if case .accepted(let record) = event { normalizer.add(record) }
                 if let progress {
                     rows += 1
@@ -239,7 +242,7 @@ public enum PipelineRun {
         let normalizer: Normalizer
         do {
             (reports, normalizer) = try ingest(definition, reference: reference, quarantine: quarantine, threading: options.threading,
-                                               progress: options.onProgress)
+                                               progress: options.onProgress, onFile: options.onFile)
         } catch {
             recordFailure(error.exitStatus)
             throw error

@@ -31,16 +31,22 @@ public enum Validation {
     /// Reads every source of the definition, in order, writing each quarantined record to
     /// `quarantine` and handing every event to `handle`.
     static func ingestAll(_ definition: PipelineDefinition, quarantine: QuarantineWriter, threading: Ingester.Threading = .automatic,
+                          onFile: ((_ report: FileReport, _ seconds: Double) -> Void)? = nil,
                           _ handle: (_ source: String, IngestEvent) -> Void) throws(OutputError) -> [FileReport] {
         var reports: [FileReport] = []
         for spec in definition.sources {
             let ingester = Ingester(spec: spec, threading: threading)
             for file in spec.files {
                 do {
+                    let started = ContinuousClock.now
                     reports.append(try ingester.ingest(file: file) { event in
                         if case .quarantined(let record) = event { try quarantine.add(record, source: spec.name) }
                         handle(spec.name, event)
                     })
+                    if let onFile, let report = reports.last {
+                        let elapsed = ContinuousClock.now - started
+                        onFile(report, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                    }
                 } catch let error as OutputError {
                     throw error
                 } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import Logging
 
 /// `--quiet` and `--log-format`, shared by the commands that run the pipeline.
@@ -75,7 +76,7 @@ struct StandardErrorLogHandler: LogHandler {
 }
 
 /// One line on the terminal, rewritten in place: the source being read, its rows and rows per
-/// second; when a source is done, a line with its rows per second.
+/// second; when a file is done, a line with its bytes and rows per second.
 final class ProgressDisplay: @unchecked Sendable {
     // Guarded by `lock`; updated from the ingesting thread only, read at `finish()`.
     private let lock = NSLock()
@@ -97,6 +98,15 @@ final class ProgressDisplay: @unchecked Sendable {
         guard now.timeIntervalSince(lastDraw) > 0.2 else { return }
         lastDraw = now
         draw("\r\u{1B}[K\(source): \(rows) rows, \(rate(now)) rows/s")
+    }
+
+    func fileDone(_ report: FileReport, seconds: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        let time = max(seconds, 0.001)
+        draw(String(format: "\r\u{1B}[K%@: %@: %d rows, %.1f MB/s, %.0f rows/s\n", report.source, report.path, report.read,
+                    Double(report.bytes) / 1e6 / time, Double(report.read) / time))
+        source = ""
     }
 
     func finish() {

@@ -108,7 +108,10 @@ struct Run: ParsableCommand {
         var options = RunOptions(asOf: asOfDay, today: Today.day, forAuditors: forAuditors, force: force)
         options.onStage = { stage in logger.info("stage \(stage)", metadata: ["stage": .string(stage)]) }
         let progress = logging.showsProgress ? ProgressDisplay() : nil
-        if let progress { options.onProgress = { source, rows in progress.update(source: source, rows: rows) } }
+        if let progress {
+            options.onProgress = { source, rows in progress.update(source: source, rows: rows) }
+            options.onFile = { report, seconds in progress.fileDone(report, seconds: seconds) }
+        }
         do throws(any Error) {
             let outcome = try PipelineRun.run(definition, options: options)
             progress?.finish()
