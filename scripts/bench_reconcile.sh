@@ -24,7 +24,7 @@ swift build -c release --product stagebalans >/dev/null 2>&1
 BIN="$ROOT/.build/release/stagebalans"
 
 for _ in $(seq "$ROUNDS"); do
-  "$BIN" run "$DATA/faculty.yml" 2>&1 >/dev/null | grep -o '(reference.*)' || true
+  "$BIN" run "$DATA/faculty.yml" --force 2>&1 >/dev/null | grep -o '(reference.*)' || true
 done | python3 -c '
 import re, statistics, sys
 rows = [dict((k, float(v)) for k, v in re.findall(r"(\w+) ([0-9.]+)", line)) for line in sys.stdin]
@@ -33,6 +33,6 @@ print("median of %d runs (s): " % len(rows) + ", ".join("%s %.2f" % kv for kv in
 print("(normalize + reconcile) / ingest = %.2f" % ((med["normalize"] + med["reconcile"]) / med["ingest"]))
 '
 if command -v hyperfine >/dev/null; then
-  hyperfine -N -w 1 -r "$ROUNDS" "$BIN validate $DATA/faculty.yml" "$BIN run $DATA/faculty.yml" 2>/dev/null \
+  hyperfine -N -w 1 -r "$ROUNDS" "$BIN validate $DATA/faculty.yml" "$BIN run --force $DATA/faculty.yml" 2>/dev/null \
     | grep -E 'Time|±|faster|validate|run' || true
 fi
