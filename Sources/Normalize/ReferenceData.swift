@@ -200,12 +200,12 @@ public struct ReferenceData: Sendable {
     /// Two register sites whose names differ by at most two characters once canonical.
     static func likelyDuplicates(_ sites: [Site]) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
-        let names = sites.map { SiteNames.canonical($0.name) }
+        let names = sites.map { Array(SiteNames.canonical($0.name).unicodeScalars) }
         for i in sites.indices {
             for j in sites.indices where j > i {
                 let limit = min(2, max(names[i].count, names[j].count) / 8)
                 guard abs(names[i].count - names[j].count) <= limit,
-                      EditDistance.between(names[i], names[j]) <= limit else { continue }
+                      EditDistance.isWithin(names[i], names[j], limit: limit) else { continue }
                 warnings.append(Diagnostic(.warning, at: sites[j].source,
                                            "sites \(sites[i].code) '\(sites[i].name)' and \(sites[j].code) '\(sites[j].name)' have nearly the same name: the same site twice?"))
             }

@@ -322,3 +322,25 @@ struct ReferenceDataTests {
         #expect(data.warnings.first?.description.hasPrefix("sites.yml:7: warning: sites A 'AZ Sint-Jan Brugge' and B") == true)
     }
 }
+
+@Suite("Bounded edit distance")
+struct BoundedEditDistanceTests {
+    @Test("isWithin agrees with the full edit distance on 5,000 seeded random pairs")
+    func agreesWithFullDistance() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let alphabet = Array("abcz ".unicodeScalars)
+        for _ in 0..<5000 {
+            let a = String(String.UnicodeScalarView((0..<next(9)).map { _ in alphabet[next(alphabet.count)] }))
+            let b = String(String.UnicodeScalarView((0..<next(9)).map { _ in alphabet[next(alphabet.count)] }))
+            let distance = EditDistance.between(a, b)
+            for limit in 0...3 {
+                #expect(EditDistance.isWithin(Array(a.unicodeScalars), Array(b.unicodeScalars), limit: limit) == (distance <= limit),
+                        "'\(a)' '\(b)' distance \(distance) limit \(limit)")
+            }
+        }
+    }
+}

@@ -124,7 +124,7 @@ public enum LogicalField: String, Sendable, Hashable, CaseIterable, Comparable {
             return ["status", "evaluation status", "status evaluatie", "status beoordeling", "toestand"]
         case .scoreKnowledge:
             return ["knowledge and skills", "knowledge skills", "knowledge", "kennis en vaardigheden", "kennis vaardigheden",
-                    "kennis", "score kennis"]
+                    "kennis", "score kennis", "score knowledge"]
         case .scorePatient:
             return ["contact with the patient", "patient contact", "contact with patient", "contact met de patient",
                     "contact met patient", "patientcontact", "score patient"]

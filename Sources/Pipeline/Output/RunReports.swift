@@ -50,8 +50,49 @@ public enum PseudonymKey {
     }
 }
 
+/// Writes one report file, or a table in the formats asked for.
+private struct Saver: Sendable {
+    let directory: String
+    let formats: Set<ReportSettings.Format>
+
+    func file(_ name: String, _ bytes: [UInt8]) throws(OutputError) -> WrittenFile {
+        let writer = try TextFileWriter(path: directory + "/" + name)
+        try writer.write(bytes: bytes)
+        try writer.commit()
+        return WrittenFile(name: name, bytes: writer.bytesWritten, sha256: writer.sha256)
+    }
+
+    func table(_ table: ReportTable) throws(OutputError) -> [WrittenFile] {
+        var files = [try file(table.name + ".csv", TableFormats.csv(table, dialect: .rfc4180))]
+        if formats.contains(.excel) { files.append(try file(table.name + ".excel.csv", TableFormats.csv(table, dialect: .excelBelgium))) }
+        if formats.contains(.json) { files.append(try file(table.name + ".json", TableFormats.json(table))) }
+        return files
+    }
+}
+
+/// The results of parallel jobs, each slot written by one job.
+private final class JobResults: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var results: [Result<[WrittenFile], OutputError>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<[WrittenFile], OutputError>) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+
+    var all: [Result<[WrittenFile], OutputError>?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
+    }
+}
+
 /// Everything the report files are made from.
-struct RunReportInput {
+struct RunReportInput: Sendable {
     var definition: PipelineDefinition
     var reference: ReferenceData
     var reconciliation: Reconciliation
@@ -67,45 +108,83 @@ struct RunReportInput {
 enum RunReports {
     static func write(_ input: RunReportInput, changes: (table: ReportTable, note: String)?, capacity: [CapacityRow],
                       to directory: String) throws(OutputError) -> [WrittenFile] {
-        var written: [WrittenFile] = []
         let formats = input.definition.report.formats
         let reconciliation = input.reconciliation, reference = input.reference
-        let students = Set(reconciliation.placements.map(\.placement.student)).union(reconciliation.roster.map(\.student))
         let pseudonyms = input.pseudonyms
-        func student(_ id: String) -> String { pseudonyms?.pseudonym(id) ?? id }
-        func text(_ value: String) -> String { pseudonyms?.rewrite(value, students: students) ?? value }
+        let students = pseudonyms == nil ? [] : Set(reconciliation.placements.map(\.placement.student)).union(reconciliation.roster.map(\.student))
+        let student: @Sendable (String) -> String = { id in pseudonyms?.pseudonym(id) ?? id }
+        let text: @Sendable (String) -> String = { value in pseudonyms?.rewrite(value, students: students) ?? value }
 
-        func save(_ name: String, _ bytes: [UInt8]) throws(OutputError) {
-            let writer = try TextFileWriter(path: directory + "/" + name)
-            try writer.write(bytes: bytes)
-            try writer.commit()
-            written.append(WrittenFile(name: name, bytes: writer.bytesWritten, sha256: writer.sha256))
+        let save = Saver(directory: directory, formats: formats)
+
+        // Four independent jobs, run on as many cores as there are: the files do not depend
+        // on each other, and each job's bytes are the same whatever runs beside it.
+        let jobs: [@Sendable () throws -> [WrittenFile]] = [
+            {
+                [try writePlacements(reconciliation, student: student, to: directory)]
+            },
+            {
+                let findings = Tables.findings(reconciliation.findings, text: text)
+                var files = [try save.file("findings.csv", TableFormats.csv(findings, dialect: .rfc4180))]
+                if formats.contains(.excel) { files.append(try save.file("findings.excel.csv", TableFormats.csv(findings, dialect: .excelBelgium))) }
+                files.append(try save.file("findings.json", findingsJSON(reconciliation.findings, text: text)))
+                return files
+            },
+            {
+                try save.table(Tables.progress(Figures.progress(reconciliation, reference: reference), student: student))
+            },
+            {
+                let coverage = Figures.coverage(reconciliation, reference: reference)
+                let audit = Tables.audit(Figures.audit(reconciliation, reference: reference, asOf: input.asOf),
+                                         minimumEvaluations: input.definition.report.minimumEvaluations)
+                var files = try save.table(Tables.capacity(capacity))
+                files += try save.table(Tables.coverage(coverage))
+                files += try save.table(audit)
+                if let changes { files += try save.table(changes.table) }
+                // The page and the summary list at most `HTMLPage.findingsPerCode` findings per code.
+                let shown = Tables.findings(Self.firstPerCode(reconciliation.findings, HTMLPage.findingsPerCode), text: text)
+                let content = ReportPageContent(summary: summary(input), capacity: capacity, coverage: coverage, audit: audit,
+                                                findings: shown, changes: changes?.table, changesNote: changes?.note ?? "",
+                                                findingCounts: Self.countsPerCode(reconciliation.findings))
+                if formats.contains(.markdown) { files.append(try save.file("summary.md", MarkdownSummary.render(content))) }
+                if formats.contains(.html) { files.append(try save.file("report.html", HTMLPage.render(content, reference: reference))) }
+                return files
+            },
+        ]
+        let results = JobResults(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            do {
+                results.set(index, .success(try jobs[index]()))
+            } catch let error as OutputError {
+                results.set(index, .failure(error))
+            } catch {
+                results.set(index, .failure(OutputError(path: directory, message: "\(error)")))
+            }
         }
-        func save(_ table: ReportTable) throws(OutputError) {
-            try save(table.name + ".csv", TableFormats.csv(table, dialect: .rfc4180))
-            if formats.contains(.excel) { try save(table.name + ".excel.csv", TableFormats.csv(table, dialect: .excelBelgium)) }
-            if formats.contains(.json) { try save(table.name + ".json", TableFormats.json(table)) }
+        var written: [WrittenFile] = []
+        for result in results.all {
+            switch result {
+            case .success(let files): written += files
+            case .failure(let error): throw error
+            case nil: throw OutputError(path: directory, message: "a report job did not finish")
+            }
         }
-
-        let coverage = Figures.coverage(reconciliation, reference: reference)
-        let audit = Tables.audit(Figures.audit(reconciliation, reference: reference, asOf: input.asOf),
-                                 minimumEvaluations: input.definition.report.minimumEvaluations)
-        let findings = Tables.findings(reconciliation.findings, text: text)
-        try save(Tables.capacity(capacity))
-        try save(Tables.coverage(coverage))
-        try save(Tables.progress(Figures.progress(reconciliation, reference: reference), student: student))
-        try save(audit)
-        try save("findings.csv", TableFormats.csv(findings, dialect: .rfc4180))
-        if formats.contains(.excel) { try save("findings.excel.csv", TableFormats.csv(findings, dialect: .excelBelgium)) }
-        try save("findings.json", findingsJSON(reconciliation.findings, text: text))
-        written.append(try writePlacements(reconciliation, student: student, to: directory))
-
-        if let changes { try save(changes.table) }
-        let content = ReportPageContent(summary: summary(input), capacity: capacity, coverage: coverage, audit: audit,
-                                        findings: findings, changes: changes?.table, changesNote: changes?.note ?? "")
-        if formats.contains(.markdown) { try save("summary.md", MarkdownSummary.render(content)) }
-        if formats.contains(.html) { try save("report.html", HTMLPage.render(content, reference: reference)) }
         return written
+    }
+
+    /// Findings in their order, at most `limit` of each code.
+    static func firstPerCode(_ findings: [Finding], _ limit: Int) -> [Finding] {
+        var seen: [FindingCode: Int] = [:]
+        return findings.filter { finding in
+            seen[finding.code, default: 0] += 1
+            return (seen[finding.code] ?? 0) <= limit
+        }
+    }
+
+    static func countsPerCode(_ findings: [Finding]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for finding in findings { counts[finding.code.rawValue, default: 0] += 1 }
+        return counts
     }
 
     static func summary(_ input: RunReportInput) -> ReportSummary {

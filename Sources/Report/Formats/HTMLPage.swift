@@ -27,9 +27,12 @@ public struct ReportPageContent: Sendable {
     /// What changed since the previous successful run, and a sentence on what it is compared with.
     public var changes: ReportTable?
     public var changesNote: String
+    /// Findings per code when `findings` holds only the first ones of each code.
+    public var findingCounts: [String: Int]?
 
     public init(summary: ReportSummary, capacity: [CapacityRow], coverage: [CoverageRow], audit: ReportTable,
-                findings: ReportTable, plan: [PlanRow] = [], changes: ReportTable? = nil, changesNote: String = "") {
+                findings: ReportTable, plan: [PlanRow] = [], changes: ReportTable? = nil, changesNote: String = "",
+                findingCounts: [String: Int]? = nil) {
         self.summary = summary
         self.capacity = capacity
         self.coverage = coverage
@@ -38,6 +41,7 @@ public struct ReportPageContent: Sendable {
         self.plan = plan
         self.changes = changes
         self.changesNote = changesNote
+        self.findingCounts = findingCounts
     }
 }
 
@@ -78,7 +82,7 @@ public enum HTMLPage {
             coverageBars(content.coverage.filter { $0.year == year }, into: &out)
             out.append("</section>\n")
         }
-        findingsSection(content.findings, into: &out)
+        findingsSection(content.findings, counts: content.findingCounts, into: &out)
         out.append("<section id=\"audit\"><h2>Audit: recognised and non-recognised sites</h2>\n")
         out.append("<p class=\"note\">Means are left empty when fewer evaluations stand behind them than the threshold.</p>\n")
         table(content.audit, into: &out)
@@ -218,7 +222,7 @@ public enum HTMLPage {
 
     // MARK: Tables
 
-    static func findingsSection(_ findings: ReportTable, into out: inout TextBuffer) {
+    static func findingsSection(_ findings: ReportTable, counts: [String: Int]?, into out: inout TextBuffer) {
         out.append("<section id=\"findings\"><h2>Findings</h2>\n")
         guard let codeColumn = findings.column("code"), let severityColumn = findings.column("severity"),
               let messageColumn = findings.column("message"), let sourcesColumn = findings.column("sources"),
@@ -233,9 +237,10 @@ public enum HTMLPage {
         }
         for code in codes {
             let rows = byCode[code] ?? []
+            let total = counts?[code] ?? rows.count
             let severity = rows.first?[severityColumn].plainText ?? ""
             out.append("<details class=\"\(severity)\"\(severity == "error" ? " open" : "")><summary><strong>\(code)</strong> "
-                       + "<span class=\"severity\">\(severity)</span> — \(rows.count)</summary>\n<ul>\n")
+                       + "<span class=\"severity\">\(severity)</span> — \(total)</summary>\n<ul>\n")
             for row in rows.prefix(findingsPerCode) {
                 out.append("<li><code>")
                 TableFormats.appendHTML(row[fingerprintColumn].plainText, to: &out)
@@ -245,7 +250,7 @@ public enum HTMLPage {
                 TableFormats.appendHTML(row[sourcesColumn].plainText, to: &out)
                 out.append("</span></li>\n")
             }
-            if rows.count > findingsPerCode { out.append("<li>… \(rows.count - findingsPerCode) more in findings.csv</li>\n") }
+            if total > findingsPerCode { out.append("<li>… \(total - findingsPerCode) more in findings.csv</li>\n") }
             out.append("</ul></details>\n")
         }
         out.append("</section>\n")

@@ -42,8 +42,9 @@ public enum MarkdownSummary {
             }
         }
         out.append("| code | severity | findings |\n|---|---|---:|\n")
-        for entry in counts { out.append("| \(entry.code) | \(entry.severity) | \(entry.count) |\n") }
-        out.append("\nFirst \(min(topFindings, findings.rows.count)) of \(findings.rows.count):\n\n")
+        for entry in counts { out.append("| \(entry.code) | \(entry.severity) | \(content.findingCounts?[entry.code] ?? entry.count) |\n") }
+        let total = content.findingCounts?.values.reduce(0, +) ?? findings.rows.count
+        out.append("\nFirst \(min(topFindings, findings.rows.count)) of \(total):\n\n")
         for row in findings.rows.prefix(topFindings) {
             out.append("- **\(row[code].plainText)** \(TableFormats.markdownCell(row[message].plainText)) "
                        + "(`\(TableFormats.markdownCell(row[sources].plainText))`)\n")
