@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -55,3 +56,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets (libFuzzer), built only by scripts/fuzz.sh: `STAGEBALANS_FUZZ=1 swift build
+// --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz`. The normal build has none.
+if ProcessInfo.processInfo.environment["STAGEBALANS_FUZZ"] == "1" {
+    package.targets += [
+        .target(name: "FuzzSupport", dependencies: ["Ingest", "Pipeline"], path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", "Ingest", "Pipeline"], path: "Fuzz/FuzzCSV"),
+        .executableTarget(name: "FuzzXML", dependencies: ["FuzzSupport", "Ingest", "Pipeline"], path: "Fuzz/FuzzXML"),
+        .executableTarget(name: "FuzzDefinition", dependencies: ["Pipeline"], path: "Fuzz/FuzzDefinition"),
+    ]
+}

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import StagebalansCore
 
 /// Reads one CSV file of a source: decides encoding and delimiter (only where certain), maps
@@ -284,6 +287,12 @@ private struct RowProcessor {
                                field: field, column: row.fieldColumns[column])
                     return
                 }
+                // A NUL byte is no character any export means; such a row is quarantined, not
+                // carried into names and reports.
+                if let offset = Self.firstNUL(row.fieldBytes, range) {
+                    try reject("\(header.label(field)): a NUL byte (0x00) in the text", field: field, column: row.fieldColumns[column] + offset)
+                    return
+                }
                 do {
                     if encoding == .utf8 {
                         try row.fieldBytes.withUnsafeBufferPointer { buffer throws(TextEncoding.DecodingError) in
@@ -301,6 +310,15 @@ private struct RowProcessor {
             let note = row.fieldCount < header.columnCount
                 ? " (the row has \(row.fieldCount) of the header's \(header.columnCount) columns)" : nil
             try sink.append(values, line: row.line, raw: raw, note: note)
+        }
+    }
+
+    /// The offset of the first NUL byte in `range`, found with memchr.
+    static func firstNUL(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, !range.isEmpty, let hit = memchr(base + range.lowerBound, 0, range.count)
+            else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base + range.lowerBound)
         }
     }
 

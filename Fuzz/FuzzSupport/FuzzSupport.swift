@@ -1,0 +1,54 @@
+// What the fuzz targets share: the sample definition's sources as specs, a scratch file per
+// process, and the ingest of one input with its invariant.
+
+import Foundation
+import Ingest
+import Pipeline
+
+public enum FuzzSupport {
+    /// The repository, from this file's place in it (Fuzz/FuzzSupport/FuzzSupport.swift).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// The sample definition's CSV (or XML) sources, plus, for CSV, one with automatic
+    /// encoding and delimiter.
+    public static func specs(csv: Bool) -> [SourceSpec] {
+        guard let definition = try? DefinitionLoader.load(file: root + "/pipelines/sample.yml", workingDirectory: root) else {
+            fatalError("the fuzz targets need pipelines/sample.yml")
+        }
+        var specs = definition.sources.filter { spec in
+            if case .csv = spec.format { return csv }
+            return !csv
+        }
+        if csv, var automatic = specs.first {
+            automatic.format = .csv(CSVSettings())
+            specs.append(automatic)
+        }
+        return specs
+    }
+
+    public static func scratchFile(_ suffix: String) -> String {
+        NSTemporaryDirectory() + "stagebalans-fuzz-\(getpid()).\(suffix)"
+    }
+
+    /// Byte 0: the spec (low bits) and the threading (high bit); the rest: the file.
+    public static func ingest(_ data: UnsafePointer<UInt8>, _ size: Int, specs: [SourceSpec], scratch: String) {
+        guard size > 0, !specs.isEmpty else { return }
+        let selector = Int(data[0])
+        var spec = specs[(selector & 0x7F) % specs.count]
+        spec.files = [scratch]
+        let body = Data(bytes: data + 1, count: size - 1)
+        guard FileManager.default.createFile(atPath: scratch, contents: body) else { return }
+        let ingester = Ingester(spec: spec, threading: selector & 0x80 != 0 ? .always : .never)
+        var accepted = 0, quarantined = 0
+        let report = try? ingester.ingest(file: scratch) { event in
+            switch event {
+            case .accepted: accepted += 1
+            case .quarantined: quarantined += 1
+            }
+        }
+        if let report, report.rejection == nil, report.read != accepted + quarantined || report.accepted != accepted {
+            fatalError("rows lost: read \(report.read), accepted \(accepted), quarantined \(quarantined)")
+        }
+    }
+}
