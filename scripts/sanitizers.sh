@@ -12,7 +12,7 @@ for sanitizer in ${SANITIZERS:-address thread}; do
   mkdir -p ".build-$sanitizer"
   echo "sanitizers: swift test --sanitize=$sanitizer" >&2
   # halt_on_error: the first report fails the run; the suite's own timing-free tests apply.
-  ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     swift test --sanitize="$sanitizer" --scratch-path ".build-$sanitizer" > "$log" 2>&1
   code=$?
   if [ $code -ne 0 ] || grep -qE "ERROR: (AddressSanitizer|ThreadSanitizer)|WARNING: ThreadSanitizer" "$log"; then

@@ -271,4 +271,46 @@ struct NightlyTests {
         #expect(object?["outcome"] as? String == "published" && object?["exit_code"] as? String == "0")
         #expect(json.out.isEmpty, "--quiet prints no report text")
     }
+
+    @Test("a corrupt or locked history database: exit 4, a clear message, the published run and the file untouched")
+    func historyFaults() throws {
+        let faculty = try Faculty()
+        defer { try? FileManager.default.removeItem(atPath: faculty.folder) }
+        try faculty.nightOne()
+        #expect(try run(faculty, []).status == 0)
+        let latest = faculty.latestTarget
+        let database = faculty.output + "/history.sqlite"
+
+        // Locked: another program holds an exclusive transaction past the busy timeout (5 s).
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = ["-c", """
+            import sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN EXCLUSIVE")
+            print("locked", flush=True)
+            time.sleep(30)
+            """, database]
+        let pipe = Pipe()
+        holder.standardOutput = pipe
+        try holder.run()
+        defer { kill(holder.processIdentifier, SIGKILL) }
+        _ = pipe.fileHandleForReading.availableData  // "locked"
+        let before = faculty.history
+        let locked = try run(faculty, ["--force"])
+        #expect(locked.status == 4, "\(locked.err)")
+        #expect(locked.err.contains("history.sqlite") && locked.err.contains("nothing was published"), "\(locked.err)")
+        kill(holder.processIdentifier, SIGKILL)
+        holder.waitUntilExit()
+        #expect(faculty.latestTarget == latest && faculty.history == before)
+
+        // Corrupt: not an SQLite file any more.
+        let garbage = Data(repeating: 0x5A, count: 8192)
+        try garbage.write(to: URL(fileURLWithPath: database))
+        let corrupt = try run(faculty, ["--force"])
+        #expect(corrupt.status == 4, "\(corrupt.err)")
+        #expect(corrupt.err.contains("cannot open the history database"), "\(corrupt.err)")
+        #expect(faculty.latestTarget == latest && faculty.history == garbage, "the corrupt file is left for the office to inspect")
+        #expect(FileManager.default.fileExists(atPath: faculty.output + "/latest/report.html"))
+    }
 }
