@@ -140,4 +140,58 @@ struct BrokenXMLTests {
         #expect(rejection.message.contains("depth"))
         #expect(result.accepted.isEmpty)
     }
+
+    @Test("100,000-deep nesting is refused at libxml2's depth limit, after the records before it")
+    func deeperNesting() throws {
+        let depth = 100_000
+        let xml = "<?xml version=\"1.0\"?>\n<lijst>\n<student><id>r1</id></student>\n" + String(repeating: "<a>", count: depth)
+            + String(repeating: "</a>", count: depth) + "\n</lijst>\n"
+        let file = try temporaryFile("deeper.xml", Array(xml.utf8))
+        defer { try? FileManager.default.removeItem(atPath: file.folder) }
+        let result = try ingest(rosterSpec(file.path))
+        let rejection = try #require(result.report.rejection)
+        #expect(rejection.message.contains("Excessive depth in document"))
+    }
+
+    @Test("a 50 MB single text node is refused (libxml2's 10 MB text limit, without HUGE), in bounded memory")
+    func hugeTextNode() throws {
+        var bytes = Array("<?xml version=\"1.0\"?>\n<lijst>\n<student><id>r1</id></student>\n<student><id>".utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "x"), count: 50 << 20)
+        bytes += Array("</id></student>\n</lijst>\n".utf8)
+        let file = try temporaryFile("text.xml", bytes)
+        bytes = []
+        defer { try? FileManager.default.removeItem(atPath: file.folder) }
+        let result = try ingest(rosterSpec(file.path))
+        let rejection = try #require(result.report.rejection)
+        #expect(rejection.message.contains("huge text node"), "\(rejection.message)")
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #expect(usage.ru_maxrss / 1024 < 1024, "peak memory in MB")
+    }
+
+    @Test("an attribute flood (200,000 attributes on one element) is refused at once at limits.max_fields")
+    func attributeFlood() throws {
+        let attributes = (0..<200_000).map { "a\($0)=\">\"" }.joined(separator: " ")
+        let xml = "<?xml version=\"1.0\"?>\n<lijst>\n<student><id>r1</id></student>\n<student \(attributes)><id>r2</id></student>\n</lijst>\n"
+        let file = try temporaryFile("flood.xml", Array(xml.utf8))
+        defer { try? FileManager.default.removeItem(atPath: file.folder) }
+        let started = ContinuousClock.now
+        let result = try ingest(rosterSpec(file.path))
+        let rejection = try #require(result.report.rejection)
+        #expect(rejection.message.hasPrefix("an element with more than 10000 '=' signs"), "\(rejection.message)")
+        #expect(rejection.location?.line == 4)
+        // Not a timing assertion of speed: a hang would be minutes (libxml2 compares each new
+        // attribute with all earlier ones); this bounds it generously.
+        #expect(ContinuousClock.now - started < .seconds(60))
+    }
+
+    @Test("800 attributes whose values hold '=' too are read as usual")
+    func manyAttributesWithinTheLimit() throws {
+        let attributes = (0..<800).map { "a\($0)=\"v=\($0)\"" }.joined(separator: " ")
+        let xml = "<?xml version=\"1.0\"?>\n<lijst>\n<student \(attributes)><id>r2</id></student>\n</lijst>\n"
+        let file = try temporaryFile("many.xml", Array(xml.utf8))
+        defer { try? FileManager.default.removeItem(atPath: file.folder) }
+        let result = try ingest(rosterSpec(file.path))
+        #expect(result.report.rejection == nil && result.report.accepted == 1)
+    }
 }

@@ -5,8 +5,9 @@ import StagebalansCore
 /// the file's size, since only the current record's wanted fields are kept.
 ///
 /// Safety: the parser runs with `XML_PARSE_NONET` and without `NOENT`, `DTDLOAD`, `DTDVALID`,
-/// `XINCLUDE` and `HUGE`; the file is handed over as a descriptor, so libxml2 opens nothing by
-/// name, and the process-wide external entity loader refuses every request. An entity
+/// `XINCLUDE` and `HUGE`; the file is handed over through read callbacks (which also guard
+/// against attribute floods, see `XMLInputGuard`), so libxml2 opens nothing by name, and the
+/// process-wide external entity loader refuses every request. An entity
 /// reference in a record is never expanded: the file is rejected.
 struct XMLSourceReader: RecordReader {
     let spec: SourceSpec
@@ -26,7 +27,10 @@ struct XMLSourceReader: RecordReader {
         // libxml2 holds an unretained pointer to `errors`: keep it alive until the reader is freed
         // (defers run last-registered first, so this one runs after the reader's).
         defer { withExtendedLifetime(errors) {} }
-        guard let reader = xmlReaderForFd(file.fileDescriptor, nil, nil, Self.parseOptions) else {
+        let input = XMLInputGuard(descriptor: file.fileDescriptor, maxFields: spec.limits.maxFields)
+        defer { withExtendedLifetime(input) {} }
+        guard let reader = xmlReaderForIO(xmlInputGuardRead, xmlInputGuardClose, Unmanaged.passUnretained(input).toOpaque(),
+                                          nil, nil, Self.parseOptions) else {
             throw FileFailure(SourceLocation(path: path, line: 1), "libxml2 could not start a reader for this file")
         }
         defer { xmlFreeTextReader(reader) }
@@ -42,11 +46,11 @@ struct XMLSourceReader: RecordReader {
         // subtree (which libxml2 builds anyway), reads it by pointer, and skips past it.
         var status = xmlTextReaderRead(reader)
         while status == 1 {
-            if errors.fatal != nil { throw failure(errors, reader: reader) }
+            if errors.fatal != nil { throw failure(errors, reader: reader, input: input) }
             let type = xmlTextReaderNodeType(reader)
             if type == element, let node = xmlTextReaderCurrentNode(reader), matcher.isRecord(node) {
                 guard let subtree = xmlTextReaderExpand(reader), errors.fatal == nil else {
-                    throw failure(errors, reader: reader)
+                    throw failure(errors, reader: reader, input: input)
                 }
                 let line = XMLRecordMatcher.line(of: subtree, reader: reader)
                 var entity: String?
@@ -64,7 +68,7 @@ struct XMLSourceReader: RecordReader {
                 status = xmlTextReaderRead(reader)
             }
         }
-        if status < 0 || errors.fatal != nil { throw failure(errors, reader: reader) }
+        if status < 0 || errors.fatal != nil || input.violation != nil { throw failure(errors, reader: reader, input: input) }
         outcome.notes.append("encoding " + (xmlTextReaderConstEncoding(reader).map { String(cString: $0) } ?? "UTF-8"))
     }
 
@@ -74,7 +78,12 @@ struct XMLSourceReader: RecordReader {
                     notes: ["ask for the export without a DOCTYPE, or with the values written out"])
     }
 
-    private func failure(_ errors: XMLErrorCollector, reader: xmlTextReaderPtr) -> FileFailure {
+    private func failure(_ errors: XMLErrorCollector, reader: xmlTextReaderPtr, input: XMLInputGuard) -> FileFailure {
+        if let violation = input.violation {
+            // The guard does not count lines; libxml2's line is where the tag began or after.
+            let line = max(violation.line, Int(xmlTextReaderGetParserLineNumber(reader)))
+            return FileFailure(SourceLocation(path: path, line: line), violation.message)
+        }
         if let fatal = errors.fatal {
             return FileFailure(SourceLocation(path: path, line: fatal.line, column: fatal.column), "XML: " + fatal.message)
         }
