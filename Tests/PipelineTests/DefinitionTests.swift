@@ -157,4 +157,35 @@ struct DefinitionTests {
         let none = yaml.replacingOccurrences(of: "*_20*.xml", with: "*.csv")
         #expect(throws: DefinitionError.self) { try DefinitionLoader.parse(none, file: folder + "/p.yml", workingDirectory: folder) }
     }
+
+    @Test("confine_paths: a path outside the definition's folder, by .. or through a symbolic link, is an error at its position")
+    func confinedPaths() throws {
+        let outer = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: outer) }
+        let folder = outer + "/pipeline"
+        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
+        for path in [outer + "/secret.csv", folder + "/data/ok.csv"] { _ = FileManager.default.createFile(atPath: path, contents: Data()) }
+        try FileManager.default.createSymbolicLink(atPath: folder + "/data/link.csv", withDestinationPath: outer + "/secret.csv")
+        func parse(_ path: String, confine: Bool = true, output: String = "out") throws(DefinitionError) -> PipelineDefinition {
+            let yaml = (confine ? "confine_paths: true\n" : "") + "output: \(output)\nsources:\n"
+                + "  - {name: r, kind: roster, format: csv, path: \"\(path)\"}\n"
+            return try DefinitionLoader.parse(yaml, file: folder + "/p.yml", workingDirectory: folder)
+        }
+        #expect(try parse("data/ok.csv").sources[0].files == ["data/ok.csv"])
+        #expect(try parse("../secret.csv", confine: false).sources[0].files.count == 1, "allowed unless confined")
+        do throws(DefinitionError) {
+            _ = try parse("../secret.csv")
+            Issue.record("a path outside was accepted")
+        } catch {
+            #expect(error.description.contains("p.yml:4:") && error.description.contains("is outside the definition's folder"),
+                    "\(error.description)")
+        }
+        do throws(DefinitionError) {
+            _ = try parse("data/link.csv")
+            Issue.record("a symbolic link to outside was accepted")
+        } catch {
+            #expect(error.description.contains("resolves to \(DefinitionLoader.realPath(outer + "/secret.csv") ?? "")"), "\(error.description)")
+        }
+        #expect(throws: DefinitionError.self) { try parse("data/ok.csv", output: "../elsewhere") }
+    }
 }

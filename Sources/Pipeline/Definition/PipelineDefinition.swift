@@ -48,7 +48,7 @@ public struct ReportSettings: Sendable, Hashable {
 /// messages they are shown relative to the working folder where that is shorter.
 public enum DefinitionLoader {
     static let topLevelKeys = ["name", "output", "limits", "sources", "reference", "as_of", "thresholds", "report", "fail_on",
-                                "keep_runs", "changes"]
+                                "keep_runs", "changes", "confine_paths"]
     static let sourceKeys = ["name", "kind", "format", "path", "encoding", "delimiter", "quote", "decimal", "dates",
                              "fields", "record", "namespaces", "values", "limits"]
     static let limitKeys = ["max_field_bytes", "max_record_bytes", "max_fields"]
@@ -84,6 +84,25 @@ public enum DefinitionLoader {
         let top = try YAMLNode(node: root, file: file).mapping("the definition", allowed: topLevelKeys)
         let name = try top["name"]?.string("name") ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let output = try top.required("output").string("output")
+        // With confine_paths, every path must stay inside the definition's folder once `..` and
+        // symbolic links are followed: a definition from elsewhere cannot read or write beside it.
+        var confineTo: String?
+        if let node = top["confine_paths"] {
+            switch try node.string("confine_paths") {
+            case "true", "yes": confineTo = realPath(base) ?? base
+            case "false", "no": confineTo = nil
+            case let other: throw node.fail("confine_paths must be true or false, not '\(other)'")
+            }
+        }
+        func confined(_ absolute: String, _ node: YAMLNode, _ what: String) throws(DefinitionError) {
+            guard let folder = confineTo else { return }
+            let real = realPath(absolute) ?? absolute
+            guard real == folder || real.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") else {
+                throw node.fail("\(what) '\(display(absolute, workingDirectory: workingDirectory))' is outside the definition's folder "
+                                + "(it resolves to \(real)); confine_paths: true forbids that")
+            }
+        }
+        try confined(resolve(output, base: base), try top.required("output"), "output")
         var limits = Limits()
         if let node = top["limits"] { limits = try readLimits(node, defaults: limits) }
         let sourcesNode = try top.required("sources")
@@ -92,6 +111,8 @@ public enum DefinitionLoader {
         var sources: [SourceSpec] = []
         for node in sourceNodes {
             let source = try readSource(node, base: base, workingDirectory: workingDirectory, limits: limits)
+            let pathNode = (try? node.mapping("a source", allowed: nil))?["path"] ?? node
+            for file in source.files { try confined(resolve(file, base: workingDirectory), pathNode, "source file") }
             if sources.contains(where: { $0.name == source.name }) {
                 throw node.fail("two sources are named '\(source.name)'")
             }
@@ -100,6 +121,9 @@ public enum DefinitionLoader {
         var definition = PipelineDefinition(file: file, name: name, outputDirectory: resolve(output, base: base), sources: sources)
         if let node = top["reference"] {
             let map = try node.mapping("reference", allowed: ["sites", "disciplines", "curriculum"])
+            for key in ["sites", "disciplines", "curriculum"] {
+                if let value = map[key] { try confined(resolve(try value.string(key), base: base), value, "reference file") }
+            }
             definition.reference = ReferenceLoader.Files(
                 sites: display(resolve(try map.required("sites").string("sites"), base: base), workingDirectory: workingDirectory),
                 disciplines: display(resolve(try map.required("disciplines").string("disciplines"), base: base), workingDirectory: workingDirectory),
@@ -391,6 +415,19 @@ public enum DefinitionLoader {
     }
 
     // MARK: Paths
+
+    /// The path with `..` and every symbolic link resolved; for a path that does not exist
+    /// (yet), its nearest existing folder resolved and the rest appended.
+    public static func realPath(_ path: String) -> String? {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let url = URL(fileURLWithPath: path)
+        let parent = url.deletingLastPathComponent().path
+        guard parent != path, let real = realPath(parent) else { return nil }
+        return (real == "/" ? "" : real) + "/" + url.lastPathComponent
+    }
 
     static func baseDirectory(of file: String, workingDirectory: String) -> String {
         let absolute = file.hasPrefix("/") ? file : workingDirectory + "/" + file
