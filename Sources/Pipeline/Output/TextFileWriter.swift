@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Report
 
 /// Why an output could not be written.
 public struct OutputError: Error, Sendable, CustomStringConvertible {
@@ -89,39 +90,20 @@ extension String {
     func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }
 
+/// Escaping as strings, for the few outputs written line by line; the one implementation is
+/// the report formats' (`TableFormats`).
 enum TextEscaping {
     /// RFC 4180: quoted when it holds a delimiter, a quote or a line break; quotes doubled.
-    static func csvField(_ value: String, delimiter: Character = ",") -> String {
-        let delimiterByte = delimiter.asciiValue ?? UInt8(ascii: ",")
-        guard value.utf8.contains(where: { $0 == delimiterByte || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return value }
-        var bytes: [UInt8] = [0x22]
-        bytes.reserveCapacity(value.utf8.count + 8)
-        for byte in value.utf8 {
-            if byte == 0x22 { bytes.append(0x22) }
-            bytes.append(byte)
-        }
-        bytes.append(0x22)
-        return String(decoding: bytes, as: UTF8.self)
+    static func csvField(_ value: String) -> String {
+        var out = TextBuffer()
+        TableFormats.appendCSVField(value, to: &out, delimiter: UInt8(ascii: ","))
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    /// A JSON string literal. Works on UTF-8 bytes: only `"`, `\\` and control characters change.
+    /// A JSON string literal: only `"`, `\\` and control characters change.
     static func jsonString(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return "\"" + value + "\"" }
-        var bytes: [UInt8] = [0x22]
-        bytes.reserveCapacity(value.utf8.count + 8)
-        let hex = Array("0123456789abcdef".utf8)
-        for byte in value.utf8 {
-            switch byte {
-            case 0x22: bytes += [0x5C, 0x22]
-            case 0x5C: bytes += [0x5C, 0x5C]
-            case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
-            case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20: bytes += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(0x22)
-        return String(decoding: bytes, as: UTF8.self)
+        var out = TextBuffer()
+        TableFormats.appendJSONString(value, to: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 }

@@ -52,7 +52,7 @@ public enum TableFormats {
         return out.bytes
     }
 
-    static func appendCSVField(_ text: String, to out: inout TextBuffer, delimiter: UInt8) {
+    public static func appendCSVField(_ text: String, to out: inout TextBuffer, delimiter: UInt8) {
         let utf8 = text.utf8
         guard utf8.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
             out.append(text)
