@@ -108,6 +108,25 @@ struct HostileCSVTests {
         #expect(result.evaluations.first?.source.path == path)
     }
 
+    @Test("a file truncated while it is being read is rejected whole: its records are not to be trusted")
+    func truncatedWhileRead() throws {
+        let path = try file("growing.csv") { handle in
+            handle.write(Data((Self.header + String(repeating: Self.row, count: 50_000)).utf8))
+        }
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let spec = try csvSpec(.evaluations, path, delimiter: .fixed(UInt8(ascii: ",")))
+        var truncated = false
+        let report = try Ingester(spec: spec, threading: .never).ingest(file: path) { _ in
+            // Another program cuts the file short while the first megabyte is being typed.
+            if !truncated {
+                truncated = true
+                _ = truncate(path, 100)
+            }
+        }
+        let message = try #require(report.rejection?.message)
+        #expect(message.contains("the file shrank while it was read"), "\(message)")
+    }
+
     @Test("a file that disappears before it is read is rejected whole, with its path")
     func vanished() throws {
         let folder = try temporaryFolder()

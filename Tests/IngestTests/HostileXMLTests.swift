@@ -185,6 +185,24 @@ struct BrokenXMLTests {
         #expect(ContinuousClock.now - started < .seconds(60))
     }
 
+    @Test("a file truncated while it is being read is rejected whole")
+    func truncatedWhileRead() throws {
+        var xml = "<?xml version=\"1.0\"?>\n<lijst>\n"
+        for index in 1...60_000 { xml += "  <student><id>r\(index)</id></student>\n" }
+        xml += "</lijst>\n"
+        let file = try temporaryFile("shrinking.xml", Array(xml.utf8))
+        defer { try? FileManager.default.removeItem(atPath: file.folder) }
+        var truncated = false
+        let report = try Ingester(spec: rosterSpec(file.path), threading: .never).ingest(file: file.path) { _ in
+            if !truncated {
+                truncated = true
+                _ = truncate(file.path, 200)
+            }
+        }
+        let message = try #require(report.rejection?.message)
+        #expect(message.contains("the file shrank while it was read"), "\(message)")
+    }
+
     @Test("800 attributes whose values hold '=' too are read as usual")
     func manyAttributesWithinTheLimit() throws {
         let attributes = (0..<800).map { "a\($0)=\"v=\($0)\"" }.joined(separator: " ")

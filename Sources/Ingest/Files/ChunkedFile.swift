@@ -52,8 +52,21 @@ struct ChunkedFile: ~Copyable {
                 if errno == EINTR { continue }
                 throw FileReadError(path: path, message: "read failed after \(total) bytes: " + ChunkedFile.errnoText())
             }
-            if count == 0 { return total }
+            if count == 0 {
+                // A regular file that ends before its size at opening was cut short while read
+                // (another program still writing it, or truncating it): its records are not
+                // to be trusted.
+                if total < size {
+                    throw FileReadError(path: path, message: "the file shrank while it was read: \(size) bytes when opened, "
+                                        + "only \(total) there; is another program writing it?")
+                }
+                return total
+            }
             total += count
+            if total > size && size > 0 {
+                throw FileReadError(path: path, message: "the file grew while it was read: \(size) bytes when opened; "
+                                    + "is another program still writing it?")
+            }
             try body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
         }
     }

@@ -21,16 +21,32 @@ final class XMLInputGuard {
     /// Line numbers are the parser's; within a chunk walked tag by tag, lines are counted from 1.
     var linesBefore = 1
 
-    init(descriptor: Int32, maxFields: Int) {
+    /// The file's size when opened: a file that ends before it, or goes past it, changed while
+    /// it was read.
+    private let expectedSize: Int
+    private var total = 0
+
+    init(descriptor: Int32, maxFields: Int, expectedSize: Int) {
         self.descriptor = descriptor
         maxAttributes = 10 * maxFields
+        self.expectedSize = expectedSize
     }
 
     /// libxml2's read callback: fills `buffer`, returns the bytes read, 0 at the end, -1 to stop.
     func read(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int32) -> Int32 {
         guard violation == nil else { return -1 }
         let count = Glibc.read(descriptor, buffer, Int(length))
+        if count == 0 && total < expectedSize {
+            violation = (1, "the file shrank while it was read: \(expectedSize) bytes when opened, only \(total) there; "
+                         + "is another program writing it?")
+            return -1
+        }
         guard count > 0 else { return Int32(count) }
+        total += count
+        if total > expectedSize && expectedSize > 0 {
+            violation = (1, "the file grew while it was read: \(expectedSize) bytes when opened; is another program still writing it?")
+            return -1
+        }
         check(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count)
         return violation == nil ? Int32(count) : -1
     }

@@ -27,7 +27,8 @@ struct XMLSourceReader: RecordReader {
         // libxml2 holds an unretained pointer to `errors`: keep it alive until the reader is freed
         // (defers run last-registered first, so this one runs after the reader's).
         defer { withExtendedLifetime(errors) {} }
-        let input = XMLInputGuard(descriptor: file.fileDescriptor, maxFields: spec.limits.maxFields)
+        let input = XMLInputGuard(descriptor: file.fileDescriptor, maxFields: spec.limits.maxFields,
+                                  expectedSize: file.size)
         defer { withExtendedLifetime(input) {} }
         guard let reader = xmlReaderForIO(xmlInputGuardRead, xmlInputGuardClose, Unmanaged.passUnretained(input).toOpaque(),
                                           nil, nil, Self.parseOptions) else {
