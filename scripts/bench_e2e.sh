@@ -65,7 +65,6 @@ bench() { # rows folder
       "$(awk -v w="$what" '$1 == w { print $3 }' "$data/times.txt" | median)" \
       "$(( $(awk -v w="$what" '$1 == w { print $4 }' "$data/times.txt" | median | cut -d. -f1) / 1024 ))"
   done
-  awk '{ s[$1] = s[$1] " " $2 } END {}' "$data/times.txt" >/dev/null
   local csv duck xml
   csv=$(awk '$1 == "stagebalans-csv" { print $2 }' "$data/times.txt" | median)
   duck=$(awk '$1 == "duckdb" { print $2 }' "$data/times.txt" | median)

@@ -290,12 +290,8 @@ public enum PipelineRun {
             let changes = Changes.table(previous: before, current: current, settings: definition.changes)
             let note = previous.map { "Compared with run \($0.run.id) (as of \($0.run.asOf)): \(changes.rows.count) changes." }
                 ?? "This is the first run: there is nothing to compare with."
-            var written = try RunReports.write(input, changes: (changes, note), capacity: capacity, to: staging)
-            for name in ["quarantine.csv", "quarantine.json"] {
-                let path = staging + "/" + name
-                let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-                written.append(WrittenFile(name: name, bytes: bytes, sha256: FileDigest.sha256(path: path) ?? ""))
-            }
+            var written = try RunReports.write(input, changes: (changes, note), capacity: capacity, audit: audit, to: staging)
+            written += quarantine.written
             written.sort { $0.name < $1.name }
             lap("report")
             let manifest = RunReports.manifest(input, runID: runID, outputs: written, timings: timings, fingerprint: fingerprint)

@@ -14,12 +14,10 @@ import Glibc
 final class XMLInputGuard {
     private let descriptor: Int32
     private let maxAttributes: Int
-    /// Why reading stopped, with the line it stopped on.
-    private(set) var violation: (line: Int, message: String)?
+    /// Why reading stopped (the reader reports it at libxml2's line).
+    private(set) var violation: String?
     /// '=' signs since the last '<' of the bytes read so far.
     private var sinceLastTag = 0
-    /// Line numbers are the parser's; within a chunk walked tag by tag, lines are counted from 1.
-    var linesBefore = 1
 
     /// The file's size when opened: a file that ends before it, or goes past it, changed while
     /// it was read.
@@ -37,14 +35,14 @@ final class XMLInputGuard {
         guard violation == nil else { return -1 }
         let count = Glibc.read(descriptor, buffer, Int(length))
         if count == 0 && total < expectedSize {
-            violation = (1, "the file shrank while it was read: \(expectedSize) bytes when opened, only \(total) there; "
-                         + "is another program writing it?")
+            violation = "the file shrank while it was read: \(expectedSize) bytes when opened, only \(total) there; "
+                + "is another program writing it?"
             return -1
         }
         guard count > 0 else { return Int32(count) }
         total += count
         if total > expectedSize && expectedSize > 0 {
-            violation = (1, "the file grew while it was read: \(expectedSize) bytes when opened; is another program still writing it?")
+            violation = "the file grew while it was read: \(expectedSize) bytes when opened; is another program still writing it?"
             return -1
         }
         check(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count)
@@ -84,20 +82,17 @@ final class XMLInputGuard {
             }
             return
         }
-        // Rare: walk the chunk tag by tag. (Lines are not counted on the fast path; the message
-        // gives the line where this chunk starts as libxml2 last reported it.)
-        var line = linesBefore
+        // Rare: walk the chunk tag by tag.
         for index in 0..<length {
             switch bytes[index] {
             case UInt8(ascii: "<"): sinceLastTag = 0
             case UInt8(ascii: "="):
                 sinceLastTag += 1
                 if sinceLastTag > maxAttributes {
-                    violation = (line, "an element with more than \(maxAttributes) '=' signs, i.e. attributes, between two tags "
-                                  + "(10 × limits.max_fields): an attribute flood")
+                    violation = "an element with more than \(maxAttributes) '=' signs, i.e. attributes, between two tags "
+                        + "(10 × limits.max_fields): an attribute flood"
                     return
                 }
-            case 0x0A: line += 1
             default: break
             }
         }

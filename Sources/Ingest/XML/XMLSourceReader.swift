@@ -81,9 +81,8 @@ struct XMLSourceReader: RecordReader {
 
     private func failure(_ errors: XMLErrorCollector, reader: xmlTextReaderPtr, input: XMLInputGuard) -> FileFailure {
         if let violation = input.violation {
-            // The guard does not count lines; libxml2's line is where the tag began or after.
-            let line = max(violation.line, Int(xmlTextReaderGetParserLineNumber(reader)))
-            return FileFailure(SourceLocation(path: path, line: line), violation.message)
+            // The guard does not count lines; libxml2's line is where it stopped.
+            return FileFailure(SourceLocation(path: path, line: max(1, Int(xmlTextReaderGetParserLineNumber(reader)))), violation)
         }
         if let fatal = errors.fatal {
             return FileFailure(SourceLocation(path: path, line: fatal.line, column: fatal.column), "XML: " + fatal.message)

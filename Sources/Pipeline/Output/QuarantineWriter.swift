@@ -44,4 +44,11 @@ final class QuarantineWriter {
         try csv.commit()
         try json.commit()
     }
+
+    /// The two files with the digests taken while writing them (after `commit()`).
+    var written: [WrittenFile] {
+        [csv, json].map { writer in
+            WrittenFile(name: (writer.path as NSString).lastPathComponent, bytes: writer.bytesWritten, sha256: writer.sha256)
+        }
+    }
 }

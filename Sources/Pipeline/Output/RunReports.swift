@@ -107,7 +107,7 @@ struct RunReportInput: Sendable {
 /// identical bytes.
 enum RunReports {
     static func write(_ input: RunReportInput, changes: (table: ReportTable, note: String)?, capacity: [CapacityRow],
-                      to directory: String) throws(OutputError) -> [WrittenFile] {
+                      audit auditRows: [AuditRow], to directory: String) throws(OutputError) -> [WrittenFile] {
         let formats = input.definition.report.formats
         let reconciliation = input.reconciliation, reference = input.reference
         let pseudonyms = input.pseudonyms
@@ -135,8 +135,7 @@ enum RunReports {
             },
             {
                 let coverage = Figures.coverage(reconciliation, reference: reference)
-                let audit = Tables.audit(Figures.audit(reconciliation, reference: reference, asOf: input.asOf),
-                                         minimumEvaluations: input.definition.report.minimumEvaluations)
+                let audit = Tables.audit(auditRows, minimumEvaluations: input.definition.report.minimumEvaluations)
                 var files = try save.table(Tables.capacity(capacity))
                 files += try save.table(Tables.coverage(coverage))
                 files += try save.table(audit)
@@ -264,14 +263,13 @@ enum RunReports {
         out.append("},\n  \"run\": ")
         TableFormats.appendJSONString(runID, to: &out)
         out.append(",\n  \"definition\": ")
-        appendFile(input.definition.file, to: &out)
+        let definitionFile = input.definition.file
+        appendFileEntry(definitionFile, bytes: InputFingerprint.size(definitionFile), sha256: FileDigest.sha256(path: definitionFile) ?? "",
+                        to: &out)
         out.append(",\n  \"as_of\": \"\(input.asOf)\",\n  \"for_auditors\": \(input.pseudonyms != nil),\n  \"reference\": [")
         for (index, file) in fingerprint.referenceFiles.enumerated() {
-            out.append(index == 0 ? "\n    {\"path\": " : ",\n    {\"path\": ")
-            TableFormats.appendJSONString(file.path, to: &out)
-            out.append(", \"bytes\": \(file.bytes), \"sha256\": ")
-            TableFormats.appendJSONString(file.sha256, to: &out)
-            out.append("}")
+            out.append(index == 0 ? "\n    " : ",\n    ")
+            appendFileEntry(file.path, bytes: file.bytes, sha256: file.sha256, to: &out)
         }
         out.append("\n  ],\n  \"inputs\": [")
         for (index, report) in input.reports.enumerated() {
@@ -285,11 +283,8 @@ enum RunReports {
         }
         out.append("\n  ],\n  \"outputs\": [")
         for (index, file) in outputs.enumerated() {
-            out.append(index == 0 ? "\n    {\"path\": " : ",\n    {\"path\": ")
-            TableFormats.appendJSONString(file.name, to: &out)
-            out.append(", \"bytes\": \(file.bytes), \"sha256\": ")
-            TableFormats.appendJSONString(file.sha256, to: &out)
-            out.append("}")
+            out.append(index == 0 ? "\n    " : ",\n    ")
+            appendFileEntry(file.name, bytes: file.bytes, sha256: file.sha256, to: &out)
         }
         out.append("\n  ],\n  \"timings_seconds\": {")
         for (index, timing) in timings.enumerated() {
@@ -301,12 +296,11 @@ enum RunReports {
         return out.bytes
     }
 
-    static func appendFile(_ path: String, to out: inout TextBuffer) {
+    static func appendFileEntry(_ path: String, bytes: Int, sha256: String, to out: inout TextBuffer) {
         out.append("{\"path\": ")
         TableFormats.appendJSONString(path, to: &out)
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         out.append(", \"bytes\": \(bytes), \"sha256\": ")
-        TableFormats.appendJSONString(FileDigest.sha256(path: path) ?? "", to: &out)
+        TableFormats.appendJSONString(sha256, to: &out)
         out.append("}")
     }
 }
@@ -324,10 +318,10 @@ enum FileDigest {
             if count < buffer.count { break }
         }
         guard ferror(file) == 0 else { return nil }
-        return hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        return hasher.finalize().hexDigits
     }
 
     static func sha256(text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        SHA256.hash(data: Array(text.utf8)).hexDigits
     }
 }

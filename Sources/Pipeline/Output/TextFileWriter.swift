@@ -82,12 +82,21 @@ final class TextFileWriter {
         guard rename(temporaryPath, path) == 0 else {
             throw OutputError(path: path, message: "cannot publish: " + String(cString: strerror(errno)))
         }
-        sha256 = hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        sha256 = hasher.finalize().hexDigits
     }
 }
 
-extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+extension Sequence<UInt8> {
+    /// Lower-case hex, two digits per byte (digests in the manifest and the history).
+    var hexDigits: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }
 
 /// Escaping as strings, for the few outputs written line by line; the one implementation is
