@@ -270,10 +270,7 @@ public enum PipelineRun {
             let capacity = Figures.capacity(reconciliation, reference: reference)
             let audit = Figures.audit(reconciliation, reference: reference, asOf: asOf)
             let current = Changes.Current(
-                findings: reconciliation.findings.map {
-                    HistoryStore.StoredFinding(fingerprint: $0.fingerprint, code: $0.code.rawValue, severity: $0.severity.rawValue,
-                                               key: $0.key, message: $0.message)
-                },
+                findings: reconciliation.findings,
                 capacity: capacity.map {
                     HistoryStore.StoredCapacity(site: $0.site, discipline: $0.discipline, year: $0.year.description, slots: $0.slots,
                                                 capacityWeeks: $0.capacityWeeks, usedWeeks: $0.usedWeeks, utilisation: $0.utilisation)
@@ -281,11 +278,12 @@ public enum PipelineRun {
                 siteYears: audit.map {
                     HistoryStore.SiteYear(site: $0.site, year: $0.year.description, recognised: $0.recognised, placements: $0.placements)
                 })
-            var before: Changes.Current?
+            var before: Changes.Previous?
             if let previous {
-                before = Changes.Current(findings: try history.findings(of: previous.run.id),
-                                         capacity: try history.capacity(of: previous.run.id),
-                                         siteYears: try history.siteYears(of: previous.run.id))
+                let findings = try history.findings(of: previous.run.id, notIn: current.fingerprints)
+                before = Changes.Previous(fingerprints: findings.fingerprints, resolved: findings.gone,
+                                          capacity: try history.capacity(of: previous.run.id),
+                                          siteYears: try history.siteYears(of: previous.run.id))
             }
             let changes = Changes.table(previous: before, current: current, settings: definition.changes)
             let note = previous.map { "Compared with run \($0.run.id) (as of \($0.run.asOf)): \(changes.rows.count) changes." }
@@ -309,7 +307,9 @@ public enum PipelineRun {
                 inputs: fingerprint.historyInputs(reports), findings: current.findings, capacity: current.capacity,
                 siteYears: current.siteYears))
             try publisher.switchLatest(to: runID)
-            publisher.prune()
+            // Housekeeping: the detail rows of runs whose folders are gone. A failure here leaves
+            // them for the next night; the run is published.
+            try? history.keepDetails(of: publisher.prune())
             lap("publish")
             return .published(RunResult(reports: reports, reconciliation: reconciliation,
                                         outputs: (written.map(\.name) + ["manifest.json"]).map { directory + "/" + $0 },

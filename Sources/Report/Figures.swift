@@ -92,29 +92,38 @@ public enum Figures {
         for agreement in agreements where agreement.kind == .framework {
             frameworks[RowKey(site: agreement.site, discipline: agreement.discipline), default: []].append(agreement)
         }
-        var placementsByRow: [RowKey: [Placement]] = [:]
-        for entry in reconciliation.placements {
+        // Placements are referred to by index: copying them (strings, source arrays) was most of
+        // the time of this function.
+        let placements = reconciliation.placements
+        var placementsByRow: [RowKey: [Int]] = [:]
+        for index in placements.indices {
             let key: RowKey
-            if case .agreement(let index) = entry.match {
-                key = RowKey(site: agreements[index].site, discipline: agreements[index].discipline)
+            if case .agreement(let matched) = placements[index].match {
+                key = RowKey(site: agreements[matched].site, discipline: agreements[matched].discipline)
             } else {
-                key = RowKey(site: entry.placement.site, discipline: reference.group(of: entry.placement.discipline))
+                key = RowKey(site: placements[index].placement.site, discipline: reference.group(of: placements[index].placement.discipline))
             }
-            placementsByRow[key, default: []].append(entry.placement)
+            placementsByRow[key, default: []].append(index)
         }
         var rows: [CapacityRow] = []
         for year in reconciliation.years {
-            var keys = Set(placementsByRow.compactMap { key, placements in placements.contains { $0.year == year } ? key : nil })
+            var keys = Set(placementsByRow.compactMap { key, own in own.contains { placements[$0].placement.year == year } ? key : nil })
             for (key, own) in frameworks where own.contains(where: { daysInside($0, year) > 0 }) { keys.insert(key) }
             for key in keys.sorted() {
                 let own = frameworks[key] ?? []
-                let placements = placementsByRow[key] ?? []
-                let ofYear = placements.filter { $0.year == year }
+                let rowPlacements = placementsByRow[key] ?? []
+                var usedWeeks = 0, count = 0
+                var students = Set<String>()
+                for index in rowPlacements where placements[index].placement.year == year {
+                    usedWeeks += placements[index].placement.weeks
+                    count += 1
+                    students.insert(placements[index].placement.student)
+                }
                 var row = CapacityRow(site: key.site, discipline: key.discipline, year: year, slots: 0,
                                       slotDays: own.reduce(0) { $0 + $1.slots * daysInside($1, year) },
-                                      usedWeeks: ofYear.reduce(0) { $0 + $1.weeks }, placements: ofYear.count,
-                                      students: Set(ofYear.map(\.student)).count, peakConcurrent: 0, overCapacityDays: 0)
-                sweep(year, placements, own, into: &row)
+                                      usedWeeks: usedWeeks, placements: count,
+                                      students: students.count, peakConcurrent: 0, overCapacityDays: 0)
+                sweep(year, rowPlacements.lazy.map { (placements[$0].placement.start, placements[$0].placement.end) }, own, into: &row)
                 rows.append(row)
             }
         }
@@ -123,14 +132,15 @@ public enum Figures {
 
     /// Day by day inside the year: placements of the row covering the day (whatever their start
     /// year) against the slots of its framework agreements valid that day.
-    private static func sweep(_ year: PlacementYear, _ placements: [Placement], _ agreements: [Agreement], into row: inout CapacityRow) {
+    private static func sweep<Spans: Sequence<(Day, Day)>>(_ year: PlacementYear, _ spans: Spans, _ agreements: [Agreement],
+                                                            into row: inout CapacityRow) {
         let first = year.firstDay.daysSinceEpoch
         let span = year.lastDay.daysSinceEpoch - first + 1
         var load = [Int](repeating: 0, count: span + 1)
         var slots = [Int](repeating: 0, count: span + 1)
-        for placement in placements {
-            let from = max(placement.start.daysSinceEpoch, first) - first
-            let to = min(placement.end.daysSinceEpoch, year.lastDay.daysSinceEpoch) - first
+        for (start, end) in spans {
+            let from = max(start.daysSinceEpoch, first) - first
+            let to = min(end.daysSinceEpoch, year.lastDay.daysSinceEpoch) - first
             guard from <= to else { continue }
             load[from] += 1
             load[to + 1] -= 1
@@ -159,9 +169,10 @@ public enum Figures {
         var rows: [CoverageRow] = []
         let agreements = reconciliation.agreements
         for year in reconciliation.years {
-            var byGroup: [String: [MatchedPlacement]] = [:]
-            for entry in reconciliation.placements where entry.placement.year == year {
-                byGroup[reference.group(of: entry.placement.discipline), default: []].append(entry)
+            let placements = reconciliation.placements
+            var byGroup: [String: [Int]] = [:]
+            for index in placements.indices where placements[index].placement.year == year {
+                byGroup[reference.group(of: placements[index].placement.discipline), default: []].append(index)
             }
             var capacity: [String: Int] = [:]
             for agreement in agreements where agreement.kind == .framework {
@@ -170,13 +181,15 @@ public enum Figures {
                 capacity[reference.group(of: agreement.discipline), default: 0] += agreement.slots * days
             }
             for group in Set(byGroup.keys).union(capacity.keys).sorted() {
-                let entries = byGroup[group] ?? []
-                let recognised = entries.filter {
-                    if case .agreement(let index) = $0.match { return agreements[index].kind == .framework }
-                    return false
-                }.reduce(0) { $0 + $1.placement.weeks }
-                let total = entries.reduce(0) { $0 + $1.placement.weeks }
-                rows.append(CoverageRow(group: group, year: year, students: Set(entries.map(\.placement.student)).count,
+                var recognised = 0, total = 0
+                var students = Set<String>()
+                for index in byGroup[group] ?? [] {
+                    let weeks = placements[index].placement.weeks
+                    total += weeks
+                    if case .agreement(let matched) = placements[index].match, agreements[matched].kind == .framework { recognised += weeks }
+                    students.insert(placements[index].placement.student)
+                }
+                rows.append(CoverageRow(group: group, year: year, students: students.count,
                                         requiredWeeks: reference.curriculum.requiredWeeks[group] ?? 0, studentWeeks: total,
                                         recognisedWeeks: recognised, nonRecognisedWeeks: total - recognised,
                                         recognisedSlotDays: capacity[group] ?? 0))

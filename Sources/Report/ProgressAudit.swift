@@ -61,13 +61,18 @@ extension Figures {
     public static func progress(_ reconciliation: Reconciliation, reference: ReferenceData) -> [ProgressRow] {
         let curriculum = reference.curriculum
         var passed: [String: [String: Int]] = [:]
-        for entry in reconciliation.placements {
-            let placement = entry.placement
-            if passed[placement.student] == nil { passed[placement.student] = [:] }
-            guard let score = placement.finalScore, score >= curriculum.passMark else { continue }
-            let part = placement.kind == .scientific ? "SCIENTIFIC" : "CLINICAL"
-            passed[placement.student, default: [:]][reference.group(of: placement.discipline), default: 0] += placement.weeks
-            passed[placement.student, default: [:]][part, default: 0] += placement.weeks
+        let placements = reconciliation.placements
+        for index in placements.indices {
+            let student = placements[index].placement.student
+            guard let score = placements[index].placement.finalScore, score >= curriculum.passMark else {
+                if passed[student] == nil { passed[student] = [:] }
+                continue
+            }
+            let weeks = placements[index].placement.weeks
+            let part = placements[index].placement.kind == .scientific ? "SCIENTIFIC" : "CLINICAL"
+            let group = reference.group(of: placements[index].placement.discipline)
+            passed[student, default: [:]][group, default: 0] += weeks
+            passed[student, default: [:]][part, default: 0] += weeks
         }
         for entry in reconciliation.roster where passed[entry.student] == nil { passed[entry.student] = [:] }
         let groups = curriculum.requiredWeeks.keys.sorted()
@@ -104,24 +109,26 @@ extension Figures {
                 if agreement.kind == .framework { current.recognised = true } else { current.individualAgreements += 1 }
                 bySite[agreement.site] = current
             }
-            for entry in reconciliation.placements where entry.placement.year == year {
-                let placement = entry.placement
-                var current = row(placement.site)
+            let placements = reconciliation.placements
+            for index in placements.indices where placements[index].placement.year == year {
+                let site = placements[index].placement.site
+                var current = row(site)
                 current.placements += 1
-                current.studentWeeks += placement.weeks
-                if case .agreement = entry.match {} else { current.withoutAgreement += 1 }
-                if placement.end < asOf {
+                current.studentWeeks += placements[index].placement.weeks
+                if case .agreement = placements[index].match {} else { current.withoutAgreement += 1 }
+                if placements[index].placement.end < asOf {
                     current.endedPlacements += 1
-                    if placement.hasFinalEvaluation { current.finallyEvaluated += 1 }
+                    if placements[index].placement.hasFinalEvaluation { current.finallyEvaluated += 1 }
                 }
-                if let score = placement.finalScore {
+                if let score = placements[index].placement.finalScore {
                     current.evaluations += 1
                     current.sumFinal += score
-                    if let value = placement.finalCriteria?.knowledgeAndSkills { current.sumKnowledge += value; current.countKnowledge += 1 }
-                    if let value = placement.finalCriteria?.patientContact { current.sumPatient += value; current.countPatient += 1 }
-                    if let value = placement.finalCriteria?.teamwork { current.sumTeam += value; current.countTeam += 1 }
+                    let criteria = placements[index].placement.finalCriteria
+                    if let value = criteria?.knowledgeAndSkills { current.sumKnowledge += value; current.countKnowledge += 1 }
+                    if let value = criteria?.patientContact { current.sumPatient += value; current.countPatient += 1 }
+                    if let value = criteria?.teamwork { current.sumTeam += value; current.countTeam += 1 }
                 }
-                bySite[placement.site] = current
+                bySite[site] = current
             }
             rows += bySite.keys.sorted().compactMap { bySite[$0] }
         }

@@ -27,10 +27,12 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable, Comparable {
 
 /// Something the office should look at, with the source rows behind it.
 public struct Finding: Sendable, Hashable, Comparable {
-    public var code: FindingCode
+    public let code: FindingCode
     /// What identifies the problem, e.g. `student=r0812345 site=AZGR discipline=IG-CAR start=2025-09-01`;
     /// the same problem has the same key (and fingerprint) in the next night's run.
-    public var key: String
+    public let key: String
+    /// FNV-1a over the code and the key, computed once: every report and the history use it.
+    public let fingerprintHash: UInt64
     public var message: String
     /// Every source row behind the finding, sorted.
     public var sources: [SourceLocation]
@@ -40,18 +42,26 @@ public struct Finding: Sendable, Hashable, Comparable {
         self.key = key
         self.message = message
         self.sources = sources.sortedUnique()
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in code.rawValue.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        hash = (hash ^ UInt64(UInt8(ascii: "|"))) &* 0x0000_0100_0000_01B3
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        fingerprintHash = hash
     }
 
     public var severity: Severity { code.severity }
 
     /// 16 hex digits of FNV-1a over the code and the key: stable across runs and machines.
-    public var fingerprint: String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in (code.rawValue + "|" + key).utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    public var fingerprint: String { String(unsafeUninitializedCapacity: 16) { Self.writeHex(fingerprintHash, into: $0) } }
+
+    /// The 16 lower-case hex digits of `hash` into `buffer` (at least 16 bytes); returns 16.
+    @inlinable
+    public static func writeHex(_ hash: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        for index in 0..<16 {
+            let nibble = UInt8(truncatingIfNeeded: hash >> (60 - 4 * UInt64(index))) & 0x0F
+            buffer[index] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return 16
     }
 
     /// Errors first, then by code and key, so that reports list them the same way every night.

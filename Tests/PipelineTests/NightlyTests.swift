@@ -133,9 +133,33 @@ struct NightlyTests {
         #expect(history.status == 0 && history.out.split(separator: "\n").count == 3, "\(history.out)")
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") {
             let shell = try cli.command("/usr/bin/sqlite3", [faculty.output + "/history.sqlite",
-                                                             "SELECT COUNT(*), SUM(published) FROM run; SELECT COUNT(*) FROM run_finding;"])
-            #expect(shell.out.hasPrefix("2|2\n"), "\(shell.out)")
+                                                             "SELECT COUNT(*), SUM(published) FROM run; SELECT COUNT(*) FROM run_findings;"])
+            #expect(shell.out == "2|2\n2\n", "\(shell.out)")
         }
+    }
+
+    @Test("keep_runs: older run folders go, and so do their findings and capacity rows in the history; the runs stay listed")
+    func pruning() throws {
+        let faculty = try Faculty()
+        defer { try? FileManager.default.removeItem(atPath: faculty.folder) }
+        try faculty.write("p.yml", (try String(contentsOfFile: faculty.folder + "/p.yml", encoding: .utf8)) + "\nkeep_runs: 2\n")
+        try faculty.nightOne()
+        for _ in 0..<4 { #expect(try run(faculty, ["--as-of", "2025-10-01", "--force"]).status == 0) }
+        #expect(faculty.runs.count == 2)
+        let history = try cli.stagebalans(["history", "p.yml"], in: faculty.folder)
+        #expect(history.status == 0 && history.out.split(separator: "\n").count == 5, "\(history.out)")
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { return }
+        let shell = try cli.command("/usr/bin/sqlite3", [faculty.output + "/history.sqlite", """
+            SELECT COUNT(*), MIN(findings), MAX(findings) FROM run;
+            SELECT COUNT(DISTINCT run_id) FROM run_findings; SELECT COUNT(DISTINCT run_id) FROM run_capacity;
+            SELECT COUNT(*) FROM run_findings WHERE run_id NOT IN (\(faculty.runs.map { "'\($0)'" }.joined(separator: ",")));
+            """])
+        // Four runs with their counts; details only for the two kept folders.
+        #expect(shell.out.hasPrefix("4|") && shell.out.hasSuffix("\n2\n2\n0\n"), "\(shell.out)")
+        // The next night still compares with the last run.
+        try faculty.nightTwo()
+        let next = try run(faculty, ["--as-of", "2026-04-15"])
+        #expect(next.status == 0 && next.err.contains("8 changes since"), "\(next.err)")
     }
 
     @Test("a second run on unchanged input says so and rewrites nothing; --force rewrites")

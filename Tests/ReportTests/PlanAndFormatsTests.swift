@@ -77,6 +77,51 @@ struct FormatTests {
                 + "  {\"site\":\"<script>alert(1)</script>\",\"n\":-3,\"ratio\":null,\"note\":\"a|b\\nc\"}\n]\n")
     }
 
+    @Test("integers, days, source locations and fingerprints are written as their String forms would be")
+    func bytesWithoutStrings() throws {
+        for value in [0, 7, 10, -1, -10, 1_234_567, Int.max, Int.min] {
+            var out = TextBuffer()
+            out.append(integer: value)
+            #expect(String(decoding: out.bytes, as: UTF8.self) == String(value))
+        }
+        for text in ["2025-07-01", "1999-12-31", "0001-01-09"] {
+            let day = try #require(Day(year: Int(text.prefix(4)) ?? 0, month: Int(text.dropFirst(5).prefix(2)) ?? 0,
+                                       day: Int(text.suffix(2)) ?? 0))
+            var out = TextBuffer()
+            out.append(day: day)
+            #expect(String(decoding: out.bytes, as: UTF8.self) == day.description && day.description == text)
+        }
+        for location in [SourceLocation(path: "a b/evaluations.csv", line: 12), SourceLocation(path: "x.xml", line: 3, column: 40)] {
+            var out = TextBuffer()
+            out.append(location: location)
+            #expect(String(decoding: out.bytes, as: UTF8.self) == location.description)
+        }
+        let finding = Finding(code: .noAgreement, key: "student=r1 site=AZA", message: "m", sources: [])
+        var out = TextBuffer()
+        out.append(fingerprint: finding.fingerprintHash)
+        #expect(String(decoding: out.bytes, as: UTF8.self) == finding.fingerprint && finding.fingerprint.count == 16)
+    }
+
+    @Test("a table streamed to a sink in pieces is the same bytes as rendered whole")
+    func streamed() {
+        struct Pieces: ByteSink {
+            var pieces: [[UInt8]] = []
+            mutating func drain(_ buffer: inout TextBuffer) {
+                pieces.append(buffer.bytes)
+                buffer.bytes.removeAll()
+            }
+        }
+        let many = ReportTable(name: "m", title: "M", columns: ["a", "b"],
+                               rows: (0..<20_000).map { [.text("row \($0), \"quoted\""), .integer($0)] })
+        var sink = Pieces()
+        TableFormats.csv(many, dialect: .rfc4180, into: &sink)
+        #expect(sink.pieces.count > 2, "rendered in more than one piece")
+        #expect(sink.pieces.flatMap { $0 } == TableFormats.csv(many, dialect: .rfc4180))
+        var json = Pieces()
+        TableFormats.json(many, into: &json)
+        #expect(json.pieces.count > 2 && json.pieces.flatMap { $0 } == TableFormats.json(many))
+    }
+
     @Test("HTML escapes text and loads nothing from the network; Markdown escapes pipes")
     func htmlAndMarkdown() throws {
         let page = String(decoding: HTMLPage.standalone(table, title: "T & <b>"), as: UTF8.self)

@@ -18,24 +18,33 @@ enum Changes {
     static let columns = ["change", "subject", "year", "before", "after", "detail"]
 
     struct Current {
-        var findings: [HistoryStore.StoredFinding]
+        var findings: [Finding]
+        var capacity: [HistoryStore.StoredCapacity]
+        var siteYears: [HistoryStore.SiteYear]
+
+        var fingerprints: Set<UInt64> { Set(findings.lazy.map(\.fingerprintHash)) }
+    }
+
+    /// What the comparison needs of the previous run: the fingerprints of its findings, and in
+    /// full only those that are gone now (reading all of them was most of the comparison's time).
+    struct Previous {
+        var fingerprints: Set<UInt64>
+        var resolved: [HistoryStore.StoredFinding]
         var capacity: [HistoryStore.StoredCapacity]
         var siteYears: [HistoryStore.SiteYear]
     }
 
     /// nil previous: the first run, nothing to compare with (an empty table and a note).
-    static func table(previous: Current?, current: Current, settings: ChangeSettings) -> ReportTable {
+    static func table(previous: Previous?, current: Current, settings: ChangeSettings) -> ReportTable {
         var rows: [[Cell]] = []
         guard let previous else {
             return ReportTable(name: "changes", title: "Changes since the previous successful run", columns: columns, rows: [])
         }
-        let before = Dictionary(previous.findings.map { ($0.fingerprint, $0) }, uniquingKeysWith: { first, _ in first })
-        let after = Dictionary(current.findings.map { ($0.fingerprint, $0) }, uniquingKeysWith: { first, _ in first })
-        for finding in current.findings where before[finding.fingerprint] == nil {
-            let change = finding.code == FindingCode.agreementExpiring.rawValue ? "AGREEMENT_ENTERED_EXPIRY" : "NEW_FINDING"
-            rows.append([.text(change), .text(finding.code), .empty, .empty, .text(finding.fingerprint), .text(finding.message)])
+        for finding in current.findings where !previous.fingerprints.contains(finding.fingerprintHash) {
+            let change = finding.code == .agreementExpiring ? "AGREEMENT_ENTERED_EXPIRY" : "NEW_FINDING"
+            rows.append([.text(change), .text(finding.code.rawValue), .empty, .empty, .text(finding.fingerprint), .text(finding.message)])
         }
-        for finding in previous.findings where after[finding.fingerprint] == nil {
+        for finding in previous.resolved {
             rows.append([.text("RESOLVED_FINDING"), .text(finding.code), .empty, .text(finding.fingerprint), .empty,
                          .text(finding.message)])
         }

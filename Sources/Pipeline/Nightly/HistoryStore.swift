@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import Report
+import StagebalansCore
 
 /// The run history in an embedded SQLite database beside the reports (`OUTPUT/history.sqlite`):
 /// each run, its inputs, its findings (fingerprints) and its capacity rows, so that the next
@@ -33,11 +35,10 @@ struct HistoryStore {
         var rowsQuarantined: Int
     }
 
+    /// A finding of an earlier run, as the changes report shows it.
     struct StoredFinding: Sendable, Hashable {
         var fingerprint: String
         var code: String
-        var severity: String
-        var key: String
         var message: String
     }
 
@@ -62,7 +63,7 @@ struct HistoryStore {
     struct Record: Sendable {
         var run: Run
         var inputs: [Input]
-        var findings: [StoredFinding]
+        var findings: [Finding]
         var capacity: [StoredCapacity]
         var siteYears: [SiteYear]
     }
@@ -107,6 +108,17 @@ struct HistoryStore {
                 CREATE INDEX run_site_year_run ON run_site_year(run_id);
                 """)
         }
+        // A row per finding cost a third of a second per night to insert and as much to delete
+        // at 84,000 findings; one text per run costs a few milliseconds either way.
+        migrator.registerMigration("v2: a run's findings as one text; finding counts on the run") { db in
+            try db.execute(sql: """
+                ALTER TABLE run ADD COLUMN findings INTEGER;
+                CREATE TABLE run_findings (
+                  run_id TEXT PRIMARY KEY NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                  lines BLOB NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -142,19 +154,37 @@ struct HistoryStore {
     func runs() throws(OutputError) -> [(run: Run, findings: Int, inputs: Int)] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT run.*, (SELECT COUNT(*) FROM run_finding WHERE run_id = run.id) AS findings,
+                SELECT run.*, COALESCE(run.findings, (SELECT COUNT(*) FROM run_finding WHERE run_id = run.id)) AS findings,
                        (SELECT COUNT(*) FROM run_input WHERE run_id = run.id) AS inputs
                 FROM run ORDER BY started_at, id
                 """).map { row in (Self.run(row), row["findings"], row["inputs"]) }
         }
     }
 
-    func findings(of runID: String) throws(OutputError) -> [StoredFinding] {
+    /// The fingerprints of a run's findings, and in full those not in `current`.
+    func findings(of runID: String, notIn current: Set<UInt64>) throws(OutputError) -> (fingerprints: Set<UInt64>, gone: [StoredFinding]) {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM run_finding WHERE run_id = ? ORDER BY rowid", arguments: [runID]).map { row in
-                StoredFinding(fingerprint: row["fingerprint"], code: row["code"], severity: row["severity"], key: row["key"],
-                              message: row["message"])
+            var fingerprints = Set<UInt64>()
+            var gone: [StoredFinding] = []
+            if let lines = try Data.fetchOne(db, sql: "SELECT lines FROM run_findings WHERE run_id = ?", arguments: [runID]) {
+                FindingLines.read(Array(lines)) { fingerprint, fields in
+                    fingerprints.insert(fingerprint)
+                    if !current.contains(fingerprint) {
+                        gone.append(StoredFinding(fingerprint: fields.fingerprint(), code: fields.text(1), message: fields.text(4)))
+                    }
+                }
+                return (fingerprints, gone)
             }
+            // A run recorded by version 0.4.0: a row per finding.
+            let rows = try Row.fetchCursor(db, sql: "SELECT fingerprint, code, message FROM run_finding WHERE run_id = ? ORDER BY rowid",
+                                           arguments: [runID])
+            while let row = try rows.next() {
+                let text: String = row[0]
+                guard let fingerprint = UInt64(text, radix: 16) else { continue }
+                fingerprints.insert(fingerprint)
+                if !current.contains(fingerprint) { gone.append(StoredFinding(fingerprint: text, code: row[1], message: row[2])) }
+            }
+            return (fingerprints, gone)
         }
     }
 
@@ -190,10 +220,10 @@ struct HistoryStore {
                                    arguments: [run.id, input.source, input.path, input.bytes, input.sha256, input.rowsRead,
                                                input.rowsAccepted, input.rowsQuarantined])
                 }
-                let finding = try db.makeStatement(sql: "INSERT INTO run_finding VALUES (?, ?, ?, ?, ?, ?)")
-                for entry in record.findings {
-                    try finding.execute(arguments: [run.id, entry.fingerprint, entry.code, entry.severity, entry.key, entry.message])
-                }
+                try db.execute(sql: "UPDATE run SET findings = ? WHERE id = ?", arguments: [record.findings.count, run.id])
+                let blob = Data(FindingLines.write(record.findings))
+                try db.execute(sql: "INSERT INTO run_findings VALUES (?, ?)",
+                               arguments: [run.id, blob])
                 let capacity = try db.makeStatement(sql: "INSERT INTO run_capacity VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 for row in record.capacity {
                     try capacity.execute(arguments: [run.id, row.site, row.discipline, row.year, row.slots, row.capacityWeeks,
@@ -209,6 +239,21 @@ struct HistoryStore {
         }
     }
 
+    /// Drops the finding, capacity and site-year rows of runs other than `runs` (whose folders
+    /// are gone): the run rows stay, with their finding counts.
+    func keepDetails(of runs: [String]) throws(OutputError) {
+        do {
+            try queue.write { db in
+                let list = databaseQuestionMarks(count: runs.count)
+                for table in ["run_findings", "run_finding", "run_capacity", "run_site_year"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE run_id NOT IN (\(list))", arguments: StatementArguments(runs))
+                }
+            }
+        } catch {
+            throw OutputError(path: path, message: "cannot prune the history database: \(error)")
+        }
+    }
+
     private func read<T>(_ body: (Database) throws -> T) throws(OutputError) -> T {
         do {
             return try queue.read(body)
@@ -221,5 +266,93 @@ struct HistoryStore {
         Run(id: row["id"], asOf: row["as_of"], startedAt: row["started_at"], endedAt: row["ended_at"], exitCode: row["exit_code"],
             definitionSHA256: row["definition_sha256"], referenceSHA256: row["reference_sha256"], toolVersion: row["tool_version"],
             published: row["published"], forAuditors: row["for_auditors"])
+    }
+}
+
+/// A run's findings in the history: a line per finding, `fingerprint TAB code TAB severity TAB
+/// key TAB message LF`, with backslash, tab, CR and LF in the key and message escaped as `\\`,
+/// `\t`, `\r`, `\n`. `sqlite3` shows it as text.
+enum FindingLines {
+    static func write(_ findings: [Finding]) -> [UInt8] {
+        var out = TextBuffer()
+        out.bytes.reserveCapacity(findings.count * 160)
+        func escaped(_ text: String) {
+            guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+                out.append(text)
+                return
+            }
+            for byte in text.utf8 {
+                switch byte {
+                case 0x5C: out.append(bytes: [0x5C, 0x5C])
+                case 0x09: out.append(bytes: [0x5C, UInt8(ascii: "t")])
+                case 0x0A: out.append(bytes: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(bytes: [0x5C, UInt8(ascii: "r")])
+                default: out.append(byte: byte)
+                }
+            }
+        }
+        for finding in findings {
+            out.append(fingerprint: finding.fingerprintHash)
+            out.append(byte: 0x09)
+            out.append(finding.code.rawValue)
+            out.append(byte: 0x09)
+            out.append(finding.severity.rawValue)
+            out.append(byte: 0x09)
+            escaped(finding.key)
+            out.append(byte: 0x09)
+            escaped(finding.message)
+            out.append(byte: 0x0A)
+        }
+        return out.bytes
+    }
+
+    /// The fields of one line, decoded only when asked for.
+    struct Fields {
+        let bytes: [UInt8]
+        let ranges: [Range<Int>]
+
+        func fingerprint() -> String { String(decoding: bytes[ranges[0]], as: UTF8.self) }
+
+        func text(_ index: Int) -> String {
+            guard index < ranges.count else { return "" }
+            var out: [UInt8] = []
+            var escape = false
+            for byte in bytes[ranges[index]] {
+                if escape {
+                    switch byte {
+                    case UInt8(ascii: "t"): out.append(0x09)
+                    case UInt8(ascii: "n"): out.append(0x0A)
+                    case UInt8(ascii: "r"): out.append(0x0D)
+                    default: out.append(byte)
+                    }
+                    escape = false
+                } else if byte == 0x5C {
+                    escape = true
+                } else {
+                    out.append(byte)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Calls `line` with each line's fingerprint and fields; lines that do not start with one are skipped.
+    static func read(_ bytes: [UInt8], line: (UInt64, Fields) -> Void) {
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            var ranges: [Range<Int>] = []
+            var fieldStart = start
+            for index in start..<end where bytes[index] == 0x09 {
+                ranges.append(fieldStart..<index)
+                fieldStart = index + 1
+            }
+            ranges.append(fieldStart..<end)
+            if let first = ranges.first, first.count == 16,
+               let fingerprint = UInt64(String(decoding: bytes[first], as: UTF8.self), radix: 16) {
+                line(fingerprint, Fields(bytes: bytes, ranges: ranges))
+            }
+            start = end + 1
+        }
     }
 }

@@ -62,8 +62,9 @@ struct Publisher {
     }
 
     /// Keeps the newest `keepRuns` run folders and the one `latest` names; removes leftovers of
-    /// crashed runs' staging folders.
-    func prune() {
+    /// crashed runs' staging folders. Returns the runs left.
+    @discardableResult
+    func prune() -> [String] {
         let fileManager = FileManager.default
         let latest = latestRunID
         let runs = ((try? fileManager.contentsOfDirectory(atPath: runsDirectory)) ?? []).sorted()
@@ -73,5 +74,6 @@ struct Publisher {
         for entry in (try? fileManager.contentsOfDirectory(atPath: outputDirectory)) ?? [] where entry.hasPrefix(".staging-") {
             try? fileManager.removeItem(atPath: outputDirectory + "/" + entry)
         }
+        return (try? fileManager.contentsOfDirectory(atPath: runsDirectory)) ?? []
     }
 }

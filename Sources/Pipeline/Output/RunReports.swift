@@ -7,7 +7,7 @@ import Report
 import StagebalansCore
 
 /// The version written into manifests and printed by `--version`.
-public let stagebalansVersion = "0.4.0"
+public let stagebalansVersion = "0.5.0"
 
 /// A file a run wrote, for the manifest.
 public struct WrittenFile: Sendable, Hashable {
@@ -50,22 +50,32 @@ public enum PseudonymKey {
     }
 }
 
-/// Writes one report file, or a table in the formats asked for.
+/// Writes one report file, or a table in the formats asked for, each streamed to its file.
 private struct Saver: Sendable {
     let directory: String
     let formats: Set<ReportSettings.Format>
 
     func file(_ name: String, _ bytes: [UInt8]) throws(OutputError) -> WrittenFile {
-        let writer = try TextFileWriter(path: directory + "/" + name)
-        try writer.write(bytes: bytes)
+        try file(name) { writer throws(OutputError) in try writer.write(bytes: bytes) }
+    }
+
+    func file(_ name: String, _ render: (inout TextFileWriter) throws(OutputError) -> Void) throws(OutputError) -> WrittenFile {
+        var writer = try TextFileWriter(path: directory + "/" + name)
+        try render(&writer)
         try writer.commit()
         return WrittenFile(name: name, bytes: writer.bytesWritten, sha256: writer.sha256)
     }
 
     func table(_ table: ReportTable) throws(OutputError) -> [WrittenFile] {
-        var files = [try file(table.name + ".csv", TableFormats.csv(table, dialect: .rfc4180))]
-        if formats.contains(.excel) { files.append(try file(table.name + ".excel.csv", TableFormats.csv(table, dialect: .excelBelgium))) }
-        if formats.contains(.json) { files.append(try file(table.name + ".json", TableFormats.json(table))) }
+        var files = [try file(table.name + ".csv") { writer throws(OutputError) in try TableFormats.csv(table, dialect: .rfc4180, into: &writer) }]
+        if formats.contains(.excel) {
+            files.append(try file(table.name + ".excel.csv") { writer throws(OutputError) in
+                try TableFormats.csv(table, dialect: .excelBelgium, into: &writer)
+            })
+        }
+        if formats.contains(.json) {
+            files.append(try file(table.name + ".json") { writer throws(OutputError) in try TableFormats.json(table, into: &writer) })
+        }
         return files
     }
 }
@@ -124,10 +134,16 @@ enum RunReports {
                 [try writePlacements(reconciliation, student: student, to: directory)]
             },
             {
-                let findings = Tables.findings(reconciliation.findings, text: text)
-                var files = [try save.file("findings.csv", TableFormats.csv(findings, dialect: .rfc4180))]
-                if formats.contains(.excel) { files.append(try save.file("findings.excel.csv", TableFormats.csv(findings, dialect: .excelBelgium))) }
-                files.append(try save.file("findings.json", findingsJSON(reconciliation.findings, text: text)))
+                let findings = reconciliation.findings
+                var files = [try save.file("findings.csv") { writer throws(OutputError) in
+                    try findingsCSV(findings, dialect: .rfc4180, text: text, into: &writer)
+                }]
+                if formats.contains(.excel) {
+                    files.append(try save.file("findings.excel.csv") { writer throws(OutputError) in
+                        try findingsCSV(findings, dialect: .excelBelgium, text: text, into: &writer)
+                    })
+                }
+                files.append(try save.file("findings.json") { writer throws(OutputError) in try findingsJSON(findings, text: text, into: &writer) })
                 return files
             },
             {
@@ -201,51 +217,132 @@ enum RunReports {
                        ("errors", count(.error)), ("warnings", count(.warning)), ("info", count(.info))])
     }
 
+    /// findings.csv: the findings table (`Tables.findings`) rendered without building its cells;
+    /// the same bytes.
+    static func findingsCSV<Sink: ByteSink>(_ findings: [Finding], dialect: CSVDialect, text: (String) -> String,
+                                            into sink: inout Sink) throws(Sink.Failure) {
+        let delimiter = dialect == .rfc4180 ? UInt8(ascii: ",") : UInt8(ascii: ";")
+        var out = TextBuffer()
+        out.bytes.reserveCapacity(1 << 16 + 4096)
+        if dialect == .excelBelgium { out.append(bytes: [0xEF, 0xBB, 0xBF]) }
+        let lineEnd: [UInt8] = dialect == .rfc4180 ? [0x0A] : [0x0D, 0x0A]
+        for (index, column) in ["code", "severity", "fingerprint", "key", "message", "sources"].enumerated() {
+            if index > 0 { out.append(byte: delimiter) }
+            out.append(column)
+        }
+        out.append(bytes: lineEnd)
+        var sources = TextBuffer()
+        for finding in findings {
+            out.append(finding.code.rawValue)
+            out.append(byte: delimiter)
+            out.append(finding.severity.rawValue)
+            out.append(byte: delimiter)
+            out.append(fingerprint: finding.fingerprintHash)
+            out.append(byte: delimiter)
+            TableFormats.appendCSVField(text(finding.key), to: &out, delimiter: delimiter)
+            out.append(byte: delimiter)
+            TableFormats.appendCSVField(text(finding.message), to: &out, delimiter: delimiter)
+            out.append(byte: delimiter)
+            sources.bytes.removeAll(keepingCapacity: true)
+            for (index, source) in finding.sources.enumerated() {
+                if index > 0 { sources.append(byte: 0x20) }
+                sources.append(location: source)
+            }
+            TableFormats.appendCSVField(bytes: sources.bytes, to: &out, delimiter: delimiter)
+            out.append(bytes: lineEnd)
+            if out.bytes.count >= 1 << 16 { try sink.drain(&out) }
+        }
+        try sink.drain(&out)
+    }
+
     /// findings.json keeps sources as an array of `path:line`.
     static func findingsJSON(_ findings: [Finding], text: (String) -> String) -> [UInt8] {
+        var sink = MemorySink()
+        findingsJSON(findings, text: text, into: &sink)
+        return sink.bytes
+    }
+
+    static func findingsJSON<Sink: ByteSink>(_ findings: [Finding], text: (String) -> String, into sink: inout Sink) throws(Sink.Failure) {
         var out = TextBuffer()
+        out.bytes.reserveCapacity(1 << 16 + 4096)
+        var source = TextBuffer()
         out.append("[")
         for (index, finding) in findings.enumerated() {
-            out.append(index == 0 ? "\n  {\"code\":" : ",\n  {\"code\":")
-            TableFormats.appendJSONString(finding.code.rawValue, to: &out)
-            out.append(",\"severity\":")
-            TableFormats.appendJSONString(finding.severity.rawValue, to: &out)
-            out.append(",\"fingerprint\":")
-            TableFormats.appendJSONString(finding.fingerprint, to: &out)
-            out.append(",\"key\":")
+            out.append(index == 0 ? "\n  {\"code\":\"" : ",\n  {\"code\":\"")
+            out.append(finding.code.rawValue)
+            out.append("\",\"severity\":\"")
+            out.append(finding.severity.rawValue)
+            out.append("\",\"fingerprint\":\"")
+            out.append(fingerprint: finding.fingerprintHash)
+            out.append("\",\"key\":")
             TableFormats.appendJSONString(text(finding.key), to: &out)
             out.append(",\"message\":")
             TableFormats.appendJSONString(text(finding.message), to: &out)
             out.append(",\"sources\":[")
-            for (sourceIndex, source) in finding.sources.enumerated() {
-                if sourceIndex > 0 { out.append(",") }
-                TableFormats.appendJSONString(source.description, to: &out)
+            for (sourceIndex, location) in finding.sources.enumerated() {
+                if sourceIndex > 0 { out.append(byte: UInt8(ascii: ",")) }
+                source.bytes.removeAll(keepingCapacity: true)
+                source.append(location: location)
+                TableFormats.appendJSONString(bytes: source.bytes, to: &out)
             }
             out.append("]}")
+            if out.bytes.count >= 1 << 16 { try sink.drain(&out) }
         }
         out.append(findings.isEmpty ? "]\n" : "\n]\n")
-        return out.bytes
+        try sink.drain(&out)
     }
 
     /// placements.csv is streamed: it grows with the placements, the other reports do not.
     static func writePlacements(_ reconciliation: Reconciliation, student: (String) -> String, to directory: String)
         throws(OutputError) -> WrittenFile {
         let csv = try TextFileWriter(path: directory + "/placements.csv")
-        try csv.write("student,site,discipline,start,end,weeks,kind,year,final_score,agreement,agreement_kind,sources\n")
-        for index in reconciliation.placements.indices {
-            let agreement: (String, String)
-            switch reconciliation.placements[index].match {
+        var out = TextBuffer()
+        out.bytes.reserveCapacity(1 << 16 + 4096)
+        out.append("student,site,discipline,start,end,weeks,kind,year,final_score,agreement,agreement_kind,sources\n")
+        let comma = UInt8(ascii: ",")
+        var sources = TextBuffer()
+        let placements = reconciliation.placements, agreements = reconciliation.agreements
+        for index in placements.indices {
+            TableFormats.appendCSVField(student(placements[index].placement.student), to: &out, delimiter: comma)
+            out.append(byte: comma)
+            TableFormats.appendCSVField(placements[index].placement.site, to: &out, delimiter: comma)
+            out.append(byte: comma)
+            TableFormats.appendCSVField(placements[index].placement.discipline, to: &out, delimiter: comma)
+            out.append(byte: comma)
+            out.append(day: placements[index].placement.start)
+            out.append(byte: comma)
+            out.append(day: placements[index].placement.end)
+            out.append(byte: comma)
+            out.append(integer: placements[index].placement.weeks)
+            out.append(byte: comma)
+            if let kind = placements[index].placement.kind { out.append(kind.rawValue) }
+            out.append(byte: comma)
+            let year = placements[index].placement.year.startYear
+            out.append(integer: year)
+            out.append(byte: UInt8(ascii: "-"))
+            out.append(integer: year + 1)
+            out.append(byte: comma)
+            if let score = placements[index].placement.finalScore { out.append(ScoreFormatting.text(score)) }
+            out.append(byte: comma)
+            switch placements[index].match {
             case .agreement(let matched):
-                agreement = (reconciliation.agreements[matched].id, reconciliation.agreements[matched].kind.rawValue)
-            case .outsideValidity: agreement = ("", "OUTSIDE_VALIDITY")
-            case .noAgreement: agreement = ("", "NO_AGREEMENT")
+                TableFormats.appendCSVField(agreements[matched].id, to: &out, delimiter: comma)
+                out.append(byte: comma)
+                out.append(agreements[matched].kind.rawValue)
+            case .outsideValidity: out.append(",OUTSIDE_VALIDITY")
+            case .noAgreement: out.append(",NO_AGREEMENT")
             }
-            let placement = reconciliation.placements[index].placement
-            try csv.writeCSVRecord([student(placement.student), placement.site, placement.discipline, placement.start.description,
-                                    placement.end.description, String(placement.weeks), placement.kind?.rawValue ?? "",
-                                    placement.year.description, placement.finalScore.map(ScoreFormatting.text) ?? "",
-                                    agreement.0, agreement.1, placement.sources.map(\.description).joined(separator: " ")])
+            out.append(byte: comma)
+            sources.bytes.removeAll(keepingCapacity: true)
+            for (sourceIndex, location) in placements[index].placement.sources.enumerated() {
+                if sourceIndex > 0 { sources.append(byte: 0x20) }
+                sources.append(location: location)
+            }
+            TableFormats.appendCSVField(bytes: sources.bytes, to: &out, delimiter: comma)
+            out.append(byte: 0x0A)
+            if out.bytes.count >= 1 << 16 { try csv.drain(&out) }
         }
+        try csv.drain(&out)
         try csv.commit()
         return WrittenFile(name: "placements.csv", bytes: csv.bytesWritten, sha256: csv.sha256)
     }

@@ -65,13 +65,17 @@ final class TextFileWriter {
 
     private func flush() throws(OutputError) {
         guard !buffer.isEmpty else { return }
-        hasher.update(data: buffer)
-        let written = buffer.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, handle) }
-        guard written == buffer.count else {
+        try put(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func put(_ bytes: [UInt8]) throws(OutputError) {
+        hasher.update(data: bytes)
+        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, handle) }
+        guard written == bytes.count else {
             throw OutputError(path: path, message: "write failed: " + String(cString: strerror(errno)))
         }
         bytesWritten += written
-        buffer.removeAll(keepingCapacity: true)
     }
 
     func commit() throws(OutputError) {
@@ -83,6 +87,16 @@ final class TextFileWriter {
             throw OutputError(path: path, message: "cannot publish: " + String(cString: strerror(errno)))
         }
         sha256 = hasher.finalize().hexDigits
+    }
+}
+
+/// Rendered pieces go straight to the file, after what was buffered.
+extension TextFileWriter: ByteSink {
+    func drain(_ rendered: inout TextBuffer) throws(OutputError) {
+        try flush()
+        guard !rendered.bytes.isEmpty else { return }
+        try put(rendered.bytes)
+        rendered.bytes.removeAll(keepingCapacity: true)
     }
 }
 

@@ -1,15 +1,95 @@
 // Report formats: CSV in two dialects, JSON, and the escaping they share. Rendering works on
 // UTF-8 bytes, never on Characters, and gives the same bytes for the same table.
 
+import StagebalansCore
+
 /// Bytes being rendered.
 public struct TextBuffer: Sendable {
     public var bytes: [UInt8] = []
 
     public init() {}
 
-    public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    public mutating func append(_ text: String) {
+        // Native strings copy as one block; appending the UTF8View element by element was a
+        // tenth of the report stage.
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: text.utf8)
+        }
+    }
     public mutating func append(byte: UInt8) { bytes.append(byte) }
     public mutating func append<S: Sequence>(bytes more: S) where S.Element == UInt8 { bytes.append(contentsOf: more) }
+
+    /// Decimal digits, without building a String.
+    public mutating func append(integer value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        guard magnitude >= 10 else {
+            bytes.append(0x30 + UInt8(magnitude))
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for any UInt64's 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            while magnitude > 0 {
+                raw[23 - count] = 0x30 + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            bytes.append(contentsOf: raw[(24 - count)...])
+        }
+    }
+
+    /// `yyyy-mm-dd`, as `Day.description` writes it.
+    public mutating func append(day: Day) {
+        let (y, m, d) = day.components
+        guard (0...9999).contains(y) else {
+            append(day.description)
+            return
+        }
+        let digit = { (value: Int) -> UInt8 in UInt8(truncatingIfNeeded: 48 + value) }
+        bytes.append(digit(y / 1000)); bytes.append(digit(y / 100 % 10)); bytes.append(digit(y / 10 % 10)); bytes.append(digit(y % 10))
+        bytes.append(0x2D); bytes.append(digit(m / 10)); bytes.append(digit(m % 10))
+        bytes.append(0x2D); bytes.append(digit(d / 10)); bytes.append(digit(d % 10))
+    }
+
+    /// `path:line` or `path:line:column`, as `SourceLocation.description` writes it.
+    public mutating func append(location: SourceLocation) {
+        append(location.path)
+        bytes.append(UInt8(ascii: ":"))
+        append(integer: location.line)
+        if let column = location.column {
+            bytes.append(UInt8(ascii: ":"))
+            append(integer: column)
+        }
+    }
+
+    /// The 16 hex digits of a finding's fingerprint.
+    public mutating func append(fingerprint hash: UInt64) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 16))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            _ = Finding.writeHex(hash, into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
+        }
+    }
+}
+
+/// Where rendered bytes go: a file that takes them a piece at a time, or memory.
+public protocol ByteSink {
+    associatedtype Failure: Error
+    /// Takes the buffer's bytes and empties it.
+    mutating func drain(_ buffer: inout TextBuffer) throws(Failure)
+}
+
+/// Keeps everything in memory (tests, `stagebalans report` on standard output).
+public struct MemorySink: ByteSink {
+    public var bytes: [UInt8] = []
+
+    public init() {}
+
+    public mutating func drain(_ buffer: inout TextBuffer) {
+        bytes.append(contentsOf: buffer.bytes)
+        buffer.bytes.removeAll(keepingCapacity: true)
+    }
 }
 
 /// The two CSV dialects of SPEC §5.
@@ -29,7 +109,17 @@ public enum TableFormats {
     /// The table as CSV in `dialect`; decimals get the dialect's mark, text is quoted when it
     /// holds the delimiter, a quote or a line break.
     public static func csv(_ table: ReportTable, dialect: CSVDialect) -> [UInt8] {
+        var sink = MemorySink()
+        csv(table, dialect: dialect, into: &sink)
+        return sink.bytes
+    }
+
+    /// Rendered rows go to `sink` every 64 KB, so that no file is held whole in memory.
+    static let pieceSize = 1 << 16
+
+    public static func csv<Sink: ByteSink>(_ table: ReportTable, dialect: CSVDialect, into sink: inout Sink) throws(Sink.Failure) {
         var out = TextBuffer()
+        out.bytes.reserveCapacity(pieceSize + 4096)
         if dialect == .excelBelgium { out.append(bytes: [0xEF, 0xBB, 0xBF]) }
         for (index, column) in table.columns.enumerated() {
             if index > 0 { out.append(byte: dialect.delimiter) }
@@ -41,15 +131,25 @@ public enum TableFormats {
                 if index > 0 { out.append(byte: dialect.delimiter) }
                 switch cell {
                 case .text(let text): appendCSVField(text, to: &out, delimiter: dialect.delimiter)
-                case .integer(let value): out.append(String(value))
+                case .integer(let value): out.append(integer: value)
                 case .decimal(let text):
                     for byte in text.utf8 { out.append(byte: byte == UInt8(ascii: ".") ? dialect.decimalMark : byte) }
                 case .empty: break
                 }
             }
-            out.append(bytes: dialect.lineEnd)
+            if dialect == .rfc4180 { out.append(byte: 0x0A) } else { out.append(bytes: dialect.lineEnd) }
+            if out.bytes.count >= pieceSize { try sink.drain(&out) }
         }
-        return out.bytes
+        try sink.drain(&out)
+    }
+
+    /// Already rendered bytes as one field.
+    public static func appendCSVField(bytes: [UInt8], to out: inout TextBuffer, delimiter: UInt8) {
+        guard bytes.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            out.append(bytes: bytes)
+            return
+        }
+        appendCSVField(String(decoding: bytes, as: UTF8.self), to: &out, delimiter: delimiter)
     }
 
     public static func appendCSVField(_ text: String, to out: inout TextBuffer, delimiter: UInt8) {
@@ -69,34 +169,64 @@ public enum TableFormats {
     /// The table as a JSON array of objects, one per row, keys in column order; integers and
     /// decimals as numbers, undefined figures as null.
     public static func json(_ table: ReportTable) -> [UInt8] {
+        var sink = MemorySink()
+        json(table, into: &sink)
+        return sink.bytes
+    }
+
+    public static func json<Sink: ByteSink>(_ table: ReportTable, into sink: inout Sink) throws(Sink.Failure) {
         var out = TextBuffer()
+        out.bytes.reserveCapacity(pieceSize + 4096)
+        // Each key rendered once, with its quotes and colon.
+        let keys: [[UInt8]] = table.columns.map { column in
+            var key = TextBuffer()
+            appendJSONString(column, to: &key)
+            key.append(byte: UInt8(ascii: ":"))
+            return key.bytes
+        }
         out.append("[")
         for (rowIndex, row) in table.rows.enumerated() {
             out.append(rowIndex == 0 ? "\n  {" : ",\n  {")
             for (index, cell) in row.enumerated() {
-                if index > 0 { out.append(",") }
-                appendJSONString(table.columns[index], to: &out)
-                out.append(":")
+                if index > 0 { out.append(byte: UInt8(ascii: ",")) }
+                out.append(bytes: keys[index])
                 appendJSON(cell, to: &out)
             }
-            out.append("}")
+            out.append(byte: UInt8(ascii: "}"))
+            if out.bytes.count >= pieceSize { try sink.drain(&out) }
         }
         out.append(table.rows.isEmpty ? "]\n" : "\n]\n")
-        return out.bytes
+        try sink.drain(&out)
     }
 
     public static func appendJSON(_ cell: Cell, to out: inout TextBuffer) {
         switch cell {
         case .text(let text): appendJSONString(text, to: &out)
-        case .integer(let value): out.append(String(value))
+        case .integer(let value): out.append(integer: value)
         case .decimal(let text): out.append(text)
         case .empty: out.append("null")
         }
     }
 
+    /// Already rendered bytes as a JSON string literal.
+    public static func appendJSONString(bytes: [UInt8], to out: inout TextBuffer) {
+        guard bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            out.append(byte: 0x22)
+            out.append(bytes: bytes)
+            out.append(byte: 0x22)
+            return
+        }
+        appendJSONString(String(decoding: bytes, as: UTF8.self), to: &out)
+    }
+
     /// A JSON string literal: only `"`, `\` and control characters change.
     public static func appendJSONString(_ text: String, to out: inout TextBuffer) {
         out.append(byte: 0x22)
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(text)
+            out.append(byte: 0x22)
+            return
+        }
         let hex = Array("0123456789abcdef".utf8)
         for byte in text.utf8 {
             switch byte {
