@@ -239,7 +239,7 @@ public enum PipelineRun {
             throw .output(error)
         }
         stage("ingest")
-        let normalizer: Normalizer
+        var normalizer: Normalizer
         do {
             (reports, normalizer) = try ingest(definition, reference: reference, quarantine: quarantine, threading: options.threading,
                                                progress: options.onProgress, onFile: options.onFile)
@@ -257,7 +257,7 @@ public enum PipelineRun {
         stage("normalize")
         let settings = ReconcileSettings(asOf: asOf, evaluationOverdueDays: definition.evaluationOverdueDays,
                                          expiryHorizonDays: definition.expiryHorizonDays)
-        let normalized = normalizer.finish()
+        let normalized = (consume normalizer).finish()
         lap("normalize")
         stage("reconcile")
         let reconciliation = Reconciler(reference: reference, settings: settings).reconcile(normalized)
