@@ -4,7 +4,7 @@
 /// `Dictionary` by `String` meant creating and hashing a `String` per field, which was the
 /// largest cost of CSV ingest after the Unicode look-ups (perf on 2 M rows). This table hashes
 /// the bytes in place (FNV-1a) and copies a key only when it is inserted.
-struct ByteKeyTable<Value> {
+struct ByteKeyTable<Value: Sendable>: Sendable {
     private var arena: [UInt8] = []
     private var slots: [Int32]
     private var keyStarts: [Int32] = []

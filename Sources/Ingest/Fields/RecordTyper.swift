@@ -12,7 +12,7 @@ public enum IngestedRecord: Sendable, Hashable {
 /// One per file: it keeps small caches of what coded values, dates and scores parse to,
 /// since exports repeat a few hundred distinct texts millions of times. Each cache stops
 /// growing at `cacheLimit` entries, so memory stays bounded whatever the input.
-struct RecordTyper {
+struct RecordTyper: Sendable {
     let kind: SourceKind
     let dates: DateParser
     let decimal: DecimalSeparator
@@ -30,7 +30,7 @@ struct RecordTyper {
 
     private var problems: [Problem] = []
 
-    struct Problem {
+    struct Problem: Sendable {
         var field: LogicalField
         var message: String
     }

@@ -2,7 +2,7 @@ import StagebalansCore
 
 /// The typing side of ingest for one file: turns batches into accepted or quarantined records,
 /// in the file's order.
-struct BatchTypist {
+struct BatchTypist: Sendable {
     let spec: SourceSpec
     let path: String
     private var typer: RecordTyper?

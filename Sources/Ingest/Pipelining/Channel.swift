@@ -1,11 +1,12 @@
 import Dispatch
 import Synchronization
 
-/// A bounded queue of batches from one reader thread to one typing thread. Bounded, so that
-/// a reader faster than the typing waits instead of filling memory.
-final class BatchChannel: Sendable {
+/// A bounded queue from one producing thread to one consuming thread (reader → typist →
+/// the caller). Bounded, so that a producer faster than its consumer waits instead of
+/// filling memory.
+final class Channel<Item: Sendable>: Sendable {
     enum Message: Sendable {
-        case batch(RecordBatch, BatchContext)
+        case item(Item)
         case end(ReaderOutcome)
     }
 
@@ -26,11 +27,11 @@ final class BatchChannel: Sendable {
     }
 
     /// Blocks while the queue is full. Returns false once the consumer has cancelled.
-    func send(_ batch: RecordBatch, _ context: BatchContext) -> Bool {
+    func send(_ item: Item) -> Bool {
         space.wait()
         let accepted = state.withLock { state -> Bool in
             guard !state.cancelled else { return false }
-            state.queue.append(.batch(batch, context))
+            state.queue.append(.item(item))
             return true
         }
         if accepted { available.signal() }
@@ -45,7 +46,7 @@ final class BatchChannel: Sendable {
     func receive() -> Message {
         available.wait()
         let message = state.withLock { $0.queue.removeFirst() }
-        if case .batch = message { space.signal() }
+        if case .item = message { space.signal() }
         return message
     }
 
