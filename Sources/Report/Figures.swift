@@ -106,6 +106,8 @@ public enum Figures {
             placementsByRow[key, default: []].append(index)
         }
         var rows: [CapacityRow] = []
+        // One pair of day arrays for every row's sweep (a pair per row was most of this function's time).
+        var load: [Int] = [], slots: [Int] = []
         for year in reconciliation.years {
             var keys = Set(placementsByRow.compactMap { key, own in own.contains { placements[$0].placement.year == year } ? key : nil })
             for (key, own) in frameworks where own.contains(where: { daysInside($0, year) > 0 }) { keys.insert(key) }
@@ -123,7 +125,8 @@ public enum Figures {
                                       slotDays: own.reduce(0) { $0 + $1.slots * daysInside($1, year) },
                                       usedWeeks: usedWeeks, placements: count,
                                       students: students.count, peakConcurrent: 0, overCapacityDays: 0)
-                sweep(year, rowPlacements.lazy.map { (placements[$0].placement.start, placements[$0].placement.end) }, own, into: &row)
+                sweep(year, rowPlacements.lazy.map { (placements[$0].placement.start, placements[$0].placement.end) }, own,
+                      into: &row, load: &load, slots: &slots)
                 rows.append(row)
             }
         }
@@ -133,11 +136,18 @@ public enum Figures {
     /// Day by day inside the year: placements of the row covering the day (whatever their start
     /// year) against the slots of its framework agreements valid that day.
     private static func sweep<Spans: Sequence<(Day, Day)>>(_ year: PlacementYear, _ spans: Spans, _ agreements: [Agreement],
-                                                            into row: inout CapacityRow) {
+                                                            into row: inout CapacityRow, load: inout [Int], slots: inout [Int]) {
         let first = year.firstDay.daysSinceEpoch
         let span = year.lastDay.daysSinceEpoch - first + 1
-        var load = [Int](repeating: 0, count: span + 1)
-        var slots = [Int](repeating: 0, count: span + 1)
+        if load.count != span + 1 {
+            load = [Int](repeating: 0, count: span + 1)
+            slots = [Int](repeating: 0, count: span + 1)
+        } else {
+            for day in 0...span {
+                load[day] = 0
+                slots[day] = 0
+            }
+        }
         for (start, end) in spans {
             let from = max(start.daysSinceEpoch, first) - first
             let to = min(end.daysSinceEpoch, year.lastDay.daysSinceEpoch) - first
