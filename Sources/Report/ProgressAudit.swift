@@ -60,33 +60,67 @@ extension Figures {
     /// placements and those on the roster.
     public static func progress(_ reconciliation: Reconciliation, reference: ReferenceData) -> [ProgressRow] {
         let curriculum = reference.curriculum
-        var passed: [String: [String: Int]] = [:]
-        let placements = reconciliation.placements
-        for index in placements.indices {
-            let student = placements[index].placement.student
-            guard let score = placements[index].placement.finalScore, score >= curriculum.passMark else {
-                if passed[student] == nil { passed[student] = [:] }
-                continue
-            }
-            let weeks = placements[index].placement.weeks
-            let part = placements[index].placement.kind == .scientific ? "SCIENTIFIC" : "CLINICAL"
-            let group = reference.group(of: placements[index].placement.discipline)
-            passed[student, default: [:]][group, default: 0] += weeks
-            passed[student, default: [:]][part, default: 0] += weeks
-        }
-        for entry in reconciliation.roster where passed[entry.student] == nil { passed[entry.student] = [:] }
         let groups = curriculum.requiredWeeks.keys.sorted()
+        let groupPosition = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
+        let clinical = groups.count, scientific = groups.count + 1
+        // Weeks per curriculum group, then CLINICAL and SCIENTIFIC, per student. Placements come
+        // sorted by student (normalize's order), so a student's placements are one run; a table
+        // keyed by student and part was most of this function's time.
+        var passed: [(student: String, weeks: [Int])] = []
+        let placements = reconciliation.placements
+        var runStart = 0
+        while runStart < placements.count {
+            let student = placements[runStart].placement.student
+            var weeks = [Int](repeating: 0, count: groups.count + 2)
+            var runEnd = runStart
+            while runEnd < placements.count && placements[runEnd].placement.student == student {
+                if let score = placements[runEnd].placement.finalScore, score >= curriculum.passMark {
+                    let placementWeeks = placements[runEnd].placement.weeks
+                    if let position = groupPosition[reference.group(of: placements[runEnd].placement.discipline)] {
+                        weeks[position] += placementWeeks
+                    }
+                    weeks[placements[runEnd].placement.kind == .scientific ? scientific : clinical] += placementWeeks
+                }
+                runEnd += 1
+            }
+            passed.append((student, weeks))
+            runStart = runEnd
+        }
+        // Should the order ever differ, sorting here keeps the report's order; one student's
+        // runs are then merged.
+        if !passed.indices.dropFirst().allSatisfy({ passed[$0 - 1].student < passed[$0].student }) {
+            var merged: [String: [Int]] = [:]
+            for entry in passed {
+                merged[entry.student] = zip(merged[entry.student] ?? entry.weeks.map { _ in 0 }, entry.weeks).map(+)
+            }
+            passed = merged.keys.sorted().map { ($0, merged[$0] ?? []) }
+        }
+        let withPlacements = Set(passed.lazy.map(\.student))
+        let rosterOnly = Set(reconciliation.roster.lazy.map(\.student).filter { !withPlacements.contains($0) }).sorted()
         var rows: [ProgressRow] = []
-        for student in passed.keys.sorted() {
-            let own = passed[student] ?? [:]
-            for group in groups {
-                rows.append(ProgressRow(student: student, part: group, passedWeeks: own[group] ?? 0,
+        rows.reserveCapacity((passed.count + rosterOnly.count) * (groups.count + 2))
+        func append(_ student: String, _ weeks: [Int]?) {
+            for (position, group) in groups.enumerated() {
+                rows.append(ProgressRow(student: student, part: group, passedWeeks: weeks?[position] ?? 0,
                                         requiredWeeks: curriculum.requiredWeeks[group] ?? 0))
             }
-            rows.append(ProgressRow(student: student, part: "CLINICAL", passedWeeks: own["CLINICAL"] ?? 0,
+            rows.append(ProgressRow(student: student, part: "CLINICAL", passedWeeks: weeks?[clinical] ?? 0,
                                     requiredWeeks: curriculum.clinicalWeeks))
-            rows.append(ProgressRow(student: student, part: "SCIENTIFIC", passedWeeks: own["SCIENTIFIC"] ?? 0,
+            rows.append(ProgressRow(student: student, part: "SCIENTIFIC", passedWeeks: weeks?[scientific] ?? 0,
                                     requiredWeeks: curriculum.scientificWeeks))
+        }
+        // Both lists are sorted: merged in order.
+        var next = 0
+        for entry in passed {
+            while next < rosterOnly.count && rosterOnly[next] < entry.student {
+                append(rosterOnly[next], nil)
+                next += 1
+            }
+            append(entry.student, entry.weeks)
+        }
+        while next < rosterOnly.count {
+            append(rosterOnly[next], nil)
+            next += 1
         }
         return rows
     }

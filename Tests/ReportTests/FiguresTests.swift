@@ -144,6 +144,27 @@ struct FiguresTests {
             == ["HK 0/8 false", "IG 8/8 true", "CLINICAL 8/62 false", "SCIENTIFIC 0/16 false"])
     }
 
+    @Test("progress: students on the roster without placements get rows of zeros, in student order among the others")
+    func progressRoster() throws {
+        let reference = try fixtureReference()
+        var normalizer = Normalizer(reference: reference)
+        for record in [agreement("A1", "cardiologie", slots: 2, from: "2025-07-01", to: "2026-06-30"),
+                       placement("s3", "cardiologie", "2025-09-01", "2025-09-28", score: 12, line: 2),
+                       placement("s1", "cardiologie", "2025-10-06", "2025-11-02", score: 8, line: 3),
+                       placement("s1", "cardiologie", "2025-11-03", "2025-11-30", score: 15, line: 4),
+                       .roster(RosterRecord(student: "s2", masterYear: 1, cohort: nil, source: Location(path: "r.tsv", line: 2))),
+                       .roster(RosterRecord(student: "s4", masterYear: 1, cohort: nil, source: Location(path: "r.tsv", line: 3))),
+                       .roster(RosterRecord(student: "s1", masterYear: 1, cohort: nil, source: Location(path: "r.tsv", line: 4)))] {
+            normalizer.add(record)
+        }
+        let rows = Figures.progress(Reconciler(reference: reference, settings: ReconcileSettings(asOf: day("2026-08-01")))
+            .reconcile(normalizer.finish()), reference: reference)
+        // s1: one of its two IG placements passes (4 weeks); s2 and s4 only on the roster; s3 4 weeks.
+        #expect(rows.filter { $0.part == "IG" }.map { "\($0.student) \($0.passedWeeks)" } == ["s1 4", "s2 0", "s3 4", "s4 0"])
+        #expect(rows.filter { $0.part == "CLINICAL" }.map(\.passedWeeks) == [4, 0, 4, 0])
+        #expect(rows.count == 16)
+    }
+
     /// As of 1 August 2026 every placement has ended (r5 on 12 July) and has its final evaluation.
     @Test func audit() throws {
         let (reconciliation, reference) = try reconciliation()
