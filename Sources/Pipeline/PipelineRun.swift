@@ -93,6 +93,12 @@ public enum RunFailure: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// The two pieces of work a run starts with, side by side.
+private enum Early: Sendable {
+    case reference(Result<ReferenceData, RunFailure>)
+    case fingerprint(InputFingerprint)
+}
+
 public enum PipelineRun {
     /// Loads the reference data the definition names (required for `run`).
     public static func reference(for definition: PipelineDefinition) throws(RunFailure) -> ReferenceData {
@@ -149,6 +155,34 @@ public enum PipelineRun {
         if environment["STAGEBALANS_CRASH_AT"] == stage { kill(getpid(), SIGKILL) }
     }
 
+    /// The reference data, loaded while the inputs are hashed: neither needs the other.
+    static func referenceAndFingerprint(_ definition: PipelineDefinition, forAuditors: Bool)
+        throws(RunFailure) -> (ReferenceData, InputFingerprint) {
+        var loaded: ReferenceData?
+        var failure: RunFailure?
+        var hashed: InputFingerprint?
+        for piece in Parallel.map(2, { piece -> Early in
+            guard piece == 0 else { return .fingerprint(InputFingerprint(definition: definition, forAuditors: forAuditors)) }
+            do throws(RunFailure) {
+                return .reference(.success(try reference(for: definition)))
+            } catch {
+                return .reference(.failure(error))
+            }
+        }) {
+            switch piece {
+            case .reference(.success(let value)): loaded = value
+            case .reference(.failure(let error)): failure = error
+            case .fingerprint(let value): hashed = value
+            }
+        }
+        if let failure { throw failure }
+        guard let loaded, let hashed else {
+            throw RunFailure.output(OutputError(path: definition.outputDirectory,
+                                                message: "the reference data or the input digests were not computed"))
+        }
+        return (loaded, hashed)
+    }
+
     public static func run(_ definition: PipelineDefinition, options: RunOptions) throws(RunFailure) -> RunOutcome {
         let startedAt = Date()
         var timings: [(stage: String, seconds: Double)] = []
@@ -163,9 +197,9 @@ public enum PipelineRun {
             options.onStage?(name)
             crashPoint(name, options.environment)
         }
-        let reference = try reference(for: definition)
         let asOf = options.asOf ?? definition.asOf ?? options.today
         let forAuditors = options.forAuditors || definition.report.forAuditors
+        let (reference, fingerprint) = try referenceAndFingerprint(definition, forAuditors: forAuditors)
         // The key is checked before anything is read: a run for auditors without one writes nothing.
         var pseudonyms: Pseudonyms?
         if forAuditors {
@@ -198,12 +232,11 @@ public enum PipelineRun {
         } catch {
             throw .output(error)
         }
+        // The reference stage includes hashing what this run reads, by content: the definition
+        // (and the settings given beside it), the reference data, every input.
         lap("reference")
 
-        // What this run reads, by content: the definition (and the settings given beside it),
-        // the reference data, every input.
-        let fingerprint = InputFingerprint(definition: definition, forAuditors: forAuditors)
-        lap("fingerprint")
+
         let previous: (run: HistoryStore.Run, inputs: [HistoryStore.Input])?
         do {
             previous = try history.lastPublished()
