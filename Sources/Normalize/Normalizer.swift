@@ -295,103 +295,133 @@ public struct Normalizer: Sendable {
         if previous.final >= 0, let finalIndex { finalArena[Int(previous.final)].next = finalIndex }
     }
 
+    /// What building the placements needs, shared read-only by the two halves.
+    private struct Building: Sendable {
+        let files: [String]
+        let fileRank: [Int32]
+        let fileByRank: [Int32]
+        let rowArena: [RowEntry]
+        let finalArena: [FinalEntry]
+        let reference: ReferenceData
+        let studentNames: [String]
+
+        func location(_ row: RowRef) -> SourceLocation { SourceLocation(path: files[Int(row.file)], line: Int(row.line)) }
+        func rowOrder(_ row: RowRef) -> UInt64 { UInt64(fileRank[Int(row.file)]) << 32 | UInt64(UInt32(row.line)) }
+        func row(_ packed: UInt64) -> RowRef { RowRef(file: fileByRank[Int(packed >> 32)], line: Int32(truncatingIfNeeded: packed)) }
+
+        func build(_ entries: ArraySlice<(key: PlacementKey, value: Accumulator)>)
+            -> (placements: [Placement], studentOf: [Int32], findings: [Finding]) {
+            var findings: [Finding] = []
+            var placements: [Placement] = []
+            var studentOf: [Int32] = []
+            placements.reserveCapacity(entries.count)
+            studentOf.reserveCapacity(entries.count)
+            var order: [UInt64] = []
+            var finals: [FinalRow] = []
+            for (key, accumulator) in entries {
+                guard let end = accumulator.chosenEnd else { continue }
+                let start = Day(daysSinceEpoch: Int(key.start))
+                let weeks = Placement.weeks(from: start, to: end)
+                let site = reference.sites[Int(key.site)].code, discipline = reference.disciplines[Int(key.discipline)].code
+                let student = studentNames[Int(key.student)]
+                order.removeAll(keepingCapacity: true)
+                var mismatchedWeeks = false
+                var entry = accumulator.rows.first
+                while entry >= 0 {
+                    let current = rowArena[Int(entry)]
+                    order.append(rowOrder(current.row))
+                    if current.statedWeeks != 0 && Int(current.statedWeeks) != weeks { mismatchedWeeks = true }
+                    entry = current.next
+                }
+                if order.count > 1 { order.sort() }
+                var sources: [SourceLocation] = []
+                sources.reserveCapacity(order.count)
+                var previous = UInt64.max
+                for packed in order where packed != previous {
+                    previous = packed
+                    sources.append(location(row(packed)))
+                }
+                var placement = Placement(student: student, site: site, discipline: discipline, siteIndex: Int(key.site),
+                                          disciplineIndex: Int(key.discipline), start: start, end: end, weeks: weeks,
+                                          kind: accumulator.kinds.most, year: PlacementYear(containing: start), finalScore: nil,
+                                          finalCriteria: nil, sources: sources)
+                if mismatchedWeeks {
+                    var stated: Set<Int> = []
+                    var mismatched: [SourceLocation] = []
+                    var entry = accumulator.rows.first
+                    while entry >= 0 {
+                        let current = rowArena[Int(entry)]
+                        if current.statedWeeks != 0 && Int(current.statedWeeks) != weeks {
+                            stated.insert(Int(current.statedWeeks))
+                            mismatched.append(location(current.row))
+                        }
+                        entry = current.next
+                    }
+                    let listed = stated.sorted().map(String.init).joined(separator: ", ")
+                    findings.append(Finding(code: .weeksMismatch, key: placement.key,
+                                            message: "\(student) at \(site) in \(discipline) from \(start): rows state \(listed) weeks, the dates \(start)–\(end) give \(weeks)",
+                                            sources: mismatched))
+                }
+                finals.removeAll(keepingCapacity: true)
+                entry = accumulator.finals.first
+                while entry >= 0 {
+                    finals.append(finalArena[Int(entry)].final)
+                    entry = finalArena[Int(entry)].next
+                }
+                // The last submitted; on a tie the lower score; then the earlier row, so that the
+                // choice never depends on the order rows were read in.
+                func later(_ a: FinalRow, _ b: FinalRow) -> Bool {
+                    let left = (a.submitted?.daysSinceEpoch ?? .min, -a.score), right = (b.submitted?.daysSinceEpoch ?? .min, -b.score)
+                    return left != right ? left > right : rowOrder(a.row) < rowOrder(b.row)
+                }
+                var chosen: FinalRow?
+                for final in finals where chosen.map({ later(final, $0) }) ?? true { chosen = final }
+                if let chosen {
+                    placement.finalScore = chosen.score
+                    placement.finalCriteria = chosen.criteria
+                    if finals.contains(where: { $0.score != chosen.score }) {
+                        let listed = Set(finals.map(\.score)).sorted().map { String($0) }.joined(separator: ", ")
+                        findings.append(Finding(code: .duplicateEvaluation, key: placement.key,
+                                                message: "\(student) at \(site) in \(discipline) from \(start) has \(finals.count) final evaluations that disagree (\(listed)); the one submitted last counts",
+                                                sources: finals.map { location($0.row) }))
+                    }
+                }
+                placements.append(placement)
+                studentOf.append(key.student)
+            }
+            return (placements, studentOf, findings)
+        }
+    }
+
     /// Consuming: the arenas and the per-placement table are freed before reconcile runs (they
     /// were a third of the run's peak memory when the normalizer outlived this call).
     public consuming func finish() -> NormalizedData {
-        // A local function over the file table only: a method reference would copy the whole
-        // normalizer (every table in it) at each use, which was a fifth of the run's time.
         let files = self.files
-        func location(_ row: RowRef) -> SourceLocation {
-            SourceLocation(path: files[Int(row.file)], line: Int(row.line))
-        }
         // Rows sort as SourceLocations do (path, then line) when files are compared by the rank
         // of their path, so the per-placement sort compares integers, never strings.
         let fileRank = Self.ranks(files).map(Int32.init)
         var fileByRank = [Int32](repeating: 0, count: files.count)
         for (file, rank) in fileRank.enumerated() { fileByRank[Int(rank)] = Int32(file) }
-        func rowOrder(_ row: RowRef) -> UInt64 { UInt64(fileRank[Int(row.file)]) << 32 | UInt64(UInt32(row.line)) }
-        func row(_ packed: UInt64) -> RowRef { RowRef(file: fileByRank[Int(packed >> 32)], line: Int32(truncatingIfNeeded: packed)) }
-        let rowArena = self.rowArena, finalArena = self.finalArena, accumulators = self.accumulators
+        let building = Building(files: files, fileRank: fileRank, fileByRank: fileByRank, rowArena: rowArena,
+                                finalArena: finalArena, reference: reference, studentNames: studentNames)
+        let entries = Array(accumulators)
         self.rowArena = []
         self.finalArena = []
         self.accumulators = [:]
+        // The placements are built in two halves on both cores; they are sorted below, so the
+        // halves' order does not matter.
+        let halves = Parallel.map(2) { half in
+            building.build(half == 0 ? entries[..<(entries.count / 2)] : entries[(entries.count / 2)...])
+        }
         var findings: [Finding] = []
         var placements: [Placement] = []
         var studentOf: [Int32] = []
-        placements.reserveCapacity(accumulators.count)
-        studentOf.reserveCapacity(accumulators.count)
-        var order: [UInt64] = []
-        var finals: [FinalRow] = []
-        for (key, accumulator) in accumulators {
-            guard let end = accumulator.chosenEnd else { continue }
-            let start = Day(daysSinceEpoch: Int(key.start))
-            let weeks = Placement.weeks(from: start, to: end)
-            let site = reference.sites[Int(key.site)].code, discipline = reference.disciplines[Int(key.discipline)].code
-            let student = studentNames[Int(key.student)]
-            order.removeAll(keepingCapacity: true)
-            var mismatchedWeeks = false
-            var entry = accumulator.rows.first
-            while entry >= 0 {
-                let current = rowArena[Int(entry)]
-                order.append(rowOrder(current.row))
-                if current.statedWeeks != 0 && Int(current.statedWeeks) != weeks { mismatchedWeeks = true }
-                entry = current.next
-            }
-            if order.count > 1 { order.sort() }
-            var sources: [SourceLocation] = []
-            sources.reserveCapacity(order.count)
-            var previous = UInt64.max
-            for packed in order where packed != previous {
-                previous = packed
-                sources.append(location(row(packed)))
-            }
-            var placement = Placement(student: student, site: site, discipline: discipline, siteIndex: Int(key.site),
-                                      disciplineIndex: Int(key.discipline), start: start, end: end, weeks: weeks,
-                                      kind: accumulator.kinds.most, year: PlacementYear(containing: start), finalScore: nil,
-                                      finalCriteria: nil, sources: sources)
-            if mismatchedWeeks {
-                var stated: Set<Int> = []
-                var mismatched: [SourceLocation] = []
-                var entry = accumulator.rows.first
-                while entry >= 0 {
-                    let current = rowArena[Int(entry)]
-                    if current.statedWeeks != 0 && Int(current.statedWeeks) != weeks {
-                        stated.insert(Int(current.statedWeeks))
-                        mismatched.append(location(current.row))
-                    }
-                    entry = current.next
-                }
-                let listed = stated.sorted().map(String.init).joined(separator: ", ")
-                findings.append(Finding(code: .weeksMismatch, key: placement.key,
-                                        message: "\(student) at \(site) in \(discipline) from \(start): rows state \(listed) weeks, the dates \(start)–\(end) give \(weeks)",
-                                        sources: mismatched))
-            }
-            finals.removeAll(keepingCapacity: true)
-            entry = accumulator.finals.first
-            while entry >= 0 {
-                finals.append(finalArena[Int(entry)].final)
-                entry = finalArena[Int(entry)].next
-            }
-            // The last submitted; on a tie the lower score; then the earlier row, so that the
-            // choice never depends on the order rows were read in.
-            func later(_ a: FinalRow, _ b: FinalRow) -> Bool {
-                let left = (a.submitted?.daysSinceEpoch ?? .min, -a.score), right = (b.submitted?.daysSinceEpoch ?? .min, -b.score)
-                return left != right ? left > right : rowOrder(a.row) < rowOrder(b.row)
-            }
-            var chosen: FinalRow?
-            for final in finals where chosen.map({ later(final, $0) }) ?? true { chosen = final }
-            if let chosen {
-                placement.finalScore = chosen.score
-                placement.finalCriteria = chosen.criteria
-                if finals.contains(where: { $0.score != chosen.score }) {
-                    let listed = Set(finals.map(\.score)).sorted().map { String($0) }.joined(separator: ", ")
-                    findings.append(Finding(code: .duplicateEvaluation, key: placement.key,
-                                            message: "\(student) at \(site) in \(discipline) from \(start) has \(finals.count) final evaluations that disagree (\(listed)); the one submitted last counts",
-                                            sources: finals.map { location($0.row) }))
-                }
-            }
-            placements.append(placement)
-            studentOf.append(key.student)
+        placements.reserveCapacity(entries.count)
+        studentOf.reserveCapacity(entries.count)
+        for half in halves {
+            placements += half.placements
+            studentOf += half.studentOf
+            findings += half.findings
         }
         for (canonical, unresolved) in unknownSites {
             findings.append(unknown(.unknownSite, canonical, unresolved, resolver: sites))
