@@ -300,28 +300,38 @@ public enum PipelineRun {
             try quarantine.commit()
             let input = RunReportInput(definition: definition, reference: reference, reconciliation: reconciliation,
                                        reports: reports, asOf: asOf, pseudonyms: pseudonyms)
-            let capacity = Figures.capacity(reconciliation, reference: reference)
-            let audit = Figures.audit(reconciliation, reference: reference, asOf: asOf)
-            let current = Changes.Current(
-                findings: reconciliation.findings,
-                capacity: capacity.map {
-                    HistoryStore.StoredCapacity(site: $0.site, discipline: $0.discipline, year: $0.year.description, slots: $0.slots,
-                                                capacityWeeks: $0.capacityWeeks, usedWeeks: $0.usedWeeks, utilisation: $0.utilisation)
-                },
-                siteYears: audit.map {
-                    HistoryStore.SiteYear(site: $0.site, year: $0.year.description, recognised: $0.recognised, placements: $0.placements)
-                })
-            var before: Changes.Previous?
-            if let previous {
-                let findings = try history.findings(of: previous.run.id, notIn: current.fingerprints)
-                before = Changes.Previous(fingerprints: findings.fingerprints, resolved: findings.gone,
-                                          capacity: try history.capacity(of: previous.run.id),
-                                          siteYears: try history.siteYears(of: previous.run.id))
+            // The figures and the comparison with the previous run are one of the report jobs:
+            // the placements, findings and progress files do not need them.
+            let changeSettings = definition.changes
+            let prepare: @Sendable () throws(OutputError) -> RunFigures = { () throws(OutputError) in
+                let capacity = Figures.capacity(reconciliation, reference: reference)
+                let audit = Figures.audit(reconciliation, reference: reference, asOf: asOf)
+                let current = Changes.Current(
+                    findings: reconciliation.findings,
+                    capacity: capacity.map {
+                        HistoryStore.StoredCapacity(site: $0.site, discipline: $0.discipline, year: $0.year.description,
+                                                    slots: $0.slots, capacityWeeks: $0.capacityWeeks, usedWeeks: $0.usedWeeks,
+                                                    utilisation: $0.utilisation)
+                    },
+                    siteYears: audit.map {
+                        HistoryStore.SiteYear(site: $0.site, year: $0.year.description, recognised: $0.recognised,
+                                              placements: $0.placements)
+                    })
+                var before: Changes.Previous?
+                if let previous {
+                    let findings = try history.findings(of: previous.run.id, notIn: current.fingerprints)
+                    before = Changes.Previous(fingerprints: findings.fingerprints, resolved: findings.gone,
+                                              capacity: try history.capacity(of: previous.run.id),
+                                              siteYears: try history.siteYears(of: previous.run.id))
+                }
+                let changes = Changes.table(previous: before, current: current, settings: changeSettings)
+                let note = previous.map { "Compared with run \($0.run.id) (as of \($0.run.asOf)): \(changes.rows.count) changes." }
+                    ?? "This is the first run: there is nothing to compare with."
+                return RunFigures(capacity: capacity, audit: audit, changes: changes, changesNote: note, current: current)
             }
-            let changes = Changes.table(previous: before, current: current, settings: definition.changes)
-            let note = previous.map { "Compared with run \($0.run.id) (as of \($0.run.asOf)): \(changes.rows.count) changes." }
-                ?? "This is the first run: there is nothing to compare with."
-            var written = try RunReports.write(input, changes: (changes, note), capacity: capacity, audit: audit, to: staging)
+            var (written, figures) = try RunReports.write(input, figures: prepare, to: staging)
+            let current = figures.current
+            let changes = figures.changes
             written += quarantine.written
             written.sort { $0.name < $1.name }
             lap("report")

@@ -5,6 +5,7 @@ import Normalize
 import Reconcile
 import Report
 import StagebalansCore
+import Synchronization
 
 /// The version written into manifests and printed by `--version`.
 public let stagebalansVersion = "0.5.0"
@@ -101,6 +102,21 @@ private final class JobResults: @unchecked Sendable {
     }
 }
 
+/// The figures the tables, the page and the history share, and the comparison with the
+/// previous run.
+struct RunFigures: Sendable {
+    var capacity: [CapacityRow]
+    var audit: [AuditRow]
+    var changes: ReportTable
+    var changesNote: String
+    var current: Changes.Current
+}
+
+/// The figures once one job has computed them.
+private final class FiguresBox: Sendable {
+    let value = Mutex<RunFigures?>(nil)
+}
+
 /// Everything the report files are made from.
 struct RunReportInput: Sendable {
     var definition: PipelineDefinition
@@ -116,8 +132,9 @@ struct RunReportInput: Sendable {
 /// findings, placements, the Markdown summary and the HTML page. Identical inputs give
 /// identical bytes.
 enum RunReports {
-    static func write(_ input: RunReportInput, changes: (table: ReportTable, note: String)?, capacity: [CapacityRow],
-                      audit auditRows: [AuditRow], to directory: String) throws(OutputError) -> [WrittenFile] {
+    static func write(_ input: RunReportInput, figures prepare: @escaping @Sendable () throws(OutputError) -> RunFigures,
+                      to directory: String) throws(OutputError) -> ([WrittenFile], RunFigures) {
+        let computed = FiguresBox()
         let formats = input.definition.report.formats
         let reconciliation = input.reconciliation, reference = input.reference
         let pseudonyms = input.pseudonyms
@@ -150,16 +167,20 @@ enum RunReports {
                 try save.table(Tables.progress(Figures.progress(reconciliation, reference: reference), student: student))
             },
             {
+                let figures = try prepare()
+                computed.value.withLock { $0 = figures }
+                let capacity = figures.capacity
+                let changes = (table: figures.changes, note: figures.changesNote)
                 let coverage = Figures.coverage(reconciliation, reference: reference)
-                let audit = Tables.audit(auditRows, minimumEvaluations: input.definition.report.minimumEvaluations)
+                let audit = Tables.audit(figures.audit, minimumEvaluations: input.definition.report.minimumEvaluations)
                 var files = try save.table(Tables.capacity(capacity))
                 files += try save.table(Tables.coverage(coverage))
                 files += try save.table(audit)
-                if let changes { files += try save.table(changes.table) }
+                files += try save.table(changes.table)
                 // The page and the summary list at most `HTMLPage.findingsPerCode` findings per code.
                 let shown = Tables.findings(Self.firstPerCode(reconciliation.findings, HTMLPage.findingsPerCode), text: text)
                 let content = ReportPageContent(summary: summary(input), capacity: capacity, coverage: coverage, audit: audit,
-                                                findings: shown, changes: changes?.table, changesNote: changes?.note ?? "",
+                                                findings: shown, changes: changes.table, changesNote: changes.note,
                                                 findingCounts: Self.countsPerCode(reconciliation.findings))
                 if formats.contains(.markdown) { files.append(try save.file("summary.md", MarkdownSummary.render(content))) }
                 if formats.contains(.html) { files.append(try save.file("report.html", HTMLPage.render(content, reference: reference))) }
@@ -184,7 +205,10 @@ enum RunReports {
             case nil: throw OutputError(path: directory, message: "a report job did not finish")
             }
         }
-        return written
+        guard let figures = computed.value.withLock({ $0 }) else {
+            throw OutputError(path: directory, message: "the report figures were not computed")
+        }
+        return (written, figures)
     }
 
     /// Findings in their order, at most `limit` of each code.
