@@ -260,7 +260,7 @@ public enum PipelineRun {
             // A failed run is in the history with its exit code; its reports are not published.
             try? history.record(HistoryStore.Record(
                 run: fingerprint.run(id: runID, asOf: asOf, startedAt: startedAt, exitCode: status, published: false),
-                inputs: fingerprint.historyInputs(reports), findings: [], capacity: [], siteYears: []))
+                inputs: fingerprint.historyInputs(reports), findingCount: 0, findingLines: [], capacity: [], siteYears: []))
         }
         let quarantine: QuarantineWriter
         do {
@@ -327,9 +327,11 @@ public enum PipelineRun {
                 let changes = Changes.table(previous: before, current: current, settings: changeSettings)
                 let note = previous.map { "Compared with run \($0.run.id) (as of \($0.run.asOf)): \(changes.rows.count) changes." }
                     ?? "This is the first run: there is nothing to compare with."
-                return RunFigures(capacity: capacity, audit: audit, changes: changes, changesNote: note, current: current)
+                return RunFigures(capacity: capacity, audit: audit, changes: changes, changesNote: note, current: current,
+                                  findingLines: FindingLines.write(reconciliation.findings))
             }
-            var (written, figures) = try RunReports.write(input, figures: prepare, to: staging)
+            var written: [WrittenFile], figures: RunFigures
+            (written, figures) = try RunReports.write(input, figures: prepare, to: staging)
             let current = figures.current
             let changes = figures.changes
             written += quarantine.written
@@ -347,7 +349,8 @@ public enum PipelineRun {
             let directory = try publisher.moveIntoPlace(staging: staging, runID: runID)
             try history.record(HistoryStore.Record(
                 run: fingerprint.run(id: runID, asOf: asOf, startedAt: startedAt, exitCode: exitStatus, published: true),
-                inputs: fingerprint.historyInputs(reports), findings: current.findings, capacity: current.capacity,
+                inputs: fingerprint.historyInputs(reports), findingCount: current.findings.count,
+                findingLines: figures.findingLines, capacity: current.capacity,
                 siteYears: current.siteYears))
             try publisher.switchLatest(to: runID)
             // Housekeeping: the detail rows of runs whose folders are gone. A failure here leaves

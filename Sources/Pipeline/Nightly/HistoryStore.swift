@@ -63,7 +63,9 @@ struct HistoryStore {
     struct Record: Sendable {
         var run: Run
         var inputs: [Input]
-        var findings: [Finding]
+        var findingCount: Int
+        /// `FindingLines.write` of the run's findings.
+        var findingLines: [UInt8]
         var capacity: [StoredCapacity]
         var siteYears: [SiteYear]
     }
@@ -220,8 +222,8 @@ struct HistoryStore {
                                    arguments: [run.id, input.source, input.path, input.bytes, input.sha256, input.rowsRead,
                                                input.rowsAccepted, input.rowsQuarantined])
                 }
-                try db.execute(sql: "UPDATE run SET findings = ? WHERE id = ?", arguments: [record.findings.count, run.id])
-                let blob = Data(FindingLines.write(record.findings))
+                try db.execute(sql: "UPDATE run SET findings = ? WHERE id = ?", arguments: [record.findingCount, run.id])
+                let blob = Data(record.findingLines)
                 try db.execute(sql: "INSERT INTO run_findings VALUES (?, ?)",
                                arguments: [run.id, blob])
                 let capacity = try db.makeStatement(sql: "INSERT INTO run_capacity VALUES (?, ?, ?, ?, ?, ?, ?, ?)")

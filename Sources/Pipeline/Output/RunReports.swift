@@ -110,6 +110,8 @@ struct RunFigures: Sendable {
     var changes: ReportTable
     var changesNote: String
     var current: Changes.Current
+    /// The findings as the history keeps them.
+    var findingLines: [UInt8]
 }
 
 /// The figures once one job has computed them.
