@@ -244,6 +244,8 @@ struct HistoryStore {
     /// Drops the finding, capacity and site-year rows of runs other than `runs` (whose folders
     /// are gone): the run rows stay, with their finding counts.
     func keepDetails(of runs: [String]) throws(OutputError) {
+        // No folders listed (the runs folder could not be read) is no reason to drop anything.
+        guard !runs.isEmpty else { return }
         do {
             try queue.write { db in
                 let list = databaseQuestionMarks(count: runs.count)
