@@ -158,6 +158,22 @@ struct ReportOutputTests {
         let digest = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
         #expect(capacity["sha256"] as? String == String(digest))
         #expect(object?["as_of"] as? String == "2026-07-15")
+        // Every input's digest is taken while ingest reads it (CSV in every sample form, XML):
+        // each equals sha256sum of the file.
+        for input in inputs {
+            let path = try #require(input["path"] as? String)
+            let check = Process()
+            check.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+            check.arguments = [path]
+            let out = Pipe()
+            check.standardOutput = out
+            try check.run()
+            check.waitUntilExit()
+            let expected = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
+            #expect(input["sha256"] as? String == String(expected), "\(path)")
+        }
+        let extensions = Set(inputs.compactMap { ($0["path"] as? String)?.split(separator: ".").last.map(String.init) })
+        #expect(extensions.isSuperset(of: ["csv", "xml"]))
     }
 
     @Test("report filters the last run by year, site and discipline, names resolved like in the pipeline")

@@ -33,7 +33,9 @@ struct CSVSourceReader: RecordReader {
         }
         do {
             var skip = bomLength
-            try file.forEachChunk { chunk in
+            var digest: String?
+            defer { outcome.sha256 = digest }
+            try file.forEachChunk(digest: &digest) { chunk in
                 if skip > 0 {
                     let dropped = min(skip, chunk.count)
                     skip -= dropped
