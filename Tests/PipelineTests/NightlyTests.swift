@@ -177,6 +177,16 @@ struct NightlyTests {
         #expect(!(try run(faculty, ["--as-of", "2026-07-01"]).err.contains("unchanged")))
         let forced = try run(faculty, ["--as-of", "2026-07-01", "--force"])
         #expect(forced.status == 0 && !forced.err.contains("unchanged"))
+        // An input changed in place, to the same size, is not unchanged (the sizes match, so it
+        // is hashed before reading, and the digest differs).
+        let path = faculty.folder + "/evaluations.csv"
+        let before = try String(contentsOfFile: path, encoding: .utf8)
+        let edited = before.replacingOccurrences(of: "final,14,", with: "final,15,")
+        #expect(edited != before && edited.utf8.count == before.utf8.count)
+        try faculty.write("evaluations.csv", edited)
+        let sameSize = try run(faculty, ["--as-of", "2026-07-01"])
+        #expect(sameSize.status == 0 && !sameSize.err.contains("unchanged"), "\(sameSize.err)")
+        #expect(try run(faculty, ["--as-of", "2026-07-01"]).err.contains("unchanged"))
         // A changed input is not unchanged.
         try faculty.nightTwo()
         #expect(!(try run(faculty, ["--as-of", "2026-07-01"]).err.contains("unchanged")))
