@@ -1,10 +1,9 @@
 import Dispatch
-import Synchronization
 
 /// A bounded queue from one producing thread to one consuming thread (reader → typist →
 /// the caller). Bounded, so that a producer faster than its consumer waits instead of
 /// filling memory.
-final class Channel<Item: Sendable>: Sendable {
+final class Channel<Item: Sendable>: @unchecked Sendable {
     enum Message: Sendable {
         case item(Item)
         case end(ReaderOutcome)
@@ -15,7 +14,11 @@ final class Channel<Item: Sendable>: Sendable {
         var cancelled = false
     }
 
-    private let state = Mutex(State())
+    // Guarded by `lock`: a semaphore rather than Synchronization's Mutex, whose lock lives in
+    // the uninstrumented standard library, so ThreadSanitizer could not see it and reported
+    // the queue as raced.
+    private var unguarded = State()
+    private let lock = DispatchSemaphore(value: 1)
     private let available = DispatchSemaphore(value: 0)
     private let space: DispatchSemaphore
 
@@ -29,7 +32,7 @@ final class Channel<Item: Sendable>: Sendable {
     /// Blocks while the queue is full. Returns false once the consumer has cancelled.
     func send(_ item: Item) -> Bool {
         space.wait()
-        let accepted = state.withLock { state -> Bool in
+        let accepted = withState { state -> Bool in
             guard !state.cancelled else { return false }
             state.queue.append(.item(item))
             return true
@@ -39,20 +42,26 @@ final class Channel<Item: Sendable>: Sendable {
     }
 
     func finish(_ outcome: ReaderOutcome) {
-        state.withLock { $0.queue.append(.end(outcome)) }
+        withState { $0.queue.append(.end(outcome)) }
         available.signal()
     }
 
     func receive() -> Message {
         available.wait()
-        let message = state.withLock { $0.queue.removeFirst() }
+        let message = withState { $0.queue.removeFirst() }
         if case .item = message { space.signal() }
         return message
     }
 
     /// The consumer stops: a reader waiting for space wakes and sees it.
     func cancel() {
-        state.withLock { $0.cancelled = true }
+        withState { $0.cancelled = true }
         space.signal()
+    }
+
+    private func withState<Result>(_ body: (inout State) -> Result) -> Result {
+        lock.wait()
+        defer { lock.signal() }
+        return body(&unguarded)
     }
 }

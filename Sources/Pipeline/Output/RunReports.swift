@@ -5,7 +5,6 @@ import Normalize
 import Reconcile
 import Report
 import StagebalansCore
-import Synchronization
 
 /// The version written into manifests and printed by `--version`.
 public let stagebalansVersion = "0.5.0"
@@ -115,8 +114,22 @@ struct RunFigures: Sendable {
 }
 
 /// The figures once one job has computed them.
-private final class FiguresBox: Sendable {
-    let value = Mutex<RunFigures?>(nil)
+private final class FiguresBox: @unchecked Sendable {
+    // Guarded by `lock` (an NSLock, which ThreadSanitizer sees).
+    private let lock = NSLock()
+    private var figures: RunFigures?
+
+    func set(_ value: RunFigures) {
+        lock.lock()
+        figures = value
+        lock.unlock()
+    }
+
+    var value: RunFigures? {
+        lock.lock()
+        defer { lock.unlock() }
+        return figures
+    }
 }
 
 /// Everything the report files are made from.
@@ -170,7 +183,7 @@ enum RunReports {
             },
             {
                 let figures = try prepare()
-                computed.value.withLock { $0 = figures }
+                computed.set(figures)
                 let capacity = figures.capacity
                 let changes = (table: figures.changes, note: figures.changesNote)
                 let coverage = Figures.coverage(reconciliation, reference: reference)
@@ -207,7 +220,7 @@ enum RunReports {
             case nil: throw OutputError(path: directory, message: "a report job did not finish")
             }
         }
-        guard let figures = computed.value.withLock({ $0 }) else {
+        guard let figures = computed.value else {
             throw OutputError(path: directory, message: "the report figures were not computed")
         }
         return (written, figures)
