@@ -27,7 +27,7 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "StagebalansCore"),
-        .target(name: "Ingest", dependencies: ["StagebalansCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Ingest", dependencies: ["StagebalansCore", "CLibXML2"]),
         .target(name: "Normalize", dependencies: ["StagebalansCore", "Ingest"]),
         .target(name: "Reconcile", dependencies: ["StagebalansCore", "Normalize"]),
         .target(

@@ -9,8 +9,6 @@ public struct FileReport: Sendable, Hashable {
     public var source: String
     public var path: String
     public var bytes: Int = 0
-    /// Hex SHA-256 of the file as it was read (nil when it was not read to its end).
-    public var sha256: String?
     /// Records read (blank rows not counted); always `accepted + quarantined`.
     public var read: Int = 0
     public var accepted: Int = 0
@@ -82,7 +80,6 @@ public struct Ingester: Sendable {
             ? try Self.threaded(reader, typist: &typist, report: &report, counted)
             : try Self.inline(reader, typist: &typist, report: &report, counted)
         report.bytes = outcome.bytes
-        report.sha256 = outcome.failure == nil ? outcome.sha256 : nil
         report.blankRows = outcome.blankRows
         report.notes = outcome.notes
         report.rejection = outcome.failure?.diagnostic

@@ -162,9 +162,7 @@ public enum PipelineRun {
         var failure: RunFailure?
         var hashed: InputFingerprint?
         for piece in Parallel.map(2, { piece -> Early in
-            guard piece == 0 else {
-                return .fingerprint(InputFingerprint(definition: definition, forAuditors: forAuditors, hashInputs: false))
-            }
+            guard piece == 0 else { return .fingerprint(InputFingerprint(definition: definition, forAuditors: forAuditors)) }
             do throws(RunFailure) {
                 return .reference(.success(try reference(for: definition)))
             } catch {
@@ -201,8 +199,7 @@ public enum PipelineRun {
         }
         let asOf = options.asOf ?? definition.asOf ?? options.today
         let forAuditors = options.forAuditors || definition.report.forAuditors
-        let (reference, hashed) = try referenceAndFingerprint(definition, forAuditors: forAuditors)
-        var fingerprint = hashed
+        let (reference, fingerprint) = try referenceAndFingerprint(definition, forAuditors: forAuditors)
         // The key is checked before anything is read: a run for auditors without one writes nothing.
         var pseudonyms: Pseudonyms?
         if forAuditors {
@@ -246,12 +243,6 @@ public enum PipelineRun {
         } catch {
             throw .output(error)
         }
-        // The inputs are hashed before ingest only when the unchanged check could say "unchanged":
-        // a file whose size differs from the last run's has changed; otherwise ingest hashes
-        // what it reads.
-        if !options.force, let previous, previous.inputs.map({ "\($0.path) \($0.bytes)" }) == fingerprint.sizes {
-            fingerprint = fingerprint.hashingInputs()
-        }
         if !options.force, let previous, previous.run.definitionSHA256 == fingerprint.definition,
            previous.run.referenceSHA256 == fingerprint.reference,
            previous.inputs.map({ [$0.path, $0.sha256] }) == fingerprint.inputs.map({ [$0.path, $0.sha256] }),
@@ -289,7 +280,6 @@ public enum PipelineRun {
             recordFailure(error.exitStatus)
             throw error
         }
-        fingerprint = fingerprint.completed(with: reports)
         let rejected = reports.filter { $0.rejection != nil }
         guard rejected.isEmpty else {
             recordFailure(.unreadableInput)

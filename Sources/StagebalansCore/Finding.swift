@@ -101,17 +101,3 @@ public struct PlacementYear: Sendable, Hashable, Comparable, CustomStringConvert
 
     public static func < (lhs: PlacementYear, rhs: PlacementYear) -> Bool { lhs.startYear < rhs.startYear }
 }
-
-extension Sequence<UInt8> {
-    /// Lower-case hex, two digits per byte (digests in the manifest and the history).
-    public var hexDigits: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-

@@ -33,9 +33,7 @@ struct CSVSourceReader: RecordReader {
         }
         do {
             var skip = bomLength
-            var digest: String?
-            defer { outcome.sha256 = digest }
-            try file.forEachChunk(digest: &digest) { chunk in
+            try file.forEachChunk { chunk in
                 if skip > 0 {
                     let dropped = min(skip, chunk.count)
                     skip -= dropped

@@ -1,4 +1,3 @@
-import Crypto
 import StagebalansCore
 
 #if canImport(Glibc)
@@ -43,14 +42,10 @@ struct ChunkedFile: ~Copyable {
 
     /// Calls `body` with each chunk in order. Returns the number of bytes read.
     @discardableResult
-    func forEachChunk(size chunkSize: Int = 1 << 20, digest: UnsafeMutablePointer<String?>? = nil,
-                      _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Int {
+    func forEachChunk(size chunkSize: Int = 1 << 20, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Int {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize)
         defer { buffer.deallocate() }
         var total = 0
-        // The file's SHA-256 from the bytes as they are read (when asked), so that the manifest
-        // and the history name what was read, without reading the file a second time.
-        var hasher = SHA256()
         while true {
             let count = read(descriptor, buffer.baseAddress, chunkSize)
             if count < 0 {
@@ -65,7 +60,6 @@ struct ChunkedFile: ~Copyable {
                     throw FileReadError(path: path, message: "the file shrank while it was read: \(size) bytes when opened, "
                                         + "only \(total) there; is another program writing it?")
                 }
-                digest?.pointee = hasher.finalize().hexDigits
                 return total
             }
             total += count
@@ -73,7 +67,6 @@ struct ChunkedFile: ~Copyable {
                 throw FileReadError(path: path, message: "the file grew while it was read: \(size) bytes when opened; "
                                     + "is another program still writing it?")
             }
-            if digest != nil { hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[0..<count]))) }
             try body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
         }
     }

@@ -187,8 +187,6 @@ struct RecordBatch: Sendable {
 /// (labels) or at the end (the rest).
 struct ReaderOutcome: Sendable {
     var bytes = 0
-    /// Hex SHA-256 of the bytes read, when the whole file was read.
-    var sha256: String?
     var blankRows = 0
     var notes: [String] = []
     var failure: FileFailure?

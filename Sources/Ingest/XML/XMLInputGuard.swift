@@ -1,6 +1,4 @@
 import CLibXML2
-import Crypto
-import StagebalansCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,28 +23,11 @@ final class XMLInputGuard {
     /// it was read.
     private let expectedSize: Int
     private var total = 0
-    private var hasher = SHA256()
-    /// Hex SHA-256 of the file, once it has been read to its end.
-    private(set) var sha256: String?
 
     init(descriptor: Int32, maxFields: Int, expectedSize: Int) {
         self.descriptor = descriptor
         maxAttributes = 10 * maxFields
         self.expectedSize = expectedSize
-    }
-
-    /// Reads what libxml2 left after the document (its end may not have asked for the last
-    /// bytes), so that the digest covers the whole file; nil when reading stopped on a violation.
-    func drain() -> String? {
-        var scratch = [CChar](repeating: 0, count: 1 << 16)
-        while sha256 == nil && violation == nil {
-            let count = scratch.withUnsafeMutableBufferPointer { buffer -> Int32 in
-                guard let base = buffer.baseAddress else { return -1 }
-                return read(base, Int32(buffer.count))
-            }
-            if count < 0 { return nil }
-        }
-        return violation == nil ? sha256 : nil
     }
 
     /// libxml2's read callback: fills `buffer`, returns the bytes read, 0 at the end, -1 to stop.
@@ -58,9 +39,7 @@ final class XMLInputGuard {
                 + "is another program writing it?"
             return -1
         }
-        if count == 0 && sha256 == nil { sha256 = hasher.finalize().hexDigits }
         guard count > 0 else { return Int32(count) }
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: count))
         total += count
         if total > expectedSize && expectedSize > 0 {
             violation = "the file grew while it was read: \(expectedSize) bytes when opened; is another program still writing it?"

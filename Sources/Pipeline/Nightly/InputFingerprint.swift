@@ -19,10 +19,7 @@ struct InputFingerprint: Sendable {
     var inputs: [Input]
     var forAuditors: Bool
 
-    /// `hashInputs: false` leaves the inputs' digests empty: ingest takes them as it reads
-    /// (`completed(with:)`), and `hashingInputs()` takes them beforehand when the unchanged
-    /// check needs them.
-    init(definition: PipelineDefinition, forAuditors: Bool, hashInputs: Bool = true) {
+    init(definition: PipelineDefinition, forAuditors: Bool) {
         self.forAuditors = forAuditors
         // The file, and what a caller may have changed in memory or on the command line.
         let settings = [
@@ -40,33 +37,9 @@ struct InputFingerprint: Sendable {
         }
         reference = FileDigest.sha256(text: referenceFiles.map { $0.path + " " + $0.sha256 }.joined(separator: "\n"))
         inputs = definition.sources.flatMap { spec in
-            spec.files.map { Input(source: spec.name, path: $0, bytes: Self.size($0), sha256: hashInputs ? FileDigest.sha256(path: $0) ?? "" : "") }
+            spec.files.map { Input(source: spec.name, path: $0, bytes: Self.size($0), sha256: FileDigest.sha256(path: $0) ?? "") }
         }
     }
-
-    /// Every input's digest, read now.
-    func hashingInputs() -> InputFingerprint {
-        var copy = self
-        for index in copy.inputs.indices where copy.inputs[index].sha256.isEmpty {
-            copy.inputs[index].sha256 = FileDigest.sha256(path: copy.inputs[index].path) ?? ""
-        }
-        return copy
-    }
-
-    /// The digests of the files as ingest read them: what the reports were made from, even if a
-    /// file changed after it was hashed for the unchanged check.
-    func completed(with reports: [FileReport]) -> InputFingerprint {
-        var copy = self
-        for index in copy.inputs.indices {
-            guard let report = reports.first(where: { $0.path == copy.inputs[index].path }), let digest = report.sha256 else { continue }
-            copy.inputs[index].sha256 = digest
-            copy.inputs[index].bytes = report.bytes
-        }
-        return copy.hashingInputs()
-    }
-
-    /// Paths and sizes, as the history holds them: when they differ, the input changed.
-    var sizes: [String] { inputs.map { "\($0.path) \($0.bytes)" } }
 
     static func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
 

@@ -100,6 +100,19 @@ extension TextFileWriter: ByteSink {
     }
 }
 
+extension Sequence<UInt8> {
+    /// Lower-case hex, two digits per byte (digests in the manifest and the history).
+    var hexDigits: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
 /// Escaping as strings, for the few outputs written line by line; the one implementation is
 /// the report formats' (`TableFormats`).
 enum TextEscaping {
