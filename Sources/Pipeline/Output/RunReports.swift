@@ -295,12 +295,6 @@ enum RunReports {
     }
 
     /// findings.json keeps sources as an array of `path:line`.
-    static func findingsJSON(_ findings: [Finding], text: (String) -> String) -> [UInt8] {
-        var sink = MemorySink()
-        findingsJSON(findings, text: text, into: &sink)
-        return sink.bytes
-    }
-
     static func findingsJSON<Sink: ByteSink>(_ findings: [Finding], text: (String) -> String, into sink: inout Sink) throws(Sink.Failure) {
         var out = TextBuffer()
         out.bytes.reserveCapacity(1 << 16 + 4096)

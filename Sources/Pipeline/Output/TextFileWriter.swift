@@ -49,20 +49,6 @@ final class TextFileWriter {
         if buffer.count >= Self.bufferSize { try flush() }
     }
 
-    /// Writes one CSV record (RFC 4180, `,`) without building the line as a `String` first.
-    func writeCSVRecord(_ fields: [String]) throws(OutputError) {
-        for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.append(0x2C) }
-            if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                buffer.append(contentsOf: TextEscaping.csvField(field).utf8)
-            } else {
-                buffer.append(contentsOf: field.utf8)
-            }
-        }
-        buffer.append(0x0A)
-        if buffer.count >= Self.bufferSize { try flush() }
-    }
-
     private func flush() throws(OutputError) {
         guard !buffer.isEmpty else { return }
         try put(buffer)
