@@ -80,27 +80,6 @@ private struct Saver: Sendable {
     }
 }
 
-/// The results of parallel jobs, each slot written by one job.
-private final class JobResults: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var results: [Result<[WrittenFile], OutputError>?]
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: Result<[WrittenFile], OutputError>) {
-        lock.lock()
-        results[index] = result
-        lock.unlock()
-    }
-
-    var all: [Result<[WrittenFile], OutputError>?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return results
-    }
-}
-
 /// The figures the tables, the page and the history share, and the comparison with the
 /// previous run.
 struct RunFigures: Sendable {
@@ -113,23 +92,10 @@ struct RunFigures: Sendable {
     var findingLines: [UInt8]
 }
 
-/// The figures once one job has computed them.
-private final class FiguresBox: @unchecked Sendable {
-    // Guarded by `lock` (an NSLock, which ThreadSanitizer sees).
-    private let lock = NSLock()
-    private var figures: RunFigures?
-
-    func set(_ value: RunFigures) {
-        lock.lock()
-        figures = value
-        lock.unlock()
-    }
-
-    var value: RunFigures? {
-        lock.lock()
-        defer { lock.unlock() }
-        return figures
-    }
+/// What one report job wrote, and the figures when it is the job that computed them.
+private struct JobOutput: Sendable {
+    var files: [WrittenFile]
+    var figures: RunFigures?
 }
 
 /// Everything the report files are made from.
@@ -149,7 +115,6 @@ struct RunReportInput: Sendable {
 enum RunReports {
     static func write(_ input: RunReportInput, figures prepare: @escaping @Sendable () throws(OutputError) -> RunFigures,
                       to directory: String) throws(OutputError) -> ([WrittenFile], RunFigures) {
-        let computed = FiguresBox()
         let formats = input.definition.report.formats
         let reconciliation = input.reconciliation, reference = input.reference
         let pseudonyms = input.pseudonyms
@@ -161,9 +126,9 @@ enum RunReports {
 
         // Four independent jobs, run on as many cores as there are: the files do not depend
         // on each other, and each job's bytes are the same whatever runs beside it.
-        let jobs: [@Sendable () throws -> [WrittenFile]] = [
+        let jobs: [@Sendable () throws -> JobOutput] = [
             {
-                [try writePlacements(reconciliation, student: student, to: directory)]
+                JobOutput(files: [try writePlacements(reconciliation, student: student, to: directory)])
             },
             {
                 let findings = reconciliation.findings
@@ -176,14 +141,13 @@ enum RunReports {
                     })
                 }
                 files.append(try save.file("findings.json") { writer throws(OutputError) in try findingsJSON(findings, text: text, into: &writer) })
-                return files
+                return JobOutput(files: files)
             },
             {
-                try save.table(Tables.progress(Figures.progress(reconciliation, reference: reference), student: student))
+                JobOutput(files: try save.table(Tables.progress(Figures.progress(reconciliation, reference: reference), student: student)))
             },
             {
                 let figures = try prepare()
-                computed.set(figures)
                 let capacity = figures.capacity
                 let changes = (table: figures.changes, note: figures.changesNote)
                 let coverage = Figures.coverage(reconciliation, reference: reference)
@@ -199,28 +163,26 @@ enum RunReports {
                                                 findingCounts: Self.countsPerCode(reconciliation.findings))
                 if formats.contains(.markdown) { files.append(try save.file("summary.md", MarkdownSummary.render(content))) }
                 if formats.contains(.html) { files.append(try save.file("report.html", HTMLPage.render(content, reference: reference))) }
-                return files
+                return JobOutput(files: files, figures: figures)
             },
         ]
-        let results = JobResults(count: jobs.count)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+        let results = Parallel.map(jobs.count) { index -> Result<JobOutput, OutputError> in
             do {
-                results.set(index, .success(try jobs[index]()))
+                return .success(try jobs[index]())
             } catch let error as OutputError {
-                results.set(index, .failure(error))
+                return .failure(error)
             } catch {
-                results.set(index, .failure(OutputError(path: directory, message: "\(error)")))
+                return .failure(OutputError(path: directory, message: "\(error)"))
             }
         }
         var written: [WrittenFile] = []
-        for result in results.all {
-            switch result {
-            case .success(let files): written += files
-            case .failure(let error): throw error
-            case nil: throw OutputError(path: directory, message: "a report job did not finish")
-            }
+        var computed: RunFigures?
+        for result in results {
+            let output = try result.get()
+            written += output.files
+            computed = computed ?? output.figures
         }
-        guard let figures = computed.value else {
+        guard let figures = computed else {
             throw OutputError(path: directory, message: "the report figures were not computed")
         }
         return (written, figures)
@@ -262,7 +224,7 @@ enum RunReports {
                                             into sink: inout Sink) throws(Sink.Failure) {
         let delimiter = dialect == .rfc4180 ? UInt8(ascii: ",") : UInt8(ascii: ";")
         var out = TextBuffer()
-        out.bytes.reserveCapacity(1 << 16 + 4096)
+        out.bytes.reserveCapacity(TableFormats.pieceSize + 4096)
         if dialect == .excelBelgium { out.append(bytes: [0xEF, 0xBB, 0xBF]) }
         let lineEnd: [UInt8] = dialect == .rfc4180 ? [0x0A] : [0x0D, 0x0A]
         for (index, column) in ["code", "severity", "fingerprint", "key", "message", "sources"].enumerated() {
@@ -289,7 +251,7 @@ enum RunReports {
             }
             TableFormats.appendCSVField(bytes: sources.bytes, to: &out, delimiter: delimiter)
             out.append(bytes: lineEnd)
-            if out.bytes.count >= 1 << 16 { try sink.drain(&out) }
+            if out.bytes.count >= TableFormats.pieceSize { try sink.drain(&out) }
         }
         try sink.drain(&out)
     }
@@ -297,7 +259,7 @@ enum RunReports {
     /// findings.json keeps sources as an array of `path:line`.
     static func findingsJSON<Sink: ByteSink>(_ findings: [Finding], text: (String) -> String, into sink: inout Sink) throws(Sink.Failure) {
         var out = TextBuffer()
-        out.bytes.reserveCapacity(1 << 16 + 4096)
+        out.bytes.reserveCapacity(TableFormats.pieceSize + 4096)
         var source = TextBuffer()
         out.append("[")
         for (index, finding) in findings.enumerated() {
@@ -319,7 +281,7 @@ enum RunReports {
                 TableFormats.appendJSONString(bytes: source.bytes, to: &out)
             }
             out.append("]}")
-            if out.bytes.count >= 1 << 16 { try sink.drain(&out) }
+            if out.bytes.count >= TableFormats.pieceSize { try sink.drain(&out) }
         }
         out.append(findings.isEmpty ? "]\n" : "\n]\n")
         try sink.drain(&out)
@@ -330,7 +292,7 @@ enum RunReports {
         throws(OutputError) -> WrittenFile {
         let csv = try TextFileWriter(path: directory + "/placements.csv")
         var out = TextBuffer()
-        out.bytes.reserveCapacity(1 << 16 + 4096)
+        out.bytes.reserveCapacity(TableFormats.pieceSize + 4096)
         out.append("student,site,discipline,start,end,weeks,kind,year,final_score,agreement,agreement_kind,sources\n")
         let comma = UInt8(ascii: ",")
         var sources = TextBuffer()
@@ -373,7 +335,7 @@ enum RunReports {
             }
             TableFormats.appendCSVField(bytes: sources.bytes, to: &out, delimiter: comma)
             out.append(byte: 0x0A)
-            if out.bytes.count >= 1 << 16 { try csv.drain(&out) }
+            if out.bytes.count >= TableFormats.pieceSize { try csv.drain(&out) }
         }
         try csv.drain(&out)
         try csv.commit()

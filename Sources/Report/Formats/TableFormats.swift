@@ -115,7 +115,7 @@ public enum TableFormats {
     }
 
     /// Rendered rows go to `sink` every 64 KB, so that no file is held whole in memory.
-    static let pieceSize = 1 << 16
+    public static let pieceSize = 1 << 16
 
     public static func csv<Sink: ByteSink>(_ table: ReportTable, dialect: CSVDialect, into sink: inout Sink) throws(Sink.Failure) {
         var out = TextBuffer()
