@@ -1,3 +1,4 @@
+import Foundation
 @testable import Pipeline
 import StagebalansCore
 import Testing
@@ -29,5 +30,15 @@ struct HistoryLinesTests {
         var count = 0
         FindingLines.read(damaged) { _, _ in count += 1 }
         #expect(count == 3)
+    }
+
+    @Test("the history deletes pruned runs with secure_delete FAST, not Debian's default of zeroing every freed page")
+    func secureDeleteFast() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try HistoryStore.open(directory: folder)
+        // 2 is FAST; Debian's build answers 1 on a connection left as it is.
+        let mode = try store.queue.read { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") }
+        #expect(mode == 2)
     }
 }
