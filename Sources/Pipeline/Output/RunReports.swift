@@ -125,27 +125,11 @@ enum RunReports {
         let save = Saver(directory: directory, formats: formats)
 
         // Four independent jobs, run on as many cores as there are: the files do not depend
-        // on each other, and each job's bytes are the same whatever runs beside it.
+        // on each other, and each job's bytes are the same whatever runs beside it. The longest
+        // (the figures, the comparison with the previous run and the tables that need them,
+        // 0.9 s at 1 M rows) starts first; started third it waited for another and was alone
+        // at the end (1.3 s for the stage, now 1.0–1.1 s on two cores).
         let jobs: [@Sendable () throws -> JobOutput] = [
-            {
-                JobOutput(files: [try writePlacements(reconciliation, student: student, to: directory)])
-            },
-            {
-                let findings = reconciliation.findings
-                var files = [try save.file("findings.csv") { writer throws(OutputError) in
-                    try findingsCSV(findings, dialect: .rfc4180, text: text, into: &writer)
-                }]
-                if formats.contains(.excel) {
-                    files.append(try save.file("findings.excel.csv") { writer throws(OutputError) in
-                        try findingsCSV(findings, dialect: .excelBelgium, text: text, into: &writer)
-                    })
-                }
-                files.append(try save.file("findings.json") { writer throws(OutputError) in try findingsJSON(findings, text: text, into: &writer) })
-                return JobOutput(files: files)
-            },
-            {
-                JobOutput(files: try save.table(Tables.progress(Figures.progress(reconciliation, reference: reference), student: student)))
-            },
             {
                 let figures = try prepare()
                 let capacity = figures.capacity
@@ -164,6 +148,25 @@ enum RunReports {
                 if formats.contains(.markdown) { files.append(try save.file("summary.md", MarkdownSummary.render(content))) }
                 if formats.contains(.html) { files.append(try save.file("report.html", HTMLPage.render(content, reference: reference))) }
                 return JobOutput(files: files, figures: figures)
+            },
+            {
+                JobOutput(files: [try writePlacements(reconciliation, student: student, to: directory)])
+            },
+            {
+                let findings = reconciliation.findings
+                var files = [try save.file("findings.csv") { writer throws(OutputError) in
+                    try findingsCSV(findings, dialect: .rfc4180, text: text, into: &writer)
+                }]
+                if formats.contains(.excel) {
+                    files.append(try save.file("findings.excel.csv") { writer throws(OutputError) in
+                        try findingsCSV(findings, dialect: .excelBelgium, text: text, into: &writer)
+                    })
+                }
+                files.append(try save.file("findings.json") { writer throws(OutputError) in try findingsJSON(findings, text: text, into: &writer) })
+                return JobOutput(files: files)
+            },
+            {
+                JobOutput(files: try save.table(Tables.progress(Figures.progress(reconciliation, reference: reference), student: student)))
             },
         ]
         let results = Parallel.map(jobs.count) { index -> Result<JobOutput, OutputError> in
