@@ -410,11 +410,14 @@ public struct Normalizer: Sendable {
         self.accumulators = [:]
         // The placements are built in two halves on both cores; they are sorted below, so the
         // halves' order does not matter.
-        let halves = Parallel.map(2) { half in
+        var halves = Parallel.map(2) { half in
             building.build(half == 0 ? entries[..<(entries.count / 2)] : entries[(entries.count / 2)...])
         }
+        // The first half's array is taken over, not copied (a copied placement retains its
+        // strings and sources).
+        var placements = halves[0].placements
+        halves[0].placements = []
         var findings: [Finding] = []
-        var placements: [Placement] = []
         var studentOf: [Int32] = []
         placements.reserveCapacity(entries.count)
         studentOf.reserveCapacity(entries.count)

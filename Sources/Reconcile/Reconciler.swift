@@ -73,7 +73,7 @@ public struct Reconciler: Sendable {
         let byRowIndex = byRow
         let halves = Parallel.map(2) { half in
             let range = half == 0 ? 0..<placements.count / 2 : placements.count / 2..<placements.count
-            return range.map { self.match(placements[$0], agreements, byRowIndex) }
+            return range.map { self.match(placements, $0, agreements, byRowIndex) }
         }
         let matches = halves.flatMap { $0 }
         let years = Set(placements.lazy.map(\.year)).sorted()
@@ -86,10 +86,18 @@ public struct Reconciler: Sendable {
             }
         }
         for part in parts { findings += part }
+        // The placements are moved, not copied, into the matched ones: popping the last of an
+        // array held once moves it out, and the reversal at the end only swaps.
+        let roster = data.roster
+        data.placements = []
+        var remaining = consume placements
         var matched: [MatchedPlacement] = []
-        matched.reserveCapacity(placements.count)
-        for index in placements.indices { matched.append(MatchedPlacement(placement: placements[index], match: matches[index])) }
-        return Reconciliation(placements: matched, agreements: agreements, roster: data.roster, findings: Self.sorted(findings),
+        matched.reserveCapacity(remaining.count)
+        while let placement = remaining.popLast() {
+            matched.append(MatchedPlacement(placement: placement, match: matches[remaining.count]))
+        }
+        matched.reverse()
+        return Reconciliation(placements: matched, agreements: agreements, roster: roster, findings: Self.sorted(findings),
                               years: years)
     }
 
@@ -143,16 +151,18 @@ public struct Reconciler: Sendable {
     /// an ancestor, framework ones and individual ones naming its student. Those valid for all
     /// of its dates match; the most specific discipline wins, then an individual agreement
     /// over a framework one, then the lowest agreement id.
-    func match(_ placement: Placement, _ agreements: [Agreement], _ byRow: [Int: [Int]]) -> Match {
+    func match(_ placements: [Placement], _ at: Int, _ agreements: [Agreement], _ byRow: [Int: [Int]]) -> Match {
         var best: (depth: Int, individual: Bool, index: Int)?
         var candidates = 0
-        // Agreements are read in place: copying one out of the array retains its five strings.
-        for (depth, discipline) in lineages[placement.disciplineIndex].enumerated() {
-            for index in byRow[rowKey(placement.siteIndex, discipline)] ?? [] {
+        // Placements and agreements are read in place: copying one out of its array retains its
+        // strings and sources.
+        let start = placements[at].start, end = placements[at].end
+        for (depth, discipline) in lineages[placements[at].disciplineIndex].enumerated() {
+            for index in byRow[rowKey(placements[at].siteIndex, discipline)] ?? [] {
                 let individual = agreements[index].kind == .individual
-                if individual && agreements[index].student != placement.student { continue }
+                if individual && agreements[index].student != placements[at].student { continue }
                 candidates += 1
-                guard agreements[index].covers(placement.start, placement.end) else { continue }
+                guard agreements[index].covers(start, end) else { continue }
                 if let current = best {
                     // More specific first, then individual over framework, then the lower id.
                     if depth > current.depth { continue }

@@ -58,7 +58,9 @@ struct RecordTyper: Sendable {
         func text(_ field: LogicalField) -> String? { bytes(field).map { String(decoding: $0, as: UTF8.self) } }
     }
 
-    mutating func type(_ values: FieldValues, line: Int, path: String, raw: () -> String) -> IngestEvent {
+    /// A quarantined record comes back with its raw text empty: the caller, which has the
+    /// record's bytes, fills it in (a closure capturing the batch here copied it per record).
+    mutating func type(_ values: FieldValues, line: Int, path: String) -> IngestEvent {
         problems.removeAll(keepingCapacity: true)
         let location = SourceLocation(path: path, line: line)
         let record: IngestedRecord? = values.bytes.withUnsafeBufferPointer { buffer in
@@ -74,7 +76,7 @@ struct RecordTyper: Sendable {
         let reason = problems.map { "\(label($0.field)): \($0.message)" }.joined(separator: "; ")
         var at = location
         if let field = first?.field { at.column = values.column(of: field) }
-        return .quarantined(QuarantinedRecord(source: at, raw: raw(), field: first?.field.rawValue, reason: reason))
+        return .quarantined(QuarantinedRecord(source: at, raw: "", field: first?.field.rawValue, reason: reason))
     }
 
     func label(_ field: LogicalField) -> String {

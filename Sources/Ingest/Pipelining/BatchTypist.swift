@@ -36,17 +36,19 @@ struct BatchTypist: Sendable {
             } else {
                 batch.load(record, into: &values)
             }
-            let values = self.values
             // Optional chaining mutates the stored typer in place, so its caches are never copied.
-            guard var event = typer?.type(values, line: line, path: path, raw: {
-                if let name = context.recordName { return XMLRawText.render(recordName: name, values) }
-                return context.rawEncoding.decodeForDisplay(batch.raw(record))
-            }) else { continue }
-            if case .quarantined(var quarantined) = event, let note = batch.note(record) {
-                quarantined.reason += note
-                event = .quarantined(quarantined)
+            guard let event = typer?.type(values, line: line, path: path) else { continue }
+            if case .quarantined(var quarantined) = event {
+                if let name = context.recordName {
+                    quarantined.raw = XMLRawText.render(recordName: name, values)
+                } else {
+                    quarantined.raw = context.rawEncoding.decodeForDisplay(batch.raw(record))
+                }
+                if let note = batch.note(record) { quarantined.reason += note }
+                try emit(.quarantined(quarantined), &report)
+            } else {
+                try emit(event, &report)
             }
-            try emit(event, &report)
         }
     }
 }
