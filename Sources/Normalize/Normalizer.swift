@@ -310,12 +310,10 @@ public struct Normalizer: Sendable {
         func row(_ packed: UInt64) -> RowRef { RowRef(file: fileByRank[Int(packed >> 32)], line: Int32(truncatingIfNeeded: packed)) }
 
         func build(_ entries: ArraySlice<(key: PlacementKey, value: Accumulator)>)
-            -> (placements: [Placement], studentOf: [Int32], findings: [Finding]) {
+            -> (placements: [Placement], findings: [Finding]) {
             var findings: [Finding] = []
             var placements: [Placement] = []
-            var studentOf: [Int32] = []
             placements.reserveCapacity(entries.count)
-            studentOf.reserveCapacity(entries.count)
             var order: [UInt64] = []
             var finals: [FinalRow] = []
             for (key, accumulator) in entries {
@@ -387,9 +385,8 @@ public struct Normalizer: Sendable {
                     }
                 }
                 placements.append(placement)
-                studentOf.append(key.student)
             }
-            return (placements, studentOf, findings)
+            return (placements, findings)
         }
     }
 
@@ -404,50 +401,43 @@ public struct Normalizer: Sendable {
         for (file, rank) in fileRank.enumerated() { fileByRank[Int(rank)] = Int32(file) }
         let building = Building(files: files, fileRank: fileRank, fileByRank: fileByRank, rowArena: rowArena,
                                 finalArena: finalArena, reference: reference, studentNames: studentNames)
-        let entries = Array(accumulators)
-        self.rowArena = []
-        self.finalArena = []
-        self.accumulators = [:]
-        // The placements are built in two halves on both cores; they are sorted below, so the
-        // halves' order does not matter.
-        var halves = Parallel.map(2) { half in
-            building.build(half == 0 ? entries[..<(entries.count / 2)] : entries[(entries.count / 2)...])
-        }
-        // The first half's array is taken over, not copied (a copied placement retains its
-        // strings and sources).
-        var placements = halves[0].placements
-        halves[0].placements = []
-        var findings: [Finding] = []
-        var studentOf: [Int32] = []
-        placements.reserveCapacity(entries.count)
-        studentOf.reserveCapacity(entries.count)
-        for half in halves {
-            placements += half.placements
-            studentOf += half.studentOf
-            findings += half.findings
-        }
-        for (canonical, unresolved) in unknownSites {
-            findings.append(unknown(.unknownSite, canonical, unresolved, resolver: sites))
-        }
-        for (canonical, unresolved) in unknownDisciplines {
-            findings.append(unknown(.unknownDiscipline, canonical, unresolved, resolver: disciplines))
-        }
-        // Sorted by student, start, site code and discipline code, compared as ranks packed
-        // into two integers.
+        // The placements come out sorted by student, start, site code and discipline code when
+        // their keys are sorted first (ranks packed into two integers): sorting the built
+        // placements instead copied each one, retaining its strings and sources.
         let studentRank = Self.ranks(studentNames)
         let siteRank = Self.ranks(reference.sites.map(\.code)), disciplineRank = Self.ranks(reference.disciplines.map(\.code))
         struct SortKey: Comparable {
             var high: UInt64, low: UInt64, index: Int
             static func < (a: SortKey, b: SortKey) -> Bool { (a.high, a.low) < (b.high, b.low) }
         }
-        var sortKeys = placements.indices.map { index in
-            SortKey(high: UInt64(studentRank[Int(studentOf[index])]) << 32
-                        | UInt64(UInt32(bitPattern: Int32(clamping: placements[index].start.daysSinceEpoch)) ^ 0x8000_0000),
-                    low: UInt64(siteRank[placements[index].siteIndex]) << 32 | UInt64(disciplineRank[placements[index].disciplineIndex]),
-                    index: index)
+        let unsorted = Array(accumulators)
+        self.rowArena = []
+        self.finalArena = []
+        self.accumulators = [:]
+        var sortKeys = unsorted.indices.map { index in
+            let key = unsorted[index].key
+            return SortKey(high: UInt64(studentRank[Int(key.student)]) << 32 | UInt64(UInt32(bitPattern: key.start) ^ 0x8000_0000),
+                           low: UInt64(siteRank[Int(key.site)]) << 32 | UInt64(disciplineRank[Int(key.discipline)]),
+                           index: index)
         }
         sortKeys.sort()
-        placements = sortKeys.map { placements[$0.index] }
+        let entries = sortKeys.map { unsorted[$0.index] }
+        // Built in two halves on both cores, the halves in order.
+        var halves = Parallel.map(2) { half in
+            building.build(half == 0 ? entries[..<(entries.count / 2)] : entries[(entries.count / 2)...])
+        }
+        // The first half's array is taken over, not copied.
+        var placements = halves[0].placements
+        halves[0].placements = []
+        placements.reserveCapacity(entries.count)
+        placements += halves[1].placements
+        var findings = halves[0].findings + halves[1].findings
+        for (canonical, unresolved) in unknownSites {
+            findings.append(unknown(.unknownSite, canonical, unresolved, resolver: sites))
+        }
+        for (canonical, unresolved) in unknownDisciplines {
+            findings.append(unknown(.unknownDiscipline, canonical, unresolved, resolver: disciplines))
+        }
         let sortedAgreements = agreements.sorted { ($0.id, $0.source) < ($1.id, $1.source) }
         return NormalizedData(placements: placements, agreements: sortedAgreements,
                               roster: roster.values.sorted { $0.student < $1.student }, findings: findings)
