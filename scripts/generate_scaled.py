@@ -224,7 +224,9 @@ def main():
         f.write("</evaluaties>\n")
 
     as_of = f"{args.first_year + args.years}-06-15"
+    # Two runs kept: at 10 M rows a run folder is ~1 GB, and benchmark rounds publish often.
     common = f"""output: out
+keep_runs: 2
 reference: {{sites: ref/sites.yml, disciplines: ref/disciplines.yml, curriculum: ref/curriculum.yml}}
 as_of: {as_of}
 report:
