@@ -32,6 +32,36 @@ struct XMLReaderTests {
         #expect(empty.reason.contains("field 'site' (path 'plaats'): missing"))
     }
 
+    @Test("a field over max_field_bytes is quarantined in one piece or in several; pieces are joined")
+    func fieldPieces() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <studenten>
+            <student id="r1"><cohort>aaaaaaaaaaaaaaaaaaaaaaaaa</cohort></student>
+            <student id="r2"><cohort>aaaaaaaaaaaa<!-- cut -->aaaaaaaaaaaaa</cohort></student>
+            <student id="r3"><cohort>kort</cohort><master_year>2</master_year></student>
+            <student id="r4"><cohort>ab<!-- cut -->cd</cohort></student>
+            <student id="r5"><cohort/></student>
+            <student id="r6" id2="x"><cohort>ok</cohort><cohort>twice</cohort></student>
+            </studenten>
+            """
+        let (path, folder) = try temporaryFile("roster.xml", Array(xml.utf8))
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let spec = xmlSpec(.roster, path, record: XMLName(namespaceURI: nil, localName: "student"),
+                           fields: [.student: element(attribute: "id")], limits: Limits(maxFieldBytes: 20))
+        let result = try ingest(spec)
+        #expect(result.report.read == 6)
+        for line in [3, 4] {
+            let oversized = try #require(result.quarantined(atLine: line), "line \(line)")
+            #expect(oversized.field == "cohort" && oversized.reason.contains("longer than 20 bytes"))
+        }
+        let repeated = try #require(result.quarantined(atLine: 8))
+        #expect(repeated.reason.contains("matches 2 elements"))
+        #expect(result.roster.map(\.student) == ["r3", "r4", "r5"])
+        #expect(result.roster.map(\.cohort) == ["kort", "abcd", nil])
+        #expect(result.roster.first?.masterYear == 2)
+    }
+
     @Test("a prefix bound to another namespace matches nothing")
     func namespaceMismatch() throws {
         let result = try ingest(agreementsSpec(try Fixture.path("xml/agreements_default_ns.xml"), namespace: "urn:other"))

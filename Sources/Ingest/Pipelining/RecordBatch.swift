@@ -122,6 +122,7 @@ struct RecordBatch: Sendable {
     /// Decodes a tape record into `values` (an owned buffer): each field's pieces joined,
     /// the first field that occurs twice, or the first over `maxFieldBytes`.
     func loadTape(_ record: Int, into values: inout FieldValues, maxFieldBytes: Int) -> TapeProblem? {
+        if let loaded = loadTapeInPlace(record, into: &values, maxFieldBytes: maxFieldBytes) { return loaded }
         let range = tapes[record]
         values.reset()
         var occurrences = [Int](repeating: 0, count: Self.fieldCount)
@@ -161,6 +162,34 @@ struct RecordBatch: Sendable {
             return .repeated(field, occurrences[field.ordinal])
         }
         return problem
+    }
+
+    /// The usual record, where every field is one attribute or one element with one piece
+    /// of text: `values` points into this batch's buffer, nothing is copied. Returns nil,
+    /// having loaded nothing usable, when some field occurs twice or comes in pieces.
+    private func loadTapeInPlace(_ record: Int, into values: inout FieldValues, maxFieldBytes: Int) -> TapeProblem?? {
+        let range = tapes[record]
+        values.reset(sharing: bytes)
+        var seen: UInt64 = 0
+        var problem: TapeProblem?
+        let complete = bytes.withUnsafeBufferPointer { tape -> Bool in
+            var position = range.lowerBound
+            while position + 6 <= range.upperBound {
+                let entry = tape[position]
+                let ordinal = Int(tape[position + 1])
+                let length = Int(tape[position + 2]) | Int(tape[position + 3]) << 8 | Int(tape[position + 4]) << 16
+                    | Int(tape[position + 5]) << 24
+                let bit: UInt64 = 1 << UInt64(ordinal)
+                guard entry != TapeEntry.text.rawValue, seen & bit == 0 else { return false }
+                seen |= bit
+                let field = LogicalField.byOrdinal[ordinal]
+                values.set(field, range: position + 6..<position + 6 + length, column: nil)
+                if length > maxFieldBytes, problem == nil { problem = .oversized(field) }
+                position += 6 + length
+            }
+            return true
+        }
+        return complete ? .some(problem) : nil
     }
 
     func isTape(_ record: Int) -> Bool { !tapes[record].isEmpty }
