@@ -67,14 +67,23 @@ private struct Saver: Sendable {
     }
 
     func table(_ table: ReportTable) throws(OutputError) -> [WrittenFile] {
-        var files = [try file(table.name + ".csv") { writer throws(OutputError) in try TableFormats.csv(table, dialect: .rfc4180, into: &writer) }]
+        try self.table(name: table.name, columns: table.columns, rows: table.rows)
+    }
+
+    /// `rows` is read once per format.
+    func table<Rows: Sequence<[Cell]>>(name: String, columns: [String], rows: Rows) throws(OutputError) -> [WrittenFile] {
+        var files = [try file(name + ".csv") { writer throws(OutputError) in
+            try TableFormats.csv(columns: columns, rows: rows, dialect: .rfc4180, into: &writer)
+        }]
         if formats.contains(.excel) {
-            files.append(try file(table.name + ".excel.csv") { writer throws(OutputError) in
-                try TableFormats.csv(table, dialect: .excelBelgium, into: &writer)
+            files.append(try file(name + ".excel.csv") { writer throws(OutputError) in
+                try TableFormats.csv(columns: columns, rows: rows, dialect: .excelBelgium, into: &writer)
             })
         }
         if formats.contains(.json) {
-            files.append(try file(table.name + ".json") { writer throws(OutputError) in try TableFormats.json(table, into: &writer) })
+            files.append(try file(name + ".json") { writer throws(OutputError) in
+                try TableFormats.json(columns: columns, rows: rows, into: &writer)
+            })
         }
         return files
     }
@@ -166,7 +175,9 @@ enum RunReports {
                 return JobOutput(files: files)
             },
             {
-                JobOutput(files: try save.table(Tables.progress(Figures.progress(reconciliation, reference: reference), student: student)))
+                let progress = Figures.progress(reconciliation, reference: reference)
+                return JobOutput(files: try save.table(name: "progress", columns: Tables.progressColumns,
+                                                       rows: progress.lazy.map { Tables.progressCells($0, student: student) }))
             },
         ]
         let results = Parallel.map(jobs.count) { index -> Result<JobOutput, OutputError> in

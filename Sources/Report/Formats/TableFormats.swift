@@ -118,15 +118,22 @@ public enum TableFormats {
     public static let pieceSize = 1 << 16
 
     public static func csv<Sink: ByteSink>(_ table: ReportTable, dialect: CSVDialect, into sink: inout Sink) throws(Sink.Failure) {
+        try csv(columns: table.columns, rows: table.rows, dialect: dialect, into: &sink)
+    }
+
+    /// Rows from any sequence: a large table (progress: a row per student and part) can be
+    /// made row by row as it is written instead of held whole.
+    public static func csv<Sink: ByteSink, Rows: Sequence<[Cell]>>(columns: [String], rows: Rows, dialect: CSVDialect,
+                                                                 into sink: inout Sink) throws(Sink.Failure) {
         var out = TextBuffer()
         out.bytes.reserveCapacity(pieceSize + 4096)
         if dialect == .excelBelgium { out.append(bytes: [0xEF, 0xBB, 0xBF]) }
-        for (index, column) in table.columns.enumerated() {
+        for (index, column) in columns.enumerated() {
             if index > 0 { out.append(byte: dialect.delimiter) }
             appendCSVField(column, to: &out, delimiter: dialect.delimiter)
         }
         out.append(bytes: dialect.lineEnd)
-        for row in table.rows {
+        for row in rows {
             for (index, cell) in row.enumerated() {
                 if index > 0 { out.append(byte: dialect.delimiter) }
                 switch cell {
@@ -175,17 +182,24 @@ public enum TableFormats {
     }
 
     public static func json<Sink: ByteSink>(_ table: ReportTable, into sink: inout Sink) throws(Sink.Failure) {
+        try json(columns: table.columns, rows: table.rows, into: &sink)
+    }
+
+    public static func json<Sink: ByteSink, Rows: Sequence<[Cell]>>(columns: [String], rows: Rows,
+                                                                  into sink: inout Sink) throws(Sink.Failure) {
         var out = TextBuffer()
         out.bytes.reserveCapacity(pieceSize + 4096)
         // Each key rendered once, with its quotes and colon.
-        let keys: [[UInt8]] = table.columns.map { column in
+        let keys: [[UInt8]] = columns.map { column in
             var key = TextBuffer()
             appendJSONString(column, to: &key)
             key.append(byte: UInt8(ascii: ":"))
             return key.bytes
         }
         out.append("[")
-        for (rowIndex, row) in table.rows.enumerated() {
+        var empty = true
+        for (rowIndex, row) in rows.enumerated() {
+            empty = false
             out.append(rowIndex == 0 ? "\n  {" : ",\n  {")
             for (index, cell) in row.enumerated() {
                 if index > 0 { out.append(byte: UInt8(ascii: ",")) }
@@ -195,7 +209,7 @@ public enum TableFormats {
             out.append(byte: UInt8(ascii: "}"))
             if out.bytes.count >= pieceSize { try sink.drain(&out) }
         }
-        out.append(table.rows.isEmpty ? "]\n" : "\n]\n")
+        out.append(empty ? "]\n" : "\n]\n")
         try sink.drain(&out)
     }
 
