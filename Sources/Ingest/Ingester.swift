@@ -62,6 +62,7 @@ public struct Ingester: Sendable {
 
     public func ingest(file path: String, _ handle: (IngestEvent) throws -> Void) throws -> FileReport {
         var report = FileReport(source: spec.name, path: path)
+        let threaded = shouldThread(path)
         let counted: (IngestEvent, inout FileReport) throws -> Void = { event, report in
             report.read += 1
             switch event {
@@ -73,10 +74,11 @@ public struct Ingester: Sendable {
         let reader: any RecordReader
         switch spec.format {
         case .csv(let settings): reader = CSVSourceReader(spec: spec, settings: settings, path: path)
-        case .xml(let settings): reader = XMLSourceReader(spec: spec, settings: settings, path: path)
+        case .xml(let settings):
+            reader = XMLSourceReader(spec: spec, settings: settings, path: path, pieceBytes: threaded ? xmlPieceBytes(path) : nil)
         }
         var typist = BatchTypist(spec: spec, path: path)
-        let outcome = shouldThread(path)
+        let outcome = threaded
             ? try Self.threaded(reader, typist: &typist, report: &report, counted)
             : try Self.inline(reader, typist: &typist, report: &report, counted)
         report.bytes = outcome.bytes
@@ -84,6 +86,14 @@ public struct Ingester: Sendable {
         report.notes = outcome.notes
         report.rejection = outcome.failure?.diagnostic
         return report
+    }
+
+    /// Pieces of an XML file parsed at once (`XMLPieces`): 8 MB, or for a small file (tests
+    /// with `.always`) small enough for several pieces.
+    private func xmlPieceBytes(_ path: String) -> Int {
+        var status = stat()
+        let size = stat(path, &status) == 0 ? Int(status.st_size) : 0
+        return max(1 << 10, min(8 << 20, size / 8))
     }
 
     private func shouldThread(_ path: String) -> Bool {

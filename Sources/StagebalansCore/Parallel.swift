@@ -32,3 +32,35 @@ public enum Parallel {
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Work that blocks on other threads (a pipeline stage waiting for its consumer) on a thread
+/// of its own, started at once: libdispatch's pool adds a thread only after a delay once its
+/// threads block, and a parser started a second late.
+public enum DedicatedThread {
+    private final class Work: @unchecked Sendable {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+
+    public static func start(_ body: @escaping @Sendable () -> Void) {
+        #if canImport(Glibc)
+        let work = Unmanaged.passRetained(Work(body)).toOpaque()
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            Unmanaged<Work>.fromOpaque(context).takeRetainedValue().body()
+            return nil
+        }, work)
+        if started == 0 {
+            pthread_detach(thread)
+            return
+        }
+        Unmanaged<Work>.fromOpaque(work).release()
+        #endif
+        DispatchQueue.global().async(execute: body)
+    }
+}

@@ -85,11 +85,16 @@ struct ChunkedFile: ~Copyable {
 extension ChunkedFile {
     /// The file's first bytes, for sniffing a BOM and a header line; does not move the read position.
     func prefix(_ maxBytes: Int) throws(FileReadError) -> [UInt8] {
+        try bytes(from: 0, count: maxBytes)
+    }
+
+    /// Up to `maxBytes` bytes from `offset` (fewer at the file's end); does not move the read position.
+    func bytes(from offset: Int, count maxBytes: Int) throws(FileReadError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: maxBytes)
         var filled = 0
         while filled < maxBytes {
             let count = bytes.withUnsafeMutableBytes { buffer in
-                pread(fileDescriptor, buffer.baseAddress?.advanced(by: filled), maxBytes - filled, off_t(filled))
+                pread(fileDescriptor, buffer.baseAddress?.advanced(by: filled), maxBytes - filled, off_t(offset + filled))
             }
             if count < 0 {
                 if errno == EINTR { continue }

@@ -89,6 +89,13 @@ struct RecordBatch: Sendable {
         case openedWithText = 4
     }
 
+    /// Moves every record's line by `delta` (a piece of a file parsed in pieces counts its
+    /// lines from its own start).
+    mutating func shiftLines(by delta: Int) {
+        guard delta != 0 else { return }
+        for index in lines.indices { lines[index] += delta }
+    }
+
     mutating func beginTape() {
         tapeStart = bytes.count
     }
@@ -260,6 +267,16 @@ struct BatchSink {
         }
         batch.endTape(line: line)
         if batch.isFull { try send() }
+    }
+
+    /// Hands on a whole batch made elsewhere (a piece of a file parsed in pieces), after the
+    /// records already here.
+    mutating func forward(_ made: RecordBatch) throws(Stopped) {
+        try send()
+        guard made.count > 0 else { return }
+        guard flush(made, BatchContext(labels: labels, rawEncoding: rawEncoding, recordName: recordName)) else {
+            throw Stopped()
+        }
     }
 
     mutating func send() throws(Stopped) {

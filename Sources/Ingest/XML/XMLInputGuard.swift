@@ -13,6 +13,9 @@ import Glibc
 /// only at a chunk with more '=' than the limit, so ordinary exports pay almost nothing.
 final class XMLInputGuard {
     private let descriptor: Int32
+    /// For one piece of a file parsed in pieces (`XMLPieces`): the bytes libxml2 reads are a
+    /// copy of the file's prolog, the piece's range of the file, then closing tags.
+    private let piece: XMLPieceBytes?
     private let maxAttributes: Int
     /// Why reading stopped (the reader reports it at libxml2's line).
     private(set) var violation: String?
@@ -28,11 +31,20 @@ final class XMLInputGuard {
         self.descriptor = descriptor
         maxAttributes = 10 * maxFields
         self.expectedSize = expectedSize
+        piece = nil
+    }
+
+    init(piece: XMLPieceBytes, descriptor: Int32, maxFields: Int) {
+        self.descriptor = descriptor
+        maxAttributes = 10 * maxFields
+        expectedSize = 0
+        self.piece = piece
     }
 
     /// libxml2's read callback: fills `buffer`, returns the bytes read, 0 at the end, -1 to stop.
     func read(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int32) -> Int32 {
         guard violation == nil else { return -1 }
+        if piece != nil { return readPiece(buffer, length) }
         let count = Glibc.read(descriptor, buffer, Int(length))
         if count == 0 && total < expectedSize {
             violation = "the file shrank while it was read: \(expectedSize) bytes when opened, only \(total) there; "
@@ -49,9 +61,47 @@ final class XMLInputGuard {
         return violation == nil ? Int32(count) : -1
     }
 
+    private var pieceOffset = 0
+    /// Line breaks in the piece's range of the file (not in its prolog or closing tags).
+    private(set) var rangeNewlines = 0
+
+    /// A piece: prolog, the file's range (read with pread, so pieces share one descriptor),
+    /// closing tags. A file that ends early changed while it was read: the reader stops, and
+    /// the caller reads the file whole, which reports it.
+    private func readPiece(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int32) -> Int32 {
+        guard let piece else { return -1 }
+        let target = UnsafeMutableBufferPointer(start: UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self),
+                                                count: Int(length))
+        var count = 0
+        let prologEnd = piece.prolog.count, rangeEnd = prologEnd + piece.range.count
+        if pieceOffset < prologEnd {
+            count = min(target.count, prologEnd - pieceOffset)
+            _ = target.update(fromContentsOf: piece.prolog[pieceOffset..<pieceOffset + count])
+        } else if pieceOffset < rangeEnd {
+            let wanted = min(target.count, rangeEnd - pieceOffset)
+            var got = -1
+            repeat {
+                got = pread(descriptor, target.baseAddress, wanted, off_t(piece.range.lowerBound + pieceOffset - prologEnd))
+            } while got < 0 && errno == EINTR
+            guard got > 0 else {
+                violation = "the file shrank while it was read"
+                return -1
+            }
+            count = got
+            if let base = target.baseAddress { rangeNewlines += Self.count(UInt8(ascii: "\n"), in: base, got) }
+        } else if pieceOffset < rangeEnd + piece.closing.count {
+            count = min(target.count, rangeEnd + piece.closing.count - pieceOffset)
+            let start = pieceOffset - rangeEnd
+            _ = target.update(fromContentsOf: piece.closing[start..<start + count])
+        }
+        pieceOffset += count
+        if count > 0, let base = target.baseAddress { check(base, count) }
+        return violation == nil ? Int32(count) : -1
+    }
+
     /// Occurrences of `byte`, 16 bytes at a time (the byte is rare, so most blocks cost one
     /// vector compare).
-    private static func count(_ byte: UInt8, in bytes: UnsafePointer<UInt8>, _ length: Int) -> Int {
+    static func count(_ byte: UInt8, in bytes: UnsafePointer<UInt8>, _ length: Int) -> Int {
         var total = 0
         var index = 0
         let target = SIMD16<UInt8>(repeating: byte)
@@ -97,6 +147,16 @@ final class XMLInputGuard {
             }
         }
     }
+}
+
+/// What one piece of a file parsed in pieces reads (see `XMLPieces`).
+struct XMLPieceBytes: Sendable {
+    /// The file's bytes before its first record (declaration, DOCTYPE, the records' ancestors'
+    /// start tags); empty for the first piece, which starts at the file's start.
+    var prolog: [UInt8]
+    var range: Range<Int>
+    /// End tags of the records' ancestors, innermost first; empty for the last piece.
+    var closing: [UInt8]
 }
 
 /// The C callbacks libxml2 calls with the guard as context.

@@ -13,6 +13,9 @@ struct XMLSourceReader: RecordReader {
     let spec: SourceSpec
     let settings: XMLSettings
     let path: String
+    /// Parse the file in pieces of about this many bytes on several threads (`XMLPieces`);
+    /// nil reads it whole on one.
+    var pieceBytes: Int? = nil
 
     /// NOBLANKS and COMPACT only spare libxml2 work on whitespace between elements and on
     /// small text nodes; neither changes what a record holds.
@@ -20,6 +23,16 @@ struct XMLSourceReader: RecordReader {
         | Int32(XML_PARSE_NOCDATA.rawValue) | Int32(XML_PARSE_NOBLANKS.rawValue) | Int32(XML_PARSE_COMPACT.rawValue)
 
     func read(into sink: inout BatchSink, outcome: inout ReaderOutcome) throws {
+        if let pieceBytes {
+            try XMLPieces(reader: self, pieceBytes: pieceBytes).read(into: &sink, outcome: &outcome)
+        } else {
+            try readWhole(into: &sink, outcome: &outcome, skipping: 0)
+        }
+    }
+
+    /// Reads the file front to back on this thread; the first `skipping` records were already
+    /// delivered (by pieces parsed before one gave up) and are passed over.
+    func readWhole(into sink: inout BatchSink, outcome: inout ReaderOutcome, skipping: Int) throws {
         LibXML2.setUp()
         let file = try ChunkedFile.opening(path)
         outcome.bytes = file.size
@@ -45,11 +58,17 @@ struct XMLSourceReader: RecordReader {
 
         // Outside records the reader walks node by node; at a record it expands the record's
         // subtree (which libxml2 builds anyway), reads it by pointer, and skips past it.
+        var skipped = 0
         var status = xmlTextReaderRead(reader)
         while status == 1 {
             if errors.fatal != nil { throw failure(errors, reader: reader, input: input) }
             let type = xmlTextReaderNodeType(reader)
             if type == element, let node = xmlTextReaderCurrentNode(reader), matcher.isRecord(node) {
+                if skipped < skipping {
+                    skipped += 1
+                    status = xmlTextReaderNext(reader)
+                    continue
+                }
                 guard let subtree = xmlTextReaderExpand(reader), errors.fatal == nil else {
                     throw failure(errors, reader: reader, input: input)
                 }

@@ -1,0 +1,327 @@
+import CLibXML2
+import Dispatch
+import StagebalansCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One large XML file parsed in pieces on several threads, the records handed on in the file's
+/// order exactly as a front-to-back read gives them.
+///
+/// libxml2's reader runs on one thread, and on a large export it was a third of the run's
+/// CPU: the rest of ingest waited for it. So the file is cut before record start tags into
+/// pieces of about `pieceBytes`; each piece is parsed by its own reader as a small document: a
+/// copy of the file's bytes before the first record (declaration, DOCTYPE, the records'
+/// ancestors' start tags with their namespace declarations), the piece's bytes, and end tags
+/// for those ancestors. Line numbers are moved back to the file's own.
+///
+/// A cut is found by looking for `<` and the first record's qualified name, which could also
+/// stand in a comment, a CDATA section or a processing instruction. Such a cut cannot go
+/// unnoticed: the piece before it ends inside that construct and does not parse; and every
+/// piece is checked to hold nothing but records, all at the first record's depth under the
+/// same ancestors (until those close in the last piece). At any doubt — a piece that does not
+/// parse, does not have that shape, or holds an entity reference, a file that changed — the
+/// pieces after the last good one are dropped and the file is read front to back from its
+/// start, passing over the records already handed on; that read also gives the exact error
+/// with its line. Files in encodings where a byte is not a character (UTF-16, UTF-32) are
+/// always read front to back.
+struct XMLPieces {
+    let reader: XMLSourceReader
+    let pieceBytes: Int
+    /// Pieces parsed at once; with typing and normalizing beside them, two keep two cores busy.
+    static let workers = 2
+    /// The records' ancestors' start tags are copied before every piece: a file whose first
+    /// record lies further in is read front to back.
+    static let maxPrologBytes = 1 << 20
+
+    /// What the file's start says about where its records are.
+    struct Layout: Sendable {
+        /// The file's bytes before the first record's start tag.
+        var prolog: [UInt8]
+        var prologNewlines: Int
+        /// `</name>` for each of the first record's ancestors, innermost first.
+        var closing: [UInt8]
+        /// `<` and the first record's qualified name, as written in the file.
+        var startTag: [UInt8]
+        var recordDepth: Int
+        /// Elements at the records' depth before the first record (siblings, or their cousins).
+        var elementsBeforeFirst: Int
+    }
+
+    enum PieceResult: Sendable {
+        case parsed(batches: [RecordBatch], records: Int, newlines: Int, encoding: String?)
+        case doubt
+    }
+
+    /// How a file was read.
+    enum Route: Equatable {
+        /// Front to back: too small for two pieces, records too far in, UTF-16 or UTF-32.
+        case whole
+        case pieces(Int)
+        /// A piece gave up; the file was read again front to back after this many records.
+        case readAgain(after: Int)
+    }
+
+    @discardableResult
+    func read(into sink: inout BatchSink, outcome: inout ReaderOutcome) throws -> Route {
+        let file = try ChunkedFile.opening(reader.path)
+        guard let layout = probe(file), let cuts = cuts(file, layout), cuts.count > 1 else {
+            try reader.readWhole(into: &sink, outcome: &outcome, skipping: 0)
+            return .whole
+        }
+        var pieces: [XMLPieceBytes] = []
+        for (index, start) in cuts.enumerated() {
+            let end = index + 1 < cuts.count ? cuts[index + 1] : file.size
+            pieces.append(XMLPieceBytes(prolog: index == 0 ? [] : layout.prolog, range: start..<end,
+                                        closing: index + 1 < cuts.count ? layout.closing : []))
+        }
+        sink.labels = Dictionary(uniqueKeysWithValues: reader.settings.fields.map { ($0.key, "path '\($0.value.text)'") })
+        sink.recordName = reader.settings.record.localName
+        switch try deliver(pieces, layout: layout, file: file, into: &sink) {
+        case .complete(let encoding):
+            outcome.bytes = file.size
+            outcome.notes.append("encoding " + (encoding ?? "UTF-8"))
+            return .pieces(pieces.count)
+        case .gaveUp(let delivered):
+            // Read again, a file that changed since it was opened would not show it.
+            var status = stat()
+            if fstat(file.fileDescriptor, &status) == 0, Int(status.st_size) != file.size {
+                let now = Int(status.st_size)
+                throw FileFailure(SourceLocation(path: reader.path, line: 1), now < file.size
+                    ? "the file shrank while it was read: \(file.size) bytes when opened, only \(now) there; is another program writing it?"
+                    : "the file grew while it was read: \(file.size) bytes when opened; is another program still writing it?")
+            }
+            try reader.readWhole(into: &sink, outcome: &outcome, skipping: delivered)
+            return .readAgain(after: delivered)
+        }
+    }
+
+    private enum Delivery {
+        case complete(encoding: String?)
+        /// A piece gave up; this many records were handed on before it.
+        case gaveUp(delivered: Int)
+    }
+
+    /// Parses the pieces on `workers` threads, each taking every `workers`-th piece, and hands
+    /// their batches on in order; at most one piece per worker waits, so memory is bounded by
+    /// the piece size. Returns once every worker has stopped.
+    private func deliver(_ pieces: [XMLPieceBytes], layout: Layout, file: borrowing ChunkedFile,
+                         into sink: inout BatchSink) throws -> Delivery {
+        let descriptor = file.fileDescriptor
+        let workers = min(Self.workers, pieces.count)
+        let channels = (0..<workers).map { _ in Channel<PieceResult>(capacity: 1) }
+        let done = DispatchSemaphore(value: 0)
+        let parser = reader
+        for worker in 0..<workers {
+            let channel = channels[worker]
+            DedicatedThread.start {
+                for index in stride(from: worker, to: pieces.count, by: workers) {
+                    let result = parser.parsePiece(pieces[index], last: index == pieces.count - 1, layout: layout,
+                                                   descriptor: descriptor)
+                    guard channel.send(result) else { break }
+                    if case .doubt = result { break }
+                }
+                done.signal()
+            }
+        }
+        defer {
+            for channel in channels { channel.cancel() }
+            for _ in 0..<workers { done.wait() }
+        }
+
+        var delivered = 0
+        var newlinesBefore = 0
+        var encoding: String?
+        for index in pieces.indices {
+            guard case .item(let result) = channels[index % workers].receive(),
+                  case .parsed(let batches, let records, let newlines, let pieceEncoding) = result else {
+                return .gaveUp(delivered: delivered)
+            }
+            let shift = newlinesBefore - (index == 0 ? 0 : layout.prologNewlines)
+            for var batch in batches {
+                batch.shiftLines(by: shift)
+                try sink.forward(batch)
+            }
+            delivered += records
+            newlinesBefore += newlines
+            if index == 0 { encoding = pieceEncoding }
+        }
+        // A file that changed while it was read: the front-to-back read says how.
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, Int(status.st_size) == file.size else { return .gaveUp(delivered: delivered) }
+        return .complete(encoding: encoding)
+    }
+
+    /// Reads the file's start up to its first record; nil when pieces cannot be used.
+    private func probe(_ file: borrowing ChunkedFile) -> Layout? {
+        guard let start = try? file.bytes(from: 0, count: min(file.size, Self.maxPrologBytes + 4096)), start.count >= 4 else {
+            return nil
+        }
+        // UTF-16 and UTF-32, with or without a byte order mark: a byte is not a character.
+        if start[0] == 0 || start[1] == 0 || (start[0] == 0xFE && start[1] == 0xFF) || (start[0] == 0xFF && start[1] == 0xFE) {
+            return nil
+        }
+        LibXML2.setUp()
+        let errors = XMLErrorCollector()
+        defer { withExtendedLifetime(errors) {} }
+        let input = XMLInputGuard(piece: XMLPieceBytes(prolog: [], range: 0..<file.size, closing: []),
+                                  descriptor: file.fileDescriptor, maxFields: reader.spec.limits.maxFields)
+        defer { withExtendedLifetime(input) {} }
+        guard let xml = xmlReaderForIO(xmlInputGuardRead, xmlInputGuardClose, Unmanaged.passUnretained(input).toOpaque(),
+                                       nil, nil, XMLSourceReader.parseOptions) else { return nil }
+        defer { xmlFreeTextReader(xml) }
+        xmlTextReaderSetStructuredErrorHandler(xml, xmlStructuredErrorHandler, Unmanaged.passUnretained(errors).toOpaque())
+        var matcher = XMLRecordMatcher(settings: reader.settings, reader: xml)
+        var elementsAtDepth: [Int: Int] = [:]
+        while xmlTextReaderRead(xml) == 1, errors.fatal == nil {
+            let type = xmlTextReaderNodeType(xml)
+            if type == Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue) { return nil }
+            guard type == Int32(XML_READER_TYPE_ELEMENT.rawValue), let node = xmlTextReaderCurrentNode(xml) else { continue }
+            let depth = Int(xmlTextReaderDepth(xml))
+            guard matcher.isRecord(node) else {
+                elementsAtDepth[depth, default: 0] += 1
+                continue
+            }
+            let encoding = xmlTextReaderConstEncoding(xml).map { String(cString: $0).uppercased() } ?? "UTF-8"
+            guard ["UTF-8", "US-ASCII", "ASCII", "ISO-8859-", "WINDOWS-125", "LATIN"].contains(where: { encoding.hasPrefix($0) }),
+                  let name = xmlTextReaderConstName(xml) else { return nil }
+            let startTag = [UInt8(ascii: "<")] + Self.bytes(name)
+            var closing: [UInt8] = []
+            var ancestor = node.pointee.parent
+            while let element = ancestor, element.pointee.type == XML_ELEMENT_NODE {
+                closing += Array("</".utf8)
+                if let prefix = element.pointee.ns?.pointee.prefix { closing += Self.bytes(prefix) + [UInt8(ascii: ":")] }
+                closing += Self.bytes(element.pointee.name) + [UInt8(ascii: ">")]
+                ancestor = element.pointee.parent
+            }
+            guard let prologEnd = Self.find(startTag, in: start[...]), prologEnd <= Self.maxPrologBytes else { return nil }
+            let prolog = Array(start[..<prologEnd])
+            let newlines = prolog.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            // libxml2 gives an element the line its start tag ends on; the cut must not be after it.
+            guard newlines + 1 <= XMLRecordMatcher.line(of: node, reader: xml) else { return nil }
+            return Layout(prolog: prolog, prologNewlines: newlines, closing: closing, startTag: startTag, recordDepth: depth,
+                          elementsBeforeFirst: elementsAtDepth[depth, default: 0])
+        }
+        return nil
+    }
+
+    /// Where pieces start: the file's start, then the first record start tag after every
+    /// `pieceBytes`; nil when the file cannot be read.
+    private func cuts(_ file: borrowing ChunkedFile, _ layout: Layout) -> [Int]? {
+        var cuts = [0]
+        var target = layout.prolog.count + pieceBytes
+        let window = 1 << 16
+        while target < file.size - pieceBytes / 4 {
+            var offset = target
+            var found: Int?
+            while found == nil && offset < file.size {
+                guard let bytes = try? file.bytes(from: offset, count: window + layout.startTag.count + 1) else { return nil }
+                if bytes.count <= layout.startTag.count { break }
+                found = Self.find(layout.startTag, in: bytes[...]).map { offset + $0 }
+                offset += window
+            }
+            guard let cut = found else { break }
+            cuts.append(cut)
+            target = cut + pieceBytes
+        }
+        return cuts
+    }
+
+    /// The first `<name` followed by what may follow a name in a start tag.
+    static func find(_ startTag: [UInt8], in bytes: ArraySlice<UInt8>) -> Int? {
+        var from = bytes.startIndex
+        while let at = bytes[from...].firstIndex(of: UInt8(ascii: "<")) {
+            let end = at + startTag.count
+            if end < bytes.endIndex, bytes[at..<end].elementsEqual(startTag) {
+                switch bytes[end] {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: ">"),
+                     UInt8(ascii: "/"):
+                    return at - bytes.startIndex
+                default: break
+                }
+            }
+            from = at + 1
+        }
+        return nil
+    }
+
+    private static func bytes(_ text: UnsafePointer<xmlChar>) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: text, count: Int(xmlStrlen(text))))
+    }
+}
+
+extension XMLSourceReader {
+    /// Parses one piece into batches, or gives up at the first doubt (see `XMLPieces`).
+    func parsePiece(_ piece: XMLPieceBytes, last: Bool, layout: XMLPieces.Layout, descriptor: Int32) -> XMLPieces.PieceResult {
+        LibXML2.setUp()
+        let errors = XMLErrorCollector()
+        defer { withExtendedLifetime(errors) {} }
+        let input = XMLInputGuard(piece: piece, descriptor: descriptor, maxFields: spec.limits.maxFields)
+        defer { withExtendedLifetime(input) {} }
+        guard let reader = xmlReaderForIO(xmlInputGuardRead, xmlInputGuardClose, Unmanaged.passUnretained(input).toOpaque(),
+                                          nil, nil, Self.parseOptions) else { return .doubt }
+        defer { xmlFreeTextReader(reader) }
+        xmlTextReaderSetStructuredErrorHandler(reader, xmlStructuredErrorHandler, Unmanaged.passUnretained(errors).toOpaque())
+
+        var matcher = XMLRecordMatcher(settings: settings, reader: reader)
+        let collected = Collected()
+        var sink = BatchSink { batch, _ in
+            collected.batches.append(batch)
+            return true
+        }
+        let element = Int32(XML_READER_TYPE_ELEMENT.rawValue)
+        let endElement = Int32(XML_READER_TYPE_END_ELEMENT.rawValue)
+        let entityReference = Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue)
+        var records = 0
+        var elementsBeforeFirst = 0
+        var leftRecords = false
+        var status = xmlTextReaderRead(reader)
+        while status == 1 {
+            if errors.fatal != nil { return .doubt }
+            let type = xmlTextReaderNodeType(reader)
+            if type == element, let node = xmlTextReaderCurrentNode(reader) {
+                let depth = Int(xmlTextReaderDepth(reader))
+                if matcher.isRecord(node) {
+                    guard depth == layout.recordDepth, !leftRecords,
+                          records > 0 || elementsBeforeFirst == layout.elementsBeforeFirst,
+                          let subtree = xmlTextReaderExpand(reader), errors.fatal == nil else { return .doubt }
+                    let line = XMLRecordMatcher.line(of: subtree, reader: reader)
+                    var clean = true
+                    do {
+                        try sink.tapeRecord(line: line) { batch in
+                            clean = matcher.collect(subtree, into: &batch) == nil
+                            return clean
+                        }
+                    } catch {
+                        return .doubt
+                    }
+                    guard clean else { return .doubt }
+                    records += 1
+                    status = xmlTextReaderNext(reader)
+                    continue
+                }
+                if records == 0 {
+                    if depth == layout.recordDepth { elementsBeforeFirst += 1 }
+                } else if !leftRecords || !last {
+                    // Between records only records; after the records' parent closed, only the
+                    // last piece goes on (with the file's own ending).
+                    return .doubt
+                }
+            } else if type == endElement {
+                if records > 0 && Int(xmlTextReaderDepth(reader)) < layout.recordDepth { leftRecords = true }
+            } else if type == entityReference {
+                return .doubt
+            }
+            status = xmlTextReaderRead(reader)
+        }
+        guard status == 0, errors.fatal == nil, input.violation == nil, records > 0 else { return .doubt }
+        do { try sink.send() } catch { return .doubt }
+        return .parsed(batches: collected.batches, records: records, newlines: input.rangeNewlines,
+                       encoding: xmlTextReaderConstEncoding(reader).map { String(cString: $0) })
+    }
+
+    /// The batches of one piece (the sink's flush is a closure; this holds what it gathers).
+    private final class Collected {
+        var batches: [RecordBatch] = []
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+@testable import Ingest
+import StagebalansCore
+import Testing
+
+/// A large XML file parsed in pieces on several threads gives exactly what a front-to-back
+/// read gives: the same records, lines, quarantine and rejection; and where a cut could fall
+/// inside a comment, a CDATA section or another shape than a flat list of records, the pieces
+/// give up and the file is read again.
+@Suite("XML in pieces")
+struct XMLPiecesTests {
+    static let pieceBytes = 1024
+
+    func spec(_ path: String, namespace: String? = nil) -> SourceSpec {
+        xmlSpec(.roster, path, record: XMLName(namespaceURI: namespace, localName: "student"),
+                fields: [.student: element(attribute: "id"), .cohort: element("cohort", namespace: namespace),
+                         .masterYear: element("jaar", namespace: namespace)])
+    }
+
+    /// `count` records, one per line; `between(i)` is written after record i.
+    static func records(_ count: Int, prefix: String = "", between: (Int) -> String = { _ in "" }) -> String {
+        (0..<count).map { index in
+            let year = index % 37 == 5 ? "zeven" : String(index % 6 + 1)
+            return "<\(prefix)student id=\"r\(1_000_000 + index)\"><\(prefix)cohort>20\(index % 30)</\(prefix)cohort>"
+                + "<\(prefix)jaar>\(year)</\(prefix)jaar></\(prefix)student>\n" + between(index)
+        }.joined()
+    }
+
+    struct Reading: Equatable {
+        var events: [String]
+        var report: FileReport
+    }
+
+    func read(_ spec: SourceSpec, _ threading: Ingester.Threading) throws -> Reading {
+        var events: [String] = []
+        let report = try Ingester(spec: spec, threading: threading).ingest(file: spec.files[0]) { event in
+            switch event {
+            case .accepted(let record): events.append("accepted \(record)")
+            case .quarantined(let record): events.append("quarantined \(record)")
+            }
+        }
+        return Reading(events: events, report: report)
+    }
+
+    /// How the pieces read the file, straight through `XMLPieces`; nil for a file rejected whole.
+    func route(_ spec: SourceSpec) throws -> XMLPieces.Route? {
+        guard case .xml(let settings) = spec.format else { throw CancellationError() }
+        let reader = XMLSourceReader(spec: spec, settings: settings, path: spec.files[0], pieceBytes: Self.pieceBytes)
+        var sink = BatchSink { _, _ in true }
+        var outcome = ReaderOutcome()
+        do {
+            return try XMLPieces(reader: reader, pieceBytes: Self.pieceBytes).read(into: &sink, outcome: &outcome)
+        } catch is FileFailure {
+            return nil
+        }
+    }
+
+    /// Writes `xml`, reads it whole and in pieces, and returns the whole reading and the route.
+    func compare(_ xml: String, encoding: String.Encoding = .utf8, namespace: String? = nil,
+                 sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> (Reading, XMLPieces.Route?) {
+        let bytes = try #require(xml.data(using: encoding))
+        let (path, folder) = try temporaryFile("export.xml", Array(bytes))
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let spec = spec(path, namespace: namespace)
+        let whole = try read(spec, .never)
+        let pieces = try read(spec, .always)
+        #expect(whole.report == pieces.report, sourceLocation: sourceLocation)
+        #expect(whole.events.count == pieces.events.count, sourceLocation: sourceLocation)
+        for (index, (a, b)) in zip(whole.events, pieces.events).enumerated() where a != b {
+            Issue.record("event \(index) differs:\n\(a)\n\(b)", sourceLocation: sourceLocation)
+            break
+        }
+        return (whole, try route(spec))
+    }
+
+    @Test("a plain export: many pieces, the same records and lines as one front-to-back read")
+    func plain() throws {
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- export -->\n<studenten xmlns=\"urn:x\">\n"
+            + Self.records(400) + "</studenten>\n"
+        let (whole, route) = try compare(xml)
+        guard case .pieces(let count)? = route else {
+            Issue.record("read as \(route), not in pieces")
+            return
+        }
+        #expect(count > 10)
+        #expect(whole.report.read == 400 && whole.report.quarantined == 11)
+        #expect(whole.events[399].contains("r1000399") && whole.events[399].contains("export.xml:403"))
+    }
+
+    @Test("prefixed records, a DOCTYPE, start tags over two lines, no trailing newline")
+    func prefixedAndMultiline() throws {
+        let body = Self.records(300, prefix: "s:").replacingOccurrences(of: "<s:student id", with: "<s:student\n  id")
+        let xml = "<!DOCTYPE s:studenten>\n<s:studenten xmlns:s=\"urn:s\"\n   xmlns:t=\"urn:t\">" + body + "</s:studenten>"
+        let (whole, route) = try compare(xml, namespace: "urn:s")
+        #expect(whole.report.read == 300)
+        guard case .pieces? = route else {
+            Issue.record("not read in pieces: \(String(describing: route))")
+            return
+        }
+    }
+
+    @Test("record start tags inside comments and CDATA: the pieces give up, nothing changes")
+    func startTagsInCommentsAndCDATA() throws {
+        let decoy = String(repeating: "<student id=\"fake\"><cohort>x</cohort></student> ", count: 12)
+        let comments = "<studenten>\n" + Self.records(200) { $0 % 3 == 0 ? "<!-- \(decoy) -->\n" : "" } + "</studenten>\n"
+        let (commented, commentRoute) = try compare(comments)
+        #expect(commented.report.read == 200)
+        if case .readAgain? = commentRoute {} else {
+            Issue.record("a cut inside a comment went unnoticed: \(String(describing: commentRoute))")
+        }
+
+        let cdata = "<studenten>\n" + Self.records(200).replacingOccurrences(
+            of: "<cohort>2010</cohort>", with: "<cohort><![CDATA[\(decoy)]]></cohort>") + "</studenten>\n"
+        let (withCDATA, cdataRoute) = try compare(cdata)
+        #expect(withCDATA.report.read == 200)
+        guard case .readAgain? = cdataRoute else {
+            Issue.record("a cut inside CDATA went unnoticed: \(String(describing: cdataRoute))")
+            return
+        }
+    }
+
+    @Test("records in groups, or followed by other elements: read again, the same records")
+    func otherShapes() throws {
+        let groups = "<studenten>\n" + (0..<8).map { group in
+            "<groep nr=\"\(group)\">\n" + Self.records(40) + "</groep>\n"
+        }.joined() + "</studenten>\n"
+        let (grouped, groupRoute) = try compare(groups)
+        #expect(grouped.report.read == 320)
+        guard case .readAgain? = groupRoute else {
+            Issue.record("records in groups were not read again: \(String(describing: groupRoute))")
+            return
+        }
+        let trailing = "<studenten>\n" + Self.records(300) + "<samenvatting>300</samenvatting>\n</studenten>\n"
+        let (trailed, _) = try compare(trailing)
+        #expect(trailed.report.read == 300)
+    }
+
+    @Test("malformed XML or an entity reference late in the file: the same records, then the same rejection")
+    func lateFailures() throws {
+        let malformed = "<studenten>\n" + Self.records(300) { $0 == 250 ? "<student id=\"x\"><cohort>1</jaar></student>\n" : "" }
+            + "</studenten>\n"
+        let (broken, brokenRoute) = try compare(malformed)
+        #expect(brokenRoute == nil)
+        let rejection = try #require(broken.report.rejection)
+        #expect(rejection.location?.line == 253)
+        #expect(broken.events.count > 200 && broken.events.count <= 251, "records before the failure, as far as libxml2 got")
+
+        let entity = "<!DOCTYPE studenten [<!ENTITY jaar \"3\">]>\n<studenten>\n"
+            + Self.records(300) { $0 == 260 ? "<student id=\"y\"><jaar>&jaar;</jaar></student>\n" : "" } + "</studenten>\n"
+        let (withEntity, _) = try compare(entity)
+        #expect(withEntity.report.rejection?.message.contains("&jaar;") == true)
+    }
+
+    @Test("the hostile and broken fixtures give the same rejections in pieces", arguments: [
+        "billion_laughs.xml", "quadratic_blowup.xml", "malformed.xml", "declared_latin1.xml",
+    ])
+    func hostileFixtures(name: String) throws {
+        let path = try Fixture.path("xml/" + name)
+        let hostile = rosterSpec(path)
+        let whole = try read(hostile, .never)
+        let pieces = try read(hostile, .always)
+        #expect(whole == pieces)
+        #expect(name == "declared_latin1.xml" || whole.report.rejection != nil)
+    }
+
+    @Test("a file cut short while its pieces are read is rejected whole")
+    func truncatedWhileRead() throws {
+        let xml = "<studenten>\n" + Self.records(60_000) + "</studenten>\n"
+        let (path, folder) = try temporaryFile("shrinking.xml", Array(xml.utf8))
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var truncated = false
+        let report = try Ingester(spec: spec(path), threading: .always).ingest(file: path) { _ in
+            if !truncated {
+                truncated = true
+                _ = truncate(path, 200)
+            }
+        }
+        let message = try #require(report.rejection?.message)
+        #expect(message.contains("the file shrank while it was read"), "\(message)")
+    }
+
+    @Test("UTF-16 is read front to back")
+    func utf16() throws {
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<studenten>\n" + Self.records(200) + "</studenten>\n"
+        let (whole, route) = try compare(xml, encoding: .utf16)
+        #expect(whole.report.read == 200)
+        #expect(route == .whole)
+    }
+}
