@@ -13,9 +13,11 @@ public enum RunText {
         lines.append("\(result.reconciliation.placements.count) placements, \(result.reconciliation.agreements.count) agreements")
         lines.append("")
         var rows = [["finding", "severity", "count"]]
+        // One pass: a filter per code copied every finding once per code.
+        var counts: [FindingCode: Int] = [:]
+        for finding in findings { counts[finding.code, default: 0] += 1 }
         for code in FindingCode.allCases {
-            let count = findings.filter { $0.code == code }.count
-            rows.append([code.rawValue, code.severity.rawValue, String(count)])
+            rows.append([code.rawValue, code.severity.rawValue, String(counts[code] ?? 0)])
         }
         lines += ValidationText.table(rows, rightAligned: [2])
         lines.append("")

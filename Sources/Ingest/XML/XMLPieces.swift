@@ -75,8 +75,7 @@ struct XMLPieces {
             pieces.append(XMLPieceBytes(prolog: index == 0 ? [] : layout.prolog, range: start..<end,
                                         closing: index + 1 < cuts.count ? layout.closing : []))
         }
-        sink.labels = Dictionary(uniqueKeysWithValues: reader.settings.fields.map { ($0.key, "path '\($0.value.text)'") })
-        sink.recordName = reader.settings.record.localName
+        reader.label(&sink)
         switch try deliver(pieces, layout: layout, file: file, into: &sink) {
         case .complete(let encoding):
             outcome.bytes = file.size
@@ -161,16 +160,13 @@ struct XMLPieces {
         if start[0] == 0 || start[1] == 0 || (start[0] == 0xFE && start[1] == 0xFF) || (start[0] == 0xFF && start[1] == 0xFE) {
             return nil
         }
-        LibXML2.setUp()
         let errors = XMLErrorCollector()
         defer { withExtendedLifetime(errors) {} }
         let input = XMLInputGuard(piece: XMLPieceBytes(prolog: [], range: 0..<file.size, closing: []),
                                   descriptor: file.fileDescriptor, maxFields: reader.spec.limits.maxFields)
         defer { withExtendedLifetime(input) {} }
-        guard let xml = xmlReaderForIO(xmlInputGuardRead, xmlInputGuardClose, Unmanaged.passUnretained(input).toOpaque(),
-                                       nil, nil, XMLSourceReader.parseOptions) else { return nil }
+        guard let xml = LibXML2.textReader(input, errors: errors) else { return nil }
         defer { xmlFreeTextReader(xml) }
-        xmlTextReaderSetStructuredErrorHandler(xml, xmlStructuredErrorHandler, Unmanaged.passUnretained(errors).toOpaque())
         var matcher = XMLRecordMatcher(settings: reader.settings, reader: xml)
         var elementsAtDepth: [Int: Int] = [:]
         while xmlTextReaderRead(xml) == 1, errors.fatal == nil {
@@ -253,15 +249,12 @@ struct XMLPieces {
 extension XMLSourceReader {
     /// Parses one piece into batches, or gives up at the first doubt (see `XMLPieces`).
     func parsePiece(_ piece: XMLPieceBytes, last: Bool, layout: XMLPieces.Layout, descriptor: Int32) -> XMLPieces.PieceResult {
-        LibXML2.setUp()
         let errors = XMLErrorCollector()
         defer { withExtendedLifetime(errors) {} }
         let input = XMLInputGuard(piece: piece, descriptor: descriptor, maxFields: spec.limits.maxFields)
         defer { withExtendedLifetime(input) {} }
-        guard let reader = xmlReaderForIO(xmlInputGuardRead, xmlInputGuardClose, Unmanaged.passUnretained(input).toOpaque(),
-                                          nil, nil, Self.parseOptions) else { return .doubt }
+        guard let reader = LibXML2.textReader(input, errors: errors) else { return .doubt }
         defer { xmlFreeTextReader(reader) }
-        xmlTextReaderSetStructuredErrorHandler(reader, xmlStructuredErrorHandler, Unmanaged.passUnretained(errors).toOpaque())
 
         var matcher = XMLRecordMatcher(settings: settings, reader: reader)
         let collected = Collected()

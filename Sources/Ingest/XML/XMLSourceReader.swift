@@ -33,7 +33,6 @@ struct XMLSourceReader: RecordReader {
     /// Reads the file front to back on this thread; the first `skipping` records were already
     /// delivered (by pieces parsed before one gave up) and are passed over.
     func readWhole(into sink: inout BatchSink, outcome: inout ReaderOutcome, skipping: Int) throws {
-        LibXML2.setUp()
         let file = try ChunkedFile.opening(path)
         outcome.bytes = file.size
         let errors = XMLErrorCollector()
@@ -43,16 +42,13 @@ struct XMLSourceReader: RecordReader {
         let input = XMLInputGuard(descriptor: file.fileDescriptor, maxFields: spec.limits.maxFields,
                                   expectedSize: file.size)
         defer { withExtendedLifetime(input) {} }
-        guard let reader = xmlReaderForIO(xmlInputGuardRead, xmlInputGuardClose, Unmanaged.passUnretained(input).toOpaque(),
-                                          nil, nil, Self.parseOptions) else {
+        guard let reader = LibXML2.textReader(input, errors: errors) else {
             throw FileFailure(SourceLocation(path: path, line: 1), "libxml2 could not start a reader for this file")
         }
         defer { xmlFreeTextReader(reader) }
-        xmlTextReaderSetStructuredErrorHandler(reader, xmlStructuredErrorHandler, Unmanaged.passUnretained(errors).toOpaque())
 
         var matcher = XMLRecordMatcher(settings: settings, reader: reader)
-        sink.labels = Dictionary(uniqueKeysWithValues: settings.fields.map { ($0.key, "path '\($0.value.text)'") })
-        sink.recordName = settings.record.localName
+        label(&sink)
         let element = Int32(XML_READER_TYPE_ELEMENT.rawValue)
         let entityReference = Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue)
 
@@ -90,6 +86,12 @@ struct XMLSourceReader: RecordReader {
         }
         if status < 0 || errors.fatal != nil || input.violation != nil { throw failure(errors, reader: reader, input: input) }
         outcome.notes.append("encoding " + (xmlTextReaderConstEncoding(reader).map { String(cString: $0) } ?? "UTF-8"))
+    }
+
+    /// What messages call the fields, and the record's name for its raw text.
+    func label(_ sink: inout BatchSink) {
+        sink.labels = Dictionary(uniqueKeysWithValues: settings.fields.map { ($0.key, "path '\($0.value.text)'") })
+        sink.recordName = settings.record.localName
     }
 
     private func entityFailure(_ name: String, line: Int) -> FileFailure {
