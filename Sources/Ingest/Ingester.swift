@@ -88,12 +88,12 @@ public struct Ingester: Sendable {
         return report
     }
 
-    /// Pieces of an XML file parsed at once (`XMLPieces`): 8 MB, or for a small file (tests
-    /// with `.always`) small enough for several pieces.
+    /// Pieces of an XML file parsed at once (`XMLPieces`): 8 MB, or for a smaller file (tests
+    /// with `.always`) an eighth of it (`XMLPieces` keeps them at 16 KB at least).
     private func xmlPieceBytes(_ path: String) -> Int {
         var status = stat()
         let size = stat(path, &status) == 0 ? Int(status.st_size) : 0
-        return max(1 << 10, min(8 << 20, size / 8))
+        return min(8 << 20, size / 8)
     }
 
     private func shouldThread(_ path: String) -> Bool {

@@ -9,7 +9,8 @@ import Testing
 /// give up and the file is read again.
 @Suite("XML in pieces")
 struct XMLPiecesTests {
-    static let pieceBytes = 1024
+    /// As `Ingester` cuts a small file with `.always`: at least 16 KB.
+    static let pieceBytes = 16 << 10
 
     func spec(_ path: String, namespace: String? = nil) -> SourceSpec {
         xmlSpec(.roster, path, record: XMLName(namespaceURI: namespace, localName: "student"),
@@ -76,23 +77,23 @@ struct XMLPiecesTests {
     @Test("a plain export: many pieces, the same records and lines as one front-to-back read")
     func plain() throws {
         let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- export -->\n<studenten xmlns=\"urn:x\">\n"
-            + Self.records(400) + "</studenten>\n"
+            + Self.records(3_000) + "</studenten>\n"
         let (whole, route) = try compare(xml)
         guard case .pieces(let count)? = route else {
             Issue.record("read as \(route), not in pieces")
             return
         }
         #expect(count > 10)
-        #expect(whole.report.read == 400 && whole.report.quarantined == 11)
-        #expect(whole.events[399].contains("r1000399") && whole.events[399].contains("export.xml:403"))
+        #expect(whole.report.read == 3_000 && whole.report.quarantined == (0..<3_000).filter { $0 % 37 == 5 }.count)
+        #expect(whole.events[2_999].contains("r1002999") && whole.events[2_999].contains("export.xml:3003"))
     }
 
     @Test("prefixed records, a DOCTYPE, start tags over two lines, no trailing newline")
     func prefixedAndMultiline() throws {
-        let body = Self.records(300, prefix: "s:").replacingOccurrences(of: "<s:student id", with: "<s:student\n  id")
+        let body = Self.records(3_000, prefix: "s:").replacingOccurrences(of: "<s:student id", with: "<s:student\n  id")
         let xml = "<!DOCTYPE s:studenten>\n<s:studenten xmlns:s=\"urn:s\"\n   xmlns:t=\"urn:t\">" + body + "</s:studenten>"
         let (whole, route) = try compare(xml, namespace: "urn:s")
-        #expect(whole.report.read == 300)
+        #expect(whole.report.read == 3_000)
         guard case .pieces? = route else {
             Issue.record("not read in pieces: \(String(describing: route))")
             return
@@ -102,17 +103,17 @@ struct XMLPiecesTests {
     @Test("record start tags inside comments and CDATA: the pieces give up, nothing changes")
     func startTagsInCommentsAndCDATA() throws {
         let decoy = String(repeating: "<student id=\"fake\"><cohort>x</cohort></student> ", count: 12)
-        let comments = "<studenten>\n" + Self.records(200) { $0 % 3 == 0 ? "<!-- \(decoy) -->\n" : "" } + "</studenten>\n"
+        let comments = "<studenten>\n" + Self.records(2_000) { $0 % 3 == 0 ? "<!-- \(decoy) -->\n" : "" } + "</studenten>\n"
         let (commented, commentRoute) = try compare(comments)
-        #expect(commented.report.read == 200)
+        #expect(commented.report.read == 2_000)
         if case .readAgain? = commentRoute {} else {
             Issue.record("a cut inside a comment went unnoticed: \(String(describing: commentRoute))")
         }
 
-        let cdata = "<studenten>\n" + Self.records(200).replacingOccurrences(
+        let cdata = "<studenten>\n" + Self.records(2_000).replacingOccurrences(
             of: "<cohort>2010</cohort>", with: "<cohort><![CDATA[\(decoy)]]></cohort>") + "</studenten>\n"
         let (withCDATA, cdataRoute) = try compare(cdata)
-        #expect(withCDATA.report.read == 200)
+        #expect(withCDATA.report.read == 2_000)
         guard case .readAgain? = cdataRoute else {
             Issue.record("a cut inside CDATA went unnoticed: \(String(describing: cdataRoute))")
             return
@@ -122,31 +123,47 @@ struct XMLPiecesTests {
     @Test("records in groups, or followed by other elements: read again, the same records")
     func otherShapes() throws {
         let groups = "<studenten>\n" + (0..<8).map { group in
-            "<groep nr=\"\(group)\">\n" + Self.records(40) + "</groep>\n"
+            "<groep nr=\"\(group)\">\n" + Self.records(400) + "</groep>\n"
         }.joined() + "</studenten>\n"
         let (grouped, groupRoute) = try compare(groups)
-        #expect(grouped.report.read == 320)
+        #expect(grouped.report.read == 3_200)
         guard case .readAgain? = groupRoute else {
             Issue.record("records in groups were not read again: \(String(describing: groupRoute))")
             return
         }
-        let trailing = "<studenten>\n" + Self.records(300) + "<samenvatting>300</samenvatting>\n</studenten>\n"
+        let trailing = "<studenten>\n" + Self.records(3_000) + "<samenvatting>3000</samenvatting>\n</studenten>\n"
         let (trailed, _) = try compare(trailing)
-        #expect(trailed.report.read == 300)
+        #expect(trailed.report.read == 3_000)
     }
 
-    @Test("malformed XML or an entity reference late in the file: the same records, then the same rejection")
+    @Test("malformed XML or an entity reference anywhere in the file: the same records, then the same rejection")
     func lateFailures() throws {
-        let malformed = "<studenten>\n" + Self.records(300) { $0 == 250 ? "<student id=\"x\"><cohort>1</jaar></student>\n" : "" }
-            + "</studenten>\n"
-        let (broken, brokenRoute) = try compare(malformed)
-        #expect(brokenRoute == nil)
-        let rejection = try #require(broken.report.rejection)
-        #expect(rejection.location?.line == 253)
-        #expect(broken.events.count > 200 && broken.events.count <= 251, "records before the failure, as far as libxml2 got")
-
+        // Errors just after each cut, where it matters most: a read again must hand on exactly
+        // the records a front-to-back read gives before it stops at libxml2's look-ahead (without
+        // a piece held back, the pieces had handed on a few records more).
+        let xml = Array(("<studenten>\n" + Self.records(3_000) + "</studenten>\n").utf8)
+        let (path, folder) = try temporaryFile("export.xml", xml)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        guard case .xml(let settings) = spec(path).format else { return }
+        let reader = XMLSourceReader(spec: spec(path), settings: settings, path: path, pieceBytes: xml.count / 8)
+        let cuts = try #require(try XMLPieces(reader: reader, pieceBytes: xml.count / 8).plannedCuts())
+        #expect(cuts.count >= 8)
+        let closing = Array("</jaar>".utf8)
+        for cut in cuts.dropFirst() {
+            for recordsAfterCut in [0, 1, 3] {
+                // An end tag misspelled at the same length, so that the cuts stay where they are.
+                var broken = xml
+                var at = cut
+                for _ in 0...recordsAfterCut {
+                    at = try #require(broken[at...].firstRange(of: closing)).upperBound
+                }
+                broken[at - 2] = UInt8(ascii: "q")
+                let (whole, route) = try compare(String(decoding: broken, as: UTF8.self))
+                #expect(route == nil && whole.report.rejection != nil)
+            }
+        }
         let entity = "<!DOCTYPE studenten [<!ENTITY jaar \"3\">]>\n<studenten>\n"
-            + Self.records(300) { $0 == 260 ? "<student id=\"y\"><jaar>&jaar;</jaar></student>\n" : "" } + "</studenten>\n"
+            + Self.records(3_000) { $0 == 2_600 ? "<student id=\"y\"><jaar>&jaar;</jaar></student>\n" : "" } + "</studenten>\n"
         let (withEntity, _) = try compare(entity)
         #expect(withEntity.report.rejection?.message.contains("&jaar;") == true)
     }
@@ -181,9 +198,9 @@ struct XMLPiecesTests {
 
     @Test("UTF-16 is read front to back")
     func utf16() throws {
-        let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<studenten>\n" + Self.records(200) + "</studenten>\n"
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<studenten>\n" + Self.records(2_000) + "</studenten>\n"
         let (whole, route) = try compare(xml, encoding: .utf16)
-        #expect(whole.report.read == 200)
+        #expect(whole.report.read == 2_000)
         #expect(route == .whole)
     }
 }

@@ -28,6 +28,13 @@ import Glibc
 struct XMLPieces {
     let reader: XMLSourceReader
     let pieceBytes: Int
+    /// A piece held back must outlast libxml2's look-ahead (a few KB; see `deliver`).
+    static let minimumPieceBytes = 16 << 10
+
+    init(reader: XMLSourceReader, pieceBytes: Int) {
+        self.reader = reader
+        self.pieceBytes = max(pieceBytes, Self.minimumPieceBytes)
+    }
     /// Pieces parsed at once; with typing and normalizing beside them, two keep two cores busy.
     static let workers = 2
     /// The records' ancestors' start tags are copied before every piece: a file whose first
@@ -95,6 +102,13 @@ struct XMLPieces {
         }
     }
 
+    /// Where the file would be cut (for tests); nil when it would be read whole.
+    func plannedCuts() throws -> [Int]? {
+        let file = try ChunkedFile.opening(reader.path)
+        guard let layout = probe(file), let cuts = cuts(file, layout), cuts.count > 1 else { return nil }
+        return cuts
+    }
+
     private enum Delivery {
         case complete(encoding: String?)
         /// A piece gave up; this many records were handed on before it.
@@ -102,8 +116,8 @@ struct XMLPieces {
     }
 
     /// Parses the pieces on `workers` threads, each taking every `workers`-th piece, and hands
-    /// their batches on in order; at most one piece per worker waits, so memory is bounded by
-    /// the piece size. Returns once every worker has stopped.
+    /// their batches on in order; at most one piece per worker waits, and one is held back, so
+    /// memory is bounded by the piece size. Returns once every worker has stopped.
     private func deliver(_ pieces: [XMLPieceBytes], layout: Layout, file: borrowing ChunkedFile,
                          into sink: inout BatchSink) throws -> Delivery {
         let descriptor = file.fileDescriptor
@@ -128,26 +142,34 @@ struct XMLPieces {
             for _ in 0..<workers { done.wait() }
         }
 
+        // A piece is handed on only once the next one parsed too. A front-to-back read that
+        // meets an error stops where libxml2's look-ahead met it, a few kilobytes before the
+        // bad bytes, dropping the records parsed but not yet returned; holding one piece back
+        // keeps the records handed on before a read again within that, so a rejected file
+        // shows the same records either way.
         var delivered = 0
         var newlinesBefore = 0
         var encoding: String?
+        var held: (batches: [RecordBatch], records: Int)?
         for index in pieces.indices {
             guard case .item(let result) = channels[index % workers].receive(),
-                  case .parsed(let batches, let records, let newlines, let pieceEncoding) = result else {
+                  case .parsed(var batches, let records, let newlines, let pieceEncoding) = result else {
                 return .gaveUp(delivered: delivered)
             }
             let shift = newlinesBefore - (index == 0 ? 0 : layout.prologNewlines)
-            for var batch in batches {
-                batch.shiftLines(by: shift)
-                try sink.forward(batch)
+            for batch in batches.indices { batches[batch].shiftLines(by: shift) }
+            if let previous = held {
+                for batch in previous.batches { try sink.forward(batch) }
+                delivered += previous.records
             }
-            delivered += records
+            held = (batches, records)
             newlinesBefore += newlines
             if index == 0 { encoding = pieceEncoding }
         }
-        // A file that changed while it was read: the front-to-back read says how.
+        // A file that changed while it was read is reported by the caller.
         var status = stat()
         guard fstat(descriptor, &status) == 0, Int(status.st_size) == file.size else { return .gaveUp(delivered: delivered) }
+        for batch in held?.batches ?? [] { try sink.forward(batch) }
         return .complete(encoding: encoding)
     }
 
