@@ -124,7 +124,8 @@ struct Run: ParsableCommand {
             }
             for warning in result.referenceWarnings { logger.warning("\(warning.description)") }
             if !logging.quiet { print(RunText.render(result, workingDirectory: FileManager.default.currentDirectoryPath)) }
-            let counts = Dictionary(grouping: result.reconciliation.findings, by: \.severity).mapValues(\.count)
+            var counts: [Severity: Int] = [:]
+            for finding in result.reconciliation.findings { counts[finding.severity, default: 0] += 1 }
             let read = result.reports.reduce(0) { $0 + $1.read }
             let quarantined = result.reports.reduce(0) { $0 + $1.quarantined }
             let stages = result.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds))" }.joined(separator: ", ")
@@ -142,7 +143,9 @@ struct Run: ParsableCommand {
                                      "warnings": "\(counts[.warning] ?? 0)", "info": "\(counts[.info] ?? 0)",
                                      "outputs": "\(result.outputs.count)", "seconds": .string(seconds),
                                      "exit_code": "\(result.exitStatus.rawValue)"])
-            if result.exitStatus != .success { throw ExitCode(result.exitStatus.rawValue) }
+            // Everything is published and recorded: leave now rather than free every placement
+            // and finding one by one on the way out (about 0.05 s at 1 M rows).
+            Foundation.exit(Int32(result.exitStatus.rawValue))
         } catch let error as RunFailure {
             progress?.finish()
             logger.error("\(error.description)", metadata: ["outcome": "failed", "exit_code": "\(error.exitStatus.rawValue)"])
