@@ -18,8 +18,8 @@ import Glibc
 /// A cut is found by looking for `<` and the first record's qualified name, which could also
 /// stand in a comment, a CDATA section or a processing instruction. Such a cut cannot go
 /// unnoticed: the piece before it ends inside that construct and does not parse; and every
-/// piece is checked to hold nothing but records, all at the first record's depth under the
-/// same ancestors (until those close in the last piece). At any doubt — a piece that does not
+/// piece but the last is checked to hold nothing but records, all at the first record's depth
+/// under the same ancestors (the last piece ends as the file does, and is read as is). At any doubt — a piece that does not
 /// parse, does not have that shape, or holds an entity reference, a file that changed — the
 /// pieces after the last good one are dropped and the file is read front to back from its
 /// start, passing over the records already handed on; that read also gives the exact error
@@ -297,7 +297,7 @@ extension XMLSourceReader {
             if type == element, let node = xmlTextReaderCurrentNode(reader) {
                 let depth = Int(xmlTextReaderDepth(reader))
                 if matcher.isRecord(node) {
-                    guard depth == layout.recordDepth, !leftRecords,
+                    guard last || (depth == layout.recordDepth && !leftRecords),
                           records > 0 || elementsBeforeFirst == layout.elementsBeforeFirst,
                           let subtree = xmlTextReaderExpand(reader), errors.fatal == nil else { return .doubt }
                     let line = XMLRecordMatcher.line(of: subtree, reader: reader)
@@ -317,9 +317,11 @@ extension XMLSourceReader {
                 }
                 if records == 0 {
                     if depth == layout.recordDepth { elementsBeforeFirst += 1 }
-                } else if !leftRecords || !last {
-                    // Between records only records; after the records' parent closed, only the
-                    // last piece goes on (with the file's own ending).
+                } else if !last {
+                    // Between records only records: what follows a piece is parsed as if under
+                    // the first record's ancestors. The last piece has the file's own ending
+                    // and is read as a front-to-back read would (the pieces before it showed
+                    // that its start lies under those ancestors).
                     return .doubt
                 }
             } else if type == endElement {
