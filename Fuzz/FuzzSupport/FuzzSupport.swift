@@ -32,7 +32,10 @@ public enum FuzzSupport {
     }
 
     /// Byte 0: the spec (low bits) and the threading (high bit); the rest: the file.
-    public static func ingest(_ data: UnsafePointer<UInt8>, _ size: Int, specs: [SourceSpec], scratch: String) {
+    /// With `differential`, an input read with the reading thread (for XML: in pieces) is read
+    /// inline too, and the two must give the same events and report.
+    public static func ingest(_ data: UnsafePointer<UInt8>, _ size: Int, specs: [SourceSpec], scratch: String,
+                              differential: Bool = false) {
         guard size > 0, !specs.isEmpty else { return }
         let selector = Int(data[0])
         var spec = specs[(selector & 0x7F) % specs.count]
@@ -50,5 +53,23 @@ public enum FuzzSupport {
         if let report, report.rejection == nil, report.read != accepted + quarantined || report.accepted != accepted {
             fatalError("rows lost: read \(report.read), accepted \(accepted), quarantined \(quarantined)")
         }
+        if differential, selector & 0x80 != 0 {
+            let inPieces = events(spec, .always, scratch), whole = events(spec, .never, scratch)
+            if inPieces.events != whole.events || inPieces.report != whole.report {
+                fatalError("threaded ingest differs from inline: \(inPieces.report) against \(whole.report)")
+            }
+        }
+    }
+
+    /// Every event of one ingest, as text, and the file's report.
+    static func events(_ spec: SourceSpec, _ threading: Ingester.Threading, _ file: String) -> (events: [String], report: FileReport?) {
+        var events: [String] = []
+        let report = try? Ingester(spec: spec, threading: threading).ingest(file: file) { event in
+            switch event {
+            case .accepted(let record): events.append("accepted \(record)")
+            case .quarantined(let record): events.append("quarantined \(record)")
+            }
+        }
+        return (events, report)
     }
 }
