@@ -42,34 +42,39 @@ public enum FuzzSupport {
         spec.files = [scratch]
         let body = Data(bytes: data + 1, count: size - 1)
         guard FileManager.default.createFile(atPath: scratch, contents: body) else { return }
-        let ingester = Ingester(spec: spec, threading: selector & 0x80 != 0 ? .always : .never)
-        var accepted = 0, quarantined = 0
-        let report = try? ingester.ingest(file: scratch) { event in
-            switch event {
-            case .accepted: accepted += 1
-            case .quarantined: quarantined += 1
-            }
+        let threaded = selector & 0x80 != 0
+        let reading = read(spec, threaded ? .always : .never, scratch, describing: differential)
+        if let report = reading.report, report.rejection == nil,
+           report.read != reading.accepted + reading.quarantined || report.accepted != reading.accepted {
+            fatalError("rows lost: read \(report.read), accepted \(reading.accepted), quarantined \(reading.quarantined)")
         }
-        if let report, report.rejection == nil, report.read != accepted + quarantined || report.accepted != accepted {
-            fatalError("rows lost: read \(report.read), accepted \(accepted), quarantined \(quarantined)")
-        }
-        if differential, selector & 0x80 != 0 {
-            let inPieces = events(spec, .always, scratch), whole = events(spec, .never, scratch)
-            if inPieces.events != whole.events || inPieces.report != whole.report {
-                fatalError("threaded ingest differs from inline: \(inPieces.report) against \(whole.report)")
+        if differential, threaded {
+            let inline = read(spec, .never, scratch, describing: true)
+            if reading.events != inline.events || reading.report != inline.report {
+                fatalError("threaded ingest differs from inline: \(String(describing: reading.report)) against \(String(describing: inline.report))")
             }
         }
     }
 
-    /// Every event of one ingest, as text, and the file's report.
-    static func events(_ spec: SourceSpec, _ threading: Ingester.Threading, _ file: String) -> (events: [String], report: FileReport?) {
+    struct Reading {
         var events: [String] = []
-        let report = try? Ingester(spec: spec, threading: threading).ingest(file: file) { event in
+        var accepted = 0, quarantined = 0
+        var report: FileReport?
+    }
+
+    /// One ingest: its counts and report, and with `describing` every event as text.
+    static func read(_ spec: SourceSpec, _ threading: Ingester.Threading, _ file: String, describing: Bool) -> Reading {
+        var reading = Reading()
+        reading.report = try? Ingester(spec: spec, threading: threading).ingest(file: file) { event in
             switch event {
-            case .accepted(let record): events.append("accepted \(record)")
-            case .quarantined(let record): events.append("quarantined \(record)")
+            case .accepted(let record):
+                reading.accepted += 1
+                if describing { reading.events.append("accepted \(record)") }
+            case .quarantined(let record):
+                reading.quarantined += 1
+                if describing { reading.events.append("quarantined \(record)") }
             }
         }
-        return (events, report)
+        return reading
     }
 }

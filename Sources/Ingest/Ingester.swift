@@ -62,7 +62,8 @@ public struct Ingester: Sendable {
 
     public func ingest(file path: String, _ handle: (IngestEvent) throws -> Void) throws -> FileReport {
         var report = FileReport(source: spec.name, path: path)
-        let threaded = shouldThread(path)
+        let size = Self.size(of: path)
+        let threaded = shouldThread(size)
         let counted: (IngestEvent, inout FileReport) throws -> Void = { event, report in
             report.read += 1
             switch event {
@@ -75,7 +76,9 @@ public struct Ingester: Sendable {
         switch spec.format {
         case .csv(let settings): reader = CSVSourceReader(spec: spec, settings: settings, path: path)
         case .xml(let settings):
-            reader = XMLSourceReader(spec: spec, settings: settings, path: path, pieceBytes: threaded ? xmlPieceBytes(path) : nil)
+            // Threaded, an XML file is parsed in pieces (`XMLPieces`) of 8 MB, or for a smaller
+            // file (tests with `.always`) an eighth of it (`XMLPieces` keeps them at 16 KB at least).
+            reader = XMLSourceReader(spec: spec, settings: settings, path: path, pieceBytes: threaded ? min(8 << 20, size / 8) : nil)
         }
         var typist = BatchTypist(spec: spec, path: path)
         let outcome = threaded
@@ -88,22 +91,17 @@ public struct Ingester: Sendable {
         return report
     }
 
-    /// Pieces of an XML file parsed at once (`XMLPieces`): 8 MB, or for a smaller file (tests
-    /// with `.always`) an eighth of it (`XMLPieces` keeps them at 16 KB at least).
-    private func xmlPieceBytes(_ path: String) -> Int {
+    /// The file's size, 0 when it cannot be read (the reader then says why).
+    private static func size(of path: String) -> Int {
         var status = stat()
-        let size = stat(path, &status) == 0 ? Int(status.st_size) : 0
-        return min(8 << 20, size / 8)
+        return stat(path, &status) == 0 ? Int(status.st_size) : 0
     }
 
-    private func shouldThread(_ path: String) -> Bool {
+    private func shouldThread(_ size: Int) -> Bool {
         switch threading {
         case .never: return false
         case .always: return true
-        case .automatic:
-            guard sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 else { return false }
-            var status = stat()
-            return stat(path, &status) == 0 && Int(status.st_size) >= Self.threadedFileBytes
+        case .automatic: return sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 && size >= Self.threadedFileBytes
         }
     }
 

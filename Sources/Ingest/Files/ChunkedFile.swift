@@ -57,15 +57,13 @@ struct ChunkedFile: ~Copyable {
                 // (another program still writing it, or truncating it): its records are not
                 // to be trusted.
                 if total < size {
-                    throw FileReadError(path: path, message: "the file shrank while it was read: \(size) bytes when opened, "
-                                        + "only \(total) there; is another program writing it?")
+                    throw FileReadError(path: path, message: Self.changedWhileRead(opened: size, now: total))
                 }
                 return total
             }
             total += count
             if total > size && size > 0 {
-                throw FileReadError(path: path, message: "the file grew while it was read: \(size) bytes when opened; "
-                                    + "is another program still writing it?")
+                throw FileReadError(path: path, message: Self.changedWhileRead(opened: size, now: total))
             }
             try body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
         }
@@ -75,6 +73,14 @@ struct ChunkedFile: ~Copyable {
         guard lseek(descriptor, 0, SEEK_SET) == 0 else {
             throw FileReadError(path: path, message: "cannot seek: " + ChunkedFile.errnoText())
         }
+    }
+
+    /// Why a file that changed while it was read is not used: `now` bytes (read, or there now)
+    /// against the size it had when opened.
+    static func changedWhileRead(opened: Int, now: Int) -> String {
+        now < opened
+            ? "the file shrank while it was read: \(opened) bytes when opened, only \(now) there; is another program writing it?"
+            : "the file grew while it was read: \(opened) bytes when opened; is another program still writing it?"
     }
 
     static func errnoText() -> String {

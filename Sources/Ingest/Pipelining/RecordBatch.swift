@@ -142,40 +142,31 @@ struct RecordBatch: Sendable {
     /// the first field that occurs twice, or the first over `maxFieldBytes`.
     func loadTape(_ record: Int, into values: inout FieldValues, maxFieldBytes: Int) -> TapeProblem? {
         if let loaded = loadTapeInPlace(record, into: &values, maxFieldBytes: maxFieldBytes) { return loaded }
-        let range = tapes[record]
         values.reset()
         var occurrences = [Int](repeating: 0, count: Self.fieldCount)
         var problem: TapeProblem?
-        bytes.withUnsafeBufferPointer { tape in
-            var position = range.lowerBound
-            while position + 6 <= range.upperBound {
-                let entry = tape[position]
-                let ordinal = Int(tape[position + 1])
-                let length = Int(tape[position + 2]) | Int(tape[position + 3]) << 8 | Int(tape[position + 4]) << 16
-                    | Int(tape[position + 5]) << 24
-                let value = UnsafeBufferPointer(rebasing: tape[position + 6..<position + 6 + length])
-                position += 6 + length
-                let field = LogicalField.byOrdinal[ordinal]
-                switch TapeEntry(rawValue: entry) {
-                case .opened:
-                    occurrences[ordinal] += 1
-                    if occurrences[ordinal] == 1 { values.open(field) }
-                case .openedWithText:
-                    occurrences[ordinal] += 1
-                    guard occurrences[ordinal] == 1 else { continue }
-                    values.open(field)
-                    if values.extend(field, with: value) > maxFieldBytes, problem == nil { problem = .oversized(field) }
-                case .text:
-                    guard occurrences[ordinal] == 1 else { continue }
-                    if values.extend(field, with: value) > maxFieldBytes, problem == nil { problem = .oversized(field) }
-                case .attribute:
-                    occurrences[ordinal] += 1
-                    if value.count > maxFieldBytes, problem == nil { problem = .oversized(field) }
-                    if occurrences[ordinal] == 1 { values.replace(field, with: value) }
-                case nil:
-                    continue
-                }
+        _ = forEachTapeEntry(record) { entry, ordinal, _, value in
+            let field = LogicalField.byOrdinal[ordinal]
+            switch TapeEntry(rawValue: entry) {
+            case .opened:
+                occurrences[ordinal] += 1
+                if occurrences[ordinal] == 1 { values.open(field) }
+            case .openedWithText:
+                occurrences[ordinal] += 1
+                guard occurrences[ordinal] == 1 else { return true }
+                values.open(field)
+                if values.extend(field, with: value) > maxFieldBytes, problem == nil { problem = .oversized(field) }
+            case .text:
+                guard occurrences[ordinal] == 1 else { return true }
+                if values.extend(field, with: value) > maxFieldBytes, problem == nil { problem = .oversized(field) }
+            case .attribute:
+                occurrences[ordinal] += 1
+                if value.count > maxFieldBytes, problem == nil { problem = .oversized(field) }
+                if occurrences[ordinal] == 1 { values.replace(field, with: value) }
+            case nil:
+                break
             }
+            return true
         }
         for field in LogicalField.byOrdinal where occurrences[field.ordinal] > 1 {
             return .repeated(field, occurrences[field.ordinal])
@@ -187,28 +178,40 @@ struct RecordBatch: Sendable {
     /// of text: `values` points into this batch's buffer, nothing is copied. Returns nil,
     /// having loaded nothing usable, when some field occurs twice or comes in pieces.
     private func loadTapeInPlace(_ record: Int, into values: inout FieldValues, maxFieldBytes: Int) -> TapeProblem?? {
-        let range = tapes[record]
         values.reset(sharing: bytes)
         var seen: UInt64 = 0
         var problem: TapeProblem?
-        let complete = bytes.withUnsafeBufferPointer { tape -> Bool in
-            var position = range.lowerBound
-            while position + 6 <= range.upperBound {
-                let entry = tape[position]
-                let ordinal = Int(tape[position + 1])
-                let length = Int(tape[position + 2]) | Int(tape[position + 3]) << 8 | Int(tape[position + 4]) << 16
-                    | Int(tape[position + 5]) << 24
-                let bit: UInt64 = 1 << UInt64(ordinal)
-                guard entry != TapeEntry.text.rawValue, seen & bit == 0 else { return false }
-                seen |= bit
-                let field = LogicalField.byOrdinal[ordinal]
-                values.set(field, range: position + 6..<position + 6 + length, column: nil)
-                if length > maxFieldBytes, problem == nil { problem = .oversized(field) }
-                position += 6 + length
-            }
+        let complete = forEachTapeEntry(record) { entry, ordinal, range, _ in
+            let bit: UInt64 = 1 << UInt64(ordinal)
+            guard entry != TapeEntry.text.rawValue, seen & bit == 0 else { return false }
+            seen |= bit
+            let field = LogicalField.byOrdinal[ordinal]
+            values.set(field, range: range, column: nil)
+            if range.count > maxFieldBytes, problem == nil { problem = .oversized(field) }
             return true
         }
         return complete ? .some(problem) : nil
+    }
+
+    /// Calls `body` with each entry of a record's tape: its kind, its field's ordinal, and its
+    /// value as a range of `bytes` and as bytes. Stops when `body` returns false; returns
+    /// whether every entry was visited.
+    private func forEachTapeEntry(_ record: Int,
+                                  _ body: (UInt8, Int, Range<Int>, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        let range = tapes[record]
+        return bytes.withUnsafeBufferPointer { tape in
+            var position = range.lowerBound
+            while position + 6 <= range.upperBound {
+                let length = Int(tape[position + 2]) | Int(tape[position + 3]) << 8 | Int(tape[position + 4]) << 16
+                    | Int(tape[position + 5]) << 24
+                let value = position + 6..<position + 6 + length
+                guard body(tape[position], Int(tape[position + 1]), value, UnsafeBufferPointer(rebasing: tape[value])) else {
+                    return false
+                }
+                position = value.upperBound
+            }
+            return true
+        }
     }
 
     func isTape(_ record: Int) -> Bool { !tapes[record].isEmpty }

@@ -47,14 +47,13 @@ final class XMLInputGuard {
         if piece != nil { return readPiece(buffer, length) }
         let count = Glibc.read(descriptor, buffer, Int(length))
         if count == 0 && total < expectedSize {
-            violation = "the file shrank while it was read: \(expectedSize) bytes when opened, only \(total) there; "
-                + "is another program writing it?"
+            violation = ChunkedFile.changedWhileRead(opened: expectedSize, now: total)
             return -1
         }
         guard count > 0 else { return Int32(count) }
         total += count
         if total > expectedSize && expectedSize > 0 {
-            violation = "the file grew while it was read: \(expectedSize) bytes when opened; is another program still writing it?"
+            violation = ChunkedFile.changedWhileRead(opened: expectedSize, now: total)
             return -1
         }
         check(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count)

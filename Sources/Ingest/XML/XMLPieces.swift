@@ -19,27 +19,27 @@ import Glibc
 /// stand in a comment, a CDATA section or a processing instruction. Such a cut cannot go
 /// unnoticed: the piece before it ends inside that construct and does not parse; and every
 /// piece but the last is checked to hold nothing but records, all at the first record's depth
-/// under the same ancestors (the last piece ends as the file does, and is read as is). At any doubt — a piece that does not
-/// parse, does not have that shape, or holds an entity reference, a file that changed — the
-/// pieces after the last good one are dropped and the file is read front to back from its
-/// start, passing over the records already handed on; that read also gives the exact error
-/// with its line. Files in encodings where a byte is not a character (UTF-16, UTF-32) are
+/// under the same ancestors (the last piece ends as the file does, and is read as is). At any
+/// doubt — a piece that does not parse, does not have that shape, or holds an entity
+/// reference, a file that changed — the pieces after the last good one are dropped and the
+/// file is read front to back from its start, passing over the records already handed on;
+/// that read also gives the exact error with its line. Files in encodings where a byte is not a character (UTF-16, UTF-32) are
 /// always read front to back.
 struct XMLPieces {
     let reader: XMLSourceReader
     let pieceBytes: Int
     /// A piece held back must outlast libxml2's look-ahead (a few KB; see `deliver`).
     static let minimumPieceBytes = 16 << 10
-
-    init(reader: XMLSourceReader, pieceBytes: Int) {
-        self.reader = reader
-        self.pieceBytes = max(pieceBytes, Self.minimumPieceBytes)
-    }
     /// Pieces parsed at once; with typing and normalizing beside them, two keep two cores busy.
     static let workers = 2
     /// The records' ancestors' start tags are copied before every piece: a file whose first
     /// record lies further in is read front to back.
     static let maxPrologBytes = 1 << 20
+
+    init(reader: XMLSourceReader, pieceBytes: Int) {
+        self.reader = reader
+        self.pieceBytes = max(pieceBytes, Self.minimumPieceBytes)
+    }
 
     /// What the file's start says about where its records are.
     struct Layout: Sendable {
@@ -72,7 +72,7 @@ struct XMLPieces {
     @discardableResult
     func read(into sink: inout BatchSink, outcome: inout ReaderOutcome) throws -> Route {
         let file = try ChunkedFile.opening(reader.path)
-        guard let layout = probe(file), let cuts = cuts(file, layout), cuts.count > 1 else {
+        guard let (layout, cuts) = plan(file) else {
             try reader.readWhole(into: &sink, outcome: &outcome, skipping: 0)
             return .whole
         }
@@ -92,10 +92,8 @@ struct XMLPieces {
             // Read again, a file that changed since it was opened would not show it.
             var status = stat()
             if fstat(file.fileDescriptor, &status) == 0, Int(status.st_size) != file.size {
-                let now = Int(status.st_size)
-                throw FileFailure(SourceLocation(path: reader.path, line: 1), now < file.size
-                    ? "the file shrank while it was read: \(file.size) bytes when opened, only \(now) there; is another program writing it?"
-                    : "the file grew while it was read: \(file.size) bytes when opened; is another program still writing it?")
+                throw FileFailure(SourceLocation(path: reader.path, line: 1),
+                                  ChunkedFile.changedWhileRead(opened: file.size, now: Int(status.st_size)))
             }
             try reader.readWhole(into: &sink, outcome: &outcome, skipping: delivered)
             return .readAgain(after: delivered)
@@ -104,9 +102,13 @@ struct XMLPieces {
 
     /// Where the file would be cut (for tests); nil when it would be read whole.
     func plannedCuts() throws -> [Int]? {
-        let file = try ChunkedFile.opening(reader.path)
+        plan(try ChunkedFile.opening(reader.path))?.cuts
+    }
+
+    /// Where the records are and where the file is cut; nil when it is to be read whole.
+    private func plan(_ file: borrowing ChunkedFile) -> (layout: Layout, cuts: [Int])? {
         guard let layout = probe(file), let cuts = cuts(file, layout), cuts.count > 1 else { return nil }
-        return cuts
+        return (layout, cuts)
     }
 
     private enum Delivery {
