@@ -79,7 +79,7 @@ public struct Normalizer: Sendable {
     private let sites: NameResolver
     private let disciplines: NameResolver
 
-    private struct PlacementKey: Hashable {
+    struct PlacementKey: Hashable {
         var student: Int32
         var site: Int32
         var discipline: Int32
@@ -87,21 +87,21 @@ public struct Normalizer: Sendable {
     }
 
     /// A source row without its path string: the file's number in `files`, and the line.
-    private struct RowRef: Hashable, Comparable {
+    struct RowRef: Hashable, Comparable {
         var file: Int32
         var line: Int32
 
         static func < (lhs: RowRef, rhs: RowRef) -> Bool { (lhs.file, lhs.line) < (rhs.file, rhs.line) }
     }
 
-    private struct FinalRow {
+    struct FinalRow {
         var score: Double
         var criteria: CriterionScores
         var submitted: Day?
         var row: RowRef
     }
 
-    private struct KindCounts {
+    struct KindCounts {
         var counts: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
 
         mutating func add(_ kind: PlacementKind) {
@@ -126,20 +126,20 @@ public struct Normalizer: Sendable {
     /// A row behind a placement, linked to the placement's next row. Rows and final rows live in
     /// two arenas rather than in arrays per placement: a quarter of a million small arrays cost
     /// more to allocate, copy and free than normalizing itself.
-    private struct RowEntry {
+    struct RowEntry {
         var row: RowRef
         /// The weeks the row states (0: none).
         var statedWeeks: Int16
         var next: Int32 = -1
     }
 
-    private struct FinalEntry {
+    struct FinalEntry {
         var final: FinalRow
         var next: Int32 = -1
     }
 
     /// A chain of entries in an arena: first and last index, -1 when empty.
-    private struct Chain {
+    struct Chain {
         var first: Int32 = -1
         var last: Int32 = -1
         var count: Int32 = 0
@@ -154,7 +154,7 @@ public struct Normalizer: Sendable {
         }
     }
 
-    private struct Accumulator {
+    struct Accumulator {
         /// The end most rows state; a dictionary only when rows disagree.
         var end = Day(daysSinceEpoch: Int.min)
         var endCount: Int32 = 0
@@ -163,9 +163,9 @@ public struct Normalizer: Sendable {
         var rows = Chain()
         var finals = Chain()
 
-        /// Counts the record's end and kind; returns the previous last row and final row to link.
-        mutating func add(_ record: EvaluationRecord, row: Int32, final: Int32?) -> (row: Int32, final: Int32) {
-            if let stated = record.end ?? record.weeks.map({ record.start.adding(days: 7 * $0 - 1) }) {
+        /// Counts the row's end and kind; returns the previous last row and final row to link.
+        mutating func add(statedEnd: Day?, kind: PlacementKind?, row: Int32, final: Int32?) -> (row: Int32, final: Int32) {
+            if let stated = statedEnd {
                 if otherEnds == nil && (endCount == 0 || stated == end) {
                     end = stated
                     endCount += 1
@@ -174,7 +174,7 @@ public struct Normalizer: Sendable {
                     otherEnds?[stated, default: 0] += 1
                 }
             }
-            if let kind = record.placementKind { kinds.add(kind) }
+            if let kind { kinds.add(kind) }
             return (rows.append(row), final.map { finals.append($0) } ?? -1)
         }
 
@@ -190,20 +190,43 @@ public struct Normalizer: Sendable {
         var sources: [SourceLocation] = []
     }
 
-    private var accumulators: [PlacementKey: Accumulator] = [:]
-    private var rowArena: [RowEntry] = []
-    private var finalArena: [FinalEntry] = []
-    private var students: [String: Int32] = [:]
-    private var studentNames: [String] = []
-    private var files: [String] = []
+    /// The rows of placements being collected, and the placements they make.
+    struct Accumulation {
+        var accumulators: [PlacementKey: Accumulator] = [:]
+        var rowArena: [RowEntry] = []
+        var finalArena: [FinalEntry] = []
+
+        mutating func add(_ key: PlacementKey, row: RowRef, statedWeeks: Int16, statedEnd: Day?, kind: PlacementKind?,
+                          final: FinalRow?) {
+            let rowIndex = Int32(rowArena.count)
+            rowArena.append(RowEntry(row: row, statedWeeks: statedWeeks))
+            var finalIndex: Int32?
+            if let final {
+                finalIndex = Int32(finalArena.count)
+                finalArena.append(FinalEntry(final: final))
+            }
+            // One look-up, updated in place.
+            let previous = accumulators[key, default: Accumulator()].add(statedEnd: statedEnd, kind: kind, row: rowIndex,
+                                                                           final: finalIndex)
+            if previous.row >= 0 { rowArena[Int(previous.row)].next = rowIndex }
+            if previous.final >= 0, let finalIndex { finalArena[Int(previous.final)].next = finalIndex }
+        }
+    }
+
+    var accumulation = Accumulation()
+    /// Set when rows go to disk instead (`SpillSettings`): every evaluation row, and rows per student.
+    var spill: SpillLog?
+    var students: [String: Int32] = [:]
+    var studentNames: [String] = []
+    var files: [String] = []
     /// Resolutions by the text as typed (index in the reference data, -1 for none): exports
     /// repeat a few hundred spellings millions of times. Bounded, so that a file of unique
     /// names cannot grow it without limit.
     private var siteCache: [String: Int32] = [:]
     private var disciplineCache: [String: Int32] = [:]
     private static let cacheLimit = 65_536
-    private var agreements: [Agreement] = []
-    private var roster: [String: RosterEntry] = [:]
+    var agreements: [Agreement] = []
+    var roster: [String: RosterEntry] = [:]
     /// Unresolved names by canonical form.
     private var unknownSites: [String: Unresolved] = [:]
     private var unknownDisciplines: [String: Unresolved] = [:]
@@ -282,32 +305,55 @@ public struct Normalizer: Sendable {
         }
         let key = PlacementKey(student: student, site: site, discipline: discipline, start: Int32(record.start.daysSinceEpoch))
         let row = row(record.source)
-        let rowIndex = Int32(rowArena.count)
-        rowArena.append(RowEntry(row: row, statedWeeks: Int16(clamping: record.weeks ?? 0)))
-        var finalIndex: Int32?
+        let statedEnd = record.end ?? record.weeks.map { record.start.adding(days: 7 * $0 - 1) }
+        var final: FinalRow?
         if record.role == .supervisor, record.status == .final, let score = record.finalScore {
-            finalIndex = Int32(finalArena.count)
-            finalArena.append(FinalEntry(final: FinalRow(score: score, criteria: record.scores, submitted: record.submitted, row: row)))
+            final = FinalRow(score: score, criteria: record.scores, submitted: record.submitted, row: row)
         }
-        // One look-up, updated in place.
-        let previous = accumulators[key, default: Accumulator()].add(record, row: rowIndex, final: finalIndex)
-        if previous.row >= 0 { rowArena[Int(previous.row)].next = rowIndex }
-        if previous.final >= 0, let finalIndex { finalArena[Int(previous.final)].next = finalIndex }
+        let statedWeeks = Int16(clamping: record.weeks ?? 0)
+        if spill != nil {
+            spill?.append(SpilledRow(key: key, row: row, statedWeeks: statedWeeks, statedEnd: statedEnd, kind: record.placementKind,
+                                     final: final))
+        } else {
+            accumulation.add(key, row: row, statedWeeks: statedWeeks, statedEnd: statedEnd, kind: record.placementKind, final: final)
+        }
     }
 
-    /// What building the placements needs, shared read-only by the two halves.
-    private struct Building: Sendable {
+    /// Names and the order of files and names: what building placements needs besides their rows.
+    struct Context: Sendable {
         let files: [String]
         let fileRank: [Int32]
         let fileByRank: [Int32]
-        let rowArena: [RowEntry]
-        let finalArena: [FinalEntry]
         let reference: ReferenceData
         let studentNames: [String]
+        let studentRank: [Int]
+        let siteRank: [Int]
+        let disciplineRank: [Int]
+    }
+
+    func context() -> Context {
+        // Rows sort as SourceLocations do (path, then line) when files are compared by the rank
+        // of their path, so the per-placement sort compares integers, never strings.
+        let fileRank = Self.ranks(files).map(Int32.init)
+        var fileByRank = [Int32](repeating: 0, count: files.count)
+        for (file, rank) in fileRank.enumerated() { fileByRank[Int(rank)] = Int32(file) }
+        return Context(files: files, fileRank: fileRank, fileByRank: fileByRank, reference: reference, studentNames: studentNames,
+                       studentRank: Self.ranks(studentNames), siteRank: Self.ranks(reference.sites.map(\.code)),
+                       disciplineRank: Self.ranks(reference.disciplines.map(\.code)))
+    }
+
+    /// What building the placements needs, shared read-only by the two halves.
+    struct Building: Sendable {
+        let context: Context
+        let rowArena: [RowEntry]
+        let finalArena: [FinalEntry]
+        var files: [String] { context.files }
+        var reference: ReferenceData { context.reference }
+        var studentNames: [String] { context.studentNames }
 
         func location(_ row: RowRef) -> SourceLocation { SourceLocation(path: files[Int(row.file)], line: Int(row.line)) }
-        func rowOrder(_ row: RowRef) -> UInt64 { UInt64(fileRank[Int(row.file)]) << 32 | UInt64(UInt32(row.line)) }
-        func row(_ packed: UInt64) -> RowRef { RowRef(file: fileByRank[Int(packed >> 32)], line: Int32(truncatingIfNeeded: packed)) }
+        func rowOrder(_ row: RowRef) -> UInt64 { UInt64(context.fileRank[Int(row.file)]) << 32 | UInt64(UInt32(row.line)) }
+        func row(_ packed: UInt64) -> RowRef { RowRef(file: context.fileByRank[Int(packed >> 32)], line: Int32(truncatingIfNeeded: packed)) }
 
         func build(_ entries: ArraySlice<(key: PlacementKey, value: Accumulator)>)
             -> (placements: [Placement], findings: [Finding]) {
@@ -390,30 +436,22 @@ public struct Normalizer: Sendable {
         }
     }
 
-    /// Consuming: the arenas and the per-placement table are freed before reconcile runs (they
-    /// were a third of the run's peak memory when the normalizer outlived this call).
-    public consuming func finish() -> NormalizedData {
-        let files = self.files
-        // Rows sort as SourceLocations do (path, then line) when files are compared by the rank
-        // of their path, so the per-placement sort compares integers, never strings.
-        let fileRank = Self.ranks(files).map(Int32.init)
-        var fileByRank = [Int32](repeating: 0, count: files.count)
-        for (file, rank) in fileRank.enumerated() { fileByRank[Int(rank)] = Int32(file) }
-        let building = Building(files: files, fileRank: fileRank, fileByRank: fileByRank, rowArena: rowArena,
-                                finalArena: finalArena, reference: reference, studentNames: studentNames)
-        // The placements come out sorted by student, start, site code and discipline code when
-        // their keys are sorted first (ranks packed into two integers): sorting the built
-        // placements instead copied each one, retaining its strings and sources.
-        let studentRank = Self.ranks(studentNames)
-        let siteRank = Self.ranks(reference.sites.map(\.code)), disciplineRank = Self.ranks(reference.disciplines.map(\.code))
+    /// The placements of `accumulation`, sorted by student, start, site code and discipline
+    /// code, and the findings about single placements. Consuming: the arenas and the table are
+    /// freed as soon as the placements are built.
+    static func placements(_ accumulation: consuming Accumulation, _ context: Context)
+        -> (placements: [Placement], findings: [Finding]) {
+        // The placements come out sorted when their keys are sorted first (ranks packed into two
+        // integers): sorting the built placements instead copied each one, retaining its strings
+        // and sources.
         struct SortKey: Comparable {
             var high: UInt64, low: UInt64, index: Int
             static func < (a: SortKey, b: SortKey) -> Bool { (a.high, a.low) < (b.high, b.low) }
         }
-        let unsorted = Array(accumulators)
-        self.rowArena = []
-        self.finalArena = []
-        self.accumulators = [:]
+        let unsorted = Array(accumulation.accumulators)
+        let building = Building(context: context, rowArena: accumulation.rowArena, finalArena: accumulation.finalArena)
+        accumulation = Accumulation()
+        let studentRank = context.studentRank, siteRank = context.siteRank, disciplineRank = context.disciplineRank
         var sortKeys = unsorted.indices.map { index in
             let key = unsorted[index].key
             return SortKey(high: UInt64(studentRank[Int(key.student)]) << 32 | UInt64(UInt32(bitPattern: key.start) ^ 0x8000_0000),
@@ -431,17 +469,41 @@ public struct Normalizer: Sendable {
         halves[0].placements = []
         placements.reserveCapacity(entries.count)
         placements += halves[1].placements
-        var findings = halves[0].findings + halves[1].findings
+        return (placements, halves[0].findings + halves[1].findings)
+    }
+
+    /// Consuming: the arenas and the per-placement table are freed before reconcile runs (they
+    /// were a third of the run's peak memory when the normalizer outlived this call).
+    /// With a spill, every row is read back into memory: `finishInPartitions()` keeps the bound.
+    public consuming func finish() throws(SpillError) -> NormalizedData {
+        let context = context()
+        var accumulation = self.accumulation
+        self.accumulation = Accumulation()
+        if let spill {
+            self.spill = nil
+            try Self.accumulate(spill.log, into: &accumulation)
+        }
+        var (placements, findings) = Self.placements(accumulation, context)
+        findings += unknownFindings()
+        return NormalizedData(placements: placements, agreements: sortedAgreements(),
+                              roster: roster.values.sorted { $0.student < $1.student }, findings: findings)
+    }
+
+    func unknownFindings() -> [Finding] {
+        var findings: [Finding] = []
         for (canonical, unresolved) in unknownSites {
             findings.append(unknown(.unknownSite, canonical, unresolved, resolver: sites))
         }
         for (canonical, unresolved) in unknownDisciplines {
             findings.append(unknown(.unknownDiscipline, canonical, unresolved, resolver: disciplines))
         }
-        let sortedAgreements = agreements.sorted { ($0.id, $0.source) < ($1.id, $1.source) }
-        return NormalizedData(placements: placements, agreements: sortedAgreements,
-                              roster: roster.values.sorted { $0.student < $1.student }, findings: findings)
+        return findings
     }
+
+    func sortedAgreements() -> [Agreement] { agreements.sorted { ($0.id, $0.source) < ($1.id, $1.source) } }
+
+    /// The agreements whose site and discipline resolved, sorted by id.
+    public var resolvedAgreements: [Agreement] { sortedAgreements() }
 
     /// Each name's position in sorted order.
     private static func ranks(_ names: [String]) -> [Int] {

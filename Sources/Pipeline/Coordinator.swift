@@ -143,7 +143,7 @@ public enum Coordinator {
         }
         let rejected = reports.filter { $0.rejection != nil }
         guard rejected.isEmpty else { throw .unreadableInput(rejected) }
-        let agreements = normalizer.finish().agreements
+        let agreements = normalizer.resolvedAgreements
         return (Figures.plan(year: year, students: students, group: group, agreements: agreements, reference: reference), reference)
     }
 

@@ -290,7 +290,13 @@ public enum PipelineRun {
         stage("normalize")
         let settings = ReconcileSettings(asOf: asOf, evaluationOverdueDays: definition.evaluationOverdueDays,
                                          expiryHorizonDays: definition.expiryHorizonDays)
-        let normalized = (consume normalizer).finish()
+        let normalized: NormalizedData
+        do {
+            normalized = try (consume normalizer).finish()
+        } catch {
+            recordFailure(.outputFailed)
+            throw .output(OutputError(path: error.path, message: error.message))
+        }
         lap("normalize")
         stage("reconcile")
         let reconciliation = Reconciler(reference: reference, settings: settings).reconcile(normalized)

@@ -59,37 +59,69 @@ public struct Reconciler: Sendable {
     }
 
     public func reconcile(_ data: consuming NormalizedData) -> Reconciliation {
-        var findings = data.findings
         let agreements = data.agreements
-        var byRow: [Int: [Int]] = [:]
-        for (index, agreement) in agreements.enumerated() {
-            byRow[rowKey(agreement.siteIndex, agreement.disciplineIndex), default: []].append(index)
-        }
-
-        // Fields are read through the array, never by copying a placement out of it: the copies
-        // were a tenth of the run's time. Matching and the four kinds of findings below are
-        // independent of each other and run on both cores; their order is fixed.
+        let roster = data.roster
+        var tally = AgreementTally()
         let placements = data.placements
-        let byRowIndex = byRow
+        data.placements = []
+        let part = reconcile(partition: placements, agreements: agreements, tally: &tally)
+        var findings = data.findings + part.findings
+        findings += finishFindings(tally, agreements: agreements)
+        return Reconciliation(placements: part.matched, agreements: agreements, roster: roster, findings: Self.sorted(findings),
+                              years: tally.years.sorted())
+    }
+
+    /// Agreements indexed by (site, discipline) indices, for matching.
+    public struct AgreementIndex: Sendable {
+        let byRow: [Int: [Int]]
+
+        public init(_ agreements: [Agreement]) {
+            var byRow: [Int: [Int]] = [:]
+            for (index, agreement) in agreements.enumerated() {
+                byRow[agreement.siteIndex << 32 | agreement.disciplineIndex, default: []].append(index)
+            }
+            self.byRow = byRow
+        }
+    }
+
+    /// One partition of placements (all placements of its students): they are matched, the
+    /// findings about single placements and one student's placements are made, and what the
+    /// findings about agreements need is added to `tally` (`finishFindings` makes those once
+    /// every partition is in). The findings come unsorted.
+    public func reconcile(partition placements: consuming [Placement], agreements: [Agreement], index: AgreementIndex? = nil,
+                          tally: inout AgreementTally) -> (matched: [MatchedPlacement], findings: [Finding]) {
+        let byRowIndex = (index ?? AgreementIndex(agreements)).byRow
+        // Fields are read through the array, never by copying a placement out of it: the copies
+        // were a tenth of the run's time. Matching and the kinds of findings below are
+        // independent of each other and run on both cores; their order is fixed.
+        let placements = placements
         let halves = Parallel.map(2) { half in
             let range = half == 0 ? 0..<placements.count / 2 : placements.count / 2..<placements.count
             return range.map { self.match(placements, $0, agreements, byRowIndex) }
         }
         let matches = halves.flatMap { $0 }
-        let years = Set(placements.lazy.map(\.year)).sorted()
-        let parts = Parallel.map(4) { part -> [Finding] in
+        enum Part: Sendable {
+            case findings([Finding])
+            case tally(AgreementTally)
+        }
+        var findings: [Finding] = []
+        for part in Parallel.map(3, { part -> Part in
             switch part {
-            case 0: return self.placementFindings(placements, matches)
-            case 1: return self.overlapping(placements)
-            case 2: return self.overCapacity(placements, matches, agreements)
-            default: return self.agreementFindings(placements, matches, agreements, years: years)
+            case 0: return .findings(self.placementFindings(placements, matches))
+            case 1: return .findings(self.overlapping(placements))
+            default:
+                var added = AgreementTally()
+                added.add(placements, matches, agreements)
+                return .tally(added)
+            }
+        }) {
+            switch part {
+            case .findings(let some): findings += some
+            case .tally(let added): tally.merge(added)
             }
         }
-        for part in parts { findings += part }
         // The placements are moved, not copied, into the matched ones: popping the last of an
         // array held once moves it out, and the reversal at the end only swaps.
-        let roster = data.roster
-        data.placements = []
         var remaining = consume placements
         var matched: [MatchedPlacement] = []
         matched.reserveCapacity(remaining.count)
@@ -97,8 +129,15 @@ public struct Reconciler: Sendable {
             matched.append(MatchedPlacement(placement: placement, match: matches[remaining.count]))
         }
         matched.reverse()
-        return Reconciliation(placements: matched, agreements: agreements, roster: roster, findings: Self.sorted(findings),
-                              years: years)
+        return (matched, findings)
+    }
+
+    /// OVER_CAPACITY, AGREEMENT_EXPIRING and AGREEMENT_UNUSED, once every partition is in `tally`.
+    public func finishFindings(_ tally: AgreementTally, agreements: [Agreement]) -> [Finding] {
+        let parts = Parallel.map(2) { part -> [Finding] in
+            part == 0 ? self.overCapacity(tally, agreements) : self.agreementFindings(tally, agreements, years: tally.years.sorted())
+        }
+        return parts[0] + parts[1]
     }
 
     /// The findings in `Finding`'s order, sorted as indices: moving the findings themselves
@@ -218,31 +257,32 @@ public struct Reconciler: Sendable {
 
     /// Per framework row, the days on which its placements exceed the slots valid that day;
     /// one finding per maximal run of such days (not cut at 30 June).
-    func overCapacity(_ placements: [Placement], _ matches: [Match], _ agreements: [Agreement]) -> [Finding] {
-        // Rows keyed by (site, discipline) indices; placements by their index.
+    func overCapacity(_ tally: AgreementTally, _ agreements: [Agreement]) -> [Finding] {
+        // Rows keyed by (site, discipline) indices.
         func rowKey(_ agreement: Agreement) -> Int { agreement.siteIndex << 32 | agreement.disciplineIndex }
         var rowAgreements: [Int: [Agreement]] = [:]
         for agreement in agreements where agreement.kind == .framework {
             rowAgreements[rowKey(agreement), default: []].append(agreement)
         }
-        var rowPlacements: [Int: [Int]] = [:]
-        for index in placements.indices {
-            guard case .agreement(let matched) = matches[index], agreements[matched].kind == .framework else { continue }
-            rowPlacements[rowKey(agreements[matched]), default: []].append(index)
-        }
         var findings: [Finding] = []
-        let rows = rowPlacements.keys.map { key in
+        let rows = tally.rows.keys.map { key in
             let agreement = rowAgreements[key]?.first
             return (key: key, row: CapacityRow(site: agreement?.site ?? "", discipline: agreement?.discipline ?? ""))
         }.sorted { $0.row < $1.row }
         for (key, row) in rows {
-            let own = rowPlacements[key] ?? []
-            let spans = own.map { (start: placements[$0].start, end: placements[$0].end) }
+            guard let own = tally.rows[key] else { continue }
+            let spans = own.starts.indices.map { (start: Day(daysSinceEpoch: Int(own.starts[$0])), end: Day(daysSinceEpoch: Int(own.ends[$0]))) }
             for run in Self.overCapacityRuns(spans, rowAgreements[key] ?? []) {
-                let involved = own.filter { placements[$0].start <= run.last && run.first <= placements[$0].end }
+                var sources: [SourceLocation] = []
+                for index in spans.indices where spans[index].start <= run.last && run.first <= spans[index].end {
+                    let from = index == 0 ? 0 : Int(own.sourceEnds[index - 1])
+                    for packed in own.sources[from..<Int(own.sourceEnds[index])] {
+                        sources.append(SourceLocation(path: tally.paths[Int(packed >> 32)], line: Int(UInt32(truncatingIfNeeded: packed))))
+                    }
+                }
                 findings.append(Finding(code: .overCapacity, key: "site=\(row.site) discipline=\(row.discipline) from=\(run.first)",
                                         message: "\(row.site) \(row.discipline): \(run.peak) students placed against \(run.slots) slots on \(run.days) days, \(run.first)–\(run.last)",
-                                        sources: involved.flatMap { placements[$0].sources }))
+                                        sources: sources))
             }
         }
         return findings
@@ -299,15 +339,10 @@ public struct Reconciler: Sendable {
         return runs
     }
 
-    func agreementFindings(_ placements: [Placement], _ matches: [Match], _ agreements: [Agreement], years: [PlacementYear])
-        -> [Finding] {
+    func agreementFindings(_ tally: AgreementTally, _ agreements: [Agreement], years: [PlacementYear]) -> [Finding] {
         var findings: [Finding] = []
-        // (agreement index, year) packed in one integer.
-        func pair(_ index: Int, _ year: Int) -> Int { index << 16 | (year & 0xFFFF) }
-        var used: Set<Int> = []
-        for index in placements.indices {
-            if case .agreement(let matched) = matches[index] { used.insert(pair(matched, placements[index].year.startYear)) }
-        }
+        func pair(_ index: Int, _ year: Int) -> Int { AgreementTally.pair(index, year) }
+        let used = tally.used
         let horizon = settings.asOf.adding(days: settings.expiryHorizonDays)
         for (index, agreement) in agreements.enumerated() where agreement.kind == .framework {
             if settings.asOf <= agreement.validTo && agreement.validTo <= horizon {
@@ -323,5 +358,78 @@ public struct Reconciler: Sendable {
             }
         }
         return findings
+    }
+}
+
+/// What the findings about agreements need of the placements, gathered partition by partition:
+/// per framework row the dates and source rows of the placements matched to it, which agreement
+/// was used in which year, and the placement years.
+public struct AgreementTally: Sendable {
+    struct Row: Sendable {
+        var starts: [Int32] = []
+        var ends: [Int32] = []
+        /// Where each placement's source rows end in `sources`.
+        var sourceEnds: [Int32] = []
+        /// (path index, line) packed: a SourceLocation holds a path string per row.
+        var sources: [UInt64] = []
+    }
+
+    /// By (site, discipline) indices of the framework agreement.
+    var rows: [Int: Row] = [:]
+    var paths: [String] = []
+    private var pathIndex: [String: Int] = [:]
+    /// (agreement index, year) pairs with a placement.
+    var used: Set<Int> = []
+    public private(set) var years: Set<PlacementYear> = []
+
+    public init() {}
+
+    /// (agreement index, year) packed in one integer.
+    static func pair(_ index: Int, _ year: Int) -> Int { index << 16 | (year & 0xFFFF) }
+
+    private mutating func path(_ path: String) -> Int {
+        if let known = pathIndex[path] { return known }
+        paths.append(path)
+        pathIndex[path] = paths.count - 1
+        return paths.count - 1
+    }
+
+    mutating func add(_ placements: [Placement], _ matches: [Match], _ agreements: [Agreement]) {
+        var lastPath = "", lastIndex = -1
+        for index in placements.indices {
+            years.insert(placements[index].year)
+            guard case .agreement(let matched) = matches[index] else { continue }
+            used.insert(Self.pair(matched, placements[index].year.startYear))
+            guard agreements[matched].kind == .framework else { continue }
+            let key = agreements[matched].siteIndex << 32 | agreements[matched].disciplineIndex
+            var row = rows.removeValue(forKey: key) ?? Row()
+            row.starts.append(Int32(clamping: placements[index].start.daysSinceEpoch))
+            row.ends.append(Int32(clamping: placements[index].end.daysSinceEpoch))
+            for source in placements[index].sources {
+                if source.path != lastPath || lastIndex < 0 {
+                    lastPath = source.path
+                    lastIndex = path(source.path)
+                }
+                row.sources.append(UInt64(lastIndex) << 32 | UInt64(UInt32(clamping: source.line)))
+            }
+            row.sourceEnds.append(Int32(row.sources.count))
+            rows[key] = row
+        }
+    }
+
+    /// Adds what another partition gathered (its placements come after this one's).
+    mutating func merge(_ other: AgreementTally) {
+        used.formUnion(other.used)
+        years.formUnion(other.years)
+        let pathMap = other.paths.map { path($0) }
+        for (key, added) in other.rows {
+            var row = rows.removeValue(forKey: key) ?? Row()
+            let offset = Int32(row.sources.count)
+            row.starts += added.starts
+            row.ends += added.ends
+            row.sourceEnds += added.sourceEnds.map { $0 + offset }
+            row.sources += added.sources.map { UInt64(pathMap[Int($0 >> 32)]) << 32 | ($0 & 0xFFFF_FFFF) }
+            rows[key] = row
+        }
     }
 }

@@ -87,50 +87,74 @@ public enum Figures {
     /// reported year, every individual agreement a placement matched, and unmatched placements
     /// at (site, discipline group); a matched placement counts in its agreement's row.
     public static func capacity(_ reconciliation: Reconciliation, reference: ReferenceData) -> [CapacityRow] {
-        let agreements = reconciliation.agreements
-        var frameworks: [RowKey: [Agreement]] = [:]
-        for agreement in agreements where agreement.kind == .framework {
-            frameworks[RowKey(site: agreement.site, discipline: agreement.discipline), default: []].append(agreement)
+        var tally = CapacityTally()
+        tally.add(reconciliation.placements, agreements: reconciliation.agreements, reference: reference)
+        return tally.rows(years: reconciliation.years, agreements: reconciliation.agreements)
+    }
+
+    /// What the capacity rows need of the placements, gathered partition by partition (a
+    /// student's placements all in one): per row its placements' dates, per row and year the
+    /// weeks, placements and students.
+    public struct CapacityTally: Sendable {
+        private struct Counts: Sendable {
+            var usedWeeks = 0, placements = 0, students = 0
         }
-        // Placements are referred to by index: copying them (strings, source arrays) was most of
-        // the time of this function.
-        let placements = reconciliation.placements
-        var placementsByRow: [RowKey: [Int]] = [:]
-        for index in placements.indices {
-            let key: RowKey
-            if case .agreement(let matched) = placements[index].match {
-                key = RowKey(site: agreements[matched].site, discipline: agreements[matched].discipline)
-            } else {
-                key = RowKey(site: placements[index].placement.site, discipline: reference.group(of: placements[index].placement.discipline))
-            }
-            placementsByRow[key, default: []].append(index)
+
+        private struct KeyYear: Hashable {
+            var key: RowKey
+            var year: Int
         }
-        var rows: [CapacityRow] = []
-        // One pair of day arrays for every row's sweep (a pair per row was most of this function's time).
-        var load: [Int] = [], slots: [Int] = []
-        for year in reconciliation.years {
-            var keys = Set(placementsByRow.compactMap { key, own in own.contains { placements[$0].placement.year == year } ? key : nil })
-            for (key, own) in frameworks where own.contains(where: { daysInside($0, year) > 0 }) { keys.insert(key) }
-            for key in keys.sorted() {
-                let own = frameworks[key] ?? []
-                let rowPlacements = placementsByRow[key] ?? []
-                var usedWeeks = 0, count = 0
-                var students = Set<String>()
-                for index in rowPlacements where placements[index].placement.year == year {
-                    usedWeeks += placements[index].placement.weeks
-                    count += 1
-                    students.insert(placements[index].placement.student)
+
+        private var spans: [RowKey: [(start: Int32, end: Int32)]] = [:]
+        private var counts: [KeyYear: Counts] = [:]
+
+        public init() {}
+
+        /// `placements` hold every placement of their students.
+        public mutating func add(_ placements: [MatchedPlacement], agreements: [Agreement], reference: ReferenceData) {
+            var students: [KeyYear: Set<String>] = [:]
+            for index in placements.indices {
+                let key: RowKey
+                if case .agreement(let matched) = placements[index].match {
+                    key = RowKey(site: agreements[matched].site, discipline: agreements[matched].discipline)
+                } else {
+                    key = RowKey(site: placements[index].placement.site, discipline: reference.group(of: placements[index].placement.discipline))
                 }
-                var row = CapacityRow(site: key.site, discipline: key.discipline, year: year, slots: 0,
-                                      slotDays: own.reduce(0) { $0 + $1.slots * daysInside($1, year) },
-                                      usedWeeks: usedWeeks, placements: count,
-                                      students: students.count, peakConcurrent: 0, overCapacityDays: 0)
-                sweep(year, rowPlacements.lazy.map { (placements[$0].placement.start, placements[$0].placement.end) }, own,
-                      into: &row, load: &load, slots: &slots)
-                rows.append(row)
+                spans[key, default: []].append((Int32(clamping: placements[index].placement.start.daysSinceEpoch),
+                                                Int32(clamping: placements[index].placement.end.daysSinceEpoch)))
+                let keyYear = KeyYear(key: key, year: placements[index].placement.year.startYear)
+                counts[keyYear, default: Counts()].usedWeeks += placements[index].placement.weeks
+                counts[keyYear, default: Counts()].placements += 1
+                students[keyYear, default: []].insert(placements[index].placement.student)
             }
+            for (keyYear, set) in students { counts[keyYear, default: Counts()].students += set.count }
         }
-        return rows
+
+        public func rows(years: [PlacementYear], agreements: [Agreement]) -> [CapacityRow] {
+            var frameworks: [RowKey: [Agreement]] = [:]
+            for agreement in agreements where agreement.kind == .framework {
+                frameworks[RowKey(site: agreement.site, discipline: agreement.discipline), default: []].append(agreement)
+            }
+            var rows: [CapacityRow] = []
+            // One pair of day arrays for every row's sweep (a pair per row was most of this function's time).
+            var load: [Int] = [], slots: [Int] = []
+            for year in years {
+                var keys = Set(counts.keys.lazy.filter { $0.year == year.startYear }.map(\.key))
+                for (key, own) in frameworks where own.contains(where: { daysInside($0, year) > 0 }) { keys.insert(key) }
+                for key in keys.sorted() {
+                    let own = frameworks[key] ?? []
+                    let counted = counts[KeyYear(key: key, year: year.startYear)] ?? Counts()
+                    var row = CapacityRow(site: key.site, discipline: key.discipline, year: year, slots: 0,
+                                          slotDays: own.reduce(0) { $0 + $1.slots * daysInside($1, year) },
+                                          usedWeeks: counted.usedWeeks, placements: counted.placements,
+                                          students: counted.students, peakConcurrent: 0, overCapacityDays: 0)
+                    sweep(year, (spans[key] ?? []).lazy.map { (Day(daysSinceEpoch: Int($0.start)), Day(daysSinceEpoch: Int($0.end))) },
+                          own, into: &row, load: &load, slots: &slots)
+                    rows.append(row)
+                }
+            }
+            return rows
+        }
     }
 
     /// Day by day inside the year: placements of the row covering the day (whatever their start
@@ -176,35 +200,61 @@ public enum Figures {
     /// in the year. Recognised weeks are those matched to a framework agreement; the rest
     /// (individual agreements, unmatched placements) are non-recognised.
     public static func coverage(_ reconciliation: Reconciliation, reference: ReferenceData) -> [CoverageRow] {
-        var rows: [CoverageRow] = []
-        let agreements = reconciliation.agreements
-        for year in reconciliation.years {
-            let placements = reconciliation.placements
-            var byGroup: [String: [Int]] = [:]
-            for index in placements.indices where placements[index].placement.year == year {
-                byGroup[reference.group(of: placements[index].placement.discipline), default: []].append(index)
-            }
-            var capacity: [String: Int] = [:]
-            for agreement in agreements where agreement.kind == .framework {
-                let days = daysInside(agreement, year)
-                guard days > 0 else { continue }
-                capacity[reference.group(of: agreement.discipline), default: 0] += agreement.slots * days
-            }
-            for group in Set(byGroup.keys).union(capacity.keys).sorted() {
-                var recognised = 0, total = 0
-                var students = Set<String>()
-                for index in byGroup[group] ?? [] {
-                    let weeks = placements[index].placement.weeks
-                    total += weeks
-                    if case .agreement(let matched) = placements[index].match, agreements[matched].kind == .framework { recognised += weeks }
-                    students.insert(placements[index].placement.student)
-                }
-                rows.append(CoverageRow(group: group, year: year, students: students.count,
-                                        requiredWeeks: reference.curriculum.requiredWeeks[group] ?? 0, studentWeeks: total,
-                                        recognisedWeeks: recognised, nonRecognisedWeeks: total - recognised,
-                                        recognisedSlotDays: capacity[group] ?? 0))
-            }
+        var tally = CoverageTally()
+        tally.add(reconciliation.placements, agreements: reconciliation.agreements, reference: reference)
+        return tally.rows(years: reconciliation.years, agreements: reconciliation.agreements, reference: reference)
+    }
+
+    /// What the coverage rows need of the placements, per group and year, gathered partition by
+    /// partition (a student's placements all in one).
+    public struct CoverageTally: Sendable {
+        private struct GroupYear: Hashable {
+            var group: String
+            var year: Int
         }
-        return rows
+
+        private struct Counts: Sendable {
+            var recognised = 0, total = 0, students = 0
+        }
+
+        private var counts: [GroupYear: Counts] = [:]
+
+        public init() {}
+
+        public mutating func add(_ placements: [MatchedPlacement], agreements: [Agreement], reference: ReferenceData) {
+            var students: [GroupYear: Set<String>] = [:]
+            for index in placements.indices {
+                let key = GroupYear(group: reference.group(of: placements[index].placement.discipline),
+                                    year: placements[index].placement.year.startYear)
+                let weeks = placements[index].placement.weeks
+                counts[key, default: Counts()].total += weeks
+                if case .agreement(let matched) = placements[index].match, agreements[matched].kind == .framework {
+                    counts[key, default: Counts()].recognised += weeks
+                }
+                students[key, default: []].insert(placements[index].placement.student)
+            }
+            for (key, set) in students { counts[key, default: Counts()].students += set.count }
+        }
+
+        public func rows(years: [PlacementYear], agreements: [Agreement], reference: ReferenceData) -> [CoverageRow] {
+            var rows: [CoverageRow] = []
+            for year in years {
+                var capacity: [String: Int] = [:]
+                for agreement in agreements where agreement.kind == .framework {
+                    let days = daysInside(agreement, year)
+                    guard days > 0 else { continue }
+                    capacity[reference.group(of: agreement.discipline), default: 0] += agreement.slots * days
+                }
+                let groups = Set(counts.keys.lazy.filter { $0.year == year.startYear }.map(\.group)).union(capacity.keys)
+                for group in groups.sorted() {
+                    let counted = counts[GroupYear(group: group, year: year.startYear)] ?? Counts()
+                    rows.append(CoverageRow(group: group, year: year, students: counted.students,
+                                            requiredWeeks: reference.curriculum.requiredWeeks[group] ?? 0, studentWeeks: counted.total,
+                                            recognisedWeeks: counted.recognised, nonRecognisedWeeks: counted.total - counted.recognised,
+                                            recognisedSlotDays: capacity[group] ?? 0))
+                }
+            }
+            return rows
+        }
     }
 }

@@ -128,25 +128,36 @@ extension Figures {
     /// SPEC §5 audit: per (year, site) with a placement starting in the year or any agreement
     /// valid in it. Means are over the placements' chosen final rows.
     public static func audit(_ reconciliation: Reconciliation, reference: ReferenceData, asOf: Day) -> [AuditRow] {
-        var rows: [AuditRow] = []
-        let agreements = reconciliation.agreements
-        for year in reconciliation.years {
-            var bySite: [String: AuditRow] = [:]
-            func row(_ site: String) -> AuditRow {
-                bySite[site] ?? AuditRow(site: site, year: year, recognised: false, region: reference.site(site)?.region,
-                                         placements: 0, studentWeeks: 0, withoutAgreement: 0, individualAgreements: 0,
-                                         endedPlacements: 0, finallyEvaluated: 0, evaluations: 0, sumFinal: 0, sumKnowledge: 0,
-                                         countKnowledge: 0, sumPatient: 0, countPatient: 0, sumTeam: 0, countTeam: 0)
-            }
-            for agreement in agreements where daysInside(agreement, year) > 0 {
-                var current = row(agreement.site)
-                if agreement.kind == .framework { current.recognised = true } else { current.individualAgreements += 1 }
-                bySite[agreement.site] = current
-            }
-            let placements = reconciliation.placements
-            for index in placements.indices where placements[index].placement.year == year {
-                let site = placements[index].placement.site
-                var current = row(site)
+        var tally = AuditTally(asOf: asOf)
+        tally.add(reconciliation.placements)
+        return tally.rows(years: reconciliation.years, agreements: reconciliation.agreements, reference: reference)
+    }
+
+    /// What the audit rows need of the placements, per site and year, gathered partition by
+    /// partition. Scores are added placement by placement in report order, so that the sums
+    /// (and the means) are the same bits however the placements were partitioned.
+    public struct AuditTally: Sendable {
+        private struct SiteYear: Hashable {
+            var site: String
+            var year: Int
+        }
+
+        private let asOf: Day
+        private var rows: [SiteYear: AuditRow] = [:]
+
+        public init(asOf: Day) {
+            self.asOf = asOf
+        }
+
+        public mutating func add(_ placements: [MatchedPlacement]) {
+            for index in placements.indices {
+                let site = placements[index].placement.site, year = placements[index].placement.year
+                let key = SiteYear(site: site, year: year.startYear)
+                var current = rows[key] ?? AuditRow(site: site, year: year, recognised: false, region: nil, placements: 0,
+                                                     studentWeeks: 0, withoutAgreement: 0, individualAgreements: 0,
+                                                     endedPlacements: 0, finallyEvaluated: 0, evaluations: 0, sumFinal: 0,
+                                                     sumKnowledge: 0, countKnowledge: 0, sumPatient: 0, countPatient: 0, sumTeam: 0,
+                                                     countTeam: 0)
                 current.placements += 1
                 current.studentWeeks += placements[index].placement.weeks
                 if case .agreement = placements[index].match {} else { current.withoutAgreement += 1 }
@@ -162,10 +173,31 @@ extension Figures {
                     if let value = criteria?.patientContact { current.sumPatient += value; current.countPatient += 1 }
                     if let value = criteria?.teamwork { current.sumTeam += value; current.countTeam += 1 }
                 }
-                bySite[site] = current
+                rows[key] = current
             }
-            rows += bySite.keys.sorted().compactMap { bySite[$0] }
         }
-        return rows
+
+        public func rows(years: [PlacementYear], agreements: [Agreement], reference: ReferenceData) -> [AuditRow] {
+            var result: [AuditRow] = []
+            for year in years {
+                var bySite: [String: AuditRow] = [:]
+                for (key, row) in rows where key.year == year.startYear { bySite[key.site] = row }
+                for agreement in agreements where daysInside(agreement, year) > 0 {
+                    var current = bySite[agreement.site]
+                        ?? AuditRow(site: agreement.site, year: year, recognised: false, region: nil, placements: 0, studentWeeks: 0,
+                                    withoutAgreement: 0, individualAgreements: 0, endedPlacements: 0, finallyEvaluated: 0,
+                                    evaluations: 0, sumFinal: 0, sumKnowledge: 0, countKnowledge: 0, sumPatient: 0, countPatient: 0,
+                                    sumTeam: 0, countTeam: 0)
+                    if agreement.kind == .framework { current.recognised = true } else { current.individualAgreements += 1 }
+                    bySite[agreement.site] = current
+                }
+                for site in bySite.keys.sorted() {
+                    guard var row = bySite[site] else { continue }
+                    row.region = reference.site(site)?.region
+                    result.append(row)
+                }
+            }
+            return result
+        }
     }
 }

@@ -56,7 +56,7 @@ func reconcile(_ records: [IngestedRecord], asOf: String = "2026-07-15", referen
     let reference = try given ?? reference()
     var normalizer = Normalizer(reference: reference)
     for record in records { normalizer.add(record) }
-    return Reconciler(reference: reference, settings: ReconcileSettings(asOf: day(asOf))).reconcile(normalizer.finish())
+    return Reconciler(reference: reference, settings: ReconcileSettings(asOf: day(asOf))).reconcile(try normalizer.finish())
 }
 
 extension Reconciliation {

@@ -59,7 +59,7 @@ struct FiguresTests {
             placement("r5", "cardiologie", "2026-06-15", "2026-07-12", line: 6),
         ] { normalizer.add(record) }
         let reconciliation = Reconciler(reference: reference, settings: ReconcileSettings(asOf: day("2026-08-01")))
-            .reconcile(normalizer.finish())
+            .reconcile(try normalizer.finish())
         return (reconciliation, reference)
     }
 
@@ -138,7 +138,7 @@ struct FiguresTests {
             normalizer.add(record)
         }
         let rows = Figures.progress(Reconciler(reference: reference, settings: ReconcileSettings(asOf: day("2026-08-01")))
-            .reconcile(normalizer.finish()), reference: reference)
+            .reconcile(try normalizer.finish()), reference: reference)
         // 1 Sep – 26 Oct is 56 days = 8 weeks at exactly the pass mark: IG met. Surgery at 9.5 fails: 0 of 8.
         #expect(rows.map { "\($0.part) \($0.passedWeeks)/\($0.requiredWeeks) \($0.met)" }
             == ["HK 0/8 false", "IG 8/8 true", "CLINICAL 8/62 false", "SCIENTIFIC 0/16 false"])
@@ -158,7 +158,7 @@ struct FiguresTests {
             normalizer.add(record)
         }
         let rows = Figures.progress(Reconciler(reference: reference, settings: ReconcileSettings(asOf: day("2026-08-01")))
-            .reconcile(normalizer.finish()), reference: reference)
+            .reconcile(try normalizer.finish()), reference: reference)
         // s1: one of its two IG placements passes (4 weeks); s2 and s4 only on the roster; s3 4 weeks.
         #expect(rows.filter { $0.part == "IG" }.map { "\($0.student) \($0.passedWeeks)" } == ["s1 4", "s2 0", "s3 4", "s4 0"])
         #expect(rows.filter { $0.part == "CLINICAL" }.map(\.passedWeeks) == [4, 0, 4, 0])
@@ -203,7 +203,7 @@ struct FiguresTests {
             normalizer.add(record)
         }
         let reconciliation = Reconciler(reference: reference, settings: ReconcileSettings(asOf: day("2026-08-01")))
-            .reconcile(normalizer.finish())
+            .reconcile(try normalizer.finish())
         #expect(reconciliation.findings.filter { $0.code == .noAgreement || $0.code == .outsideValidity }.isEmpty)
         let rows = Figures.capacity(reconciliation, reference: reference)
         #expect(rows.map { "\($0.site) \($0.discipline)" } == ["AZSJ IG", "AZSJ IG-CAR"])

@@ -20,7 +20,7 @@ struct PlanTests {
                        agreement("P4", "heelkunde", slots: 5, from: "2025-07-01", to: "2026-06-30")] {
             normalizer.add(record)
         }
-        return normalizer.finish().agreements
+        return normalizer.resolvedAgreements
     }
 
     @Test func plan() throws {
