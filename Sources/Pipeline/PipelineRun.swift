@@ -115,10 +115,17 @@ public enum PipelineRun {
 
     /// Reads every source into a normalizer, writing the quarantine as it goes.
     static func ingest(_ definition: PipelineDefinition, reference: ReferenceData, quarantine: QuarantineWriter,
-                       threading: Ingester.Threading = .automatic,
+                       spill: SpillSettings? = nil, threading: Ingester.Threading = .automatic,
                        progress: (@Sendable (String, Int) -> Void)? = nil,
                        onFile: (@Sendable (FileReport, Double) -> Void)? = nil) throws(RunFailure) -> ([FileReport], Normalizer) {
         var normalizer = Normalizer(reference: reference)
+        if let spill {
+            do {
+                normalizer = try Normalizer(reference: reference, spillingTo: spill)
+            } catch {
+                throw .output(OutputError(path: error.path, message: error.message))
+            }
+        }
         let reports: [FileReport]
         var rows = 0
         do {
@@ -271,11 +278,26 @@ public enum PipelineRun {
             recordFailure(.outputFailed)
             throw .output(error)
         }
+        // Large evaluation inputs are normalized in partitions on disk, beside the staging folder.
+        let evaluationSources = Set(definition.sources.filter { $0.kind == .evaluations }.map(\.name))
+        let evaluationBytes = fingerprint.inputs.filter { evaluationSources.contains($0.source) }.reduce(0) { $0 + $1.bytes }
+        var spill: SpillSettings?
+        if evaluationBytes > definition.partitions.aboveBytes {
+            let directory = output + "/.spill-" + runID
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                recordFailure(.outputFailed)
+                throw .output(OutputError(path: directory, message: "cannot create the folder for partitions: \(error.localizedDescription)"))
+            }
+            spill = SpillSettings(directory: directory, partitionRows: definition.partitions.rows)
+        }
+        defer { if let spill { try? FileManager.default.removeItem(atPath: spill.directory) } }
         stage("ingest")
         var normalizer: Normalizer
         do {
-            (reports, normalizer) = try ingest(definition, reference: reference, quarantine: quarantine, threading: options.threading,
-                                               progress: options.onProgress, onFile: options.onFile)
+            (reports, normalizer) = try ingest(definition, reference: reference, quarantine: quarantine, spill: spill,
+                                               threading: options.threading, progress: options.onProgress, onFile: options.onFile)
         } catch {
             recordFailure(error.exitStatus)
             throw error
@@ -290,28 +312,82 @@ public enum PipelineRun {
         stage("normalize")
         let settings = ReconcileSettings(asOf: asOf, evaluationOverdueDays: definition.evaluationOverdueDays,
                                          expiryHorizonDays: definition.expiryHorizonDays)
-        let normalized: NormalizedData
+        let normalized: PartitionedNormalization
         do {
-            normalized = try (consume normalizer).finish()
+            normalized = try (consume normalizer).finishInPartitions()
         } catch {
             recordFailure(.outputFailed)
             throw .output(OutputError(path: error.path, message: error.message))
         }
-        lap("normalize")
-        stage("reconcile")
-        let reconciliation = Reconciler(reference: reference, settings: settings).reconcile(normalized)
-        lap("reconcile")
-        stage("report")
+        // Partition by partition: placements built (normalize), matched and checked (reconcile),
+        // their files and figures written and gathered (report). One partition unless the
+        // inputs were large enough to spill.
+        let reconciler = Reconciler(reference: reference, settings: settings)
+        let agreements = normalized.agreements, partitions = normalized.partitions
+        let agreementIndex = Reconciler.AgreementIndex(agreements)
+        var rosterParts = [[RosterEntry]](repeating: [], count: partitions.count)
+        for entry in normalized.roster { rosterParts[partitions.partition(of: entry.student)].append(entry) }
+        let students = pseudonyms == nil ? [] : Set(normalized.students).union(normalized.roster.map(\.student))
+        let pseudonymsForFiles = pseudonyms
+        var tally = AgreementTally()
+        var findings = normalized.findings
+        var kept: [MatchedPlacement] = []
+        var seconds = (normalize: 0.0, reconcile: 0.0, report: 0.0)
+        func since(_ start: ContinuousClock.Instant) -> Double {
+            let elapsed = ContinuousClock.now - start
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
+        seconds.normalize = since(clock)
+        let partitionReports: PartitionReports
         do {
             try quarantine.commit()
+            partitionReports = try PartitionReports(directory: staging, formats: definition.report.formats, reference: reference,
+                                                    asOf: asOf, student: { id in pseudonymsForFiles?.pseudonym(id) ?? id })
+            for index in 0..<partitions.count {
+                var start = ContinuousClock.now
+                let (placements, placementFindings) = try partitions.take(index)
+                seconds.normalize += since(start)
+                if index == 0 { stage("reconcile") }
+                start = ContinuousClock.now
+                let part = reconciler.reconcile(partition: placements, agreements: agreements, index: agreementIndex, tally: &tally)
+                findings += placementFindings
+                findings += part.findings
+                seconds.reconcile += since(start)
+                if index == 0 { stage("report") }
+                start = ContinuousClock.now
+                try partitionReports.add(Reconciliation(placements: part.matched, agreements: agreements, roster: rosterParts[index],
+                                                        findings: [], years: []))
+                if partitions.count == 1 { kept = part.matched }
+                seconds.report += since(start)
+            }
+        } catch let error as SpillError {
+            recordFailure(.outputFailed)
+            throw .output(OutputError(path: error.path, message: error.message))
+        } catch let error as OutputError {
+            recordFailure(.outputFailed)
+            throw .output(error)
+        } catch {
+            recordFailure(.outputFailed)
+            throw .output(OutputError(path: staging, message: "\(error)"))
+        }
+        let start = ContinuousClock.now
+        findings += reconciler.finishFindings(tally, agreements: agreements)
+        let reconciliation = Reconciliation(placements: kept, agreements: agreements, roster: normalized.roster,
+                                            findings: Reconciler.sorted(findings), years: tally.years.sorted())
+        seconds.reconcile += since(start)
+        timings.append(("normalize", seconds.normalize))
+        timings.append(("reconcile", seconds.reconcile))
+        clock = ContinuousClock.now - .seconds(seconds.report)
+        do {
             let input = RunReportInput(definition: definition, reference: reference, reconciliation: reconciliation,
-                                       reports: reports, asOf: asOf, pseudonyms: pseudonyms)
+                                       partitions: partitionReports, reports: reports, asOf: asOf, pseudonyms: pseudonyms,
+                                       students: students)
             // The figures and the comparison with the previous run are one of the report jobs:
             // the placements, findings and progress files do not need them.
             let changeSettings = definition.changes
             let prepare: @Sendable () throws(OutputError) -> RunFigures = { () throws(OutputError) in
-                let capacity = Figures.capacity(reconciliation, reference: reference)
-                let audit = Figures.audit(reconciliation, reference: reference, asOf: asOf)
+                let capacity = partitionReports.capacity.rows(years: reconciliation.years, agreements: agreements)
+                let audit = partitionReports.audit.rows(years: reconciliation.years, agreements: agreements, reference: reference)
                 let current = Changes.Current(
                     findings: reconciliation.findings,
                     capacity: capacity.map {
@@ -336,8 +412,10 @@ public enum PipelineRun {
                 return RunFigures(capacity: capacity, audit: audit, changes: changes, changesNote: note, current: current,
                                   findingLines: FindingLines.write(reconciliation.findings))
             }
-            var written: [WrittenFile], figures: RunFigures
-            (written, figures) = try RunReports.write(input, figures: prepare, to: staging)
+            var written = try partitionReports.finish(), figures: RunFigures
+            var more: [WrittenFile]
+            (more, figures) = try RunReports.write(input, figures: prepare, to: staging)
+            written += more
             let current = figures.current
             let changes = figures.changes
             written += quarantine.written

@@ -42,6 +42,15 @@ public struct Reconciliation: Sendable {
     public var findings: [Finding]
     /// Every placement year that contains the start of at least one placement.
     public var years: [PlacementYear]
+
+    public init(placements: [MatchedPlacement], agreements: [Agreement], roster: [RosterEntry], findings: [Finding],
+                years: [PlacementYear]) {
+        self.placements = placements
+        self.agreements = agreements
+        self.roster = roster
+        self.findings = findings
+        self.years = years
+    }
 }
 
 public struct Reconciler: Sendable {
@@ -142,7 +151,7 @@ public struct Reconciler: Sendable {
 
     /// The findings in `Finding`'s order, sorted as indices: moving the findings themselves
     /// (three counted references each) through the sort cost more than comparing them.
-    static func sorted(_ findings: [Finding]) -> [Finding] {
+    public static func sorted(_ findings: [Finding]) -> [Finding] {
         let codeRank = Dictionary(uniqueKeysWithValues: FindingCode.allCases.enumerated().map { ($1, $0) })
         let rank = findings.map { finding in
             let severity = finding.severity == .error ? 0 : finding.severity == .warning ? 1 : 2

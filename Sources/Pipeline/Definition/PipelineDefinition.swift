@@ -24,6 +24,19 @@ public struct PipelineDefinition: Sendable {
     /// Published run folders kept under `OUTPUT/runs` (the newest; `latest` is never removed).
     public var keepRuns = 14
     public var changes = ChangeSettings()
+    /// When and how finely evaluation rows are normalized in partitions on disk (the
+    /// `partitions:` section); the reports are the same bytes either way.
+    public var partitions = PartitionSettings()
+}
+
+/// The `partitions:` section: evaluation inputs larger than `aboveBytes` (all files together) go
+/// to disk while read and are built into placements `rows` rows at a time, so that a run's
+/// memory follows the partition, not the input.
+public struct PartitionSettings: Sendable, Hashable {
+    public var aboveBytes = 1 << 30
+    public var rows = 1_000_000
+
+    public init() {}
 }
 
 /// The `report:` section of a definition.
@@ -48,7 +61,7 @@ public struct ReportSettings: Sendable, Hashable {
 /// messages they are shown relative to the working folder where that is shorter.
 public enum DefinitionLoader {
     static let topLevelKeys = ["name", "output", "limits", "sources", "reference", "as_of", "thresholds", "report", "fail_on",
-                                "keep_runs", "changes", "confine_paths"]
+                                "keep_runs", "changes", "confine_paths", "partitions"]
     static let sourceKeys = ["name", "kind", "format", "path", "encoding", "delimiter", "quote", "decimal", "dates",
                              "fields", "record", "namespaces", "values", "limits"]
     static let limitKeys = ["max_field_bytes", "max_record_bytes", "max_fields"]
@@ -162,6 +175,11 @@ public enum DefinitionLoader {
         }
         if let node = top["report"] {
             definition.report = try readReport(node, base: base, workingDirectory: workingDirectory)
+        }
+        if let node = top["partitions"] {
+            let map = try node.mapping("partitions", allowed: ["above_mb", "rows"])
+            if let value = map["above_mb"] { definition.partitions.aboveBytes = try value.integer("above_mb", range: 0...1_000_000) << 20 }
+            if let value = map["rows"] { definition.partitions.rows = try value.integer("rows", range: 1...1_000_000_000) }
         }
         return definition
     }

@@ -71,7 +71,7 @@ struct Publisher {
         for run in runs.dropLast(keepRuns) where run != latest {
             try? fileManager.removeItem(atPath: runsDirectory + "/" + run)
         }
-        for entry in (try? fileManager.contentsOfDirectory(atPath: outputDirectory)) ?? [] where entry.hasPrefix(".staging-") {
+        for entry in (try? fileManager.contentsOfDirectory(atPath: outputDirectory)) ?? [] where entry.hasPrefix(".staging-") || entry.hasPrefix(".spill-") {
             try? fileManager.removeItem(atPath: outputDirectory + "/" + entry)
         }
         return (try? fileManager.contentsOfDirectory(atPath: runsDirectory)) ?? []

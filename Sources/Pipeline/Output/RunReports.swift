@@ -111,11 +111,17 @@ private struct JobOutput: Sendable {
 struct RunReportInput: Sendable {
     var definition: PipelineDefinition
     var reference: ReferenceData
+    /// Every finding, the agreements, the roster and the years; its placements only when the
+    /// run had one partition (the placements' files and figures are in `partitions`).
     var reconciliation: Reconciliation
+    /// The placements' files and figures, written and gathered partition by partition.
+    var partitions: PartitionReports
     var reports: [FileReport]
     var asOf: Day
     /// Set for reports for auditors.
     var pseudonyms: Pseudonyms?
+    /// Every student id (placements and roster), for rewriting ids in findings' text (auditors).
+    var students: Set<String>
 }
 
 /// Writes the reports of a run into a folder: SPEC §5's tables in the requested formats,
@@ -127,23 +133,23 @@ enum RunReports {
         let formats = input.definition.report.formats
         let reconciliation = input.reconciliation, reference = input.reference
         let pseudonyms = input.pseudonyms
-        let students = pseudonyms == nil ? [] : Set(reconciliation.placements.map(\.placement.student)).union(reconciliation.roster.map(\.student))
-        let student: @Sendable (String) -> String = { id in pseudonyms?.pseudonym(id) ?? id }
+        let students = input.students
         let text: @Sendable (String) -> String = { value in pseudonyms?.rewrite(value, students: students) ?? value }
+        let partitions = input.partitions
 
         let save = Saver(directory: directory, formats: formats)
 
-        // Four independent jobs, run on as many cores as there are: the files do not depend
-        // on each other, and each job's bytes are the same whatever runs beside it. The longest
-        // (the figures, the comparison with the previous run and the tables that need them,
-        // 0.9 s at 1 M rows) starts first; started third it waited for another and was alone
-        // at the end (1.3 s for the stage, now 1.0–1.1 s on two cores).
+        // Two independent jobs (the placements and progress files are written already), run on
+        // as many cores as there are: the files do not depend on each other, and each job's
+        // bytes are the same whatever runs beside it. The longer (the figures, the comparison
+        // with the previous run and the tables that need them) starts first.
         let jobs: [@Sendable () throws -> JobOutput] = [
             {
                 let figures = try prepare()
                 let capacity = figures.capacity
                 let changes = (table: figures.changes, note: figures.changesNote)
-                let coverage = Figures.coverage(reconciliation, reference: reference)
+                let coverage = partitions.coverage.rows(years: reconciliation.years, agreements: reconciliation.agreements,
+                                                        reference: reference)
                 let audit = Tables.audit(figures.audit, minimumEvaluations: input.definition.report.minimumEvaluations)
                 var files = try save.table(Tables.capacity(capacity))
                 files += try save.table(Tables.coverage(coverage))
@@ -159,9 +165,6 @@ enum RunReports {
                 return JobOutput(files: files, figures: figures)
             },
             {
-                JobOutput(files: [try writePlacements(reconciliation, student: student, to: directory)])
-            },
-            {
                 let findings = reconciliation.findings
                 var files = [try save.file("findings.csv") { writer throws(OutputError) in
                     try findingsCSV(findings, dialect: .rfc4180, text: text, into: &writer)
@@ -173,11 +176,6 @@ enum RunReports {
                 }
                 files.append(try save.file("findings.json") { writer throws(OutputError) in try findingsJSON(findings, text: text, into: &writer) })
                 return JobOutput(files: files)
-            },
-            {
-                let progress = Figures.progress(reconciliation, reference: reference)
-                return JobOutput(files: try save.table(name: "progress", columns: Tables.progressColumns,
-                                                       rows: progress.lazy.map { Tables.progressCells($0, student: student) }))
             },
         ]
         let results = Parallel.map(jobs.count) { index -> Result<JobOutput, OutputError> in
@@ -225,8 +223,8 @@ enum RunReports {
         return ReportSummary(
             title: input.definition.name + (input.pseudonyms == nil ? "" : " (for auditors)"), asOf: input.asOf,
             headline: [("input files", String(input.reports.count)), ("records read", String(read)),
-                       ("quarantined", String(quarantined)), ("placements", String(reconciliation.placements.count)),
-                       ("students", String(Set(reconciliation.placements.map(\.placement.student)).count)),
+                       ("quarantined", String(quarantined)), ("placements", String(input.partitions.placementCount)),
+                       ("students", String(input.partitions.studentCount)),
                        ("agreements", String(reconciliation.agreements.count)),
                        ("placement years", reconciliation.years.map(\.description).joined(separator: ", ")),
                        ("errors", count(.error)), ("warnings", count(.warning)), ("info", count(.info))])
@@ -299,61 +297,6 @@ enum RunReports {
         }
         out.append(findings.isEmpty ? "]\n" : "\n]\n")
         try sink.drain(&out)
-    }
-
-    /// placements.csv is streamed: it grows with the placements, the other reports do not.
-    static func writePlacements(_ reconciliation: Reconciliation, student: (String) -> String, to directory: String)
-        throws(OutputError) -> WrittenFile {
-        let csv = try TextFileWriter(path: directory + "/placements.csv")
-        var out = TextBuffer()
-        out.bytes.reserveCapacity(TableFormats.pieceSize + 4096)
-        out.append("student,site,discipline,start,end,weeks,kind,year,final_score,agreement,agreement_kind,sources\n")
-        let comma = UInt8(ascii: ",")
-        var sources = TextBuffer()
-        let placements = reconciliation.placements, agreements = reconciliation.agreements
-        for index in placements.indices {
-            TableFormats.appendCSVField(student(placements[index].placement.student), to: &out, delimiter: comma)
-            out.append(byte: comma)
-            TableFormats.appendCSVField(placements[index].placement.site, to: &out, delimiter: comma)
-            out.append(byte: comma)
-            TableFormats.appendCSVField(placements[index].placement.discipline, to: &out, delimiter: comma)
-            out.append(byte: comma)
-            out.append(day: placements[index].placement.start)
-            out.append(byte: comma)
-            out.append(day: placements[index].placement.end)
-            out.append(byte: comma)
-            out.append(integer: placements[index].placement.weeks)
-            out.append(byte: comma)
-            if let kind = placements[index].placement.kind { out.append(kind.rawValue) }
-            out.append(byte: comma)
-            let year = placements[index].placement.year.startYear
-            out.append(integer: year)
-            out.append(byte: UInt8(ascii: "-"))
-            out.append(integer: year + 1)
-            out.append(byte: comma)
-            if let score = placements[index].placement.finalScore { out.append(ScoreFormatting.text(score)) }
-            out.append(byte: comma)
-            switch placements[index].match {
-            case .agreement(let matched):
-                TableFormats.appendCSVField(agreements[matched].id, to: &out, delimiter: comma)
-                out.append(byte: comma)
-                out.append(agreements[matched].kind.rawValue)
-            case .outsideValidity: out.append(",OUTSIDE_VALIDITY")
-            case .noAgreement: out.append(",NO_AGREEMENT")
-            }
-            out.append(byte: comma)
-            sources.bytes.removeAll(keepingCapacity: true)
-            for (sourceIndex, location) in placements[index].placement.sources.enumerated() {
-                if sourceIndex > 0 { sources.append(byte: 0x20) }
-                sources.append(location: location)
-            }
-            TableFormats.appendCSVField(bytes: sources.bytes, to: &out, delimiter: comma)
-            out.append(byte: 0x0A)
-            if out.bytes.count >= TableFormats.pieceSize { try csv.drain(&out) }
-        }
-        try csv.drain(&out)
-        try csv.commit()
-        return WrittenFile(name: "placements.csv", bytes: csv.bytesWritten, sha256: csv.sha256)
     }
 
     /// manifest.json: every input (path, bytes, sha256, rows), every output (path, bytes,

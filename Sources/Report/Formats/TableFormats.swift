@@ -125,29 +125,9 @@ public enum TableFormats {
     /// made row by row as it is written instead of held whole.
     public static func csv<Sink: ByteSink, Rows: Sequence<[Cell]>>(columns: [String], rows: Rows, dialect: CSVDialect,
                                                                  into sink: inout Sink) throws(Sink.Failure) {
-        var out = TextBuffer()
-        out.bytes.reserveCapacity(pieceSize + 4096)
-        if dialect == .excelBelgium { out.append(bytes: [0xEF, 0xBB, 0xBF]) }
-        for (index, column) in columns.enumerated() {
-            if index > 0 { out.append(byte: dialect.delimiter) }
-            appendCSVField(column, to: &out, delimiter: dialect.delimiter)
-        }
-        out.append(bytes: dialect.lineEnd)
-        for row in rows {
-            for (index, cell) in row.enumerated() {
-                if index > 0 { out.append(byte: dialect.delimiter) }
-                switch cell {
-                case .text(let text): appendCSVField(text, to: &out, delimiter: dialect.delimiter)
-                case .integer(let value): out.append(integer: value)
-                case .decimal(let text):
-                    for byte in text.utf8 { out.append(byte: byte == UInt8(ascii: ".") ? dialect.decimalMark : byte) }
-                case .empty: break
-                }
-            }
-            if dialect == .rfc4180 { out.append(byte: 0x0A) } else { out.append(bytes: dialect.lineEnd) }
-            if out.bytes.count >= pieceSize { try sink.drain(&out) }
-        }
-        try sink.drain(&out)
+        var stream = TableStream(columns: columns, format: .csv(dialect))
+        for row in rows { try stream.append(row, into: &sink) }
+        try stream.finish(into: &sink)
     }
 
     /// Already rendered bytes as one field.
@@ -187,30 +167,9 @@ public enum TableFormats {
 
     public static func json<Sink: ByteSink, Rows: Sequence<[Cell]>>(columns: [String], rows: Rows,
                                                                   into sink: inout Sink) throws(Sink.Failure) {
-        var out = TextBuffer()
-        out.bytes.reserveCapacity(pieceSize + 4096)
-        // Each key rendered once, with its quotes and colon.
-        let keys: [[UInt8]] = columns.map { column in
-            var key = TextBuffer()
-            appendJSONString(column, to: &key)
-            key.append(byte: UInt8(ascii: ":"))
-            return key.bytes
-        }
-        out.append("[")
-        var empty = true
-        for (rowIndex, row) in rows.enumerated() {
-            empty = false
-            out.append(rowIndex == 0 ? "\n  {" : ",\n  {")
-            for (index, cell) in row.enumerated() {
-                if index > 0 { out.append(byte: UInt8(ascii: ",")) }
-                out.append(bytes: keys[index])
-                appendJSON(cell, to: &out)
-            }
-            out.append(byte: UInt8(ascii: "}"))
-            if out.bytes.count >= pieceSize { try sink.drain(&out) }
-        }
-        out.append(empty ? "]\n" : "\n]\n")
-        try sink.drain(&out)
+        var stream = TableStream(columns: columns, format: .json)
+        for row in rows { try stream.append(row, into: &sink) }
+        try stream.finish(into: &sink)
     }
 
     public static func appendJSON(_ cell: Cell, to out: inout TextBuffer) {
@@ -281,5 +240,76 @@ public enum TableFormats {
             }
         }
         return String(decoding: out.bytes, as: UTF8.self)
+    }
+}
+
+/// A table written row by row, as CSV in a dialect or as a JSON array of objects: rows can come
+/// in several batches (a run's partitions) and the bytes are those of the whole table at once.
+public struct TableStream: Sendable {
+    public enum Format: Sendable, Hashable {
+        case csv(CSVDialect)
+        case json
+    }
+
+    private let format: Format
+    /// JSON: each key rendered once, with its quotes and colon.
+    private let keys: [[UInt8]]
+    private var out = TextBuffer()
+    private var rows = 0
+
+    public init(columns: [String], format: Format) {
+        self.format = format
+        out.bytes.reserveCapacity(TableFormats.pieceSize + 4096)
+        switch format {
+        case .csv(let dialect):
+            keys = []
+            if dialect == .excelBelgium { out.append(bytes: [0xEF, 0xBB, 0xBF]) }
+            for (index, column) in columns.enumerated() {
+                if index > 0 { out.append(byte: dialect.delimiter) }
+                TableFormats.appendCSVField(column, to: &out, delimiter: dialect.delimiter)
+            }
+            out.append(bytes: dialect.lineEnd)
+        case .json:
+            keys = columns.map { column in
+                var key = TextBuffer()
+                TableFormats.appendJSONString(column, to: &key)
+                key.append(byte: UInt8(ascii: ":"))
+                return key.bytes
+            }
+            out.append("[")
+        }
+    }
+
+    public mutating func append<Sink: ByteSink>(_ row: [Cell], into sink: inout Sink) throws(Sink.Failure) {
+        switch format {
+        case .csv(let dialect):
+            for (index, cell) in row.enumerated() {
+                if index > 0 { out.append(byte: dialect.delimiter) }
+                switch cell {
+                case .text(let text): TableFormats.appendCSVField(text, to: &out, delimiter: dialect.delimiter)
+                case .integer(let value): out.append(integer: value)
+                case .decimal(let text):
+                    for byte in text.utf8 { out.append(byte: byte == UInt8(ascii: ".") ? dialect.decimalMark : byte) }
+                case .empty: break
+                }
+            }
+            if dialect == .rfc4180 { out.append(byte: 0x0A) } else { out.append(bytes: dialect.lineEnd) }
+        case .json:
+            out.append(rows == 0 ? "\n  {" : ",\n  {")
+            for (index, cell) in row.enumerated() {
+                if index > 0 { out.append(byte: UInt8(ascii: ",")) }
+                out.append(bytes: keys[index])
+                TableFormats.appendJSON(cell, to: &out)
+            }
+            out.append(byte: UInt8(ascii: "}"))
+        }
+        rows += 1
+        if out.bytes.count >= TableFormats.pieceSize { try sink.drain(&out) }
+    }
+
+    /// The end of the table, and everything still buffered.
+    public mutating func finish<Sink: ByteSink>(into sink: inout Sink) throws(Sink.Failure) {
+        if format == .json { out.append(rows == 0 ? "]\n" : "\n]\n") }
+        try sink.drain(&out)
     }
 }
