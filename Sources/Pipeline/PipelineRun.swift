@@ -267,7 +267,7 @@ public enum PipelineRun {
             // A failed run is in the history with its exit code; its reports are not published.
             try? history.record(HistoryStore.Record(
                 run: fingerprint.run(id: runID, asOf: asOf, startedAt: startedAt, exitCode: status, published: false),
-                inputs: fingerprint.historyInputs(reports), findingCount: 0, findingLines: [], capacity: [], siteYears: []))
+                inputs: fingerprint.historyInputs(reports), findingCount: 0, findings: [], capacity: [], siteYears: []))
         }
         let quarantine: QuarantineWriter
         do {
@@ -409,8 +409,7 @@ public enum PipelineRun {
                 let changes = Changes.table(previous: before, current: current, settings: changeSettings)
                 let note = previous.map { "Compared with run \($0.run.id) (as of \($0.run.asOf)): \(changes.rows.count) changes." }
                     ?? "This is the first run: there is nothing to compare with."
-                return RunFigures(capacity: capacity, audit: audit, changes: changes, changesNote: note, current: current,
-                                  findingLines: FindingLines.write(reconciliation.findings))
+                return RunFigures(capacity: capacity, audit: audit, changes: changes, changesNote: note, current: current)
             }
             var written = try partitionReports.finish(), figures: RunFigures
             var more: [WrittenFile]
@@ -434,7 +433,7 @@ public enum PipelineRun {
             try history.record(HistoryStore.Record(
                 run: fingerprint.run(id: runID, asOf: asOf, startedAt: startedAt, exitCode: exitStatus, published: true),
                 inputs: fingerprint.historyInputs(reports), findingCount: current.findings.count,
-                findingLines: figures.findingLines, capacity: current.capacity,
+                findings: reconciliation.findings, capacity: current.capacity,
                 siteYears: current.siteYears))
             try publisher.switchLatest(to: runID)
             // Housekeeping: the detail rows of runs whose folders are gone. A failure here leaves

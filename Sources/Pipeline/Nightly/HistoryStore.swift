@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(GRDBSQLite)
+import GRDBSQLite
+#endif
 import Report
 import StagebalansCore
 
@@ -64,8 +67,8 @@ struct HistoryStore {
         var run: Run
         var inputs: [Input]
         var findingCount: Int
-        /// `FindingLines.write` of the run's findings.
-        var findingLines: [UInt8]
+        /// Stored as `FindingLines.write` gives them.
+        var findings: [Finding]
         var capacity: [StoredCapacity]
         var siteYears: [SiteYear]
     }
@@ -175,8 +178,10 @@ struct HistoryStore {
         try read { db in
             var fingerprints = Set<UInt64>()
             var gone: [StoredFinding] = []
-            if let lines = try Data.fetchOne(db, sql: "SELECT lines FROM run_findings WHERE run_id = ?", arguments: [runID]) {
-                FindingLines.read(Array(lines)) { fingerprint, fields in
+            if let stored = try Row.fetchOne(db, sql: "SELECT rowid, length(lines) FROM run_findings WHERE run_id = ?",
+                                             arguments: [runID]) {
+                let rowID: Int64 = stored[0], length: Int = stored[1]
+                try Self.readFindings(rowID: rowID, length: length, in: db) { fingerprint, fields in
                     fingerprints.insert(fingerprint)
                     if !current.contains(fingerprint) {
                         gone.append(StoredFinding(fingerprint: fields.fingerprint(), code: fields.text(1), message: fields.text(4)))
@@ -230,9 +235,7 @@ struct HistoryStore {
                                                input.rowsAccepted, input.rowsQuarantined])
                 }
                 try db.execute(sql: "UPDATE run SET findings = ? WHERE id = ?", arguments: [record.findingCount, run.id])
-                let blob = Data(record.findingLines)
-                try db.execute(sql: "INSERT INTO run_findings VALUES (?, ?)",
-                               arguments: [run.id, blob])
+                try Self.storeFindings(record.findings, of: run.id, in: db)
                 let capacity = try db.makeStatement(sql: "INSERT INTO run_capacity VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 for row in record.capacity {
                     try capacity.execute(arguments: [run.id, row.site, row.discipline, row.year, row.slots, row.capacityWeeks,
@@ -246,6 +249,34 @@ struct HistoryStore {
         } catch {
             throw OutputError(path: path, message: "cannot record the run in the history database: \(error)")
         }
+    }
+
+    /// The findings' lines written into their blob a megabyte at a time (SQLite's incremental
+    /// blob I/O): bound as one value, 130 MB of lines at 10 M rows were held three times over.
+    private static func storeFindings(_ findings: [Finding], of runID: String, in db: Database) throws {
+        var length = 0
+        FindingLines.write(findings) { piece in length += piece.bytes.count }
+        try db.execute(sql: "INSERT INTO run_findings VALUES (?, zeroblob(?))", arguments: [runID, length])
+        guard length > 0 else { return }
+        let blob = try BlobHandle(db, rowID: db.lastInsertedRowID, writable: true)
+        var offset = 0
+        try FindingLines.write(findings) { piece in
+            try blob.write(piece.bytes, at: offset)
+            offset += piece.bytes.count
+        }
+    }
+
+    private static func readFindings(rowID: Int64, length: Int, in db: Database, line: (UInt64, FindingLines.Fields) -> Void) throws {
+        guard length > 0 else { return }
+        let blob = try BlobHandle(db, rowID: rowID, writable: false)
+        var offset = 0
+        try FindingLines.read(pieces: { piece in
+            guard offset < length else { return false }
+            let count = min(FindingLines.pieceSize, length - offset)
+            try blob.read(into: &piece, count: count, at: offset)
+            offset += count
+            return true
+        }, line: line)
     }
 
     /// Drops the finding, capacity and site-year rows of runs other than `runs` (whose folders
@@ -285,8 +316,16 @@ struct HistoryStore {
 /// `\t`, `\r`, `\n`. `sqlite3` shows it as text.
 enum FindingLines {
     static func write(_ findings: [Finding]) -> [UInt8] {
+        var all: [UInt8] = []
+        write(findings) { piece in all += piece.bytes }
+        return all
+    }
+
+    /// The lines in pieces of about a megabyte: a 10 M-row run's findings are 130 MB of lines,
+    /// which the history writes straight into its blob instead of holding (and copying) whole.
+    static func write(_ findings: [Finding], piece: (TextBuffer) throws -> Void) rethrows {
         var out = TextBuffer()
-        out.bytes.reserveCapacity(findings.count * 160)
+        out.bytes.reserveCapacity(pieceSize + 4096)
         func escaped(_ text: String) {
             guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
                 out.append(text)
@@ -313,9 +352,15 @@ enum FindingLines {
             out.append(byte: 0x09)
             escaped(finding.message)
             out.append(byte: 0x0A)
+            if out.bytes.count >= pieceSize {
+                try piece(out)
+                out.bytes.removeAll(keepingCapacity: true)
+            }
         }
-        return out.bytes
+        if !out.bytes.isEmpty { try piece(out) }
     }
+
+    static let pieceSize = 1 << 20
 
     /// The fields of one line, decoded only when asked for.
     struct Fields {
@@ -347,6 +392,19 @@ enum FindingLines {
         }
     }
 
+    /// `read` over a text given in pieces (a blob read a megabyte at a time): `next` fills the
+    /// buffer it is given with the next bytes and returns false at the end.
+    static func read(pieces next: (inout [UInt8]) throws -> Bool, line: (UInt64, Fields) -> Void) rethrows {
+        var carried: [UInt8] = [], piece: [UInt8] = []
+        while try next(&piece) {
+            carried += piece
+            guard let lastEnd = carried.lastIndex(of: 0x0A) else { continue }
+            read(Array(carried[...lastEnd]), line: line)
+            carried.removeSubrange(...lastEnd)
+        }
+        if !carried.isEmpty { read(carried, line: line) }
+    }
+
     /// Calls `line` with each line's fingerprint and fields; lines that do not start with one are skipped.
     static func read(_ bytes: [UInt8], line: (UInt64, Fields) -> Void) {
         var start = 0
@@ -365,5 +423,30 @@ enum FindingLines {
             }
             start = end + 1
         }
+    }
+}
+
+/// An open blob of `run_findings.lines`, closed when the value goes.
+private final class BlobHandle {
+    private var blob: OpaquePointer?
+    private let path: String
+
+    init(_ db: Database, rowID: Int64, writable: Bool) throws {
+        path = db.configuration.label ?? "history"
+        let status = sqlite3_blob_open(db.sqliteConnection, "main", "run_findings", "lines", rowID, writable ? 1 : 0, &blob)
+        guard status == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: status), message: "cannot open the findings blob") }
+    }
+
+    deinit { sqlite3_blob_close(blob) }
+
+    func write(_ bytes: [UInt8], at offset: Int) throws {
+        let status = bytes.withUnsafeBytes { sqlite3_blob_write(blob, $0.baseAddress, Int32(bytes.count), Int32(offset)) }
+        guard status == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: status), message: "cannot write the findings blob") }
+    }
+
+    func read(into bytes: inout [UInt8], count: Int, at offset: Int) throws {
+        bytes = [UInt8](repeating: 0, count: count)
+        let status = bytes.withUnsafeMutableBytes { sqlite3_blob_read(blob, $0.baseAddress, Int32(count), Int32(offset)) }
+        guard status == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: status), message: "cannot read the findings blob") }
     }
 }

@@ -97,8 +97,6 @@ struct RunFigures: Sendable {
     var changes: ReportTable
     var changesNote: String
     var current: Changes.Current
-    /// The findings as the history keeps them.
-    var findingLines: [UInt8]
 }
 
 /// What one report job wrote, and the figures when it is the job that computed them.
