@@ -356,7 +356,7 @@ public enum PipelineRun {
                 if index == 0 { stage("report") }
                 start = ContinuousClock.now
                 try partitionReports.add(Reconciliation(placements: part.matched, agreements: agreements, roster: rosterParts[index],
-                                                        findings: [], years: []))
+                                                        findings: [], years: []), last: index == partitions.count - 1)
                 if partitions.count == 1 { kept = part.matched }
                 seconds.report += since(start)
             }
@@ -386,6 +386,7 @@ public enum PipelineRun {
             // the placements, findings and progress files do not need them.
             let changeSettings = definition.changes
             let prepare: @Sendable () throws(OutputError) -> RunFigures = { () throws(OutputError) in
+                partitionReports.addLastFigures()
                 let capacity = partitionReports.capacity.rows(years: reconciliation.years, agreements: agreements)
                 let audit = partitionReports.audit.rows(years: reconciliation.years, agreements: agreements, reference: reference)
                 let current = Changes.Current(
@@ -411,10 +412,8 @@ public enum PipelineRun {
                     ?? "This is the first run: there is nothing to compare with."
                 return RunFigures(capacity: capacity, audit: audit, changes: changes, changesNote: note, current: current)
             }
-            var written = try partitionReports.finish(), figures: RunFigures
-            var more: [WrittenFile]
-            (more, figures) = try RunReports.write(input, figures: prepare, to: staging)
-            written += more
+            var written: [WrittenFile], figures: RunFigures
+            (written, figures) = try RunReports.write(input, figures: prepare, to: staging)
             let current = figures.current
             let changes = figures.changes
             written += quarantine.written

@@ -405,8 +405,12 @@ public struct AgreementTally: Sendable {
 
     mutating func add(_ placements: [Placement], _ matches: [Match], _ agreements: [Agreement]) {
         var lastPath = "", lastIndex = -1
+        var lastYear: PlacementYear?
         for index in placements.indices {
-            years.insert(placements[index].year)
+            if placements[index].year != lastYear {
+                lastYear = placements[index].year
+                years.insert(placements[index].year)
+            }
             guard case .agreement(let matched) = matches[index] else { continue }
             used.insert(Self.pair(matched, placements[index].year.startYear))
             guard agreements[matched].kind == .framework else { continue }
@@ -428,6 +432,11 @@ public struct AgreementTally: Sendable {
 
     /// Adds what another partition gathered (its placements come after this one's).
     mutating func merge(_ other: AgreementTally) {
+        // The first partition's tally is taken as it is (a run of one partition copies nothing).
+        if rows.isEmpty && used.isEmpty && years.isEmpty {
+            self = other
+            return
+        }
         used.formUnion(other.used)
         years.formUnion(other.years)
         let pathMap = other.paths.map { path($0) }

@@ -105,29 +105,52 @@ public enum Figures {
             var year: Int
         }
 
-        private var spans: [RowKey: [(start: Int32, end: Int32)]] = [:]
-        private var counts: [KeyYear: Counts] = [:]
+        /// The dates of the placements of each row and year (by position).
+        private var spans: [[(start: Int32, end: Int32)]] = []
+        /// Rows and years by their position in `keyYears`: one look-up per placement.
+        private var positions: [KeyYear: Int] = [:]
+        private var keyYears: [KeyYear] = []
+        private var counted: [Counts] = []
+        /// The last student counted per row and year, as the number of the student's run in
+        /// `add`'s order: placements come sorted by student, so a student is counted once per
+        /// row and year without a set of names.
+        private var lastStudent: [Int] = []
+        private var studentRuns = 0
 
         public init() {}
 
-        /// `placements` hold every placement of their students.
+        /// `placements` hold every placement of their students, sorted by student (normalize's order).
         public mutating func add(_ placements: [MatchedPlacement], agreements: [Agreement], reference: ReferenceData) {
-            var students: [KeyYear: Set<String>] = [:]
             for index in placements.indices {
+                if index == 0 || placements[index].placement.student != placements[index - 1].placement.student { studentRuns += 1 }
                 let key: RowKey
                 if case .agreement(let matched) = placements[index].match {
                     key = RowKey(site: agreements[matched].site, discipline: agreements[matched].discipline)
                 } else {
                     key = RowKey(site: placements[index].placement.site, discipline: reference.group(of: placements[index].placement.discipline))
                 }
-                spans[key, default: []].append((Int32(clamping: placements[index].placement.start.daysSinceEpoch),
-                                                Int32(clamping: placements[index].placement.end.daysSinceEpoch)))
+                let span = (Int32(clamping: placements[index].placement.start.daysSinceEpoch),
+                            Int32(clamping: placements[index].placement.end.daysSinceEpoch))
                 let keyYear = KeyYear(key: key, year: placements[index].placement.year.startYear)
-                counts[keyYear, default: Counts()].usedWeeks += placements[index].placement.weeks
-                counts[keyYear, default: Counts()].placements += 1
-                students[keyYear, default: []].insert(placements[index].placement.student)
+                let position: Int
+                if let known = positions[keyYear] {
+                    position = known
+                } else {
+                    position = keyYears.count
+                    positions[keyYear] = position
+                    keyYears.append(keyYear)
+                    counted.append(Counts())
+                    lastStudent.append(0)
+                    spans.append([])
+                }
+                spans[position].append(span)
+                counted[position].usedWeeks += placements[index].placement.weeks
+                counted[position].placements += 1
+                if lastStudent[position] != studentRuns {
+                    lastStudent[position] = studentRuns
+                    counted[position].students += 1
+                }
             }
-            for (keyYear, set) in students { counts[keyYear, default: Counts()].students += set.count }
         }
 
         public func rows(years: [PlacementYear], agreements: [Agreement]) -> [CapacityRow] {
@@ -138,17 +161,21 @@ public enum Figures {
             var rows: [CapacityRow] = []
             // One pair of day arrays for every row's sweep (a pair per row was most of this function's time).
             var load: [Int] = [], slots: [Int] = []
+            // A row's sweep covers its placements of every year.
+            var positionsOfRow: [RowKey: [Int]] = [:]
+            for (position, keyYear) in keyYears.enumerated() { positionsOfRow[keyYear.key, default: []].append(position) }
             for year in years {
-                var keys = Set(counts.keys.lazy.filter { $0.year == year.startYear }.map(\.key))
+                var keys = Set(keyYears.lazy.filter { $0.year == year.startYear }.map(\.key))
                 for (key, own) in frameworks where own.contains(where: { daysInside($0, year) > 0 }) { keys.insert(key) }
                 for key in keys.sorted() {
                     let own = frameworks[key] ?? []
-                    let counted = counts[KeyYear(key: key, year: year.startYear)] ?? Counts()
+                    let counted = positions[KeyYear(key: key, year: year.startYear)].map { self.counted[$0] } ?? Counts()
                     var row = CapacityRow(site: key.site, discipline: key.discipline, year: year, slots: 0,
                                           slotDays: own.reduce(0) { $0 + $1.slots * daysInside($1, year) },
                                           usedWeeks: counted.usedWeeks, placements: counted.placements,
                                           students: counted.students, peakConcurrent: 0, overCapacityDays: 0)
-                    sweep(year, (spans[key] ?? []).lazy.map { (Day(daysSinceEpoch: Int($0.start)), Day(daysSinceEpoch: Int($0.end))) },
+                    let rowSpans = (positionsOfRow[key] ?? []).lazy.flatMap { self.spans[$0] }
+                    sweep(year, rowSpans.map { (Day(daysSinceEpoch: Int($0.start)), Day(daysSinceEpoch: Int($0.end))) },
                           own, into: &row, load: &load, slots: &slots)
                     rows.append(row)
                 }
@@ -215,25 +242,32 @@ public enum Figures {
 
         private struct Counts: Sendable {
             var recognised = 0, total = 0, students = 0
+
+            mutating func add(weeks: Int, recognised: Int, newStudent: Bool) {
+                total += weeks
+                self.recognised += recognised
+                if newStudent { students += 1 }
+            }
         }
 
         private var counts: [GroupYear: Counts] = [:]
+        private var lastStudent: [GroupYear: Int] = [:]
+        private var studentRuns = 0
 
         public init() {}
 
+        /// `placements` hold every placement of their students, sorted by student (normalize's order).
         public mutating func add(_ placements: [MatchedPlacement], agreements: [Agreement], reference: ReferenceData) {
-            var students: [GroupYear: Set<String>] = [:]
             for index in placements.indices {
+                if index == 0 || placements[index].placement.student != placements[index - 1].placement.student { studentRuns += 1 }
                 let key = GroupYear(group: reference.group(of: placements[index].placement.discipline),
                                     year: placements[index].placement.year.startYear)
                 let weeks = placements[index].placement.weeks
-                counts[key, default: Counts()].total += weeks
-                if case .agreement(let matched) = placements[index].match, agreements[matched].kind == .framework {
-                    counts[key, default: Counts()].recognised += weeks
-                }
-                students[key, default: []].insert(placements[index].placement.student)
+                var recognised = 0
+                if case .agreement(let matched) = placements[index].match, agreements[matched].kind == .framework { recognised = weeks }
+                let newStudent = lastStudent.updateValue(studentRuns, forKey: key) != studentRuns
+                counts[key, default: Counts()].add(weeks: weeks, recognised: recognised, newStudent: newStudent)
             }
-            for (key, set) in students { counts[key, default: Counts()].students += set.count }
         }
 
         public func rows(years: [PlacementYear], agreements: [Agreement], reference: ReferenceData) -> [CoverageRow] {

@@ -143,7 +143,8 @@ extension Figures {
         }
 
         private let asOf: Day
-        private var rows: [SiteYear: AuditRow] = [:]
+        private var positions: [SiteYear: Int] = [:]
+        private var tallied: [AuditRow] = []
 
         public init(asOf: Day) {
             self.asOf = asOf
@@ -153,27 +154,36 @@ extension Figures {
             for index in placements.indices {
                 let site = placements[index].placement.site, year = placements[index].placement.year
                 let key = SiteYear(site: site, year: year.startYear)
-                var current = rows[key] ?? AuditRow(site: site, year: year, recognised: false, region: nil, placements: 0,
-                                                     studentWeeks: 0, withoutAgreement: 0, individualAgreements: 0,
-                                                     endedPlacements: 0, finallyEvaluated: 0, evaluations: 0, sumFinal: 0,
-                                                     sumKnowledge: 0, countKnowledge: 0, sumPatient: 0, countPatient: 0, sumTeam: 0,
-                                                     countTeam: 0)
-                current.placements += 1
-                current.studentWeeks += placements[index].placement.weeks
-                if case .agreement = placements[index].match {} else { current.withoutAgreement += 1 }
-                if placements[index].placement.end < asOf {
-                    current.endedPlacements += 1
-                    if placements[index].placement.hasFinalEvaluation { current.finallyEvaluated += 1 }
+                let position: Int
+                if let known = positions[key] {
+                    position = known
+                } else {
+                    position = tallied.count
+                    positions[key] = position
+                    tallied.append(AuditRow(site: site, year: year, recognised: false, region: nil, placements: 0, studentWeeks: 0,
+                                            withoutAgreement: 0, individualAgreements: 0, endedPlacements: 0, finallyEvaluated: 0,
+                                            evaluations: 0, sumFinal: 0, sumKnowledge: 0, countKnowledge: 0, sumPatient: 0,
+                                            countPatient: 0, sumTeam: 0, countTeam: 0))
                 }
-                if let score = placements[index].placement.finalScore {
-                    current.evaluations += 1
-                    current.sumFinal += score
-                    let criteria = placements[index].placement.finalCriteria
-                    if let value = criteria?.knowledgeAndSkills { current.sumKnowledge += value; current.countKnowledge += 1 }
-                    if let value = criteria?.patientContact { current.sumPatient += value; current.countPatient += 1 }
-                    if let value = criteria?.teamwork { current.sumTeam += value; current.countTeam += 1 }
-                }
-                rows[key] = current
+                Self.add(placements[index], to: &tallied[position], asOf: asOf)
+            }
+        }
+
+        private static func add(_ placement: MatchedPlacement, to current: inout AuditRow, asOf: Day) {
+            current.placements += 1
+            current.studentWeeks += placement.placement.weeks
+            if case .agreement = placement.match {} else { current.withoutAgreement += 1 }
+            if placement.placement.end < asOf {
+                current.endedPlacements += 1
+                if placement.placement.hasFinalEvaluation { current.finallyEvaluated += 1 }
+            }
+            if let score = placement.placement.finalScore {
+                current.evaluations += 1
+                current.sumFinal += score
+                let criteria = placement.placement.finalCriteria
+                if let value = criteria?.knowledgeAndSkills { current.sumKnowledge += value; current.countKnowledge += 1 }
+                if let value = criteria?.patientContact { current.sumPatient += value; current.countPatient += 1 }
+                if let value = criteria?.teamwork { current.sumTeam += value; current.countTeam += 1 }
             }
         }
 
@@ -181,7 +191,7 @@ extension Figures {
             var result: [AuditRow] = []
             for year in years {
                 var bySite: [String: AuditRow] = [:]
-                for (key, row) in rows where key.year == year.startYear { bySite[key.site] = row }
+                for row in tallied where row.year == year { bySite[row.site] = row }
                 for agreement in agreements where daysInside(agreement, year) > 0 {
                     var current = bySite[agreement.site]
                         ?? AuditRow(site: agreement.site, year: year, recognised: false, region: nil, placements: 0, studentWeeks: 0,

@@ -9,8 +9,9 @@ import StagebalansCore
 /// a run holds one partition of placements at a time. Partitions come in student order, so
 /// the files are those of the whole run at once.
 ///
-/// A class shared by the two jobs of `add`: each job touches only its own properties, and
-/// `Parallel.map` returns once both are done; nothing else uses it meanwhile.
+/// A class shared by parallel jobs (the two of `add`; `addLastFigures`, `finishPlacements` and
+/// `finishProgress` among the report jobs): each job touches only its own properties, and
+/// `Parallel.map` returns once all are done.
 final class PartitionReports: @unchecked Sendable {
     private let reference: ReferenceData
     private let student: @Sendable (String) -> String
@@ -41,11 +42,25 @@ final class PartitionReports: @unchecked Sendable {
         }
     }
 
+    /// The last partition, left for the report jobs (`addLastFigures`, `finishPlacements`,
+    /// `finishProgress`): written beside the findings and the tables, not before them.
+    private var last: Reconciliation?
+
     /// One partition: every placement of its students, and the roster entries of its students.
-    func add(_ part: Reconciliation) throws(OutputError) {
+    /// The last partition is only kept: the report jobs write it.
+    func add(_ part: Reconciliation, last isLast: Bool) throws(OutputError) {
+        guard !isLast else {
+            last = part
+            return
+        }
         let results = Parallel.map(2) { job -> Result<Void, OutputError> in
             do throws(OutputError) {
-                if job == 0 { try self.addPlacements(part) } else { try self.addProgressAndFigures(part) }
+                if job == 0 {
+                    try self.addPlacements(part)
+                } else {
+                    try self.addProgress(part)
+                    self.addFigures(part)
+                }
                 return .success(())
             } catch {
                 return .failure(error)
@@ -54,12 +69,42 @@ final class PartitionReports: @unchecked Sendable {
         for result in results { try result.get() }
     }
 
-    private func addProgressAndFigures(_ part: Reconciliation) throws(OutputError) {
+    /// The figures of the last partition: the report job that makes the tables calls this first.
+    func addLastFigures() {
+        if let last { addFigures(last) }
+    }
+
+    /// The last partition's placements, and placements.csv closed.
+    func finishPlacements() throws(OutputError) -> [WrittenFile] {
+        if let last { try addPlacements(last) }
+        try placementsFile.drain(&placementsOut)
+        try placementsFile.commit()
+        return [WrittenFile(name: "placements.csv", bytes: placementsFile.bytesWritten, sha256: placementsFile.sha256)]
+    }
+
+    /// The last partition's progress rows, and the progress files closed.
+    func finishProgress() throws(OutputError) -> [WrittenFile] {
+        if let last { try addProgress(last) }
+        var written: [WrittenFile] = []
+        for index in progressFiles.indices {
+            var writer = progressFiles[index].writer
+            try progressFiles[index].stream.finish(into: &writer)
+            try writer.commit()
+            written.append(WrittenFile(name: progressFiles[index].name, bytes: writer.bytesWritten, sha256: writer.sha256))
+        }
+        return written
+    }
+
+    private func addProgress(_ part: Reconciliation) throws(OutputError) {
         let progress = Figures.progress(part, reference: reference)
         for index in progressFiles.indices {
             var writer = progressFiles[index].writer
-            for row in progress { try progressFiles[index].stream.append(Tables.progressCells(row, student: student), into: &writer) }
+            let student = self.student
+            try progressFiles[index].stream.append(rows: progress.lazy.map { Tables.progressCells($0, student: student) }, into: &writer)
         }
+    }
+
+    private func addFigures(_ part: Reconciliation) {
         capacity.add(part.placements, agreements: part.agreements, reference: reference)
         coverage.add(part.placements, agreements: part.agreements, reference: reference)
         audit.add(part.placements)
@@ -73,6 +118,13 @@ final class PartitionReports: @unchecked Sendable {
     }
 
     private func addPlacements(_ part: Reconciliation) throws(OutputError) {
+        // Local buffers: every append to a property of a class is checked for exclusive access.
+        var placementsOut = self.placementsOut, sourcesOut = self.sourcesOut
+        self.placementsOut = TextBuffer()
+        defer {
+            self.placementsOut = placementsOut
+            self.sourcesOut = sourcesOut
+        }
         let comma = UInt8(ascii: ",")
         let placements = part.placements, agreements = part.agreements
         for index in placements.indices {
@@ -115,19 +167,5 @@ final class PartitionReports: @unchecked Sendable {
             placementsOut.append(byte: 0x0A)
             if placementsOut.bytes.count >= TableFormats.pieceSize { try placementsFile.drain(&placementsOut) }
         }
-    }
-
-    /// Closes the files (once every partition is in).
-    func finish() throws(OutputError) -> [WrittenFile] {
-        try placementsFile.drain(&placementsOut)
-        try placementsFile.commit()
-        var written = [WrittenFile(name: "placements.csv", bytes: placementsFile.bytesWritten, sha256: placementsFile.sha256)]
-        for index in progressFiles.indices {
-            var writer = progressFiles[index].writer
-            try progressFiles[index].stream.finish(into: &writer)
-            try writer.commit()
-            written.append(WrittenFile(name: progressFiles[index].name, bytes: writer.bytesWritten, sha256: writer.sha256))
-        }
-        return written
     }
 }

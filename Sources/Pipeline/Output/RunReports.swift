@@ -137,10 +137,11 @@ enum RunReports {
 
         let save = Saver(directory: directory, formats: formats)
 
-        // Two independent jobs (the placements and progress files are written already), run on
-        // as many cores as there are: the files do not depend on each other, and each job's
-        // bytes are the same whatever runs beside it. The longer (the figures, the comparison
-        // with the previous run and the tables that need them) starts first.
+        // Four independent jobs, run on as many cores as there are: the files do not depend
+        // on each other, and each job's bytes are the same whatever runs beside it. The longest
+        // (the last partition's figures, the comparison with the previous run and the tables
+        // that need them) starts first; started third it waited for another and was alone at
+        // the end. The placements and progress of earlier partitions are written already.
         let jobs: [@Sendable () throws -> JobOutput] = [
             {
                 let figures = try prepare()
@@ -162,6 +163,7 @@ enum RunReports {
                 if formats.contains(.html) { files.append(try save.file("report.html", HTMLPage.render(content, reference: reference))) }
                 return JobOutput(files: files, figures: figures)
             },
+            { JobOutput(files: try partitions.finishPlacements()) },
             {
                 let findings = reconciliation.findings
                 var files = [try save.file("findings.csv") { writer throws(OutputError) in
@@ -175,6 +177,7 @@ enum RunReports {
                 files.append(try save.file("findings.json") { writer throws(OutputError) in try findingsJSON(findings, text: text, into: &writer) })
                 return JobOutput(files: files)
             },
+            { JobOutput(files: try partitions.finishProgress()) },
         ]
         let results = Parallel.map(jobs.count) { index -> Result<JobOutput, OutputError> in
             do {

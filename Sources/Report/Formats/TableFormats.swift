@@ -126,7 +126,7 @@ public enum TableFormats {
     public static func csv<Sink: ByteSink, Rows: Sequence<[Cell]>>(columns: [String], rows: Rows, dialect: CSVDialect,
                                                                  into sink: inout Sink) throws(Sink.Failure) {
         var stream = TableStream(columns: columns, format: .csv(dialect))
-        for row in rows { try stream.append(row, into: &sink) }
+        try stream.append(rows: rows, into: &sink)
         try stream.finish(into: &sink)
     }
 
@@ -168,7 +168,7 @@ public enum TableFormats {
     public static func json<Sink: ByteSink, Rows: Sequence<[Cell]>>(columns: [String], rows: Rows,
                                                                   into sink: inout Sink) throws(Sink.Failure) {
         var stream = TableStream(columns: columns, format: .json)
-        for row in rows { try stream.append(row, into: &sink) }
+        try stream.append(rows: rows, into: &sink)
         try stream.finish(into: &sink)
     }
 
@@ -278,6 +278,10 @@ public struct TableStream: Sendable {
             }
             out.append("[")
         }
+    }
+
+    public mutating func append<Sink: ByteSink, Rows: Sequence<[Cell]>>(rows: Rows, into sink: inout Sink) throws(Sink.Failure) {
+        for row in rows { try append(row, into: &sink) }
     }
 
     public mutating func append<Sink: ByteSink>(_ row: [Cell], into sink: inout Sink) throws(Sink.Failure) {
