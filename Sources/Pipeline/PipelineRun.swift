@@ -23,6 +23,11 @@ public struct RunResult: Sendable {
     public var comparedWith: String?
     /// 0, or 1 when findings reach the definition's fail_on.
     public var exitStatus: ExitStatus
+    /// Findings per code, the first ten findings in order, and the placements: also for a run
+    /// in partitions, whose reconciliation holds neither its placements nor its findings.
+    public var findingCounts: [FindingCode: Int] = [:]
+    public var firstFindings: [Finding] = []
+    public var placementCount = 0
 
     public var rejected: [FileReport] { reports.filter { $0.rejection != nil } }
 }
@@ -267,7 +272,8 @@ public enum PipelineRun {
             // A failed run is in the history with its exit code; its reports are not published.
             try? history.record(HistoryStore.Record(
                 run: fingerprint.run(id: runID, asOf: asOf, startedAt: startedAt, exitCode: status, published: false),
-                inputs: fingerprint.historyInputs(reports), findingCount: 0, findings: [], capacity: [], siteYears: []))
+                inputs: fingerprint.historyInputs(reports), findingCount: 0, findings: FindingStore(sorted: []), capacity: [],
+                siteYears: []))
         }
         let quarantine: QuarantineWriter
         do {
@@ -330,7 +336,10 @@ public enum PipelineRun {
         let students = pseudonyms == nil ? [] : Set(normalized.students).union(normalized.roster.map(\.student))
         let pseudonymsForFiles = pseudonyms
         var tally = AgreementTally()
+        // One partition: its findings are held; several: each partition's go to disk, sorted.
         var findings = normalized.findings
+        var spilledFindings = spill.map { FindingStoreBuilder(directory: $0.directory) }
+        if partitions.count == 1 { spilledFindings = nil }
         var kept: [MatchedPlacement] = []
         var seconds = (normalize: 0.0, reconcile: 0.0, report: 0.0)
         func since(_ start: ContinuousClock.Instant) -> Double {
@@ -350,8 +359,12 @@ public enum PipelineRun {
                 if index == 0 { stage("reconcile") }
                 start = ContinuousClock.now
                 let part = reconciler.reconcile(partition: placements, agreements: agreements, index: agreementIndex, tally: &tally)
-                findings += placementFindings
-                findings += part.findings
+                if spilledFindings != nil {
+                    try spilledFindings?.add(placementFindings + part.findings, sort: Reconciler.sorted)
+                } else {
+                    findings += placementFindings
+                    findings += part.findings
+                }
                 seconds.reconcile += since(start)
                 if index == 0 { stage("report") }
                 start = ContinuousClock.now
@@ -371,17 +384,30 @@ public enum PipelineRun {
             throw .output(OutputError(path: staging, message: "\(error)"))
         }
         let start = ContinuousClock.now
-        findings += reconciler.finishFindings(tally, agreements: agreements)
+        let findingStore: FindingStore
+        if var builder = spilledFindings {
+            do {
+                try builder.add(reconciler.finishFindings(tally, agreements: agreements), sort: Reconciler.sorted)
+            } catch {
+                recordFailure(.outputFailed)
+                throw .output(error)
+            }
+            findingStore = builder.finish(held: Reconciler.sorted(findings))
+        } else {
+            findings += reconciler.finishFindings(tally, agreements: agreements)
+            findingStore = FindingStore(sorted: Reconciler.sorted(findings))
+        }
+        findings = []
         let reconciliation = Reconciliation(placements: kept, agreements: agreements, roster: normalized.roster,
-                                            findings: Reconciler.sorted(findings), years: tally.years.sorted())
+                                            findings: findingStore.inMemory ?? [], years: tally.years.sorted())
         seconds.reconcile += since(start)
         timings.append(("normalize", seconds.normalize))
         timings.append(("reconcile", seconds.reconcile))
         clock = ContinuousClock.now - .seconds(seconds.report)
         do {
             let input = RunReportInput(definition: definition, reference: reference, reconciliation: reconciliation,
-                                       partitions: partitionReports, reports: reports, asOf: asOf, pseudonyms: pseudonyms,
-                                       students: students)
+                                       partitions: partitionReports, findings: findingStore, reports: reports, asOf: asOf,
+                                       pseudonyms: pseudonyms, students: students)
             // The figures and the comparison with the previous run are one of the report jobs:
             // the placements, findings and progress files do not need them.
             let changeSettings = definition.changes
@@ -390,7 +416,7 @@ public enum PipelineRun {
                 let capacity = partitionReports.capacity.rows(years: reconciliation.years, agreements: agreements)
                 let audit = partitionReports.audit.rows(years: reconciliation.years, agreements: agreements, reference: reference)
                 let current = Changes.Current(
-                    findings: reconciliation.findings,
+                    findings: findingStore,
                     capacity: capacity.map {
                         HistoryStore.StoredCapacity(site: $0.site, discipline: $0.discipline, year: $0.year.description,
                                                     slots: $0.slots, capacityWeeks: $0.capacityWeeks, usedWeeks: $0.usedWeeks,
@@ -407,7 +433,7 @@ public enum PipelineRun {
                                               capacity: try history.capacity(of: previous.run.id),
                                               siteYears: try history.siteYears(of: previous.run.id))
                 }
-                let changes = Changes.table(previous: before, current: current, settings: changeSettings)
+                let changes = try Changes.table(previous: before, current: current, settings: changeSettings)
                 let note = previous.map { "Compared with run \($0.run.id) (as of \($0.run.asOf)): \(changes.rows.count) changes." }
                     ?? "This is the first run: there is nothing to compare with."
                 return RunFigures(capacity: capacity, audit: audit, changes: changes, changesNote: note, current: current)
@@ -424,15 +450,17 @@ public enum PipelineRun {
             try manifestWriter.write(bytes: manifest)
             try manifestWriter.commit()
 
+            // Before publishing: the run's spill folder goes with the housekeeping after it.
+            let firstFindings = try findingStore.first(10)
             stage("publish")
             let exitStatus: ExitStatus = definition.failOn.map { level in
-                reconciliation.findings.contains { $0.severity >= level } ? .findings : .success
+                findingStore.countsPerCode.contains { $0.key.severity >= level && $0.value > 0 } ? .findings : .success
             } ?? .success
             let directory = try publisher.moveIntoPlace(staging: staging, runID: runID)
             try history.record(HistoryStore.Record(
                 run: fingerprint.run(id: runID, asOf: asOf, startedAt: startedAt, exitCode: exitStatus, published: true),
                 inputs: fingerprint.historyInputs(reports), findingCount: current.findings.count,
-                findings: reconciliation.findings, capacity: current.capacity,
+                findings: findingStore, capacity: current.capacity,
                 siteYears: current.siteYears))
             try publisher.switchLatest(to: runID)
             // Housekeeping: the detail rows of runs whose folders are gone. A failure here leaves
@@ -443,7 +471,8 @@ public enum PipelineRun {
                                         outputs: (written.map(\.name) + ["manifest.json"]).map { directory + "/" + $0 },
                                         referenceWarnings: reference.warnings, asOf: asOf, timings: timings, directory: directory,
                                         runID: runID, changes: changes.rows.count, comparedWith: previous?.run.id,
-                                        exitStatus: exitStatus))
+                                        exitStatus: exitStatus, findingCounts: findingStore.countsPerCode,
+                                        firstFindings: firstFindings, placementCount: partitionReports.placementCount))
         } catch {
             recordFailure(.outputFailed)
             throw .output(error)

@@ -7,24 +7,22 @@ import StagebalansCore
 /// What `stagebalans run` prints: inputs, findings per code, the first findings, the outputs.
 public enum RunText {
     public static func render(_ result: RunResult, workingDirectory: String) -> String {
-        let findings = result.reconciliation.findings
         var lines: [String] = []
         lines.append("as of \(result.asOf); placement years: " + result.reconciliation.years.map(\.description).joined(separator: ", "))
-        lines.append("\(result.reconciliation.placements.count) placements, \(result.reconciliation.agreements.count) agreements")
+        lines.append("\(result.placementCount) placements, \(result.reconciliation.agreements.count) agreements")
         lines.append("")
         var rows = [["finding", "severity", "count"]]
-        // One pass: a filter per code copied every finding once per code.
-        var counts: [FindingCode: Int] = [:]
-        for finding in findings { counts[finding.code, default: 0] += 1 }
+        let counts = result.findingCounts
         for code in FindingCode.allCases {
             rows.append([code.rawValue, code.severity.rawValue, String(counts[code] ?? 0)])
         }
         lines += ValidationText.table(rows, rightAligned: [2])
         lines.append("")
-        for finding in findings.prefix(10) {
+        for finding in result.firstFindings {
             lines.append("\(finding.sources.first?.description ?? "-"): \(finding.severity.rawValue): \(finding.code.rawValue) \(finding.message)")
         }
-        if findings.count > 10 { lines.append("… \(findings.count - 10) more in findings.csv") }
+        let total = counts.values.reduce(0, +)
+        if total > 10 { lines.append("… \(total - 10) more in findings.csv") }
         lines.append("")
         let folder = DefinitionLoader.display(result.directory, workingDirectory: workingDirectory)
         lines.append("published: \(folder) (\(result.outputs.count) files: "

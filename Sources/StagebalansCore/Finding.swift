@@ -141,3 +141,87 @@ struct SourceRows: Sendable, Hashable {
         return rows.map { SourceLocation(path: paths[Int($0 >> 32)], line: Int($0 & 0xFFFF_FFFF)) }
     }
 }
+
+extension Finding {
+    /// The finding as bytes for a spill file: code, key, message and source rows; `decode`
+    /// gives the same finding back.
+    public func encode(into bytes: inout [UInt8]) {
+        func integer(_ value: Int) {
+            var value = UInt64(bitPattern: Int64(value))
+            for _ in 0..<8 {
+                bytes.append(UInt8(truncatingIfNeeded: value))
+                value >>= 8
+            }
+        }
+        func text(_ value: String) {
+            integer(value.utf8.count)
+            bytes.append(contentsOf: value.utf8)
+        }
+        bytes.append(UInt8(FindingCode.allCases.firstIndex(of: code) ?? 0))
+        text(key)
+        text(message)
+        let sources = self.sources
+        // The sources' byte length first, so that a reader can skip them.
+        let lengthAt = bytes.count
+        integer(0)
+        integer(sources.count)
+        var lastPath: String?
+        for source in sources {
+            // A path is written only where it changes (sources are sorted by path).
+            if source.path == lastPath {
+                integer(-1)
+            } else {
+                text(source.path)
+                lastPath = source.path
+            }
+            integer(source.line)
+            integer(source.column ?? -1)
+        }
+        var length = UInt64(bytes.count - lengthAt - 8)
+        for index in 0..<8 {
+            bytes[lengthAt + index] = UInt8(truncatingIfNeeded: length)
+            length >>= 8
+        }
+    }
+
+    /// The finding at `offset` in `bytes`, moving `offset` past it; nil when the bytes end early.
+    /// Without `sources` its source rows are skipped (the finding has none).
+    public static func decode(_ bytes: UnsafeRawBufferPointer, at offset: inout Int, sources wantSources: Bool = true) -> Finding? {
+        func integer() -> Int? {
+            guard offset + 8 <= bytes.count else { return nil }
+            var value: UInt64 = 0
+            for index in 0..<8 { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
+            offset += 8
+            return Int(Int64(bitPattern: value))
+        }
+        func text(length: Int) -> String? {
+            guard length >= 0, offset + length <= bytes.count else { return nil }
+            defer { offset += length }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
+        }
+        guard offset < bytes.count else { return nil }
+        let codeIndex = Int(bytes[offset])
+        offset += 1
+        guard codeIndex < FindingCode.allCases.count, let keyLength = integer(), let key = text(length: keyLength),
+              let messageLength = integer(), let message = text(length: messageLength), let sourcesLength = integer(),
+              sourcesLength >= 0, offset + sourcesLength <= bytes.count else { return nil }
+        guard wantSources else {
+            offset += sourcesLength
+            return Finding(code: FindingCode.allCases[codeIndex], key: key, message: message, sources: [])
+        }
+        guard let count = integer(), count >= 0 else { return nil }
+        var sources: [SourceLocation] = []
+        sources.reserveCapacity(count)
+        var path = ""
+        for _ in 0..<count {
+            guard let pathLength = integer() else { return nil }
+            if pathLength >= 0 {
+                guard let read = text(length: pathLength) else { return nil }
+                path = read
+            }
+            guard let line = integer(), let column = integer() else { return nil }
+            sources.append(SourceLocation(path: path, line: line, column: column < 0 ? nil : column))
+        }
+        return Finding(code: FindingCode.allCases[codeIndex], key: key, message: message, sources: sources)
+    }
+}

@@ -125,7 +125,7 @@ struct Run: ParsableCommand {
             for warning in result.referenceWarnings { logger.warning("\(warning.description)") }
             if !logging.quiet { print(RunText.render(result, workingDirectory: FileManager.default.currentDirectoryPath)) }
             var counts: [Severity: Int] = [:]
-            for finding in result.reconciliation.findings { counts[finding.severity, default: 0] += 1 }
+            for (code, count) in result.findingCounts { counts[code.severity, default: 0] += count }
             let read = result.reports.reduce(0) { $0 + $1.read }
             let quarantined = result.reports.reduce(0) { $0 + $1.quarantined }
             let stages = result.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds))" }.joined(separator: ", ")

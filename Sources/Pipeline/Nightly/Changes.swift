@@ -18,11 +18,11 @@ enum Changes {
     static let columns = ["change", "subject", "year", "before", "after", "detail"]
 
     struct Current {
-        var findings: [Finding]
+        var findings: FindingStore
         var capacity: [HistoryStore.StoredCapacity]
         var siteYears: [HistoryStore.SiteYear]
 
-        var fingerprints: Set<UInt64> { Set(findings.lazy.map(\.fingerprintHash)) }
+        var fingerprints: Set<UInt64> { findings.fingerprints }
     }
 
     /// What the comparison needs of the previous run: the fingerprints of its findings, and in
@@ -35,12 +35,13 @@ enum Changes {
     }
 
     /// nil previous: the first run, nothing to compare with (an empty table and a note).
-    static func table(previous: Previous?, current: Current, settings: ChangeSettings) -> ReportTable {
+    static func table(previous: Previous?, current: Current, settings: ChangeSettings) throws(OutputError) -> ReportTable {
         var rows: [[Cell]] = []
         guard let previous else {
             return ReportTable(name: "changes", title: "Changes since the previous successful run", columns: columns, rows: [])
         }
-        for finding in current.findings where !previous.fingerprints.contains(finding.fingerprintHash) {
+        try current.findings.forEach(sources: false) { finding throws(OutputError) in
+            guard !previous.fingerprints.contains(finding.fingerprintHash) else { return }
             let change = finding.code == .agreementExpiring ? "AGREEMENT_ENTERED_EXPIRY" : "NEW_FINDING"
             rows.append([.text(change), .text(finding.code.rawValue), .empty, .empty, .text(finding.fingerprint), .text(finding.message)])
         }

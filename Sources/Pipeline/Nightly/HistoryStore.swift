@@ -68,7 +68,7 @@ struct HistoryStore {
         var inputs: [Input]
         var findingCount: Int
         /// Stored as `FindingLines.write` gives them.
-        var findings: [Finding]
+        var findings: FindingStore
         var capacity: [StoredCapacity]
         var siteYears: [SiteYear]
     }
@@ -253,15 +253,19 @@ struct HistoryStore {
 
     /// The findings' lines written into their blob a megabyte at a time (SQLite's incremental
     /// blob I/O): bound as one value, 130 MB of lines at 10 M rows were held three times over.
-    private static func storeFindings(_ findings: [Finding], of runID: String, in db: Database) throws {
+    private static func storeFindings(_ findings: FindingStore, of runID: String, in db: Database) throws {
         var length = 0
-        FindingLines.write(findings) { piece in length += piece.bytes.count }
+        try FindingLines.write(findings) { piece throws(OutputError) in length += piece.bytes.count }
         try db.execute(sql: "INSERT INTO run_findings VALUES (?, zeroblob(?))", arguments: [runID, length])
         guard length > 0 else { return }
         let blob = try BlobHandle(db, rowID: db.lastInsertedRowID, writable: true)
         var offset = 0
-        try FindingLines.write(findings) { piece in
-            try blob.write(piece.bytes, at: offset)
+        try FindingLines.write(findings) { piece throws(OutputError) in
+            do {
+                try blob.write(piece.bytes, at: offset)
+            } catch {
+                throw OutputError(path: "history", message: "\(error)")
+            }
             offset += piece.bytes.count
         }
     }
@@ -317,15 +321,28 @@ struct HistoryStore {
 enum FindingLines {
     static func write(_ findings: [Finding]) -> [UInt8] {
         var all: [UInt8] = []
-        write(findings) { piece in all += piece.bytes }
+        var out = TextBuffer()
+        for finding in findings { append(finding, to: &out) }
+        all = out.bytes
         return all
     }
 
     /// The lines in pieces of about a megabyte: a 10 M-row run's findings are 130 MB of lines,
     /// which the history writes straight into its blob instead of holding (and copying) whole.
-    static func write(_ findings: [Finding], piece: (TextBuffer) throws -> Void) rethrows {
+    static func write(_ findings: FindingStore, piece: (TextBuffer) throws(OutputError) -> Void) throws(OutputError) {
         var out = TextBuffer()
         out.bytes.reserveCapacity(pieceSize + 4096)
+        try findings.forEach(sources: false) { finding throws(OutputError) in
+            append(finding, to: &out)
+            if out.bytes.count >= pieceSize {
+                try piece(out)
+                out.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        if !out.bytes.isEmpty { try piece(out) }
+    }
+
+    private static func append(_ finding: Finding, to out: inout TextBuffer) {
         func escaped(_ text: String) {
             guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
                 out.append(text)
@@ -341,7 +358,7 @@ enum FindingLines {
                 }
             }
         }
-        for finding in findings {
+        do {
             out.append(fingerprint: finding.fingerprintHash)
             out.append(byte: 0x09)
             out.append(finding.code.rawValue)
@@ -352,12 +369,7 @@ enum FindingLines {
             out.append(byte: 0x09)
             escaped(finding.message)
             out.append(byte: 0x0A)
-            if out.bytes.count >= pieceSize {
-                try piece(out)
-                out.bytes.removeAll(keepingCapacity: true)
-            }
         }
-        if !out.bytes.isEmpty { try piece(out) }
     }
 
     static let pieceSize = 1 << 20

@@ -114,6 +114,8 @@ struct RunReportInput: Sendable {
     var reconciliation: Reconciliation
     /// The placements' files and figures, written and gathered partition by partition.
     var partitions: PartitionReports
+    /// Every finding, in order (held, or merged from disk for a run in partitions).
+    var findings: FindingStore
     var reports: [FileReport]
     var asOf: Day
     /// Set for reports for auditors.
@@ -155,27 +157,19 @@ enum RunReports {
                 files += try save.table(audit)
                 files += try save.table(changes.table)
                 // The page and the summary list at most `HTMLPage.findingsPerCode` findings per code.
-                let shown = Tables.findings(Self.firstPerCode(reconciliation.findings, HTMLPage.findingsPerCode), text: text)
+                let shown = Tables.findings(try input.findings.firstPerCode(HTMLPage.findingsPerCode), text: text)
                 let content = ReportPageContent(summary: summary(input), capacity: capacity, coverage: coverage, audit: audit,
                                                 findings: shown, changes: changes.table, changesNote: changes.note,
-                                                findingCounts: Self.countsPerCode(reconciliation.findings))
+                                                findingCounts: Dictionary(uniqueKeysWithValues: input.findings.countsPerCode.map {
+                                                    ($0.key.rawValue, $0.value)
+                                                }))
                 if formats.contains(.markdown) { files.append(try save.file("summary.md", MarkdownSummary.render(content))) }
                 if formats.contains(.html) { files.append(try save.file("report.html", HTMLPage.render(content, reference: reference))) }
                 return JobOutput(files: files, figures: figures)
             },
             { JobOutput(files: try partitions.finishPlacements()) },
             {
-                let findings = reconciliation.findings
-                var files = [try save.file("findings.csv") { writer throws(OutputError) in
-                    try findingsCSV(findings, dialect: .rfc4180, text: text, into: &writer)
-                }]
-                if formats.contains(.excel) {
-                    files.append(try save.file("findings.excel.csv") { writer throws(OutputError) in
-                        try findingsCSV(findings, dialect: .excelBelgium, text: text, into: &writer)
-                    })
-                }
-                files.append(try save.file("findings.json") { writer throws(OutputError) in try findingsJSON(findings, text: text, into: &writer) })
-                return JobOutput(files: files)
+                JobOutput(files: try writeFindings(input.findings, excel: formats.contains(.excel), text: text, to: directory))
             },
             { JobOutput(files: try partitions.finishProgress()) },
         ]
@@ -202,24 +196,9 @@ enum RunReports {
     }
 
     /// Findings in their order, at most `limit` of each code.
-    static func firstPerCode(_ findings: [Finding], _ limit: Int) -> [Finding] {
-        var seen: [FindingCode: Int] = [:]
-        return findings.filter { finding in
-            seen[finding.code, default: 0] += 1
-            return (seen[finding.code] ?? 0) <= limit
-        }
-    }
-
-    static func countsPerCode(_ findings: [Finding]) -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for finding in findings { counts[finding.code.rawValue, default: 0] += 1 }
-        return counts
-    }
-
     static func summary(_ input: RunReportInput) -> ReportSummary {
         let reconciliation = input.reconciliation
-        let findings = reconciliation.findings
-        func count(_ severity: Severity) -> String { String(findings.filter { $0.severity == severity }.count) }
+        func count(_ severity: Severity) -> String { String(input.findings.count(severity)) }
         let read = input.reports.reduce(0) { $0 + $1.read }, quarantined = input.reports.reduce(0) { $0 + $1.quarantined }
         return ReportSummary(
             title: input.definition.name + (input.pseudonyms == nil ? "" : " (for auditors)"), asOf: input.asOf,
@@ -231,73 +210,98 @@ enum RunReports {
                        ("errors", count(.error)), ("warnings", count(.warning)), ("info", count(.info))])
     }
 
-    /// findings.csv: the findings table (`Tables.findings`) rendered without building its cells;
-    /// the same bytes.
-    static func findingsCSV<Sink: ByteSink>(_ findings: [Finding], dialect: CSVDialect, text: (String) -> String,
-                                            into sink: inout Sink) throws(Sink.Failure) {
-        let delimiter = dialect == .rfc4180 ? UInt8(ascii: ",") : UInt8(ascii: ";")
-        var out = TextBuffer()
-        out.bytes.reserveCapacity(TableFormats.pieceSize + 4096)
-        if dialect == .excelBelgium { out.append(bytes: [0xEF, 0xBB, 0xBF]) }
-        let lineEnd: [UInt8] = dialect == .rfc4180 ? [0x0A] : [0x0D, 0x0A]
-        for (index, column) in ["code", "severity", "fingerprint", "key", "message", "sources"].enumerated() {
-            if index > 0 { out.append(byte: delimiter) }
-            out.append(column)
-        }
-        out.append(bytes: lineEnd)
-        var sources = TextBuffer()
-        for finding in findings {
-            out.append(finding.code.rawValue)
-            out.append(byte: delimiter)
-            out.append(finding.severity.rawValue)
-            out.append(byte: delimiter)
-            out.append(fingerprint: finding.fingerprintHash)
-            out.append(byte: delimiter)
-            TableFormats.appendCSVField(text(finding.key), to: &out, delimiter: delimiter)
-            out.append(byte: delimiter)
-            TableFormats.appendCSVField(text(finding.message), to: &out, delimiter: delimiter)
-            out.append(byte: delimiter)
-            sources.bytes.removeAll(keepingCapacity: true)
-            for (index, source) in finding.sources.enumerated() {
-                if index > 0 { sources.append(byte: 0x20) }
-                sources.append(location: source)
+    /// findings.csv (and findings.excel.csv) and findings.json, written in one pass over the
+    /// findings: read back from disk (a run in partitions) each pass decodes them all. The CSV
+    /// is the findings table (`Tables.findings`) rendered without building its cells; the same
+    /// bytes. The JSON keeps sources as an array of `path:line`.
+    static func writeFindings(_ findings: FindingStore, excel: Bool, text: (String) -> String, to directory: String)
+        throws(OutputError) -> [WrittenFile] {
+        enum Form { case csv(CSVDialect), json }
+        var forms: [(name: String, form: Form)] = [("findings.csv", .csv(.rfc4180))]
+        if excel { forms.append(("findings.excel.csv", .csv(.excelBelgium))) }
+        forms.append(("findings.json", .json))
+        var targets: [(name: String, form: Form, writer: TextFileWriter, out: TextBuffer)] = []
+        for (name, form) in forms {
+            var out = TextBuffer()
+            out.bytes.reserveCapacity(TableFormats.pieceSize + 4096)
+            switch form {
+            case .csv(let dialect):
+                if dialect == .excelBelgium { out.append(bytes: [0xEF, 0xBB, 0xBF]) }
+                for (index, column) in ["code", "severity", "fingerprint", "key", "message", "sources"].enumerated() {
+                    if index > 0 { out.append(byte: dialect.delimiter) }
+                    out.append(column)
+                }
+                out.append(bytes: dialect.lineEnd)
+            case .json:
+                out.append("[")
             }
-            TableFormats.appendCSVField(bytes: sources.bytes, to: &out, delimiter: delimiter)
-            out.append(bytes: lineEnd)
-            if out.bytes.count >= TableFormats.pieceSize { try sink.drain(&out) }
+            targets.append((name, form, try TextFileWriter(path: directory + "/" + name), out))
         }
-        try sink.drain(&out)
+        var scratch = TextBuffer()
+        var count = 0
+        try findings.forEach { finding throws(OutputError) in
+            for index in targets.indices {
+                switch targets[index].form {
+                case .csv(let dialect): appendCSV(finding, dialect: dialect, text: text, scratch: &scratch, to: &targets[index].out)
+                case .json: appendJSON(finding, first: count == 0, text: text, scratch: &scratch, to: &targets[index].out)
+                }
+                if targets[index].out.bytes.count >= TableFormats.pieceSize { try targets[index].writer.drain(&targets[index].out) }
+            }
+            count += 1
+        }
+        var written: [WrittenFile] = []
+        for index in targets.indices {
+            if case .json = targets[index].form { targets[index].out.append(count == 0 ? "]\n" : "\n]\n") }
+            try targets[index].writer.drain(&targets[index].out)
+            try targets[index].writer.commit()
+            written.append(WrittenFile(name: targets[index].name, bytes: targets[index].writer.bytesWritten,
+                                       sha256: targets[index].writer.sha256))
+        }
+        return written
     }
 
-    /// findings.json keeps sources as an array of `path:line`.
-    static func findingsJSON<Sink: ByteSink>(_ findings: [Finding], text: (String) -> String, into sink: inout Sink) throws(Sink.Failure) {
-        var out = TextBuffer()
-        out.bytes.reserveCapacity(TableFormats.pieceSize + 4096)
-        var source = TextBuffer()
-        out.append("[")
-        for (index, finding) in findings.enumerated() {
-            out.append(index == 0 ? "\n  {\"code\":\"" : ",\n  {\"code\":\"")
-            out.append(finding.code.rawValue)
-            out.append("\",\"severity\":\"")
-            out.append(finding.severity.rawValue)
-            out.append("\",\"fingerprint\":\"")
-            out.append(fingerprint: finding.fingerprintHash)
-            out.append("\",\"key\":")
-            TableFormats.appendJSONString(text(finding.key), to: &out)
-            out.append(",\"message\":")
-            TableFormats.appendJSONString(text(finding.message), to: &out)
-            out.append(",\"sources\":[")
-            for (sourceIndex, location) in finding.sources.enumerated() {
-                if sourceIndex > 0 { out.append(byte: UInt8(ascii: ",")) }
-                source.bytes.removeAll(keepingCapacity: true)
-                source.append(location: location)
-                TableFormats.appendJSONString(bytes: source.bytes, to: &out)
-            }
-            out.append("]}")
-            if out.bytes.count >= TableFormats.pieceSize { try sink.drain(&out) }
+    private static func appendCSV(_ finding: Finding, dialect: CSVDialect, text: (String) -> String, scratch sources: inout TextBuffer,
+                                  to out: inout TextBuffer) {
+        let delimiter = dialect.delimiter
+        out.append(finding.code.rawValue)
+        out.append(byte: delimiter)
+        out.append(finding.severity.rawValue)
+        out.append(byte: delimiter)
+        out.append(fingerprint: finding.fingerprintHash)
+        out.append(byte: delimiter)
+        TableFormats.appendCSVField(text(finding.key), to: &out, delimiter: delimiter)
+        out.append(byte: delimiter)
+        TableFormats.appendCSVField(text(finding.message), to: &out, delimiter: delimiter)
+        out.append(byte: delimiter)
+        sources.bytes.removeAll(keepingCapacity: true)
+        for (index, source) in finding.sources.enumerated() {
+            if index > 0 { sources.append(byte: 0x20) }
+            sources.append(location: source)
         }
-        out.append(findings.isEmpty ? "]\n" : "\n]\n")
-        try sink.drain(&out)
+        TableFormats.appendCSVField(bytes: sources.bytes, to: &out, delimiter: delimiter)
+        out.append(bytes: dialect.lineEnd)
+    }
+
+    private static func appendJSON(_ finding: Finding, first: Bool, text: (String) -> String, scratch source: inout TextBuffer,
+                                   to out: inout TextBuffer) {
+        out.append(first ? "\n  {\"code\":\"" : ",\n  {\"code\":\"")
+        out.append(finding.code.rawValue)
+        out.append("\",\"severity\":\"")
+        out.append(finding.severity.rawValue)
+        out.append("\",\"fingerprint\":\"")
+        out.append(fingerprint: finding.fingerprintHash)
+        out.append("\",\"key\":")
+        TableFormats.appendJSONString(text(finding.key), to: &out)
+        out.append(",\"message\":")
+        TableFormats.appendJSONString(text(finding.message), to: &out)
+        out.append(",\"sources\":[")
+        for (sourceIndex, location) in finding.sources.enumerated() {
+            if sourceIndex > 0 { out.append(byte: UInt8(ascii: ",")) }
+            source.bytes.removeAll(keepingCapacity: true)
+            source.append(location: location)
+            TableFormats.appendJSONString(bytes: source.bytes, to: &out)
+        }
+        out.append("]}")
     }
 
     /// manifest.json: every input (path, bytes, sha256, rows), every output (path, bytes,

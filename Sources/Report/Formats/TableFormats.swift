@@ -100,9 +100,9 @@ public enum CSVDialect: String, Sendable, CaseIterable {
     /// decimal comma, CRLF.
     case excelBelgium = "excel"
 
-    var delimiter: UInt8 { self == .rfc4180 ? UInt8(ascii: ",") : UInt8(ascii: ";") }
-    var decimalMark: UInt8 { self == .rfc4180 ? UInt8(ascii: ".") : UInt8(ascii: ",") }
-    var lineEnd: [UInt8] { self == .rfc4180 ? [0x0A] : [0x0D, 0x0A] }
+    public var delimiter: UInt8 { self == .rfc4180 ? UInt8(ascii: ",") : UInt8(ascii: ";") }
+    public var decimalMark: UInt8 { self == .rfc4180 ? UInt8(ascii: ".") : UInt8(ascii: ",") }
+    public var lineEnd: [UInt8] { self == .rfc4180 ? [0x0A] : [0x0D, 0x0A] }
 }
 
 public enum TableFormats {
