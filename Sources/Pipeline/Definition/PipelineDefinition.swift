@@ -34,7 +34,7 @@ public struct PipelineDefinition: Sendable {
 /// memory follows the partition, not the input.
 public struct PartitionSettings: Sendable, Hashable {
     public var aboveBytes = 1 << 30
-    public var rows = 1_000_000
+    public var rows = 500_000
 
     public init() {}
 }
