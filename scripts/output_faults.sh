@@ -51,6 +51,21 @@ check "the previous reports intact" '[ "$(cd "$MNT/out/latest" && sha256sum ./* 
 check "no staging folder left behind" '! ls -a "$MNT/out" | grep -q "^\.staging-"'
 rm -f "$MNT/filler"
 
+echo "output faults: the disk full while a run in partitions spills its rows"
+cp "$WORK/p.yml" "$WORK/partitioned.yml"
+printf 'partitions:\n  above_mb: 0\n  rows: 40\n' >> "$WORK/partitioned.yml"
+free=$(df --output=avail -k "$MNT" | tail -1)
+dd if=/dev/zero of="$MNT/filler" bs=1k count=$((free - 160)) status=none 2>/dev/null
+"$BIN" run "$WORK/partitioned.yml" --force --quiet 2>"$WORK/spill.err"
+code=$?
+check "exit 4 (got $code)" '[ $code -eq 4 ]'
+check "the message names a spill file and the cause" 'grep -q "\.spill: error: .*No space left on device" "$WORK/spill.err"'
+check "latest unchanged" '[ "$(readlink "$MNT/out/latest")" = "$latest" ]'
+check "history whole, the published run in it" 'history_ok'
+check "the previous reports intact" '[ "$(cd "$MNT/out/latest" && sha256sum ./* | sha256sum)" = "$reports" ]'
+check "no spill or staging folder left behind" '! ls -a "$MNT/out" | grep -q "^\.spill-\|^\.staging-"'
+rm -f "$MNT/filler"
+
 echo "output faults: the output folder read-only"
 mount -o remount,ro "$MNT"
 "$BIN" run "$WORK/p.yml" --force --quiet 2>"$WORK/ro.err"
