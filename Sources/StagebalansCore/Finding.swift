@@ -38,13 +38,21 @@ public struct Finding: Sendable, Hashable, Comparable {
 
     /// Every source row behind the finding, sorted.
     public var sources: [SourceLocation] { sourceRows.locations }
+
+    /// Each source row in order, without building the array (a writer of thousands of rows).
+    public func forEachSource(_ body: (SourceLocation) -> Void) { sourceRows.forEach(body) }
     public var sourceCount: Int { sourceRows.count }
 
     public init(code: FindingCode, key: String, message: String, sources: [SourceLocation]) {
+        self.init(code: code, key: key, message: message, sourceRows: SourceRows(sources.sortedUnique()))
+    }
+
+    /// Rows sorted and unique already (read back from a spill file).
+    init(code: FindingCode, key: String, message: String, sourceRows: SourceRows) {
         self.code = code
         self.key = key
         self.message = message
-        sourceRows = SourceRows(sources.sortedUnique())
+        self.sourceRows = sourceRows
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in code.rawValue.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         hash = (hash ^ UInt64(UInt8(ascii: "|"))) &* 0x0000_0100_0000_01B3
@@ -136,6 +144,77 @@ struct SourceRows: Sendable, Hashable {
 
     var count: Int { plain?.count ?? rows.count }
 
+    func forEach(_ body: (SourceLocation) -> Void) {
+        if let plain {
+            plain.forEach(body)
+            return
+        }
+        for row in rows { body(SourceLocation(path: paths[Int(row >> 32)], line: Int(row & 0xFFFF_FFFF))) }
+    }
+
+    /// For the spill encoding: `path` with the path where it changes (nil where it does not),
+    /// then `row` with the line and column.
+    func encode(path: (String?) -> Void, row: (Int, Int?) -> Void) {
+        if let plain {
+            var last: String?
+            for location in plain {
+                path(location.path == last ? nil : location.path)
+                last = location.path
+                row(location.line, location.column)
+            }
+            return
+        }
+        var last = -1
+        for packed in rows {
+            let index = Int(packed >> 32)
+            path(index == last ? nil : paths[index])
+            last = index
+            row(Int(packed & 0xFFFF_FFFF), nil)
+        }
+    }
+
+    /// Rows in order, already sorted and unique, packed as they come.
+    struct Builder {
+        private var paths: [String] = []
+        private var current = -1
+        private var packed: [UInt64] = []
+        private var locations: [SourceLocation] = []
+        private var plain = false
+
+        init(capacity: Int) { packed.reserveCapacity(capacity) }
+
+        mutating func path(_ path: String) {
+            if let known = paths.firstIndex(of: path) {
+                current = known
+            } else {
+                paths.append(path)
+                current = paths.count - 1
+            }
+        }
+
+        mutating func row(line: Int, column: Int?) {
+            let path = current >= 0 ? paths[current] : ""
+            if !plain && (column != nil || line < 0 || line > Int(UInt32.max) || current < 0) {
+                plain = true
+                locations = packed.map { SourceLocation(path: paths[Int($0 >> 32)], line: Int($0 & 0xFFFF_FFFF)) }
+            }
+            if plain {
+                locations.append(SourceLocation(path: path, line: line, column: column))
+            } else {
+                packed.append(UInt64(current) << 32 | UInt64(line))
+            }
+        }
+
+        var rows: SourceRows { plain ? SourceRows(plain: locations) : SourceRows(paths: paths, packed: packed) }
+    }
+
+    private init(plain: [SourceLocation]) { self.plain = plain }
+
+    private init(paths: [String], packed: [UInt64]) {
+        self.paths = paths
+        rows = packed
+    }
+
     var locations: [SourceLocation] {
         if let plain { return plain }
         return rows.map { SourceLocation(path: paths[Int($0 >> 32)], line: Int($0 & 0xFFFF_FFFF)) }
@@ -160,23 +239,17 @@ extension Finding {
         bytes.append(UInt8(FindingCode.allCases.firstIndex(of: code) ?? 0))
         text(key)
         text(message)
-        let sources = self.sources
         // The sources' byte length first, so that a reader can skip them.
         let lengthAt = bytes.count
         integer(0)
-        integer(sources.count)
-        var lastPath: String?
-        for source in sources {
-            // A path is written only where it changes (sources are sorted by path).
-            if source.path == lastPath {
-                integer(-1)
-            } else {
-                text(source.path)
-                lastPath = source.path
-            }
-            integer(source.line)
-            integer(source.column ?? -1)
-        }
+        integer(sourceRows.count)
+        sourceRows.encode(path: { index in
+            // A path is written only where it changes (sources are sorted by path): -1 otherwise.
+            if let index { text(index) } else { integer(-1) }
+        }, row: { line, column in
+            integer(line)
+            integer(column ?? -1)
+        })
         var length = UInt64(bytes.count - lengthAt - 8)
         for index in 0..<8 {
             bytes[lengthAt + index] = UInt8(truncatingIfNeeded: length)
@@ -210,18 +283,17 @@ extension Finding {
             return Finding(code: FindingCode.allCases[codeIndex], key: key, message: message, sources: [])
         }
         guard let count = integer(), count >= 0 else { return nil }
-        var sources: [SourceLocation] = []
-        sources.reserveCapacity(count)
-        var path = ""
+        var rows = SourceRows.Builder(capacity: count)
         for _ in 0..<count {
             guard let pathLength = integer() else { return nil }
             if pathLength >= 0 {
                 guard let read = text(length: pathLength) else { return nil }
-                path = read
+                rows.path(read)
             }
             guard let line = integer(), let column = integer() else { return nil }
-            sources.append(SourceLocation(path: path, line: line, column: column < 0 ? nil : column))
+            rows.row(line: line, column: column < 0 ? nil : column)
         }
-        return Finding(code: FindingCode.allCases[codeIndex], key: key, message: message, sources: sources)
+        // Written from a finding's sorted rows: kept as they come, not sorted again.
+        return Finding(code: FindingCode.allCases[codeIndex], key: key, message: message, sourceRows: rows.rows)
     }
 }

@@ -169,7 +169,12 @@ enum RunReports {
             },
             { JobOutput(files: try partitions.finishPlacements()) },
             {
-                JobOutput(files: try writeFindings(input.findings, excel: formats.contains(.excel), text: text, to: directory))
+                JobOutput(files: try writeFindings(input.findings, csv: true, excel: formats.contains(.excel), json: false, text: text,
+                                                   to: directory))
+            },
+            {
+                // The JSON beside the CSV: at 10 M rows each is half a gigabyte of text.
+                JobOutput(files: try writeFindings(input.findings, csv: false, excel: false, json: true, text: text, to: directory))
             },
             { JobOutput(files: try partitions.finishProgress()) },
         ]
@@ -210,16 +215,17 @@ enum RunReports {
                        ("errors", count(.error)), ("warnings", count(.warning)), ("info", count(.info))])
     }
 
-    /// findings.csv (and findings.excel.csv) and findings.json, written in one pass over the
-    /// findings: read back from disk (a run in partitions) each pass decodes them all. The CSV
+    /// findings.csv, findings.excel.csv and findings.json, those asked for written in one pass
+    /// over the findings: read back from disk (a run in partitions) each pass decodes them all. The CSV
     /// is the findings table (`Tables.findings`) rendered without building its cells; the same
     /// bytes. The JSON keeps sources as an array of `path:line`.
-    static func writeFindings(_ findings: FindingStore, excel: Bool, text: (String) -> String, to directory: String)
-        throws(OutputError) -> [WrittenFile] {
+    static func writeFindings(_ findings: FindingStore, csv: Bool, excel: Bool, json: Bool, text: (String) -> String,
+                              to directory: String) throws(OutputError) -> [WrittenFile] {
         enum Form { case csv(CSVDialect), json }
-        var forms: [(name: String, form: Form)] = [("findings.csv", .csv(.rfc4180))]
+        var forms: [(name: String, form: Form)] = []
+        if csv { forms.append(("findings.csv", .csv(.rfc4180))) }
         if excel { forms.append(("findings.excel.csv", .csv(.excelBelgium))) }
-        forms.append(("findings.json", .json))
+        if json { forms.append(("findings.json", .json)) }
         var targets: [(name: String, form: Form, writer: TextFileWriter, out: TextBuffer)] = []
         for (name, form) in forms {
             var out = TextBuffer()
@@ -274,8 +280,8 @@ enum RunReports {
         TableFormats.appendCSVField(text(finding.message), to: &out, delimiter: delimiter)
         out.append(byte: delimiter)
         sources.bytes.removeAll(keepingCapacity: true)
-        for (index, source) in finding.sources.enumerated() {
-            if index > 0 { sources.append(byte: 0x20) }
+        finding.forEachSource { source in
+            if !sources.bytes.isEmpty { sources.append(byte: 0x20) }
             sources.append(location: source)
         }
         TableFormats.appendCSVField(bytes: sources.bytes, to: &out, delimiter: delimiter)
@@ -295,8 +301,10 @@ enum RunReports {
         out.append(",\"message\":")
         TableFormats.appendJSONString(text(finding.message), to: &out)
         out.append(",\"sources\":[")
-        for (sourceIndex, location) in finding.sources.enumerated() {
-            if sourceIndex > 0 { out.append(byte: UInt8(ascii: ",")) }
+        var firstSource = true
+        finding.forEachSource { location in
+            if !firstSource { out.append(byte: UInt8(ascii: ",")) }
+            firstSource = false
             source.bytes.removeAll(keepingCapacity: true)
             source.append(location: location)
             TableFormats.appendJSONString(bytes: source.bytes, to: &out)
