@@ -73,6 +73,18 @@ struct PartitionTests {
         #expect(!result.reconciliation.placements.isEmpty, "one partition: the placements are held")
     }
 
+    @Test("a spill folder left by a killed run is removed by the next published run; a run in partitions leaves none")
+    func leftoverSpillRemoved() throws {
+        let output = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let leftover = output + "/.spill-2026-01-01T00-00-00Z-1"
+        try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: true)
+        try Data(repeating: 7, count: 4_096).write(to: URL(fileURLWithPath: leftover + "/rows.spill"))
+        _ = try PipelineRun.run(try definition(output: output, partitionRows: 40), asOf: nil, today: Day(daysSinceEpoch: 0))
+        let left = try FileManager.default.contentsOfDirectory(atPath: output).filter { $0.hasPrefix(".spill-") }
+        #expect(left.isEmpty, "left: \(left)")
+    }
+
     @Test("the definition's partitions section: above_mb and rows, and what is wrong with a bad one")
     func definitionSection() throws {
         let folder = try temporaryFolder()
