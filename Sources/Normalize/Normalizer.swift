@@ -472,21 +472,18 @@ public struct Normalizer: Sendable {
         return (placements, halves[0].findings + halves[1].findings)
     }
 
-    /// Consuming: the arenas and the per-placement table are freed before reconcile runs (they
-    /// were a third of the run's peak memory when the normalizer outlived this call).
-    /// With a spill, every row is read back into memory: `finishInPartitions()` keeps the bound.
+    /// Every placement at once: the partitions of `finishInPartitions()` concatenated (with a
+    /// spill, every row is read back into memory, giving up its bound).
     public consuming func finish() throws(SpillError) -> NormalizedData {
-        let context = context()
-        var accumulation = self.accumulation
-        self.accumulation = Accumulation()
-        if let spill {
-            self.spill = nil
-            try Self.accumulate(spill.log, into: &accumulation)
+        let partitioned = try finishInPartitions()
+        var placements: [Placement] = [], findings = partitioned.findings
+        for index in 0..<partitioned.partitions.count {
+            let part = try partitioned.partitions.take(index)
+            placements += part.placements
+            findings += part.findings
         }
-        var (placements, findings) = Self.placements(accumulation, context)
-        findings += unknownFindings()
-        return NormalizedData(placements: placements, agreements: sortedAgreements(),
-                              roster: roster.values.sorted { $0.student < $1.student }, findings: findings)
+        return NormalizedData(placements: placements, agreements: partitioned.agreements, roster: partitioned.roster,
+                              findings: findings)
     }
 
     func unknownFindings() -> [Finding] {
@@ -500,10 +497,8 @@ public struct Normalizer: Sendable {
         return findings
     }
 
-    func sortedAgreements() -> [Agreement] { agreements.sorted { ($0.id, $0.source) < ($1.id, $1.source) } }
-
     /// The agreements whose site and discipline resolved, sorted by id.
-    public var resolvedAgreements: [Agreement] { sortedAgreements() }
+    public var resolvedAgreements: [Agreement] { agreements.sorted { ($0.id, $0.source) < ($1.id, $1.source) } }
 
     /// Each name's position in sorted order.
     private static func ranks(_ names: [String]) -> [Int] {

@@ -183,7 +183,7 @@ extension Normalizer {
     /// `partitionRows` rows (one partition, built now, when nothing was spilled).
     public consuming func finishInPartitions() throws(SpillError) -> PartitionedNormalization {
         let context = context()
-        let agreements = sortedAgreements(), findings = unknownFindings()
+        let agreements = resolvedAgreements, findings = unknownFindings()
         let roster = roster.values.sorted { $0.student < $1.student }
         guard let spill else {
             let accumulation = self.accumulation

@@ -123,13 +123,15 @@ public enum PipelineRun {
                        spill: SpillSettings? = nil, threading: Ingester.Threading = .automatic,
                        progress: (@Sendable (String, Int) -> Void)? = nil,
                        onFile: (@Sendable (FileReport, Double) -> Void)? = nil) throws(RunFailure) -> ([FileReport], Normalizer) {
-        var normalizer = Normalizer(reference: reference)
+        var normalizer: Normalizer
         if let spill {
             do {
                 normalizer = try Normalizer(reference: reference, spillingTo: spill)
             } catch {
                 throw .output(OutputError(path: error.path, message: error.message))
             }
+        } else {
+            normalizer = Normalizer(reference: reference)
         }
         let reports: [FileReport]
         var rows = 0
@@ -199,11 +201,13 @@ public enum PipelineRun {
         let startedAt = Date()
         var timings: [(stage: String, seconds: Double)] = []
         var clock = ContinuousClock.now
+        @Sendable func since(_ start: ContinuousClock.Instant) -> Double {
+            let elapsed = ContinuousClock.now - start
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
         func lap(_ stage: String) {
-            let now = ContinuousClock.now
-            let elapsed = now - clock
-            timings.append((stage, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
-            clock = now
+            timings.append((stage, since(clock)))
+            clock = ContinuousClock.now
         }
         func stage(_ name: String) {
             options.onStage?(name)
@@ -338,14 +342,9 @@ public enum PipelineRun {
         var tally = AgreementTally()
         // One partition: its findings are held; several: each partition's go to disk, sorted.
         var findings = normalized.findings
-        var spilledFindings = spill.map { FindingStoreBuilder(directory: $0.directory) }
-        if partitions.count == 1 { spilledFindings = nil }
+        var spilledFindings = partitions.count > 1 ? spill.map { FindingStoreBuilder(directory: $0.directory) } : nil
         var kept: [MatchedPlacement] = []
         var seconds = (normalize: 0.0, reconcile: 0.0, report: 0.0)
-        func since(_ start: ContinuousClock.Instant) -> Double {
-            let elapsed = ContinuousClock.now - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        }
         seconds.normalize = since(clock)
         let partitionReports: PartitionReports
         do {
@@ -360,7 +359,7 @@ public enum PipelineRun {
                 start = ContinuousClock.now
                 let part = reconciler.reconcile(partition: placements, agreements: agreements, index: agreementIndex, tally: &tally)
                 if spilledFindings != nil {
-                    try spilledFindings?.add(placementFindings + part.findings, sort: Reconciler.sorted)
+                    try spilledFindings?.add(placementFindings + part.findings)
                 } else {
                     findings += placementFindings
                     findings += part.findings
@@ -387,7 +386,7 @@ public enum PipelineRun {
         let findingStore: FindingStore
         if var builder = spilledFindings {
             do {
-                try builder.add(reconciler.finishFindings(tally, agreements: agreements), sort: Reconciler.sorted)
+                try builder.add(reconciler.finishFindings(tally, agreements: agreements))
             } catch {
                 recordFailure(.outputFailed)
                 throw .output(error)
@@ -454,7 +453,7 @@ public enum PipelineRun {
             let firstFindings = try findingStore.first(10)
             stage("publish")
             let exitStatus: ExitStatus = definition.failOn.map { level in
-                findingStore.countsPerCode.contains { $0.key.severity >= level && $0.value > 0 } ? .findings : .success
+                Severity.allCases.contains { $0 >= level && findingStore.count($0) > 0 } ? .findings : .success
             } ?? .success
             let directory = try publisher.moveIntoPlace(staging: staging, runID: runID)
             try history.record(HistoryStore.Record(

@@ -87,7 +87,7 @@ public struct Reconciler: Sendable {
         public init(_ agreements: [Agreement]) {
             var byRow: [Int: [Int]] = [:]
             for (index, agreement) in agreements.enumerated() {
-                byRow[agreement.siteIndex << 32 | agreement.disciplineIndex, default: []].append(index)
+                byRow[agreement.rowKey, default: []].append(index)
             }
             self.byRow = byRow
         }
@@ -206,7 +206,7 @@ public struct Reconciler: Sendable {
         // strings and sources.
         let start = placements[at].start, end = placements[at].end
         for (depth, discipline) in lineages[placements[at].disciplineIndex].enumerated() {
-            for index in byRow[rowKey(placements[at].siteIndex, discipline)] ?? [] {
+            for index in byRow[Agreement.rowKey(site: placements[at].siteIndex, discipline: discipline)] ?? [] {
                 let individual = agreements[index].kind == .individual
                 if individual && agreements[index].student != placements[at].student { continue }
                 candidates += 1
@@ -225,9 +225,6 @@ public struct Reconciler: Sendable {
         if let best { return .agreement(best.index) }
         return candidates > 0 ? .outsideValidity : .noAgreement
     }
-
-    /// (site, discipline) indices as one dictionary key.
-    private func rowKey(_ site: Int, _ discipline: Int) -> Int { site << 32 | discipline }
 
     // MARK: Findings
 
@@ -267,11 +264,9 @@ public struct Reconciler: Sendable {
     /// Per framework row, the days on which its placements exceed the slots valid that day;
     /// one finding per maximal run of such days (not cut at 30 June).
     func overCapacity(_ tally: AgreementTally, _ agreements: [Agreement]) -> [Finding] {
-        // Rows keyed by (site, discipline) indices.
-        func rowKey(_ agreement: Agreement) -> Int { agreement.siteIndex << 32 | agreement.disciplineIndex }
         var rowAgreements: [Int: [Agreement]] = [:]
         for agreement in agreements where agreement.kind == .framework {
-            rowAgreements[rowKey(agreement), default: []].append(agreement)
+            rowAgreements[agreement.rowKey, default: []].append(agreement)
         }
         var findings: [Finding] = []
         let rows = tally.rows.keys.map { key in
@@ -414,7 +409,7 @@ public struct AgreementTally: Sendable {
             guard case .agreement(let matched) = matches[index] else { continue }
             used.insert(Self.pair(matched, placements[index].year.startYear))
             guard agreements[matched].kind == .framework else { continue }
-            let key = agreements[matched].siteIndex << 32 | agreements[matched].disciplineIndex
+            let key = agreements[matched].rowKey
             var row = rows.removeValue(forKey: key) ?? Row()
             row.starts.append(Int32(clamping: placements[index].start.daysSinceEpoch))
             row.ends.append(Int32(clamping: placements[index].end.daysSinceEpoch))
@@ -450,4 +445,12 @@ public struct AgreementTally: Sendable {
             rows[key] = row
         }
     }
+}
+
+extension Agreement {
+    /// (site, discipline) indices as one dictionary key: agreements by row, for matching and
+    /// for the over-capacity runs.
+    static func rowKey(site: Int, discipline: Int) -> Int { site << 32 | discipline }
+
+    var rowKey: Int { Self.rowKey(site: siteIndex, discipline: disciplineIndex) }
 }

@@ -320,11 +320,9 @@ struct HistoryStore {
 /// `\t`, `\r`, `\n`. `sqlite3` shows it as text.
 enum FindingLines {
     static func write(_ findings: [Finding]) -> [UInt8] {
-        var all: [UInt8] = []
         var out = TextBuffer()
         for finding in findings { append(finding, to: &out) }
-        all = out.bytes
-        return all
+        return out.bytes
     }
 
     /// The lines in pieces of about a megabyte: a 10 M-row run's findings are 130 MB of lines,
@@ -441,10 +439,8 @@ enum FindingLines {
 /// An open blob of `run_findings.lines`, closed when the value goes.
 private final class BlobHandle {
     private var blob: OpaquePointer?
-    private let path: String
 
     init(_ db: Database, rowID: Int64, writable: Bool) throws {
-        path = db.configuration.label ?? "history"
         let status = sqlite3_blob_open(db.sqliteConnection, "main", "run_findings", "lines", rowID, writable ? 1 : 0, &blob)
         guard status == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: status), message: "cannot open the findings blob") }
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Reconcile
 import StagebalansCore
 
 /// A run's findings in their order (errors first, then by code and key), read as often as the
@@ -135,7 +136,7 @@ struct FindingStoreBuilder {
     }
 
     /// One partition's findings, in any order.
-    mutating func add(_ findings: [Finding], sort: ([Finding]) -> [Finding]) throws(OutputError) {
+    mutating func add(_ findings: [Finding]) throws(OutputError) {
         guard !findings.isEmpty else { return }
         let path = directory + "/findings-\(runs.count).spill"
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -157,7 +158,7 @@ struct FindingStoreBuilder {
             }
             bytes.removeAll(keepingCapacity: true)
         }
-        for finding in sort(findings) {
+        for finding in Reconciler.sorted(findings) {
             finding.encode(into: &bytes)
             count += 1
             countsPerCode[finding.code, default: 0] += 1
