@@ -26,17 +26,22 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .target(name: "StagebalansCore"),
-        .target(name: "Ingest", dependencies: ["StagebalansCore", "CLibXML2"]),
-        .target(name: "Normalize", dependencies: ["StagebalansCore", "Ingest"]),
-        .target(name: "Reconcile", dependencies: ["StagebalansCore", "Normalize"]),
+        // Engine mechanics with no business rule: threads, spill files, packed source rows.
+        .target(name: "Engine"),
+        // The domain's plain values: records, placements, agreements, findings, days.
+        .target(name: "StagebalansCore", dependencies: ["Engine"]),
+        // SPEC §4–§5 as plain functions over the domain's values.
+        .target(name: "Rules", dependencies: ["StagebalansCore"]),
+        .target(name: "Ingest", dependencies: ["StagebalansCore", "Engine", "CLibXML2"]),
+        .target(name: "Normalize", dependencies: ["StagebalansCore", "Engine", "Rules", "Ingest"]),
+        .target(name: "Reconcile", dependencies: ["StagebalansCore", "Engine", "Rules", "Normalize"]),
         .target(
             name: "Report",
-            dependencies: ["StagebalansCore", "Normalize", "Reconcile", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["StagebalansCore", "Rules", "Normalize", "Reconcile", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "Pipeline",
-            dependencies: ["StagebalansCore", "Ingest", "Normalize", "Reconcile", "Report", .product(name: "Yams", package: "Yams"),
+            dependencies: ["StagebalansCore", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]
         ),
@@ -46,8 +51,9 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "StagebalansCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Normalize", "Ingest", "StagebalansCore"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Reconcile", "Normalize", "Ingest", "StagebalansCore"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "StagebalansCore"]),
+        .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Rules", "Normalize", "Ingest", "StagebalansCore", "Engine"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Rules", "Reconcile", "Normalize", "Ingest", "StagebalansCore"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Ingest", "StagebalansCore", "stagebalans"],

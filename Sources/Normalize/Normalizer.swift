@@ -1,64 +1,7 @@
+import Engine
 import Ingest
+import Rules
 import StagebalansCore
-
-/// An agreement whose site and discipline resolved to register codes.
-public struct Agreement: Sendable, Hashable {
-    public var id: String
-    public var site: String
-    public var discipline: String
-    /// Positions of the site and discipline in the reference data, for matching on integers.
-    public var siteIndex: Int
-    public var disciplineIndex: Int
-    public var slots: Int
-    public var validFrom: Day
-    public var validTo: Day
-    public var kind: AgreementKind
-    public var student: String?
-    public var supervisor: String?
-    public var source: SourceLocation
-
-    public func isValid(on day: Day) -> Bool { validFrom <= day && day <= validTo }
-
-    public func covers(_ start: Day, _ end: Day) -> Bool { validFrom <= start && end <= validTo }
-}
-
-/// One placement: the evaluation rows of one student at one site, in one discipline, from
-/// one start date, collapsed.
-public struct Placement: Sendable, Hashable {
-    public var student: String
-    public var site: String
-    public var discipline: String
-    /// Positions of the site and discipline in the reference data, for matching on integers.
-    public var siteIndex: Int
-    public var disciplineIndex: Int
-    public var start: Day
-    public var end: Day
-    /// ⌈(end − start + 1 day) / 7⌉.
-    public var weeks: Int
-    public var kind: PlacementKind?
-    public var year: PlacementYear
-    /// The chosen final evaluation: the supervisor's final row submitted last (on a tie, the lower score).
-    public var finalScore: Double?
-    public var finalCriteria: CriterionScores?
-    public var sources: [SourceLocation]
-
-    public var key: String { "student=\(student) site=\(site) discipline=\(discipline) start=\(start)" }
-
-    public var hasFinalEvaluation: Bool { finalScore != nil }
-
-    public func covers(_ day: Day) -> Bool { start <= day && day <= end }
-
-    public static func weeks(from start: Day, to end: Day) -> Int {
-        let days = end.daysSinceEpoch - start.daysSinceEpoch + 1
-        return (days + 6) / 7
-    }
-}
-
-public struct RosterEntry: Sendable, Hashable {
-    public var student: String
-    public var masterYear: Int?
-    public var cohort: String?
-}
 
 /// What normalize hands to reconcile.
 public struct NormalizedData: Sendable {
@@ -87,19 +30,10 @@ public struct Normalizer: Sendable {
     }
 
     /// A source row without its path string: the file's number in `files`, and the line.
-    struct RowRef: Hashable, Comparable {
-        var file: Int32
-        var line: Int32
+    typealias RowRef = PackedSourceRow
 
-        static func < (lhs: RowRef, rhs: RowRef) -> Bool { (lhs.file, lhs.line) < (rhs.file, rhs.line) }
-    }
-
-    struct FinalRow {
-        var score: Double
-        var criteria: CriterionScores
-        var submitted: Day?
-        var row: RowRef
-    }
+    /// A supervisor's final evaluation, with its row.
+    typealias FinalRow = FinalEvaluation<RowRef>
 
     struct KindCounts {
         var counts: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
@@ -113,13 +47,16 @@ public struct Normalizer: Sendable {
             }
         }
 
-        /// The kind most rows state; on a tie the first in alphabetical order of its code.
+        /// `PlacementBuilding.mostStatedKind`.
         var most: PlacementKind? {
-            let ranked: [(PlacementKind, Int32)] = [(.abroad, counts.3), (.generalPractice, counts.1), (.hospital, counts.0),
-                                                    (.scientific, counts.2)]
-            var best: (PlacementKind, Int32)?
-            for entry in ranked where entry.1 > 0 && entry.1 > (best?.1 ?? 0) { best = entry }
-            return best?.0
+            PlacementBuilding.mostStatedKind { kind in
+                switch kind {
+                case .hospital: Int(counts.0)
+                case .generalPractice: Int(counts.1)
+                case .scientific: Int(counts.2)
+                case .abroad: Int(counts.3)
+                }
+            }
         }
     }
 
@@ -178,10 +115,10 @@ public struct Normalizer: Sendable {
             return (rows.append(row), final.map { finals.append($0) } ?? -1)
         }
 
-        /// Rows may state different ends; the end most rows state wins (on a tie, the later).
+        /// `PlacementBuilding.chosenEnd` of the ends the rows state.
         var chosenEnd: Day? {
-            if let otherEnds { return otherEnds.max(by: { ($0.value, $0.key) < ($1.value, $1.key) })?.key }
-            return endCount > 0 ? end : nil
+            if let otherEnds { return PlacementBuilding.chosenEnd(otherEnds.lazy.map { (end: $0.key, rows: Int($0.value)) }) }
+            return endCount > 0 ? PlacementBuilding.chosenEnd(CollectionOfOne((end: end, rows: Int(endCount)))) : nil
         }
     }
 
@@ -218,7 +155,7 @@ public struct Normalizer: Sendable {
     var spill: SpillLog?
     var students: [String: Int32] = [:]
     var studentNames: [String] = []
-    var files: [String] = []
+    var files = SourcePathTable()
     /// Resolutions by the text as typed (index in the reference data, -1 for none): exports
     /// repeat a few hundred spellings millions of times. Bounded, so that a file of unique
     /// names cannot grow it without limit.
@@ -236,9 +173,6 @@ public struct Normalizer: Sendable {
         sites = NameResolver(sites: reference.sites)
         disciplines = NameResolver(disciplines: reference.disciplines)
     }
-
-    public var siteResolver: NameResolver { sites }
-    public var disciplineResolver: NameResolver { disciplines }
 
     public mutating func add(_ record: IngestedRecord) {
         switch record {
@@ -286,11 +220,7 @@ public struct Normalizer: Sendable {
     }
 
     private mutating func row(_ source: SourceLocation) -> RowRef {
-        // Records arrive file by file, so the last file is almost always the one.
-        if let last = files.last, last == source.path { return RowRef(file: Int32(files.count - 1), line: Int32(clamping: source.line)) }
-        if let index = files.firstIndex(of: source.path) { return RowRef(file: Int32(index), line: Int32(clamping: source.line)) }
-        files.append(source.path)
-        return RowRef(file: Int32(files.count - 1), line: Int32(clamping: source.line))
+        RowRef(file: files.number(of: source.path), line: source.line)
     }
 
     private mutating func add(_ record: EvaluationRecord) {
@@ -305,10 +235,10 @@ public struct Normalizer: Sendable {
         }
         let key = PlacementKey(student: student, site: site, discipline: discipline, start: Int32(record.start.daysSinceEpoch))
         let row = row(record.source)
-        let statedEnd = record.end ?? record.weeks.map { record.start.adding(days: 7 * $0 - 1) }
+        let statedEnd = PlacementBuilding.statedEnd(start: record.start, end: record.end, weeks: record.weeks)
         var final: FinalRow?
-        if record.role == .supervisor, record.status == .final, let score = record.finalScore {
-            final = FinalRow(score: score, criteria: record.scores, submitted: record.submitted, row: row)
+        if FinalEvaluations.counts(role: record.role, status: record.status), let score = record.finalScore {
+            final = FinalRow(score: score, criteria: record.scores, submitted: record.submitted, position: row)
         }
         let statedWeeks = Int16(clamping: record.weeks ?? 0)
         if spill != nil {
@@ -334,10 +264,10 @@ public struct Normalizer: Sendable {
     func context() -> Context {
         // Rows sort as SourceLocations do (path, then line) when files are compared by the rank
         // of their path, so the per-placement sort compares integers, never strings.
-        let fileRank = Self.ranks(files).map(Int32.init)
+        let fileRank = Self.ranks(files.paths).map(Int32.init)
         var fileByRank = [Int32](repeating: 0, count: files.count)
         for (file, rank) in fileRank.enumerated() { fileByRank[Int(rank)] = Int32(file) }
-        return Context(files: files, fileRank: fileRank, fileByRank: fileByRank, reference: reference, studentNames: studentNames,
+        return Context(files: files.paths, fileRank: fileRank, fileByRank: fileByRank, reference: reference, studentNames: studentNames,
                        studentRank: Self.ranks(studentNames), siteRank: Self.ranks(reference.sites.map(\.code)),
                        disciplineRank: Self.ranks(reference.disciplines.map(\.code)))
     }
@@ -351,88 +281,94 @@ public struct Normalizer: Sendable {
         var reference: ReferenceData { context.reference }
         var studentNames: [String] { context.studentNames }
 
-        func location(_ row: RowRef) -> SourceLocation { SourceLocation(path: files[Int(row.file)], line: Int(row.line)) }
-        func rowOrder(_ row: RowRef) -> UInt64 { UInt64(context.fileRank[Int(row.file)]) << 32 | UInt64(UInt32(row.line)) }
-        func row(_ packed: UInt64) -> RowRef { RowRef(file: context.fileByRank[Int(packed >> 32)], line: Int32(truncatingIfNeeded: packed)) }
+        func location(_ row: RowRef) -> SourceLocation { SourceLocation(path: files[row.file], line: row.line) }
+        /// The row with its file's rank for its number: rows then sort as SourceLocations do.
+        func ranked(_ row: RowRef) -> RowRef { RowRef(file: Int(context.fileRank[row.file]), line: row.line) }
+        func unranked(_ row: RowRef) -> RowRef { RowRef(file: Int(context.fileByRank[row.file]), line: row.line) }
 
+        /// Scratch arrays reused from one placement to the next.
+        struct Scratch {
+            var order: [RowRef] = []
+            var finals: [FinalRow] = []
+        }
+
+        /// Each placement of `entries` with the findings made while building it (WEEKS_MISMATCH,
+        /// DUPLICATE_EVALUATION); the rules are PlacementBuilding's and FinalEvaluations'.
         func build(_ entries: ArraySlice<(key: PlacementKey, value: Accumulator)>)
             -> (placements: [Placement], findings: [Finding]) {
             var findings: [Finding] = []
             var placements: [Placement] = []
             placements.reserveCapacity(entries.count)
-            var order: [UInt64] = []
-            var finals: [FinalRow] = []
+            var scratch = Scratch()
             for (key, accumulator) in entries {
                 guard let end = accumulator.chosenEnd else { continue }
                 let start = Day(daysSinceEpoch: Int(key.start))
-                let weeks = Placement.weeks(from: start, to: end)
-                let site = reference.sites[Int(key.site)].code, discipline = reference.disciplines[Int(key.discipline)].code
-                let student = studentNames[Int(key.student)]
-                order.removeAll(keepingCapacity: true)
-                var mismatchedWeeks = false
-                var entry = accumulator.rows.first
-                while entry >= 0 {
-                    let current = rowArena[Int(entry)]
-                    order.append(rowOrder(current.row))
-                    if current.statedWeeks != 0 && Int(current.statedWeeks) != weeks { mismatchedWeeks = true }
-                    entry = current.next
-                }
-                if order.count > 1 { order.sort() }
-                var sources: [SourceLocation] = []
-                sources.reserveCapacity(order.count)
-                var previous = UInt64.max
-                for packed in order where packed != previous {
-                    previous = packed
-                    sources.append(location(row(packed)))
-                }
-                var placement = Placement(student: student, site: site, discipline: discipline, siteIndex: Int(key.site),
+                let weeks = PlacementBuilding.weeks(from: start, to: end)
+                var placement = Placement(student: studentNames[Int(key.student)], site: reference.sites[Int(key.site)].code,
+                                          discipline: reference.disciplines[Int(key.discipline)].code, siteIndex: Int(key.site),
                                           disciplineIndex: Int(key.discipline), start: start, end: end, weeks: weeks,
-                                          kind: accumulator.kinds.most, year: PlacementYear(containing: start), finalScore: nil,
-                                          finalCriteria: nil, sources: sources)
-                if mismatchedWeeks {
-                    var stated: Set<Int> = []
-                    var mismatched: [SourceLocation] = []
-                    var entry = accumulator.rows.first
-                    while entry >= 0 {
-                        let current = rowArena[Int(entry)]
-                        if current.statedWeeks != 0 && Int(current.statedWeeks) != weeks {
-                            stated.insert(Int(current.statedWeeks))
-                            mismatched.append(location(current.row))
-                        }
-                        entry = current.next
-                    }
-                    let listed = stated.sorted().map(String.init).joined(separator: ", ")
-                    findings.append(Finding(code: .weeksMismatch, key: placement.key,
-                                            message: "\(student) at \(site) in \(discipline) from \(start): rows state \(listed) weeks, the dates \(start)–\(end) give \(weeks)",
-                                            sources: mismatched))
-                }
-                finals.removeAll(keepingCapacity: true)
-                entry = accumulator.finals.first
-                while entry >= 0 {
-                    finals.append(finalArena[Int(entry)].final)
-                    entry = finalArena[Int(entry)].next
-                }
-                // The last submitted; on a tie the lower score; then the earlier row, so that the
-                // choice never depends on the order rows were read in.
-                func later(_ a: FinalRow, _ b: FinalRow) -> Bool {
-                    let left = (a.submitted?.daysSinceEpoch ?? .min, -a.score), right = (b.submitted?.daysSinceEpoch ?? .min, -b.score)
-                    return left != right ? left > right : rowOrder(a.row) < rowOrder(b.row)
-                }
-                var chosen: FinalRow?
-                for final in finals where chosen.map({ later(final, $0) }) ?? true { chosen = final }
-                if let chosen {
-                    placement.finalScore = chosen.score
-                    placement.finalCriteria = chosen.criteria
-                    if finals.contains(where: { $0.score != chosen.score }) {
-                        let listed = Set(finals.map(\.score)).sorted().map { String($0) }.joined(separator: ", ")
-                        findings.append(Finding(code: .duplicateEvaluation, key: placement.key,
-                                                message: "\(student) at \(site) in \(discipline) from \(start) has \(finals.count) final evaluations that disagree (\(listed)); the one submitted last counts",
-                                                sources: finals.map { location($0.row) }))
-                    }
-                }
+                                          kind: accumulator.kinds.most, year: PlacementBuilding.year(of: start), finalScore: nil,
+                                          finalCriteria: nil, sources: sources(accumulator.rows, &scratch.order))
+                if let mismatch = weeksMismatch(placement, accumulator.rows) { findings.append(mismatch) }
+                if let duplicate = chooseFinal(&placement, accumulator.finals, &scratch.finals) { findings.append(duplicate) }
                 placements.append(placement)
             }
             return (placements, findings)
+        }
+
+        /// The rows of a chain, sorted as SourceLocations and unique.
+        func sources(_ rows: Chain, _ order: inout [RowRef]) -> [SourceLocation] {
+            order.removeAll(keepingCapacity: true)
+            var entry = rows.first
+            while entry >= 0 {
+                order.append(ranked(rowArena[Int(entry)].row))
+                entry = rowArena[Int(entry)].next
+            }
+            if order.count > 1 { order.sort() }
+            var sources: [SourceLocation] = []
+            sources.reserveCapacity(order.count)
+            var previous: RowRef?
+            for row in order where row != previous {
+                previous = row
+                sources.append(location(unranked(row)))
+            }
+            return sources
+        }
+
+        /// WEEKS_MISMATCH when a row states other weeks than the placement's dates give.
+        func weeksMismatch(_ placement: Placement, _ rows: Chain) -> Finding? {
+            var stated: Set<Int> = []
+            var mismatched: [SourceLocation] = []
+            var entry = rows.first
+            while entry >= 0 {
+                let current = rowArena[Int(entry)]
+                let statedWeeks = current.statedWeeks == 0 ? nil : Int(current.statedWeeks)
+                if PlacementBuilding.statesOtherWeeks(statedWeeks, datesGive: placement.weeks), let statedWeeks {
+                    stated.insert(statedWeeks)
+                    mismatched.append(location(current.row))
+                }
+                entry = current.next
+            }
+            return stated.isEmpty ? nil : EvaluationFindings.weeksMismatch(placement, statedWeeks: stated, rows: mismatched)
+        }
+
+        /// Sets the placement's final evaluation (`FinalEvaluations.chosen`); DUPLICATE_EVALUATION
+        /// when the final evaluations disagree.
+        func chooseFinal(_ placement: inout Placement, _ chain: Chain, _ finals: inout [FinalRow]) -> Finding? {
+            finals.removeAll(keepingCapacity: true)
+            var entry = chain.first
+            while entry >= 0 {
+                var final = finalArena[Int(entry)].final
+                final.position = ranked(final.position)
+                finals.append(final)
+                entry = finalArena[Int(entry)].next
+            }
+            guard let chosen = FinalEvaluations.chosen(finals) else { return nil }
+            placement.finalScore = chosen.score
+            placement.finalCriteria = chosen.criteria
+            guard FinalEvaluations.disagree(finals, chosen: chosen) else { return nil }
+            return EvaluationFindings.duplicateEvaluation(placement, scores: finals.map(\.score),
+                                                          rows: finals.map { location(unranked($0.position)) })
         }
     }
 
@@ -489,10 +425,10 @@ public struct Normalizer: Sendable {
     func unknownFindings() -> [Finding] {
         var findings: [Finding] = []
         for (canonical, unresolved) in unknownSites {
-            findings.append(unknown(.unknownSite, canonical, unresolved, resolver: sites))
+            findings.append(unknown(.site, canonical, unresolved, resolver: sites))
         }
         for (canonical, unresolved) in unknownDisciplines {
-            findings.append(unknown(.unknownDiscipline, canonical, unresolved, resolver: disciplines))
+            findings.append(unknown(.discipline, canonical, unresolved, resolver: disciplines))
         }
         return findings
     }
@@ -507,26 +443,23 @@ public struct Normalizer: Sendable {
         return ranks
     }
 
-    private func unknown(_ code: FindingCode, _ canonical: String, _ unresolved: Unresolved, resolver: NameResolver) -> Finding {
-        let typed = unresolved.typed.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key ?? canonical
-        let closest = resolver.suggestions(for: typed).map { "\($0.name) (\($0.code))" }.joined(separator: ", ")
-        let what = code == .unknownSite ? "site" : "discipline"
-        return Finding(code: code, key: "\(what)=\(canonical)",
-                       message: "\(what) '\(typed)' (\(unresolved.sources.count) rows) is not in the register; closest: \(closest)",
-                       sources: unresolved.sources)
+    private func unknown(_ kind: NameFindings.Kind, _ canonical: String, _ unresolved: Unresolved, resolver: NameResolver) -> Finding {
+        let typed = NameFindings.shownSpelling(unresolved.typed, canonical: canonical)
+        return NameFindings.unknown(kind, canonical: canonical, typed: typed, rows: unresolved.sources,
+                                    closest: resolver.suggestions(for: typed))
     }
 
     /// Every unresolved name with its rows, for `suggest-aliases`.
     public var unresolvedSites: [(typed: String, count: Int, suggestions: [(name: String, code: String)])] {
         unknownSites.map { canonical, unresolved in
-            let typed = unresolved.typed.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key ?? canonical
+            let typed = NameFindings.shownSpelling(unresolved.typed, canonical: canonical)
             return (typed, unresolved.sources.count, sites.suggestions(for: typed))
         }.sorted { ($1.count, $0.typed) < ($0.count, $1.typed) }
     }
 
     public var unresolvedDisciplines: [(typed: String, count: Int, suggestions: [(name: String, code: String)])] {
         unknownDisciplines.map { canonical, unresolved in
-            let typed = unresolved.typed.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key ?? canonical
+            let typed = NameFindings.shownSpelling(unresolved.typed, canonical: canonical)
             return (typed, unresolved.sources.count, disciplines.suggestions(for: typed))
         }.sorted { ($1.count, $0.typed) < ($0.count, $1.typed) }
     }

@@ -5,6 +5,8 @@
 // every check on one student's placements and every per-student figure lies in one partition,
 // and partitions concatenated in order give the placements in the order of an in-memory run.
 
+import Engine
+import Rules
 import StagebalansCore
 
 /// Where a normalizer keeps its rows on disk, and how many rows a partition holds.
@@ -48,8 +50,8 @@ struct SpilledRow: BitwiseCopyable {
         site = key.site
         discipline = key.discipline
         start = key.start
-        self.file = row.file
-        self.line = row.line
+        file = Int32(truncatingIfNeeded: row.file)
+        line = Int32(clamping: row.line)
         self.statedWeeks = statedWeeks
         self.statedEnd = statedEnd.map { Int32(clamping: $0.daysSinceEpoch) } ?? 0
         self.kind = kind.flatMap { Self.kinds.firstIndex(of: $0) }.map { Int8($0) } ?? -1
@@ -71,7 +73,7 @@ struct SpilledRow: BitwiseCopyable {
     }
 
     var key: Normalizer.PlacementKey { Normalizer.PlacementKey(student: student, site: site, discipline: discipline, start: start) }
-    var row: Normalizer.RowRef { Normalizer.RowRef(file: file, line: line) }
+    var row: Normalizer.RowRef { Normalizer.RowRef(file: Int(file), line: Int(line)) }
     var end: Day? { flags & Self.hasEnd != 0 ? Day(daysSinceEpoch: Int(statedEnd)) : nil }
     var placementKind: PlacementKind? { kind >= 0 && Int(kind) < Self.kinds.count ? Self.kinds[Int(kind)] : nil }
 
@@ -81,7 +83,7 @@ struct SpilledRow: BitwiseCopyable {
                                        patientContact: flags & Self.hasPatient != 0 ? patient : nil,
                                        teamwork: flags & Self.hasTeam != 0 ? team : nil)
         return Normalizer.FinalRow(score: score, criteria: criteria,
-                                   submitted: flags & Self.hasSubmitted != 0 ? Day(daysSinceEpoch: Int(submitted)) : nil, row: row)
+                                   submitted: flags & Self.hasSubmitted != 0 ? Day(daysSinceEpoch: Int(submitted)) : nil, position: row)
     }
 }
 

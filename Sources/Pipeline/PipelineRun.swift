@@ -3,6 +3,8 @@ import Ingest
 import Normalize
 import Reconcile
 import Report
+import Engine
+import Rules
 import StagebalansCore
 
 /// `stagebalans run`: ingest → normalize → reconcile → report, published as one run folder.

@@ -4,6 +4,7 @@
 
 import Normalize
 import Reconcile
+import Rules
 import StagebalansCore
 
 /// A non-negative fraction, printed rounded half up to a fixed number of decimals.
@@ -159,8 +160,7 @@ public enum Figures {
                 frameworks[RowKey(site: agreement.site, discipline: agreement.discipline), default: []].append(agreement)
             }
             var rows: [CapacityRow] = []
-            // One pair of day arrays for every row's sweep (a pair per row was most of this function's time).
-            var load: [Int] = [], slots: [Int] = []
+            var buffers = CapacityDays.Buffers()
             // A row's sweep covers its placements of every year.
             var positionsOfRow: [RowKey: [Int]] = [:]
             for (position, keyYear) in keyYears.enumerated() { positionsOfRow[keyYear.key, default: []].append(position) }
@@ -175,51 +175,13 @@ public enum Figures {
                                           usedWeeks: counted.usedWeeks, placements: counted.placements,
                                           students: counted.students, peakConcurrent: 0, overCapacityDays: 0)
                     let rowSpans = (positionsOfRow[key] ?? []).lazy.flatMap { self.spans[$0] }
-                    sweep(year, rowSpans.map { (Day(daysSinceEpoch: Int($0.start)), Day(daysSinceEpoch: Int($0.end))) },
-                          own, into: &row, load: &load, slots: &slots)
+                    let days = CapacityDays.figures(in: year, placements: rowSpans.map { (Day(daysSinceEpoch: Int($0.start)), Day(daysSinceEpoch: Int($0.end))) },
+                                                    agreements: own, buffers: &buffers)
+                    (row.slots, row.peakConcurrent, row.overCapacityDays) = (days.slots, days.peakConcurrent, days.overCapacityDays)
                     rows.append(row)
                 }
             }
             return rows
-        }
-    }
-
-    /// Day by day inside the year: placements of the row covering the day (whatever their start
-    /// year) against the slots of its framework agreements valid that day.
-    private static func sweep<Spans: Sequence<(Day, Day)>>(_ year: PlacementYear, _ spans: Spans, _ agreements: [Agreement],
-                                                            into row: inout CapacityRow, load: inout [Int], slots: inout [Int]) {
-        let first = year.firstDay.daysSinceEpoch
-        let span = year.lastDay.daysSinceEpoch - first + 1
-        if load.count != span + 1 {
-            load = [Int](repeating: 0, count: span + 1)
-            slots = [Int](repeating: 0, count: span + 1)
-        } else {
-            for day in 0...span {
-                load[day] = 0
-                slots[day] = 0
-            }
-        }
-        for (start, end) in spans {
-            let from = max(start.daysSinceEpoch, first) - first
-            let to = min(end.daysSinceEpoch, year.lastDay.daysSinceEpoch) - first
-            guard from <= to else { continue }
-            load[from] += 1
-            load[to + 1] -= 1
-        }
-        for agreement in agreements {
-            let from = max(agreement.validFrom.daysSinceEpoch, first) - first
-            let to = min(agreement.validTo.daysSinceEpoch, year.lastDay.daysSinceEpoch) - first
-            guard from <= to else { continue }
-            slots[from] += agreement.slots
-            slots[to + 1] -= agreement.slots
-        }
-        var students = 0, available = 0
-        for day in 0..<span {
-            students += load[day]
-            available += slots[day]
-            row.slots = max(row.slots, available)
-            row.peakConcurrent = max(row.peakConcurrent, students)
-            if available > 0 && students > available { row.overCapacityDays += 1 }
         }
     }
 

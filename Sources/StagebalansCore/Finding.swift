@@ -1,3 +1,5 @@
+import Engine
+
 /// The findings of SPEC §4, each with its fixed severity.
 public enum FindingCode: String, Sendable, Hashable, CaseIterable, Comparable {
     case unknownSite = "UNKNOWN_SITE"
@@ -20,8 +22,17 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable, Comparable {
         }
     }
 
-    public static func < (lhs: FindingCode, rhs: FindingCode) -> Bool {
-        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
+    public static func < (lhs: FindingCode, rhs: FindingCode) -> Bool { lhs.position < rhs.position }
+
+    /// The position in SPEC §4's table (`allCases`' order).
+    private var position: Int { Self.positions[self] ?? 0 }
+    private static let positions = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+
+    /// The order in which reports list findings: errors first, then warnings, then infos, and
+    /// within a severity in the order of SPEC §4's table. Findings of one rank follow their keys.
+    public var listingRank: Int {
+        let severityRank = severity == .error ? 0 : severity == .warning ? 1 : 2
+        return severityRank << 8 | position
     }
 }
 
@@ -34,21 +45,37 @@ public struct Finding: Sendable, Hashable, Comparable {
     /// FNV-1a over the code and the key, computed once: every report and the history use it.
     public let fingerprintHash: UInt64
     public var message: String
-    private let sourceRows: SourceRows
+    let sourceRows: PackedSourceRows
 
     /// Every source row behind the finding, sorted.
-    public var sources: [SourceLocation] { sourceRows.locations }
+    public var sources: [SourceLocation] {
+        var locations: [SourceLocation] = []
+        locations.reserveCapacity(sourceRows.count)
+        forEachSource { locations.append($0) }
+        return locations
+    }
 
     /// Each source row in order, without building the array (a writer of thousands of rows).
-    public func forEachSource(_ body: (SourceLocation) -> Void) { sourceRows.forEach(body) }
-    public var sourceCount: Int { sourceRows.count }
+    public func forEachSource(_ body: (SourceLocation) -> Void) {
+        sourceRows.forEach { body(SourceLocation(path: $0.path, line: $0.line, column: $0.column)) }
+    }
 
     public init(code: FindingCode, key: String, message: String, sources: [SourceLocation]) {
-        self.init(code: code, key: key, message: message, sourceRows: SourceRows(sources.sortedUnique()))
+        let sorted = sources.sortedUnique()
+        var rows = PackedSourceRows.Builder(capacity: sorted.count)
+        var lastPath: String?
+        for location in sorted {
+            if location.path != lastPath {
+                rows.path(location.path)
+                lastPath = location.path
+            }
+            rows.row(line: location.line, column: location.column)
+        }
+        self.init(code: code, key: key, message: message, sourceRows: rows.rows)
     }
 
     /// Rows sorted and unique already (read back from a spill file).
-    init(code: FindingCode, key: String, message: String, sourceRows: SourceRows) {
+    init(code: FindingCode, key: String, message: String, sourceRows: PackedSourceRows) {
         self.code = code
         self.key = key
         self.message = message
@@ -75,225 +102,18 @@ public struct Finding: Sendable, Hashable, Comparable {
         return 16
     }
 
-    /// Errors first, then by code and key, so that reports list them the same way every night.
+    /// `listingRank`, then the key: reports list findings the same way every night.
     public static func < (lhs: Finding, rhs: Finding) -> Bool {
-        if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
-        if lhs.code != rhs.code { return lhs.code < rhs.code }
-        return lhs.key < rhs.key
-    }
-}
-
-/// A placement year runs from 1 July to 30 June; `startYear` 2025 is `2025-2026`.
-public struct PlacementYear: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let startYear: Int
-
-    public init(startYear: Int) {
-        self.startYear = startYear
+        lhs.code != rhs.code ? lhs.code.listingRank < rhs.code.listingRank : lhs.key < rhs.key
     }
 
-    /// The year that contains `day`.
-    public init(containing day: Day) {
-        let (year, month, _) = day.components
-        startYear = month >= 7 ? year : year - 1
-    }
-
-    public init?(label: String) {
-        let parts = label.split(separator: "-")
-        guard parts.count == 2, let first = Int(parts[0]), let second = Int(parts[1]), second == first + 1 else { return nil }
-        startYear = first
-    }
-
-    public var firstDay: Day { Day(year: startYear, month: 7, day: 1) ?? Day(daysSinceEpoch: 0) }
-    public var lastDay: Day { Day(year: startYear + 1, month: 6, day: 30) ?? Day(daysSinceEpoch: 0) }
-
-    public func contains(_ day: Day) -> Bool { firstDay <= day && day <= lastDay }
-
-    public var description: String { "\(startYear)-\(startYear + 1)" }
-
-    public static func < (lhs: PlacementYear, rhs: PlacementYear) -> Bool { lhs.startYear < rhs.startYear }
-}
-
-/// Source rows as (path, line) packed in one integer each, every path once: a finding about
-/// thousands of rows (an over-capacity run) held 40 bytes and a string reference per row as
-/// SourceLocations, a third of a 10 M-row run's memory. Rows with a column, or a line beyond
-/// 32 bits, are kept as they are.
-struct SourceRows: Sendable, Hashable {
-    private var paths: [String] = []
-    private var rows: [UInt64] = []
-    private var plain: [SourceLocation]?
-
-    init(_ locations: [SourceLocation]) {
-        guard locations.allSatisfy({ $0.column == nil && $0.line >= 0 && $0.line <= Int(UInt32.max) }) else {
-            plain = locations
-            return
+    /// `findings` in listing order, sorted as indices: moving the findings themselves (three
+    /// counted references each) through the sort cost more than comparing them.
+    public static func inListingOrder(_ findings: [Finding]) -> [Finding] {
+        let rank = findings.map(\.code.listingRank)
+        let order = findings.indices.sorted { a, b in
+            rank[a] != rank[b] ? rank[a] < rank[b] : findings[a].key < findings[b].key
         }
-        rows.reserveCapacity(locations.count)
-        var last = -1
-        for location in locations {
-            if last < 0 || paths[last] != location.path {
-                if let known = paths.firstIndex(of: location.path) {
-                    last = known
-                } else {
-                    paths.append(location.path)
-                    last = paths.count - 1
-                }
-            }
-            rows.append(UInt64(last) << 32 | UInt64(location.line))
-        }
-    }
-
-    var count: Int { plain?.count ?? rows.count }
-
-    func forEach(_ body: (SourceLocation) -> Void) {
-        if let plain {
-            plain.forEach(body)
-            return
-        }
-        for row in rows { body(SourceLocation(path: paths[Int(row >> 32)], line: Int(row & 0xFFFF_FFFF))) }
-    }
-
-    /// For the spill encoding: `path` with the path where it changes (nil where it does not),
-    /// then `row` with the line and column.
-    func encode(path: (String?) -> Void, row: (Int, Int?) -> Void) {
-        if let plain {
-            var last: String?
-            for location in plain {
-                path(location.path == last ? nil : location.path)
-                last = location.path
-                row(location.line, location.column)
-            }
-            return
-        }
-        var last = -1
-        for packed in rows {
-            let index = Int(packed >> 32)
-            path(index == last ? nil : paths[index])
-            last = index
-            row(Int(packed & 0xFFFF_FFFF), nil)
-        }
-    }
-
-    /// Rows in order, already sorted and unique, packed as they come.
-    struct Builder {
-        private var paths: [String] = []
-        private var current = -1
-        private var packed: [UInt64] = []
-        private var locations: [SourceLocation] = []
-        private var plain = false
-
-        init(capacity: Int) { packed.reserveCapacity(capacity) }
-
-        mutating func path(_ path: String) {
-            if let known = paths.firstIndex(of: path) {
-                current = known
-            } else {
-                paths.append(path)
-                current = paths.count - 1
-            }
-        }
-
-        mutating func row(line: Int, column: Int?) {
-            let path = current >= 0 ? paths[current] : ""
-            if !plain && (column != nil || line < 0 || line > Int(UInt32.max) || current < 0) {
-                plain = true
-                locations = packed.map { SourceLocation(path: paths[Int($0 >> 32)], line: Int($0 & 0xFFFF_FFFF)) }
-            }
-            if plain {
-                locations.append(SourceLocation(path: path, line: line, column: column))
-            } else {
-                packed.append(UInt64(current) << 32 | UInt64(line))
-            }
-        }
-
-        var rows: SourceRows { plain ? SourceRows(plain: locations) : SourceRows(paths: paths, packed: packed) }
-    }
-
-    private init(plain: [SourceLocation]) { self.plain = plain }
-
-    private init(paths: [String], packed: [UInt64]) {
-        self.paths = paths
-        rows = packed
-    }
-
-    var locations: [SourceLocation] {
-        if let plain { return plain }
-        return rows.map { SourceLocation(path: paths[Int($0 >> 32)], line: Int($0 & 0xFFFF_FFFF)) }
-    }
-}
-
-extension Finding {
-    /// The finding as bytes for a spill file: code, key, message and source rows; `decode`
-    /// gives the same finding back.
-    public func encode(into bytes: inout [UInt8]) {
-        func integer(_ value: Int) {
-            var value = UInt64(bitPattern: Int64(value))
-            for _ in 0..<8 {
-                bytes.append(UInt8(truncatingIfNeeded: value))
-                value >>= 8
-            }
-        }
-        func text(_ value: String) {
-            integer(value.utf8.count)
-            bytes.append(contentsOf: value.utf8)
-        }
-        bytes.append(UInt8(FindingCode.allCases.firstIndex(of: code) ?? 0))
-        text(key)
-        text(message)
-        // The sources' byte length first, so that a reader can skip them.
-        let lengthAt = bytes.count
-        integer(0)
-        integer(sourceRows.count)
-        sourceRows.encode(path: { index in
-            // A path is written only where it changes (sources are sorted by path): -1 otherwise.
-            if let index { text(index) } else { integer(-1) }
-        }, row: { line, column in
-            integer(line)
-            integer(column ?? -1)
-        })
-        var length = UInt64(bytes.count - lengthAt - 8)
-        for index in 0..<8 {
-            bytes[lengthAt + index] = UInt8(truncatingIfNeeded: length)
-            length >>= 8
-        }
-    }
-
-    /// The finding at `offset` in `bytes`, moving `offset` past it; nil when the bytes end early.
-    /// Without `sources` its source rows are skipped (the finding has none).
-    public static func decode(_ bytes: UnsafeRawBufferPointer, at offset: inout Int, sources wantSources: Bool = true) -> Finding? {
-        func integer() -> Int? {
-            guard offset + 8 <= bytes.count else { return nil }
-            var value: UInt64 = 0
-            for index in 0..<8 { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
-            offset += 8
-            return Int(Int64(bitPattern: value))
-        }
-        func text(length: Int) -> String? {
-            guard length >= 0, offset + length <= bytes.count else { return nil }
-            defer { offset += length }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
-        }
-        guard offset < bytes.count else { return nil }
-        let codeIndex = Int(bytes[offset])
-        offset += 1
-        guard codeIndex < FindingCode.allCases.count, let keyLength = integer(), let key = text(length: keyLength),
-              let messageLength = integer(), let message = text(length: messageLength), let sourcesLength = integer(),
-              sourcesLength >= 0, offset + sourcesLength <= bytes.count else { return nil }
-        guard wantSources else {
-            offset += sourcesLength
-            return Finding(code: FindingCode.allCases[codeIndex], key: key, message: message, sources: [])
-        }
-        guard let count = integer(), count >= 0 else { return nil }
-        var rows = SourceRows.Builder(capacity: count)
-        for _ in 0..<count {
-            guard let pathLength = integer() else { return nil }
-            if pathLength >= 0 {
-                guard let read = text(length: pathLength) else { return nil }
-                rows.path(read)
-            }
-            guard let line = integer(), let column = integer() else { return nil }
-            rows.row(line: line, column: column < 0 ? nil : column)
-        }
-        // Written from a finding's sorted rows: kept as they come, not sorted again.
-        return Finding(code: FindingCode.allCases[codeIndex], key: key, message: message, sourceRows: rows.rows)
+        return order.map { findings[$0] }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
 import Normalize
+import Engine
 import StagebalansCore
 import Testing
 

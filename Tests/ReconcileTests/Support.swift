@@ -1,6 +1,7 @@
 import Ingest
 import Normalize
 import Reconcile
+import Rules
 import StagebalansCore
 import Testing
 

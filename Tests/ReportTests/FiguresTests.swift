@@ -2,6 +2,7 @@ import Ingest
 import Normalize
 import Reconcile
 @testable import Report
+import Rules
 import StagebalansCore
 import Testing
 

@@ -1,5 +1,6 @@
 import CLibXML2
 import Dispatch
+import Engine
 import StagebalansCore
 #if canImport(Glibc)
 import Glibc

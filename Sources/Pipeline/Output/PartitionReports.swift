@@ -2,6 +2,7 @@ import Ingest
 import Normalize
 import Reconcile
 import Report
+import Engine
 import StagebalansCore
 
 /// The report files that grow with the placements (placements.csv, progress) written partition

@@ -4,6 +4,7 @@ import Ingest
 import Normalize
 import Reconcile
 import Report
+import Engine
 import StagebalansCore
 
 /// The version written into manifests and printed by `--version`.

@@ -1,0 +1,28 @@
+// UNKNOWN_SITE and UNKNOWN_DISCIPLINE: a name that resolves to no code, with the closest
+// known names (SPEC §4).
+
+import StagebalansCore
+
+public enum NameFindings {
+    public enum Kind: Sendable {
+        case site, discipline
+
+        var code: FindingCode { self == .site ? .unknownSite : .unknownDiscipline }
+        var word: String { self == .site ? "site" : "discipline" }
+    }
+
+    /// The spelling shown for a name typed several ways: the most frequent, then the first in
+    /// text order.
+    public static func shownSpelling(_ spellings: [String: Int], canonical: String) -> String {
+        spellings.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key ?? canonical
+    }
+
+    /// One finding per canonical form of an unresolved name; `rows` are every row that used it.
+    public static func unknown(_ kind: Kind, canonical: String, typed: String, rows: [SourceLocation],
+                               closest: [(name: String, code: String)]) -> Finding {
+        let suggestions = closest.map { "\($0.name) (\($0.code))" }.joined(separator: ", ")
+        return Finding(code: kind.code, key: "\(kind.word)=\(canonical)",
+                       message: "\(kind.word) '\(typed)' (\(rows.count) rows) is not in the register; closest: \(suggestions)",
+                       sources: rows)
+    }
+}
