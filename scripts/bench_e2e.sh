@@ -9,6 +9,9 @@
 #   ROUNDS=5 scripts/bench_e2e.sh
 #   SCALE=1 scripts/bench_e2e.sh       # also 10 M rows (generated once: ~1.3 GB CSV, 3.5 GB XML)
 #   THREADS=1 scripts/bench_e2e.sh     # DuckDB on one thread (default: all cores, as it runs by default)
+#   BASELINE_BIN=/path/to/old/stagebalans scripts/bench_e2e.sh
+#                                      # also an earlier build, alternated with this one in every
+#                                      # round (CSV and XML), with this build / baseline ratios
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -58,8 +61,14 @@ bench() { # rows folder
     echo "stagebalans-csv $(timed "$BIN" run "$data/faculty.yml" --force --quiet)" | tee -a "$data/times.txt"
     echo "duckdb          $(timed "$VENV/bin/python" scripts/duckdb_peer.py "$data" "$data/peer" --threads "$peer_threads")" | tee -a "$data/times.txt"
     echo "stagebalans-xml $(timed "$BIN" run "$data/faculty-xml.yml" --force --quiet)" | tee -a "$data/times.txt"
+    if [ -n "${BASELINE_BIN:-}" ]; then
+      echo "baseline-csv    $(timed "$BASELINE_BIN" run "$data/faculty.yml" --force --quiet)" | tee -a "$data/times.txt"
+      echo "baseline-xml    $(timed "$BASELINE_BIN" run "$data/faculty-xml.yml" --force --quiet)" | tee -a "$data/times.txt"
+    fi
   done
-  for what in stagebalans-csv duckdb stagebalans-xml; do
+  local kinds="stagebalans-csv duckdb stagebalans-xml"
+  [ -n "${BASELINE_BIN:-}" ] && kinds="$kinds baseline-csv baseline-xml"
+  for what in $kinds; do
     printf '%-16s median wall %6.2f s  cpu %6.2f s  peak %5d MB\n' "$what" \
       "$(awk -v w="$what" '$1 == w { print $2 }' "$data/times.txt" | median)" \
       "$(awk -v w="$what" '$1 == w { print $3 }' "$data/times.txt" | median)" \
@@ -70,6 +79,15 @@ bench() { # rows folder
   duck=$(awk '$1 == "duckdb" { print $2 }' "$data/times.txt" | median)
   xml=$(awk '$1 == "stagebalans-xml" { print $2 }' "$data/times.txt" | median)
   awk -v c="$csv" -v d="$duck" -v x="$xml" 'BEGIN { printf "stagebalans CSV / DuckDB = %.2f (goal <= 1.0); XML / CSV = %.2f (goal <= 1.5)\n", c / d, x / c }'
+  if [ -n "${BASELINE_BIN:-}" ]; then
+    for form in csv xml; do
+      awk -v n="$(awk -v w="stagebalans-$form" '$1 == w { print $2 }' "$data/times.txt" | median)" \
+          -v b="$(awk -v w="baseline-$form" '$1 == w { print $2 }' "$data/times.txt" | median)" \
+          -v nm="$(awk -v w="stagebalans-$form" '$1 == w { print $4 }' "$data/times.txt" | median)" \
+          -v bm="$(awk -v w="baseline-$form" '$1 == w { print $4 }' "$data/times.txt" | median)" -v f="$form" \
+          'BEGIN { printf "this build / baseline (%s): time %.3f, peak memory %.3f (limit 1.05 each)\n", f, n / b, nm / bm }'
+    done
+  fi
 }
 
 bench 1000000 "$DATA/scale-1m"

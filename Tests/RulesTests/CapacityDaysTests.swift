@@ -1,0 +1,59 @@
+// Hand-worked cases of SPEC §5's day-based figures and OVER_CAPACITY runs.
+
+import Rules
+import StagebalansCore
+import Testing
+
+@Suite("Rules: capacity day by day")
+struct CapacityDaysTests {
+    let year = PlacementYear(startYear: 2025)
+
+    @Test("slots, peak and over-capacity days inside the year")
+    func figures() {
+        // 2 slots all year, 1 more from 1 October. Three students 1–28 September (28 days over),
+        // two of them again in October (within the 3 slots).
+        let agreements = [agreement("A-1", slots: 2, from: "2025-07-01", to: "2026-06-30"),
+                          agreement("A-2", slots: 1, from: "2025-10-01", to: "2026-06-30")]
+        var spans: [(Day, Day)] = (0..<3).map { _ in (day("2025-09-01"), day("2025-09-28")) }
+        spans += (0..<2).map { _ in (day("2025-10-06"), day("2025-11-02")) }
+        var buffers = CapacityDays.Buffers()
+        let figures = CapacityDays.figures(in: year, placements: spans, agreements: agreements, buffers: &buffers)
+        #expect(figures.slots == 3)
+        #expect(figures.peakConcurrent == 3)
+        #expect(figures.overCapacityDays == 28)
+    }
+
+    @Test("a day with no slots is never over capacity; placements outside the year are clipped")
+    func noSlotsAndClipping() {
+        let agreements = [agreement("A-1", slots: 1, from: "2025-09-01", to: "2025-09-14")]
+        // Two students 1–28 September: over on 14 days (1 slot), not on the 14 days without slots.
+        let spans = [(day("2025-09-01"), day("2025-09-28")), (day("2025-09-01"), day("2025-09-28")),
+                     (day("2025-06-01"), day("2025-07-03"))]
+        var buffers = CapacityDays.Buffers()
+        let figures = CapacityDays.figures(in: year, placements: spans, agreements: agreements, buffers: &buffers)
+        #expect(figures.overCapacityDays == 14)
+        #expect(figures.slots == 1)
+        #expect(figures.peakConcurrent == 2)
+        #expect(!CapacityDays.isOverCapacity(placements: 5, slots: 0))
+        #expect(CapacityDays.isOverCapacity(placements: 3, slots: 2))
+    }
+
+    @Test("OVER_CAPACITY: one run per maximal stretch of days, not cut at 30 June, with its peak")
+    func runs() {
+        let agreements = [agreement("A-1", slots: 2, from: "2025-07-01", to: "2026-12-31")]
+        let spans = [(start: day("2026-06-20"), end: day("2026-07-10")), (start: day("2026-06-20"), end: day("2026-07-10")),
+                     (start: day("2026-06-25"), end: day("2026-07-05")), (start: day("2026-07-01"), end: day("2026-07-02")),
+                     (start: day("2026-07-20"), end: day("2026-07-21")), (start: day("2026-07-20"), end: day("2026-07-21")),
+                     (start: day("2026-07-20"), end: day("2026-07-21"))]
+        let runs = CapacityDays.overCapacityRuns(spans, agreements)
+        #expect(runs.count == 2)
+        // 25 June – 5 July: 11 days, peak 4 (1–2 July) against 2 slots.
+        #expect(runs.first?.first == day("2026-06-25"))
+        #expect(runs.first?.last == day("2026-07-05"))
+        #expect(runs.first?.days == 11)
+        #expect(runs.first?.peak == 4)
+        #expect(runs.first?.slots == 2)
+        #expect(runs.last?.days == 2)
+        #expect(runs.last?.peak == 3)
+    }
+}
