@@ -3,15 +3,8 @@ import Ingest
 import Rules
 import StagebalansCore
 
-/// What normalize hands to reconcile.
-public struct NormalizedData: Sendable {
-    public var placements: [Placement]
-    public var agreements: [Agreement]
-    public var roster: [RosterEntry]
-    public var findings: [Finding]
-}
-
-/// Streams ingested records in; `finish()` gives placements, agreements and findings.
+/// Streams ingested records in; `finishInPartitions()` gives agreements, findings and the
+/// placements partition by partition (one partition when the run is held in memory).
 /// Memory is bounded by the number of distinct placements, agreements and names.
 ///
 /// Everything per row is kept as integers (students interned, sites and disciplines as their
@@ -406,20 +399,6 @@ public struct Normalizer: Sendable {
         placements.reserveCapacity(entries.count)
         placements += halves[1].placements
         return (placements, halves[0].findings + halves[1].findings)
-    }
-
-    /// Every placement at once: the partitions of `finishInPartitions()` concatenated (with a
-    /// spill, every row is read back into memory, giving up its bound).
-    public consuming func finish() throws(SpillError) -> NormalizedData {
-        let partitioned = try finishInPartitions()
-        var placements: [Placement] = [], findings = partitioned.findings
-        for index in 0..<partitioned.partitions.count {
-            let part = try partitioned.partitions.take(index)
-            placements += part.placements
-            findings += part.findings
-        }
-        return NormalizedData(placements: placements, agreements: partitioned.agreements, roster: partitioned.roster,
-                              findings: findings)
     }
 
     func unknownFindings() -> [Finding] {

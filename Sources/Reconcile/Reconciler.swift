@@ -40,19 +40,6 @@ public struct Reconciler: Sendable {
         }
     }
 
-    public func reconcile(_ data: consuming NormalizedData) -> Reconciliation {
-        let agreements = data.agreements
-        let roster = data.roster
-        var tally = AgreementTally()
-        let placements = data.placements
-        data.placements = []
-        let part = reconcile(partition: placements, agreements: agreements, tally: &tally)
-        var findings = data.findings + part.findings
-        findings += finishFindings(tally, agreements: agreements)
-        return Reconciliation(placements: part.matched, agreements: agreements, roster: roster, findings: Finding.inListingOrder(findings),
-                              years: tally.years.sorted())
-    }
-
     /// Agreements indexed by (site, discipline) indices, for matching.
     public struct AgreementIndex: Sendable {
         let byRow: [Int: [Int]]

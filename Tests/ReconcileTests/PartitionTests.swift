@@ -3,6 +3,7 @@ import Ingest
 import Normalize
 import Engine
 import StagebalansCore
+import TestSupport
 import Testing
 
 @Suite("Normalize in partitions")

@@ -3,6 +3,7 @@ import Normalize
 import Reconcile
 import Rules
 import StagebalansCore
+import TestSupport
 import Testing
 
 typealias Location = StagebalansCore.SourceLocation

@@ -4,6 +4,7 @@ import Reconcile
 @testable import Report
 import Rules
 import StagebalansCore
+import TestSupport
 import Testing
 
 typealias Location = StagebalansCore.SourceLocation
