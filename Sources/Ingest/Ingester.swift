@@ -54,12 +54,8 @@ public struct Ingester: Sendable {
         self.threading = threading
     }
 
-    /// Errors thrown by `handle` end the run and are passed on; a file that cannot be read
-    /// is not an error here but a report with its `rejection` set.
-    public func run(_ handle: (IngestEvent) throws -> Void) throws -> [FileReport] {
-        try spec.files.map { try ingest(file: $0, handle) }
-    }
-
+    /// Reads one of the source's files. Errors thrown by `handle` end the read and are passed
+    /// on; a file that cannot be read is not an error here but a report with its `rejection` set.
     public func ingest(file path: String, _ handle: (IngestEvent) throws -> Void) throws -> FileReport {
         var report = FileReport(source: spec.name, path: path)
         let size = Self.size(of: path)

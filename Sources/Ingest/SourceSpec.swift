@@ -3,7 +3,7 @@ import StagebalansCore
 /// How to read one source: everything a pipeline definition says about it, as plain values.
 /// The pipeline module builds these from YAML; ingest never sees the YAML.
 public struct SourceSpec: Sendable {
-    public enum Format: Sendable {
+    public enum InputFormat: Sendable {
         case csv(CSVSettings)
         case xml(XMLSettings)
     }
@@ -12,7 +12,7 @@ public struct SourceSpec: Sendable {
     public var kind: SourceKind
     /// The files, as they should appear in messages (relative to the working folder where possible).
     public var files: [String]
-    public var format: Format
+    public var format: InputFormat
     /// Header names (CSV) per logical field that replace the defaults for that field.
     public var columns: [LogicalField: [String]]
     public var dates: DateParser
@@ -20,7 +20,7 @@ public struct SourceSpec: Sendable {
     public var valueMaps: ValueMaps
     public var limits: Limits
 
-    public init(name: String, kind: SourceKind, files: [String], format: Format, columns: [LogicalField: [String]] = [:],
+    public init(name: String, kind: SourceKind, files: [String], format: InputFormat, columns: [LogicalField: [String]] = [:],
                 dates: DateParser = .standard, decimal: DecimalSeparator = .auto, valueMaps: ValueMaps = .defaults,
                 limits: Limits = Limits()) {
         self.name = name
@@ -112,8 +112,6 @@ public struct XMLPath: Sendable, Hashable, CustomStringConvertible {
     public var elements: [XMLStep]
     public var attribute: XMLName?
     public var text: String
-
-    public var hasPredicates: Bool { elements.contains { $0.predicate != nil } }
 
     public init(elements: [XMLStep], attribute: XMLName?, text: String) {
         self.elements = elements

@@ -38,11 +38,12 @@ public enum SiteNames {
 /// typed text must equal that of a code, a name or an alias. Nothing is guessed; what does not
 /// resolve is reported with the closest known names.
 public struct NameResolver: Sendable {
-    public enum Kind: Sendable {
+    /// Which register the names come from: site names have their own canonical form.
+    private enum Register: Sendable {
         case site, discipline
     }
 
-    public let kind: Kind
+    private let register: Register
     private let table: [String: String]
     /// Codes as typed (case-insensitive): exports may give `AZGR` instead of a name.
     private let codes: [String: String]
@@ -50,7 +51,7 @@ public struct NameResolver: Sendable {
     private let known: [(canonical: String, display: String, code: String)]
 
     public init(sites: [Site]) {
-        kind = .site
+        register = .site
         var table: [String: String] = [:]
         var known: [(String, String, String)] = []
         codes = Dictionary(sites.map { ($0.code.uppercased(), $0.code) }, uniquingKeysWith: { first, _ in first })
@@ -66,7 +67,7 @@ public struct NameResolver: Sendable {
     }
 
     public init(disciplines: [Discipline]) {
-        kind = .discipline
+        register = .discipline
         codes = [:]
         var table: [String: String] = [:]
         var known: [(String, String, String)] = []
@@ -82,7 +83,7 @@ public struct NameResolver: Sendable {
     }
 
     public func canonical(_ typed: String) -> String {
-        kind == .site ? SiteNames.canonical(typed) : Canonical.text(typed)
+        register == .site ? SiteNames.canonical(typed) : Canonical.text(typed)
     }
 
     public func resolve(_ typed: String) -> String? {

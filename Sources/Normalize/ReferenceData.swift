@@ -21,24 +21,58 @@ public struct ReferenceData: Sendable {
     public init(sites: [Site], extraAliases: [SiteAlias] = [], disciplines: [Discipline], curriculum: Curriculum,
                 curriculumSource: SourceLocation? = nil) throws(ReferenceDataError) {
         var errors: [Diagnostic] = []
-        var siteIndex: [String: Int] = [:]
+        let siteIndex = Self.index(sites, "site", code: \.code, source: \.source, errors: &errors)
         var sites = sites
-        for (index, site) in sites.enumerated() {
-            if let other = siteIndex[site.code] {
-                errors.append(Diagnostic(.error, at: site.source, "site code '\(site.code)' is used twice",
-                                         notes: ["first at \(sites[other].source)"]))
+        Self.addAliases(extraAliases, to: &sites, siteIndex: siteIndex, errors: &errors)
+        Self.checkSiteNames(sites, errors: &errors)
+        let disciplineIndex = Self.index(disciplines, "discipline", code: \.code, source: \.source, errors: &errors)
+        Self.checkParents(disciplines, disciplineIndex: disciplineIndex, errors: &errors)
+        Self.checkDisciplineNames(disciplines, errors: &errors)
+        for group in curriculum.requiredWeeks.keys.sorted() where disciplineIndex[group] == nil {
+            errors.append(Diagnostic(.error, at: curriculumSource, "the curriculum requires weeks of '\(group)', which is not a discipline"))
+        }
+        guard errors.isEmpty else { throw ReferenceDataError(diagnostics: errors) }
+
+        self.sites = sites
+        self.disciplines = disciplines
+        self.curriculum = curriculum
+        self.siteIndex = siteIndex
+        self.disciplineIndex = disciplineIndex
+        groupCodes = disciplines.map { discipline in
+            Self.lineage(of: discipline.code, disciplines: disciplines, disciplineIndex: disciplineIndex).last ?? discipline.code
+        }
+        self.warnings = Self.likelyDuplicates(sites)
+    }
+
+    /// Each entry's position by code; a code used twice is an error at its second use.
+    private static func index<Entry>(_ entries: [Entry], _ what: String, code: KeyPath<Entry, String>,
+                                     source: KeyPath<Entry, SourceLocation>, errors: inout [Diagnostic]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (position, entry) in entries.enumerated() {
+            if let other = index[entry[keyPath: code]] {
+                errors.append(Diagnostic(.error, at: entry[keyPath: source], "\(what) code '\(entry[keyPath: code])' is used twice",
+                                         notes: ["first at \(entries[other][keyPath: source])"]))
             } else {
-                siteIndex[site.code] = index
+                index[entry[keyPath: code]] = position
             }
         }
-        for alias in extraAliases {
+        return index
+    }
+
+    /// Adds the aliases given apart from the register to their sites.
+    private static func addAliases(_ aliases: [SiteAlias], to sites: inout [Site], siteIndex: [String: Int],
+                                   errors: inout [Diagnostic]) {
+        for alias in aliases {
             guard let index = siteIndex[alias.site] else {
                 errors.append(Diagnostic(.error, at: alias.source, "alias '\(alias.alias)' names site '\(alias.site)', which is not in the register"))
                 continue
             }
             sites[index].aliases.append(alias.alias)
         }
-        // A canonical name or alias may point at one site only.
+    }
+
+    /// A canonical name or alias may point at one site only.
+    private static func checkSiteNames(_ sites: [Site], errors: inout [Diagnostic]) {
         var claimed: [String: (code: String, source: SourceLocation)] = [:]
         for site in sites {
             for name in [site.name] + site.aliases {
@@ -53,15 +87,10 @@ public struct ReferenceData: Sendable {
                 }
             }
         }
-        var disciplineIndex: [String: Int] = [:]
-        for (index, discipline) in disciplines.enumerated() {
-            if let other = disciplineIndex[discipline.code] {
-                errors.append(Diagnostic(.error, at: discipline.source, "discipline code '\(discipline.code)' is used twice",
-                                         notes: ["first at \(disciplines[other].source)"]))
-            } else {
-                disciplineIndex[discipline.code] = index
-            }
-        }
+    }
+
+    /// Every parent exists, and no discipline is its own ancestor.
+    private static func checkParents(_ disciplines: [Discipline], disciplineIndex: [String: Int], errors: inout [Diagnostic]) {
         for discipline in disciplines {
             guard let parent = discipline.parent else { continue }
             if disciplineIndex[parent] == nil {
@@ -81,39 +110,23 @@ public struct ReferenceData: Sendable {
                 current = disciplines[index].parent
             }
         }
-        var disciplineNames: [String: (code: String, source: SourceLocation)] = [:]
+    }
+
+    /// A code, name or alias may point at one discipline only.
+    private static func checkDisciplineNames(_ disciplines: [Discipline], errors: inout [Diagnostic]) {
+        var claimed: [String: (code: String, source: SourceLocation)] = [:]
         for discipline in disciplines {
             for name in [discipline.code, discipline.dutch, discipline.english] + discipline.aliases {
                 let key = Canonical.text(name)
                 guard !key.isEmpty else { continue }
-                if let owner = disciplineNames[key], owner.code != discipline.code {
+                if let owner = claimed[key], owner.code != discipline.code {
                     errors.append(Diagnostic(.error, at: discipline.source,
                                              "'\(name)' of discipline \(discipline.code) reads the same as a name of \(owner.code)"))
                 } else {
-                    disciplineNames[key] = (discipline.code, discipline.source)
+                    claimed[key] = (discipline.code, discipline.source)
                 }
             }
         }
-        for group in curriculum.requiredWeeks.keys.sorted() where disciplineIndex[group] == nil {
-            errors.append(Diagnostic(.error, at: curriculumSource, "the curriculum requires weeks of '\(group)', which is not a discipline"))
-        }
-        guard errors.isEmpty else { throw ReferenceDataError(diagnostics: errors) }
-
-        self.sites = sites
-        self.disciplines = disciplines
-        self.curriculum = curriculum
-        self.siteIndex = siteIndex
-        self.disciplineIndex = disciplineIndex
-        groupCodes = disciplines.map { discipline in
-            var lineage: [String] = []
-            var current: String? = discipline.code
-            while let code = current, let index = disciplineIndex[code], !lineage.contains(code) {
-                lineage.append(code)
-                current = disciplines[index].parent
-            }
-            return lineage.last ?? discipline.code
-        }
-        self.warnings = Self.likelyDuplicates(sites)
     }
 
     /// Two register sites whose names differ by at most two characters once canonical.
@@ -134,10 +147,12 @@ public struct ReferenceData: Sendable {
 
     public func site(_ code: String) -> Site? { siteIndex[code].map { sites[$0] } }
 
-    public func discipline(_ code: String) -> Discipline? { disciplineIndex[code].map { disciplines[$0] } }
-
     /// The discipline and its ancestors, nearest first (cardiology, internal medicine).
     public func lineage(of code: String) -> [String] {
+        Self.lineage(of: code, disciplines: disciplines, disciplineIndex: disciplineIndex)
+    }
+
+    private static func lineage(of code: String, disciplines: [Discipline], disciplineIndex: [String: Int]) -> [String] {
         var result: [String] = []
         var current: String? = code
         while let code = current, let index = disciplineIndex[code], !result.contains(code) {

@@ -9,10 +9,13 @@ import Testing
 struct ThreadingTests {
     func events(_ spec: SourceSpec, _ threading: Ingester.Threading) throws -> ([String], [FileReport]) {
         var events: [String] = []
-        let reports = try Ingester(spec: spec, threading: threading).run { event in
-            switch event {
-            case .accepted(let record): events.append("accepted \(record)")
-            case .quarantined(let record): events.append("quarantined \(record)")
+        let ingester = Ingester(spec: spec, threading: threading)
+        let reports = try spec.files.map { file in
+            try ingester.ingest(file: file) { event in
+                switch event {
+                case .accepted(let record): events.append("accepted \(record)")
+                case .quarantined(let record): events.append("quarantined \(record)")
+                }
             }
         }
         return (events, reports)
@@ -38,9 +41,12 @@ struct ThreadingTests {
         let spec = try #require(definition.sources.first { $0.name == "evaluations-xml" })
         var seen = 0
         #expect(throws: Stop.self) {
-            _ = try Ingester(spec: spec, threading: threading).run { _ in
-                seen += 1
-                if seen == 1_500 { throw Stop() }
+            let ingester = Ingester(spec: spec, threading: threading)
+            for file in spec.files {
+                _ = try ingester.ingest(file: file) { _ in
+                    seen += 1
+                    if seen == 1_500 { throw Stop() }
+                }
             }
         }
         #expect(seen == 1_500)

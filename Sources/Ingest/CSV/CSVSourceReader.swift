@@ -243,81 +243,98 @@ private struct RowProcessor {
     var sawHeader: Bool { header != nil }
 
     mutating func process(_ row: CSVRow, sink: inout BatchSink, outcome: inout ReaderOutcome) throws {
-        guard let header else {
-            if row.isBlank {
-                outcome.blankRows += 1
-                return
-            }
-            try readHeader(row, sink: &sink, outcome: &outcome)
-            return
-        }
         if row.isBlank {
             outcome.blankRows += 1
             return
         }
+        guard let header else {
+            try readHeader(row, sink: &sink, outcome: &outcome)
+            return
+        }
         try row.raw.withUnsafeBufferPointer { raw in
-            func reject(_ reason: String, field: LogicalField? = nil, column: Int? = nil) throws {
-                try sink.reject(line: row.line, raw: raw, RecordBatch.Rejection(reason: reason, field: field, column: column))
-            }
-            if let problem = row.problem {
-                try reject(problem)
+            if let rejection = shapeProblem(row, header) {
+                try sink.reject(line: row.line, raw: raw, rejection)
                 return
-            }
-            // Exports are rectangular (Excel writes every row as wide as the widest), so a row longer
-            // than both the header and the first data row had a delimiter inside an unquoted value,
-            // and its columns are shifted even when the extra field is empty.
-            let usualWidth = max(header.columnCount, firstDataRowWidth ?? row.fieldCount)
-            if firstDataRowWidth == nil { firstDataRowWidth = row.fieldCount }
-            if row.fieldCount > usualWidth {
-                try reject("the row has \(row.fieldCount) fields, the header and the first row \(usualWidth); "
-                           + "a delimiter inside an unquoted value shifted the columns", column: row.fieldColumns[usualWidth])
-                return
-            }
-            if encoding == .utf8 {
-                values.reset(sharing: row.fieldBytes)
-            } else {
-                values.reset()
             }
             // Let go of the tokenizer's buffer, or its next reset would have to copy it.
             defer { values.releaseShared() }
-            // Most rows are plain ASCII without NUL: one pass over the row spares a NUL search
-            // and a UTF-8 check per field.
-            let plain = encoding == .utf8 && Self.isPlainASCII(row.fieldBytes)
-            for (field, column) in header.mapping where column < row.fieldCount {
-                let range = row.fieldRange(column)
-                if range.count > spec.limits.maxFieldBytes {
-                    try reject("\(header.label(field)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)",
-                               field: field, column: row.fieldColumns[column])
-                    return
-                }
-                if plain {
-                    values.set(field, range: range, column: row.fieldColumns[column])
-                    continue
-                }
-                // A NUL byte is no character any export means; such a row is quarantined, not
-                // carried into names and reports.
-                if let offset = Self.firstNUL(row.fieldBytes, range) {
-                    try reject("\(header.label(field)): a NUL byte (0x00) in the text", field: field, column: row.fieldColumns[column] + offset)
-                    return
-                }
-                do {
-                    if encoding == .utf8 {
-                        try row.fieldBytes.withUnsafeBufferPointer { buffer throws(TextEncoding.DecodingError) in
-                            try TextEncoding.validateUTF8(UnsafeBufferPointer(rebasing: buffer[range]))
-                        }
-                        values.set(field, range: range, column: row.fieldColumns[column])
-                    } else {
-                        values.append(field, utf8: try encoding.decode(row.field(column)).utf8, column: row.fieldColumns[column])
-                    }
-                } catch let error as TextEncoding.DecodingError {
-                    try reject("\(header.label(field)): \(error.message)", field: field, column: row.fieldColumns[column] + error.offset)
-                    return
-                }
+            if let rejection = readFields(row, header) {
+                try sink.reject(line: row.line, raw: raw, rejection)
+                return
             }
             let note = row.fieldCount < header.columnCount
                 ? " (the row has \(row.fieldCount) of the header's \(header.columnCount) columns)" : nil
             try sink.append(values, line: row.line, raw: raw, note: note)
         }
+    }
+
+    /// What is wrong with the row as a whole: what the tokenizer found, or more fields than the
+    /// export is wide.
+    private mutating func shapeProblem(_ row: CSVRow, _ header: HeaderMap) -> RecordBatch.Rejection? {
+        if let problem = row.problem { return RecordBatch.Rejection(reason: problem) }
+        // Exports are rectangular (Excel writes every row as wide as the widest), so a row longer
+        // than both the header and the first data row had a delimiter inside an unquoted value,
+        // and its columns are shifted even when the extra field is empty.
+        let usualWidth = max(header.columnCount, firstDataRowWidth ?? row.fieldCount)
+        if firstDataRowWidth == nil { firstDataRowWidth = row.fieldCount }
+        guard row.fieldCount > usualWidth else { return nil }
+        return RecordBatch.Rejection(reason: "the row has \(row.fieldCount) fields, the header and the first row \(usualWidth); "
+                                         + "a delimiter inside an unquoted value shifted the columns",
+                                     column: row.fieldColumns[usualWidth])
+    }
+
+    /// Puts the row's mapped fields into `values`; the first field that cannot be taken rejects
+    /// the row.
+    private mutating func readFields(_ row: CSVRow, _ header: HeaderMap) -> RecordBatch.Rejection? {
+        if encoding == .utf8 {
+            values.reset(sharing: row.fieldBytes)
+        } else {
+            values.reset()
+        }
+        // Most rows are plain ASCII without NUL: one pass over the row spares a NUL search
+        // and a UTF-8 check per field.
+        let plain = encoding == .utf8 && Self.isPlainASCII(row.fieldBytes)
+        for (field, column) in header.mapping where column < row.fieldCount {
+            let range = row.fieldRange(column)
+            if range.count > spec.limits.maxFieldBytes {
+                return RecordBatch.Rejection(
+                    reason: "\(header.label(field)): longer than \(spec.limits.maxFieldBytes) bytes (limits.max_field_bytes)",
+                    field: field, column: row.fieldColumns[column])
+            }
+            if plain {
+                values.set(field, range: range, column: row.fieldColumns[column])
+            } else if let rejection = readCheckedField(field, column: column, row, header) {
+                return rejection
+            }
+        }
+        return nil
+    }
+
+    /// A field of a row that is not plain ASCII: it must hold no NUL and be valid in the
+    /// encoding; it is decoded to UTF-8 when the file is in another encoding.
+    private mutating func readCheckedField(_ field: LogicalField, column: Int, _ row: CSVRow,
+                                           _ header: HeaderMap) -> RecordBatch.Rejection? {
+        let range = row.fieldRange(column)
+        // A NUL byte is no character any export means; such a row is quarantined, not
+        // carried into names and reports.
+        if let offset = Self.firstNUL(row.fieldBytes, range) {
+            return RecordBatch.Rejection(reason: "\(header.label(field)): a NUL byte (0x00) in the text", field: field,
+                                         column: row.fieldColumns[column] + offset)
+        }
+        do throws(TextEncoding.DecodingError) {
+            if encoding == .utf8 {
+                try row.fieldBytes.withUnsafeBufferPointer { buffer throws(TextEncoding.DecodingError) in
+                    try TextEncoding.validateUTF8(UnsafeBufferPointer(rebasing: buffer[range]))
+                }
+                values.set(field, range: range, column: row.fieldColumns[column])
+            } else {
+                values.append(field, utf8: try encoding.decode(row.field(column)).utf8, column: row.fieldColumns[column])
+            }
+        } catch {
+            return RecordBatch.Rejection(reason: "\(header.label(field)): \(error.message)", field: field,
+                                         column: row.fieldColumns[column] + error.offset)
+        }
+        return nil
     }
 
     /// Whether every byte is ASCII and none is NUL, 16 bytes at a time.

@@ -12,6 +12,16 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
         case monthName
         case literal(UInt8)
         case space
+
+        /// The part of a date the token names, which a format names once.
+        var datePart: String? {
+            switch self {
+            case .day: "day"
+            case .month, .monthName: "month"
+            case .year: "year"
+            case .literal, .space: nil
+            }
+        }
     }
 
     public let description: String
@@ -24,79 +34,67 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
 
     public init(_ pattern: String) throws(InvalidFormat) {
         description = pattern
-        if pattern == "excel" {
-            tokens = []
-            isExcelSerial = true
-            return
-        }
-        isExcelSerial = false
+        isExcelSerial = pattern == "excel"
+        tokens = isExcelSerial ? [] : try Self.tokens(of: pattern)
+    }
+
+    /// The pattern's tokens, which must name the day, the month and the year once each.
+    private static func tokens(of pattern: String) throws(InvalidFormat) -> [Token] {
         var tokens: [Token] = []
+        var seen: Set<String> = []
         let bytes = Array(pattern.utf8)
         var i = 0
-        func run(of letter: UInt8) -> Int {
-            var j = i
-            while j < bytes.count && bytes[j] == letter { j += 1 }
-            return j - i
-        }
-        var seen: Set<String> = []
-        func once(_ name: String) throws(InvalidFormat) {
-            guard seen.insert(name).inserted else { throw InvalidFormat(message: "date format '\(pattern)' names the \(name) twice") }
-        }
         while i < bytes.count {
-            let byte = bytes[i]
-            if pattern.utf8.count - i >= 5, String(decoding: bytes[i..<i + 5], as: UTF8.self) == "month" {
-                try once("month")
-                tokens.append(.monthName)
-                i += 5
-                continue
+            let (token, length) = try token(at: i, in: bytes, pattern: pattern)
+            if let part = token.datePart, !seen.insert(part).inserted {
+                throw InvalidFormat(message: "date format '\(pattern)' names the \(part) twice")
             }
-            switch byte {
-            case UInt8(ascii: "d"):
-                let length = run(of: byte)
-                guard length <= 2 else { throw InvalidFormat(message: "date format '\(pattern)': use d or dd for the day") }
-                try once("day")
-                tokens.append(.day(exactlyTwo: length == 2))
-                i += length
-            case UInt8(ascii: "m"):
-                let length = run(of: byte)
-                guard length <= 2 else { throw InvalidFormat(message: "date format '\(pattern)': use m, mm or month for the month") }
-                try once("month")
-                tokens.append(.month(exactlyTwo: length == 2))
-                i += length
-            case UInt8(ascii: "y"):
-                let length = run(of: byte)
-                guard length == 4 else {
-                    throw InvalidFormat(message: "date format '\(pattern)': the year must be yyyy (two-digit years are ambiguous)")
-                }
-                try once("year")
-                tokens.append(.year)
-                i += length
-            case UInt8(ascii: " "):
-                tokens.append(.space)
-                i += run(of: byte)
-            default:
-                if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) {
-                    throw InvalidFormat(message: "date format '\(pattern)': unknown letter '\(Character(Unicode.Scalar(byte)))'; use d, dd, m, mm, month, yyyy or the format excel")
-                }
-                tokens.append(.literal(byte))
-                i += 1
-            }
+            tokens.append(token)
+            i += length
         }
         guard seen == ["day", "month", "year"] else {
             throw InvalidFormat(message: "date format '\(pattern)' must name a day, a month and a year")
         }
-        self.tokens = tokens
+        return tokens
+    }
+
+    /// The token that starts at `i`, and how many bytes of the pattern it takes.
+    private static func token(at i: Int, in bytes: [UInt8], pattern: String) throws(InvalidFormat) -> (Token, Int) {
+        if bytes.count - i >= 5, bytes[i..<i + 5].elementsEqual("month".utf8) { return (.monthName, 5) }
+        let byte = bytes[i]
+        var length = 1
+        while i + length < bytes.count && bytes[i + length] == byte { length += 1 }
+        switch byte {
+        case UInt8(ascii: "d"):
+            guard length <= 2 else { throw InvalidFormat(message: "date format '\(pattern)': use d or dd for the day") }
+            return (.day(exactlyTwo: length == 2), length)
+        case UInt8(ascii: "m"):
+            guard length <= 2 else { throw InvalidFormat(message: "date format '\(pattern)': use m, mm or month for the month") }
+            return (.month(exactlyTwo: length == 2), length)
+        case UInt8(ascii: "y"):
+            guard length == 4 else {
+                throw InvalidFormat(message: "date format '\(pattern)': the year must be yyyy (two-digit years are ambiguous)")
+            }
+            return (.year, length)
+        case UInt8(ascii: " "):
+            return (.space, length)
+        default:
+            if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) {
+                throw InvalidFormat(message: "date format '\(pattern)': unknown letter '\(Character(Unicode.Scalar(byte)))'; use d, dd, m, mm, month, yyyy or the format excel")
+            }
+            return (.literal(byte), 1)
+        }
     }
 
     /// The day the text names in this format; nil when it does not have the format's shape.
     /// A text of the right shape naming an impossible day (31/02) is a `.impossible` result.
-    enum Match: Equatable {
+    enum MatchOutcome: Equatable {
         case day(Day)
         case impossible
         case noMatch
     }
 
-    func match(_ text: UnsafeBufferPointer<UInt8>) -> Match {
+    func match(_ text: UnsafeBufferPointer<UInt8>) -> MatchOutcome {
         if isExcelSerial { return matchExcelSerial(text) }
         var i = 0
         var day = 0, month = 0, year = 0
@@ -151,7 +149,7 @@ public struct DateFormat: Sendable, Hashable, CustomStringConvertible {
 
     /// Excel's 1900 system counts 1900-01-01 as 1 and has a 29 February 1900 (serial 60) that
     /// never existed; serials after it are days since 1899-12-30.
-    private func matchExcelSerial(_ text: UnsafeBufferPointer<UInt8>) -> Match {
+    private func matchExcelSerial(_ text: UnsafeBufferPointer<UInt8>) -> MatchOutcome {
         guard !text.isEmpty, text.count <= 7, text.allSatisfy({ (48...57).contains($0) }) else { return .noMatch }
         let serial = text.reduce(0) { $0 * 10 + Int($1 - 48) }
         guard serial >= 1 else { return .noMatch }

@@ -33,32 +33,13 @@ public enum LogicalField: String, Sendable, Hashable, CaseIterable, Comparable {
     static let byOrdinal: [LogicalField] = allCases
 
     /// Position in `allCases`, in constant time (it indexes per-row arrays on the hot path).
-    var ordinal: Int {
-        switch self {
-        case .agreementID: return 0
-        case .site: return 1
-        case .discipline: return 2
-        case .capacity: return 3
-        case .validFrom: return 4
-        case .validTo: return 5
-        case .agreementKind: return 6
-        case .student: return 7
-        case .supervisor: return 8
-        case .startDate: return 9
-        case .endDate: return 10
-        case .weeks: return 11
-        case .placementKind: return 12
-        case .evaluatorRole: return 13
-        case .status: return 14
-        case .scoreKnowledge: return 15
-        case .scorePatient: return 16
-        case .scoreTeam: return 17
-        case .finalScore: return 18
-        case .submitted: return 19
-        case .masterYear: return 20
-        case .cohort: return 21
-        }
-    }
+    ///
+    /// Derived, not kept by hand: a case of an enum without payloads is stored as its index in
+    /// declaration order (the Swift ABI's layout of such enums), and the synthesized `allCases`
+    /// lists the cases in that order. So a case added anywhere gets the next free position and
+    /// moves the ones after it. `DerivedTablesTests` checks both facts, and that the type still
+    /// fits the one byte read here (the record tape stores an ordinal in one byte too).
+    var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
     /// The fields a kind of export has, in the order reports list them.
     public static func fields(of kind: SourceKind) -> [LogicalField] {

@@ -21,8 +21,9 @@ struct RecordTyper: Sendable {
     let labels: [LogicalField: String]
 
     static let cacheLimit = 4096
-    /// Coded values by position in their enumeration's `allCases`; -1 for an unknown word.
-    private var codedCache: [ByteKeyTable<Int>] = ValueMaps.codedFields.map { _ in ByteKeyTable(limit: cacheLimit) }
+    /// Per coded field (by `CodedField.rawValue`), its values by position in their
+    /// enumeration's `allCases`; -1 for an unknown word.
+    private var codedCache: [ByteKeyTable<Int>] = CodedField.allCases.map { _ in ByteKeyTable(limit: cacheLimit) }
     private var dateCache = ByteKeyTable<Result<Day, DateParser.Failure>>(limit: cacheLimit)
     private var scoreCache = ByteKeyTable<Result<Double, NumberParsing.ScoreFailure>>(limit: cacheLimit)
     /// Site and discipline names repeat; interning them makes one `String` per distinct name.
@@ -44,7 +45,7 @@ struct RecordTyper: Sendable {
     }
 
     /// One record's fields, trimmed, as views into the record's buffer; valid during `type`.
-    private struct Row {
+    private struct TrimmedFields {
         let buffer: UnsafeBufferPointer<UInt8>
         let values: FieldValues
 
@@ -64,7 +65,7 @@ struct RecordTyper: Sendable {
         problems.removeAll(keepingCapacity: true)
         let location = SourceLocation(path: path, line: line)
         let record: IngestedRecord? = values.bytes.withUnsafeBufferPointer { buffer in
-            let row = Row(buffer: buffer, values: values)
+            let row = TrimmedFields(buffer: buffer, values: values)
             switch kind {
             case .agreements: return agreement(row, location)
             case .evaluations: return evaluation(row, location)
@@ -89,24 +90,24 @@ struct RecordTyper: Sendable {
         problems.append(Problem(field: field, message: message))
     }
 
-    private mutating func require(_ row: Row, _ field: LogicalField) -> Bool {
+    private mutating func require(_ row: TrimmedFields, _ field: LogicalField) -> Bool {
         if row.isPresent(field) { return true }
         problem(field, "missing; a value is required")
         return false
     }
 
-    private func optionalText(_ row: Row, _ field: LogicalField) -> String? {
+    private func optionalText(_ row: TrimmedFields, _ field: LogicalField) -> String? {
         guard let text = row.text(field), !text.isEmpty else { return nil }
         return text
     }
 
-    private mutating func text(_ row: Row, _ field: LogicalField) -> String? {
+    private mutating func text(_ row: TrimmedFields, _ field: LogicalField) -> String? {
         guard require(row, field) else { return nil }
         return row.text(field)
     }
 
     /// A name that repeats across rows (site, discipline): one `String` per distinct name.
-    private mutating func name(_ row: Row, _ field: LogicalField) -> String? {
+    private mutating func name(_ row: TrimmedFields, _ field: LogicalField) -> String? {
         guard require(row, field), let bytes = row.bytes(field) else { return nil }
         if bytes.count <= 15 { return String(decoding: bytes, as: UTF8.self) }
         if let known = names.value(for: bytes) { return known }
@@ -115,7 +116,7 @@ struct RecordTyper: Sendable {
         return text
     }
 
-    private mutating func day(_ row: Row, _ field: LogicalField, required: Bool) -> Day? {
+    private mutating func day(_ row: TrimmedFields, _ field: LogicalField, required: Bool) -> Day? {
         guard required ? require(row, field) : row.isPresent(field), let bytes = row.bytes(field) else { return nil }
         let parsed: Result<Day, DateParser.Failure>
         if let cached = dateCache.value(for: bytes) {
@@ -139,7 +140,7 @@ struct RecordTyper: Sendable {
         return nil
     }
 
-    private mutating func whole(_ row: Row, _ field: LogicalField, required: Bool, range: ClosedRange<Int>,
+    private mutating func whole(_ row: TrimmedFields, _ field: LogicalField, required: Bool, range: ClosedRange<Int>,
                                 unit: String = "") -> Int? {
         guard required ? require(row, field) : row.isPresent(field), let bytes = row.bytes(field) else { return nil }
         var value: Int?
@@ -170,7 +171,7 @@ struct RecordTyper: Sendable {
         return text
     }
 
-    private mutating func score(_ row: Row, _ field: LogicalField) -> Double? {
+    private mutating func score(_ row: TrimmedFields, _ field: LogicalField) -> Double? {
         guard let bytes = row.bytes(field), !bytes.isEmpty else { return nil }
         let parsed: Result<Double, NumberParsing.ScoreFailure>
         if let cached = scoreCache.value(for: bytes) {
@@ -190,30 +191,20 @@ struct RecordTyper: Sendable {
         return nil
     }
 
-    private static func cacheIndex(_ field: LogicalField) -> Int {
-        switch field {
-        case .agreementKind: return 0
-        case .placementKind: return 1
-        case .evaluatorRole: return 2
-        default: return 3
-        }
-    }
-
-    private mutating func coded<T: RawRepresentable & CaseIterable>(_ row: Row, _ field: LogicalField, required: Bool,
-                                                                    as type: T.Type, cases: [T]) -> T?
-    where T.RawValue == String {
+    private mutating func coded<T: RawRepresentable>(_ row: TrimmedFields, _ codedField: CodedField, required: Bool,
+                                                     cases: [T]) -> T? where T.RawValue == String {
+        let field = codedField.field
         guard required ? require(row, field) : row.isPresent(field), let bytes = row.bytes(field) else { return nil }
-        let cacheIndex = Self.cacheIndex(field)
         let index: Int
-        if let cached = codedCache[cacheIndex].value(for: bytes) {
+        if let cached = codedCache[codedField.rawValue].value(for: bytes) {
             index = cached
         } else {
             let target = valueMaps.maps[field]?.lookup(String(decoding: bytes, as: UTF8.self))
             index = cases.firstIndex { $0.rawValue == target } ?? -1
-            codedCache[cacheIndex].insert(bytes, index)
+            codedCache[codedField.rawValue].insert(bytes, index)
         }
         guard index >= 0 else {
-            let known = ValueMaps.targets(of: field).map { target in
+            let known = codedField.targets.map { target in
                 let words = valueMaps.maps[field]?.words(for: target).prefix(4).joined(separator: ", ") ?? ""
                 return "\(target) (\(words))"
             }.joined(separator: "; ")
@@ -230,14 +221,14 @@ struct RecordTyper: Sendable {
 
     // MARK: Records
 
-    private mutating func agreement(_ row: Row, _ location: SourceLocation) -> IngestedRecord? {
+    private mutating func agreement(_ row: TrimmedFields, _ location: SourceLocation) -> IngestedRecord? {
         let id = text(row, .agreementID)
         let site = name(row, .site)
         let discipline = name(row, .discipline)
         let slots = whole(row, .capacity, required: true, range: 0...10_000)
         let from = day(row, .validFrom, required: true)
         let to = day(row, .validTo, required: true)
-        let kind = coded(row, .agreementKind, required: true, as: AgreementKind.self, cases: Self.agreementKinds)
+        let kind = coded(row, .agreementKind, required: true, cases: Self.agreementKinds)
         let student = optionalText(row, .student)
         if let from, let to, to < from {
             problem(.validTo, "\(to) is before valid_from \(from)")
@@ -252,16 +243,16 @@ struct RecordTyper: Sendable {
             source: location))
     }
 
-    private mutating func evaluation(_ row: Row, _ location: SourceLocation) -> IngestedRecord? {
+    private mutating func evaluation(_ row: TrimmedFields, _ location: SourceLocation) -> IngestedRecord? {
         let student = text(row, .student)
         let site = name(row, .site)
         let discipline = name(row, .discipline)
         let start = day(row, .startDate, required: true)
         let end = day(row, .endDate, required: false)
         let weeks = whole(row, .weeks, required: false, range: 1...104, unit: "weeks")
-        let placementKind = coded(row, .placementKind, required: false, as: PlacementKind.self, cases: Self.placementKinds)
-        let role = coded(row, .evaluatorRole, required: true, as: EvaluatorRole.self, cases: Self.roles)
-        let status = coded(row, .status, required: true, as: EvaluationStatus.self, cases: Self.statuses)
+        let placementKind = coded(row, .placementKind, required: false, cases: Self.placementKinds)
+        let role = coded(row, .evaluatorRole, required: true, cases: Self.roles)
+        let status = coded(row, .status, required: true, cases: Self.statuses)
         let scores = CriterionScores(knowledgeAndSkills: score(row, .scoreKnowledge), patientContact: score(row, .scorePatient),
                                      teamwork: score(row, .scoreTeam))
         let finalScore = score(row, .finalScore)
@@ -284,7 +275,7 @@ struct RecordTyper: Sendable {
             submitted: submitted, source: location))
     }
 
-    private mutating func roster(_ row: Row, _ location: SourceLocation) -> IngestedRecord? {
+    private mutating func roster(_ row: TrimmedFields, _ location: SourceLocation) -> IngestedRecord? {
         let student = text(row, .student)
         let year = whole(row, .masterYear, required: false, range: 1...6)
         guard let student else { return nil }

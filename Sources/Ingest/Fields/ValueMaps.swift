@@ -26,21 +26,47 @@ public struct ValueMap: Sendable, Hashable {
     }
 }
 
+/// A field whose values are codes, read through a `ValueMap`. The raw value is the case's
+/// position, which indexes per-field tables (`RecordTyper`'s caches): a new case gets its own,
+/// and the switches below do not compile until it names its field and its codes.
+enum CodedField: Int, CaseIterable, Sendable {
+    case agreementKind, placementKind, evaluatorRole, status
+
+    var field: LogicalField {
+        switch self {
+        case .agreementKind: .agreementKind
+        case .placementKind: .placementKind
+        case .evaluatorRole: .evaluatorRole
+        case .status: .status
+        }
+    }
+
+    /// The codes, as a pipeline definition's `values:` section names them.
+    var targets: [String] {
+        switch self {
+        case .agreementKind: AgreementKind.allCases.map(\.rawValue)
+        case .placementKind: PlacementKind.allCases.map(\.rawValue)
+        case .evaluatorRole: EvaluatorRole.allCases.map(\.rawValue)
+        case .status: EvaluationStatus.allCases.map(\.rawValue)
+        }
+    }
+
+    init?(_ field: LogicalField) {
+        guard let coded = Self.allCases.first(where: { $0.field == field }) else { return nil }
+        self = coded
+    }
+}
+
 /// The value maps of one source: one per coded field.
 public struct ValueMaps: Sendable, Hashable {
     public var maps: [LogicalField: ValueMap]
 
-    public static let codedFields: [LogicalField] = [.agreementKind, .placementKind, .evaluatorRole, .status]
+    /// The fields a `values:` section may map, in `CodedField` order.
+    public static let codedFields: [LogicalField] = CodedField.allCases.map(\.field)
 
-    /// The targets a coded field maps to.
+    /// The targets a coded field maps to; none for a field that is not coded.
     public static func targets(of field: LogicalField) -> [String] {
-        switch field {
-        case .agreementKind: return AgreementKind.allCases.map(\.rawValue)
-        case .placementKind: return PlacementKind.allCases.map(\.rawValue)
-        case .evaluatorRole: return EvaluatorRole.allCases.map(\.rawValue)
-        case .status: return EvaluationStatus.allCases.map(\.rawValue)
-        default: return []
-        }
+        CodedField(field)?.targets ?? []
     }
 
     private static let yes = ["ja", "j", "yes", "y", "x", "1", "true", "waar", "oui"]

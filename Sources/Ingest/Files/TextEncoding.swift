@@ -114,7 +114,7 @@ struct UTF8Automaton {
     private var lower: UInt8 = 0x80
     private var upper: UInt8 = 0xBF
 
-    enum Step {
+    enum Verdict {
         /// The byte completes a character or continues one correctly.
         case valid
         /// The byte starts a new multi-byte sequence.
@@ -127,7 +127,7 @@ struct UTF8Automaton {
 
     var isInsideSequence: Bool { need > 0 }
 
-    mutating func step(_ byte: UInt8) -> Step {
+    mutating func step(_ byte: UInt8) -> Verdict {
         if need == 0 {
             if byte < 0x80 { return .valid }
             lower = 0x80

@@ -65,7 +65,8 @@ struct XMLPieces {
     enum Route: Equatable {
         /// Front to back: too small for two pieces, records too far in, UTF-16 or UTF-32.
         case whole
-        case pieces(Int)
+        /// In pieces that start at these offsets of the file.
+        case pieces(startingAt: [Int])
         /// A piece gave up; the file was read again front to back after this many records.
         case readAgain(after: Int)
     }
@@ -88,7 +89,7 @@ struct XMLPieces {
         case .complete(let encoding):
             outcome.bytes = file.size
             outcome.notes.append("encoding " + (encoding ?? "UTF-8"))
-            return .pieces(pieces.count)
+            return .pieces(startingAt: cuts)
         case .gaveUp(let delivered):
             // Read again, a file that changed since it was opened would not show it.
             var status = stat()
@@ -99,11 +100,6 @@ struct XMLPieces {
             try reader.readWhole(into: &sink, outcome: &outcome, skipping: delivered)
             return .readAgain(after: delivered)
         }
-    }
-
-    /// Where the file would be cut (for tests); nil when it would be read whole.
-    func plannedCuts() throws -> [Int]? {
-        plan(try ChunkedFile.opening(reader.path))?.cuts
     }
 
     /// Where the records are and where the file is cut; nil when it is to be read whole.
@@ -281,12 +277,24 @@ extension XMLSourceReader {
         guard let reader = LibXML2.textReader(input, errors: errors) else { return .doubt }
         defer { xmlFreeTextReader(reader) }
 
-        var matcher = XMLRecordMatcher(settings: settings, reader: reader)
-        let collected = Collected()
+        let collected = PieceBatches()
         var sink = BatchSink { batch, _ in
             collected.batches.append(batch)
             return true
         }
+        guard let records = tapeRecords(reader, errors: errors, last: last, layout: layout, into: &sink),
+              errors.fatal == nil, input.violation == nil, records > 0 else { return .doubt }
+        do { try sink.send() } catch { return .doubt }
+        return .parsed(batches: collected.batches, records: records, newlines: input.rangeNewlines,
+                       encoding: xmlTextReaderConstEncoding(reader).map { String(cString: $0) })
+    }
+
+    /// Reads the piece to its end, taping its records into `sink`; how many, or nil at the
+    /// first doubt: a record where the first piece's layout puts none, or anything but records
+    /// between them (the last piece excepted), or an entity reference.
+    private func tapeRecords(_ reader: xmlTextReaderPtr, errors: XMLErrorCollector, last: Bool, layout: XMLPieces.Layout,
+                             into sink: inout BatchSink) -> Int? {
+        var matcher = XMLRecordMatcher(settings: settings, reader: reader)
         let element = Int32(XML_READER_TYPE_ELEMENT.rawValue)
         let endElement = Int32(XML_READER_TYPE_END_ELEMENT.rawValue)
         let entityReference = Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue)
@@ -295,14 +303,14 @@ extension XMLSourceReader {
         var leftRecords = false
         var status = xmlTextReaderRead(reader)
         while status == 1 {
-            if errors.fatal != nil { return .doubt }
+            if errors.fatal != nil { return nil }
             let type = xmlTextReaderNodeType(reader)
             if type == element, let node = xmlTextReaderCurrentNode(reader) {
                 let depth = Int(xmlTextReaderDepth(reader))
                 if matcher.isRecord(node) {
                     guard last || (depth == layout.recordDepth && !leftRecords),
                           records > 0 || elementsBeforeFirst == layout.elementsBeforeFirst,
-                          let subtree = xmlTextReaderExpand(reader), errors.fatal == nil else { return .doubt }
+                          let subtree = xmlTextReaderExpand(reader), errors.fatal == nil else { return nil }
                     let line = XMLRecordMatcher.line(of: subtree, reader: reader)
                     var clean = true
                     do {
@@ -311,9 +319,9 @@ extension XMLSourceReader {
                             return clean
                         }
                     } catch {
-                        return .doubt
+                        return nil
                     }
-                    guard clean else { return .doubt }
+                    guard clean else { return nil }
                     records += 1
                     status = xmlTextReaderNext(reader)
                     continue
@@ -325,23 +333,20 @@ extension XMLSourceReader {
                     // the first record's ancestors. The last piece has the file's own ending
                     // and is read as a front-to-back read would (the pieces before it showed
                     // that its start lies under those ancestors).
-                    return .doubt
+                    return nil
                 }
             } else if type == endElement {
                 if records > 0 && Int(xmlTextReaderDepth(reader)) < layout.recordDepth { leftRecords = true }
             } else if type == entityReference {
-                return .doubt
+                return nil
             }
             status = xmlTextReaderRead(reader)
         }
-        guard status == 0, errors.fatal == nil, input.violation == nil, records > 0 else { return .doubt }
-        do { try sink.send() } catch { return .doubt }
-        return .parsed(batches: collected.batches, records: records, newlines: input.rangeNewlines,
-                       encoding: xmlTextReaderConstEncoding(reader).map { String(cString: $0) })
+        return status == 0 ? records : nil
     }
 
     /// The batches of one piece (the sink's flush is a closure; this holds what it gathers).
-    private final class Collected {
+    private final class PieceBatches {
         var batches: [RecordBatch] = []
     }
 }

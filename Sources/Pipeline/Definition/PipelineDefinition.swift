@@ -282,7 +282,7 @@ public enum DefinitionLoader {
         let allowedFields = LogicalField.fields(of: kind).map(\.rawValue)
         let fieldsMap = try map["fields"]?.mapping("fields of this \(kind.rawValue) source", allowed: allowedFields)
 
-        let format: SourceSpec.Format
+        let format: SourceSpec.InputFormat
         var columns: [LogicalField: [String]] = [:]
         if isCSV {
             for entry in fieldsMap?.entries ?? [] {
