@@ -44,7 +44,7 @@ public enum AliasSuggestions {
         } catch {
             throw .output(error)
         }
-        let (_, normalizer) = try PipelineRun.ingest(definition, reference: reference, quarantine: quarantine)
+        let (_, normalizer) = try IngestStage.read(definition, reference: reference, quarantine: quarantine)
         var lines: [String] = []
         let sites = normalizer.unresolvedSites
         let register = definition.reference?.sites ?? "the site register"

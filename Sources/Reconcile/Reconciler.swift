@@ -101,9 +101,6 @@ public struct Reconciler: Sendable {
         return (matched, findings)
     }
 
-    // TODO(merge): callers move to Finding.inListingOrder.
-    public static func sorted(_ findings: [Finding]) -> [Finding] { Finding.inListingOrder(findings) }
-
     /// OVER_CAPACITY, AGREEMENT_EXPIRING and AGREEMENT_UNUSED, once every partition is in `tally`.
     public func finishFindings(_ tally: AgreementTally, agreements: [Agreement]) -> [Finding] {
         let parts = Parallel.map(2) { part -> [Finding] in

@@ -84,6 +84,25 @@ public enum DefinitionLoader {
     }
 
     public static func parse(_ text: String, file: String, workingDirectory: String) throws(DefinitionError) -> PipelineDefinition {
+        let top = try topLevel(text, file: file)
+        let base = baseDirectory(of: file, workingDirectory: workingDirectory)
+        let name = try top["name"]?.string("name") ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let outputNode = try top.required("output")
+        let output = try outputNode.string("output")
+        var confinedTo: String?
+        if let node = top["confine_paths"] { confinedTo = try confinement(node, base: base) }
+        let paths = DefinitionPaths(base: base, workingDirectory: workingDirectory, confinedTo: confinedTo)
+        try paths.confine(resolve(output, base: base), outputNode, "output")
+        var limits = Limits()
+        if let node = top["limits"] { limits = try readLimits(node, defaults: limits) }
+        let sources = try readSources(try top.required("sources"), paths: paths, limits: limits)
+        var definition = PipelineDefinition(file: file, name: name, outputDirectory: resolve(output, base: base), sources: sources)
+        try readSettings(top, paths: paths, into: &definition)
+        return definition
+    }
+
+    /// The definition's top-level mapping, from its YAML text.
+    static func topLevel(_ text: String, file: String) throws(DefinitionError) -> YAMLMapping {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -93,95 +112,103 @@ public enum DefinitionLoader {
             throw DefinitionError(SourceLocation(path: file, line: 1), "cannot parse the definition: \(error)")
         }
         guard let root else { throw DefinitionError(SourceLocation(path: file, line: 1), "the definition is empty") }
-        let base = baseDirectory(of: file, workingDirectory: workingDirectory)
-        let top = try YAMLNode(node: root, file: file).mapping("the definition", allowed: topLevelKeys)
-        let name = try top["name"]?.string("name") ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        let output = try top.required("output").string("output")
-        // With confine_paths, every path must stay inside the definition's folder once `..` and
-        // symbolic links are followed: a definition from elsewhere cannot read or write beside it.
-        var confineTo: String?
-        if let node = top["confine_paths"] {
-            switch try node.string("confine_paths") {
-            case "true", "yes": confineTo = realPath(base) ?? base
-            case "false", "no": confineTo = nil
-            case let other: throw node.fail("confine_paths must be true or false, not '\(other)'")
-            }
+        return try YAMLNode(node: root, file: file).mapping("the definition", allowed: topLevelKeys)
+    }
+
+    /// `confine_paths`: the real path of the definition's folder when paths must stay inside it.
+    static func confinement(_ node: YAMLNode, base: String) throws(DefinitionError) -> String? {
+        switch try node.string("confine_paths") {
+        case "true", "yes": return realPath(base) ?? base
+        case "false", "no": return nil
+        case let other: throw node.fail("confine_paths must be true or false, not '\(other)'")
         }
-        func confined(_ absolute: String, _ node: YAMLNode, _ what: String) throws(DefinitionError) {
-            guard let folder = confineTo else { return }
-            let real = realPath(absolute) ?? absolute
-            guard real == folder || real.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") else {
-                throw node.fail("\(what) '\(display(absolute, workingDirectory: workingDirectory))' is outside the definition's folder "
-                                + "(it resolves to \(real)); confine_paths: true forbids that")
-            }
-        }
-        try confined(resolve(output, base: base), try top.required("output"), "output")
-        var limits = Limits()
-        if let node = top["limits"] { limits = try readLimits(node, defaults: limits) }
-        let sourcesNode = try top.required("sources")
+    }
+
+    /// The `sources:` list: at least one source, each name once, every file confined.
+    static func readSources(_ sourcesNode: YAMLNode, paths: DefinitionPaths, limits: Limits) throws(DefinitionError) -> [SourceSpec] {
         let sourceNodes = try sourcesNode.sequence("sources")
         guard !sourceNodes.isEmpty else { throw sourcesNode.fail("sources must name at least one source") }
         var sources: [SourceSpec] = []
         for node in sourceNodes {
-            let source = try readSource(node, base: base, workingDirectory: workingDirectory, limits: limits)
+            let source = try readSource(node, base: paths.base, workingDirectory: paths.workingDirectory, limits: limits)
             let pathNode = (try? node.mapping("a source", allowed: nil))?["path"] ?? node
-            for file in source.files { try confined(resolve(file, base: workingDirectory), pathNode, "source file") }
+            for file in source.files { try paths.confine(resolve(file, base: paths.workingDirectory), pathNode, "source file") }
             if sources.contains(where: { $0.name == source.name }) {
                 throw node.fail("two sources are named '\(source.name)'")
             }
             sources.append(source)
         }
-        var definition = PipelineDefinition(file: file, name: name, outputDirectory: resolve(output, base: base), sources: sources)
-        if let node = top["reference"] {
-            let map = try node.mapping("reference", allowed: ["sites", "disciplines", "curriculum"])
-            for key in ["sites", "disciplines", "curriculum"] {
-                if let value = map[key] { try confined(resolve(try value.string(key), base: base), value, "reference file") }
-            }
-            definition.reference = ReferenceLoader.Files(
-                sites: display(resolve(try map.required("sites").string("sites"), base: base), workingDirectory: workingDirectory),
-                disciplines: display(resolve(try map.required("disciplines").string("disciplines"), base: base), workingDirectory: workingDirectory),
-                curriculum: display(resolve(try map.required("curriculum").string("curriculum"), base: base), workingDirectory: workingDirectory))
-        }
-        if let node = top["as_of"] {
-            let text = try node.string("as_of")
-            guard case .success(let day) = DateParser(formats: [DateParser.iso]).parse(text) else {
-                throw node.fail("as_of must be a date as yyyy-mm-dd, not '\(text)'")
-            }
-            definition.asOf = day
-        }
-        if let node = top["thresholds"] {
-            let map = try node.mapping("thresholds", allowed: ["evaluation_overdue_days", "expiry_horizon_days"])
-            if let value = map["evaluation_overdue_days"] {
-                definition.evaluationOverdueDays = try value.integer("evaluation_overdue_days", range: 0...3650)
-            }
-            if let value = map["expiry_horizon_days"] {
-                definition.expiryHorizonDays = try value.integer("expiry_horizon_days", range: 0...3650)
-            }
-        }
-        if let node = top["fail_on"] {
-            let text = try node.string("fail_on")
-            guard let severity = Severity(rawValue: text) else {
-                throw node.fail("fail_on must be error, warning or info, not '\(text)'")
-            }
-            definition.failOn = severity
-        }
+        return sources
+    }
+
+    /// The optional sections after the sources, in the order they are checked.
+    static func readSettings(_ top: YAMLMapping, paths: DefinitionPaths,
+                             into definition: inout PipelineDefinition) throws(DefinitionError) {
+        if let node = top["reference"] { definition.reference = try readReference(node, paths: paths) }
+        if let node = top["as_of"] { definition.asOf = try readAsOf(node) }
+        if let node = top["thresholds"] { try readThresholds(node, into: &definition) }
+        if let node = top["fail_on"] { definition.failOn = try readFailOn(node) }
         if let node = top["keep_runs"] { definition.keepRuns = try node.integer("keep_runs", range: 1...10_000) }
-        if let node = top["changes"] {
-            let map = try node.mapping("changes", allowed: ["capacity_weeks", "utilisation_points"])
-            if let value = map["capacity_weeks"] { definition.changes.capacityWeeks = try value.integer("capacity_weeks", range: 0...100_000) }
-            if let value = map["utilisation_points"] {
-                definition.changes.utilisationPoints = try value.integer("utilisation_points", range: 0...10_000)
-            }
-        }
+        if let node = top["changes"] { definition.changes = try readChanges(node) }
         if let node = top["report"] {
-            definition.report = try readReport(node, base: base, workingDirectory: workingDirectory)
+            definition.report = try readReport(node, base: paths.base, workingDirectory: paths.workingDirectory)
         }
-        if let node = top["partitions"] {
-            let map = try node.mapping("partitions", allowed: ["above_mb", "rows"])
-            if let value = map["above_mb"] { definition.partitions.aboveBytes = try value.integer("above_mb", range: 0...1_000_000) << 20 }
-            if let value = map["rows"] { definition.partitions.rows = try value.integer("rows", range: 1...1_000_000_000) }
+        if let node = top["partitions"] { definition.partitions = try readPartitions(node) }
+    }
+
+    static func readReference(_ node: YAMLNode, paths: DefinitionPaths) throws(DefinitionError) -> ReferenceLoader.Files {
+        let map = try node.mapping("reference", allowed: ["sites", "disciplines", "curriculum"])
+        for key in ["sites", "disciplines", "curriculum"] {
+            if let value = map[key] { try paths.confine(resolve(try value.string(key), base: paths.base), value, "reference file") }
         }
-        return definition
+        func file(_ key: String) throws(DefinitionError) -> String {
+            paths.display(resolve(try map.required(key).string(key), base: paths.base))
+        }
+        return ReferenceLoader.Files(sites: try file("sites"), disciplines: try file("disciplines"), curriculum: try file("curriculum"))
+    }
+
+    static func readAsOf(_ node: YAMLNode) throws(DefinitionError) -> Day {
+        let text = try node.string("as_of")
+        guard case .success(let day) = DateParser(formats: [DateParser.iso]).parse(text) else {
+            throw node.fail("as_of must be a date as yyyy-mm-dd, not '\(text)'")
+        }
+        return day
+    }
+
+    static func readThresholds(_ node: YAMLNode, into definition: inout PipelineDefinition) throws(DefinitionError) {
+        let map = try node.mapping("thresholds", allowed: ["evaluation_overdue_days", "expiry_horizon_days"])
+        if let value = map["evaluation_overdue_days"] {
+            definition.evaluationOverdueDays = try value.integer("evaluation_overdue_days", range: 0...3650)
+        }
+        if let value = map["expiry_horizon_days"] {
+            definition.expiryHorizonDays = try value.integer("expiry_horizon_days", range: 0...3650)
+        }
+    }
+
+    static func readFailOn(_ node: YAMLNode) throws(DefinitionError) -> Severity {
+        let text = try node.string("fail_on")
+        guard let severity = Severity(rawValue: text) else {
+            throw node.fail("fail_on must be error, warning or info, not '\(text)'")
+        }
+        return severity
+    }
+
+    static func readChanges(_ node: YAMLNode) throws(DefinitionError) -> ChangeSettings {
+        let map = try node.mapping("changes", allowed: ["capacity_weeks", "utilisation_points"])
+        var changes = ChangeSettings()
+        if let value = map["capacity_weeks"] { changes.capacityWeeks = try value.integer("capacity_weeks", range: 0...100_000) }
+        if let value = map["utilisation_points"] {
+            changes.utilisationPoints = try value.integer("utilisation_points", range: 0...10_000)
+        }
+        return changes
+    }
+
+    static func readPartitions(_ node: YAMLNode) throws(DefinitionError) -> PartitionSettings {
+        let map = try node.mapping("partitions", allowed: ["above_mb", "rows"])
+        var partitions = PartitionSettings()
+        if let value = map["above_mb"] { partitions.aboveBytes = try value.integer("above_mb", range: 0...1_000_000) << 20 }
+        if let value = map["rows"] { partitions.rows = try value.integer("rows", range: 1...1_000_000_000) }
+        return partitions
     }
 
     static func readReport(_ node: YAMLNode, base: String, workingDirectory: String) throws(DefinitionError) -> ReportSettings {
@@ -213,223 +240,6 @@ public enum DefinitionLoader {
             settings.minimumEvaluations = try value.integer("minimum_evaluations", range: 1...1000)
         }
         return settings
-    }
-
-    // MARK: Sources
-
-    static func readSource(_ node: YAMLNode, base: String, workingDirectory: String, limits: Limits)
-        throws(DefinitionError) -> SourceSpec {
-        let map = try node.mapping("a source", allowed: sourceKeys)
-        let name = try map.required("name").string("name")
-        let kindNode = try map.required("kind")
-        let kindText = try kindNode.string("kind")
-        guard let kind = SourceKind(rawValue: kindText) else {
-            throw kindNode.fail(choice("kind", kindText, SourceKind.allCases.map(\.rawValue)))
-        }
-        let formatNode = try map.required("format")
-        let formatText = try formatNode.string("format")
-        guard ["csv", "xml"].contains(formatText) else { throw formatNode.fail(choice("format", formatText, ["csv", "xml"])) }
-        let isCSV = formatText == "csv"
-
-        for key in isCSV ? ["record", "namespaces"] : ["encoding", "delimiter", "quote"] {
-            if let entry = map.entries.first(where: { $0.key == key }) {
-                throw entry.keyNode.fail("'\(key)' applies to \(isCSV ? "xml" : "csv") sources only; this source is \(formatText)")
-            }
-        }
-
-        let pathNode = try map.required("path")
-        let files = try resolveFiles(pathNode, base: base, workingDirectory: workingDirectory)
-
-        var dates = DateParser.standard
-        if let datesNode = map["dates"] {
-            var formats: [DateFormat] = []
-            for item in try datesNode.sequence("dates") {
-                let pattern = try item.string("a date format")
-                do {
-                    formats.append(try DateFormat(pattern))
-                } catch {
-                    throw item.fail(error.message)
-                }
-            }
-            guard !formats.isEmpty else { throw datesNode.fail("dates must list at least one format") }
-            dates = DateParser(formats: formats)
-        }
-
-        var decimal = DecimalSeparator.auto
-        if let decimalNode = map["decimal"] {
-            let text = try decimalNode.string("decimal")
-            guard let value = DecimalSeparator(rawValue: text) else {
-                throw decimalNode.fail(choice("decimal", text, DecimalSeparator.allCases.map(\.rawValue)))
-            }
-            decimal = value
-        }
-
-        var valueMaps = ValueMaps.defaults
-        if let valuesNode = map["values"] {
-            let valuesMap = try valuesNode.mapping("values", allowed: ValueMaps.codedFields.map(\.rawValue))
-            for entry in valuesMap.entries {
-                guard let field = LogicalField(rawValue: entry.key) else { continue }
-                let targets = ValueMaps.targets(of: field)
-                let targetMap = try entry.value.mapping("values.\(entry.key)", allowed: targets)
-                for target in targetMap.entries {
-                    valueMaps.maps[field]?.merge(target: target.key, words: try target.value.strings("values.\(entry.key).\(target.key)"))
-                }
-            }
-        }
-
-        var sourceLimits = limits
-        if let node = map["limits"] { sourceLimits = try readLimits(node, defaults: limits) }
-        let allowedFields = LogicalField.fields(of: kind).map(\.rawValue)
-        let fieldsMap = try map["fields"]?.mapping("fields of this \(kind.rawValue) source", allowed: allowedFields)
-
-        let format: SourceSpec.InputFormat
-        var columns: [LogicalField: [String]] = [:]
-        if isCSV {
-            for entry in fieldsMap?.entries ?? [] {
-                guard let field = LogicalField(rawValue: entry.key) else { continue }
-                columns[field] = try entry.value.strings("the column of \(entry.key)")
-            }
-            format = .csv(try readCSVSettings(map))
-        } else {
-            format = .xml(try readXMLSettings(map, fields: fieldsMap, kind: kind))
-        }
-        return SourceSpec(name: name, kind: kind, files: files, format: format, columns: columns, dates: dates,
-                          decimal: decimal, valueMaps: valueMaps, limits: sourceLimits)
-    }
-
-    static func readCSVSettings(_ map: YAMLMapping) throws(DefinitionError) -> CSVSettings {
-        var settings = CSVSettings()
-        if let node = map["encoding"] {
-            let text = try node.string("encoding").lowercased()
-            let aliases: [String: TextEncoding] = ["utf8": .utf8, "cp1252": .windows1252, "latin1": .iso88591, "latin-1": .iso88591]
-            if text == "auto" {
-                settings.encoding = .auto
-            } else if let encoding = TextEncoding(rawValue: text) ?? aliases[text] {
-                settings.encoding = .fixed(encoding)
-            } else {
-                throw node.fail(choice("encoding", text, ["auto"] + TextEncoding.allCases.map(\.rawValue)))
-            }
-        }
-        if let node = map["delimiter"] {
-            let text = try node.string("delimiter")
-            switch text {
-            case "auto": settings.delimiter = .auto
-            case "tab", "\t", "\\t": settings.delimiter = .fixed(UInt8(ascii: "\t"))
-            default:
-                guard text.utf8.count == 1, let byte = text.utf8.first, byte > 0x20, byte < 0x7F, byte != UInt8(ascii: "\"") else {
-                    throw node.fail("delimiter must be auto, tab or one printable ASCII character such as ';' or ',', not '\(text)'")
-                }
-                settings.delimiter = .fixed(byte)
-            }
-        }
-        if let node = map["quote"] {
-            let text = try node.string("quote")
-            guard text.utf8.count == 1, let byte = text.utf8.first, byte > 0x20, byte < 0x7F else {
-                throw node.fail("quote must be one printable ASCII character, not '\(text)'")
-            }
-            settings.quote = byte
-        }
-        return settings
-    }
-
-    static func readXMLSettings(_ map: YAMLMapping, fields: YAMLMapping?, kind: SourceKind) throws(DefinitionError) -> XMLSettings {
-        var namespaces: [String: String] = [:]
-        if let node = map["namespaces"] {
-            for entry in try node.mapping("namespaces", allowed: nil).entries {
-                namespaces[entry.key] = try entry.value.string("the namespace of prefix '\(entry.key)'")
-            }
-        }
-        let recordNode = try map.required("record")
-        let record = try qualifiedName(try recordNode.string("record"), namespaces: namespaces, node: recordNode)
-        var paths: [LogicalField: XMLPath] = [:]
-        for field in LogicalField.fields(of: kind) {
-            paths[field] = XMLPath(elements: [XMLStep(name: XMLName(namespaceURI: nil, localName: field.rawValue))],
-                                   attribute: nil, text: field.rawValue)
-        }
-        for entry in fields?.entries ?? [] {
-            guard let field = LogicalField(rawValue: entry.key) else { continue }
-            paths[field] = try xmlPath(try entry.value.string("the path of \(entry.key)"), namespaces: namespaces, node: entry.value)
-        }
-        return XMLSettings(record: record, fields: paths)
-    }
-
-    static func qualifiedName(_ text: String, namespaces: [String: String], node: YAMLNode) throws(DefinitionError) -> XMLName {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && !$0.contains("/") && !$0.contains("@") }) else {
-            throw node.fail("'\(text)' is not an XML name (name or prefix:name)")
-        }
-        if parts.count == 2 {
-            let prefix = String(parts[0])
-            guard let uri = namespaces[prefix] else {
-                throw node.fail("prefix '\(prefix)' is not declared under namespaces:",
-                                notes: namespaces.isEmpty ? [] : ["declared: " + namespaces.keys.sorted().joined(separator: ", ")])
-            }
-            return XMLName(namespaceURI: uri, localName: String(parts[1]))
-        }
-        return XMLName(namespaceURI: nil, localName: text)
-    }
-
-    static func xmlPath(_ text: String, namespaces: [String: String], node: YAMLNode) throws(DefinitionError) -> XMLPath {
-        var steps = splitPath(text)
-        var attribute: XMLName?
-        if let last = steps.last, last.hasPrefix("@") {
-            attribute = try qualifiedName(String(last.dropFirst()), namespaces: namespaces, node: node)
-            steps.removeLast()
-        }
-        if steps == ["."] { steps = [] }
-        var elements: [XMLStep] = []
-        for step in steps {
-            elements.append(try xmlStep(step, namespaces: namespaces, node: node))
-        }
-        guard attribute != nil || !elements.isEmpty || text == "." else { throw node.fail("'\(text)' is not a path") }
-        return XMLPath(elements: elements, attribute: attribute, text: text)
-    }
-
-    /// Splits on `/` outside brackets.
-    static func splitPath(_ text: String) -> [String] {
-        var steps: [String] = []
-        var current = ""
-        var depth = 0
-        for character in text {
-            if character == "[" { depth += 1 }
-            if character == "]" { depth -= 1 }
-            if character == "/" && depth == 0 {
-                steps.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        steps.append(current)
-        return steps
-    }
-
-    /// `name` or `name[@attribute='value']` (single or double quotes).
-    static func xmlStep(_ text: String, namespaces: [String: String], node: YAMLNode) throws(DefinitionError) -> XMLStep {
-        guard let open = text.firstIndex(of: "[") else {
-            return XMLStep(name: try qualifiedName(text, namespaces: namespaces, node: node))
-        }
-        let name = try qualifiedName(String(text[..<open]), namespaces: namespaces, node: node)
-        let inner = text[text.index(after: open)...]
-        guard inner.hasPrefix("@"), inner.hasSuffix("]"), let equals = inner.firstIndex(of: "=") else {
-            throw node.fail("'\(text)': a step may be narrowed only as name[@attribute='value']")
-        }
-        let attribute = try qualifiedName(String(inner[inner.index(after: inner.startIndex)..<equals]), namespaces: namespaces, node: node)
-        var value = inner[inner.index(after: equals)..<inner.index(before: inner.endIndex)]
-        guard value.count >= 2, let quote = value.first, quote == "'" || quote == "\"", value.last == quote else {
-            throw node.fail("'\(text)': the value in [@attribute='value'] must be quoted")
-        }
-        value = value.dropFirst().dropLast()
-        return XMLStep(name: name, predicate: (attribute, String(value)))
-    }
-
-    static func readLimits(_ node: YAMLNode, defaults: Limits) throws(DefinitionError) -> Limits {
-        let map = try node.mapping("limits", allowed: limitKeys)
-        var limits = defaults
-        if let value = map["max_field_bytes"] { limits.maxFieldBytes = try value.integer("max_field_bytes", range: 16...(1 << 30)) }
-        if let value = map["max_record_bytes"] { limits.maxRecordBytes = try value.integer("max_record_bytes", range: 64...(1 << 31)) }
-        if let value = map["max_fields"] { limits.maxFields = try value.integer("max_fields", range: 1...1_000_000) }
-        return limits
     }
 
     // MARK: Paths
@@ -496,6 +306,30 @@ public enum DefinitionLoader {
         default:
             return DefinitionError(SourceLocation(path: file, line: 1), "YAML: \(error)")
         }
+    }
+}
+
+/// How a definition's paths are read: relative to its folder, shown relative to the working
+/// folder, and with `confine_paths` kept inside the definition's folder once `..` and symbolic
+/// links are followed, so that a definition from elsewhere cannot read or write beside it.
+struct DefinitionPaths {
+    /// The definition's folder.
+    let base: String
+    let workingDirectory: String
+    /// The real path of the definition's folder with `confine_paths: true`.
+    let confinedTo: String?
+
+    func confine(_ absolute: String, _ node: YAMLNode, _ what: String) throws(DefinitionError) {
+        guard let folder = confinedTo else { return }
+        let real = DefinitionLoader.realPath(absolute) ?? absolute
+        guard real == folder || real.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") else {
+            throw node.fail("\(what) '\(display(absolute))' is outside the definition's folder "
+                            + "(it resolves to \(real)); confine_paths: true forbids that")
+        }
+    }
+
+    func display(_ absolute: String) -> String {
+        DefinitionLoader.display(absolute, workingDirectory: workingDirectory)
     }
 }
 

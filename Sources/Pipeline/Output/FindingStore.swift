@@ -158,7 +158,7 @@ struct FindingStoreBuilder {
             }
             bytes.removeAll(keepingCapacity: true)
         }
-        for finding in Reconciler.sorted(findings) {
+        for finding in Finding.inListingOrder(findings) {
             finding.encode(into: &bytes)
             count += 1
             countsPerCode[finding.code, default: 0] += 1

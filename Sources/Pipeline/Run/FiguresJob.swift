@@ -1,0 +1,59 @@
+import Normalize
+import Reconcile
+import Report
+import StagebalansCore
+
+/// The report job that needs the whole run, and so the last partition: it gathers that
+/// partition's figures, makes the capacity and audit figures, and compares the run with the
+/// previous published one (the changes report). It is one of the parallel report jobs,
+/// started first as the longest: the placements, findings and progress files do not need it.
+struct FiguresJob: Sendable {
+    let partitions: PartitionReports
+    let years: [PlacementYear]
+    let agreements: [Agreement]
+    let reference: ReferenceData
+    let findings: FindingStore
+    let history: HistoryStore
+    /// The run compared with; nil on the first run.
+    let previous: HistoryStore.Run?
+    let settings: ChangeSettings
+
+    init(_ session: RunSession, _ placed: PartitionLoop.Outcome) {
+        partitions = placed.partitions
+        years = placed.reconciliation.years
+        agreements = placed.reconciliation.agreements
+        reference = session.plan.reference
+        findings = placed.findings
+        history = session.history
+        previous = session.previous?.run
+        settings = session.plan.definition.changes
+    }
+
+    func make() throws(OutputError) -> RunFigures {
+        partitions.addLastFigures()
+        let capacity = partitions.capacity.rows(years: years, agreements: agreements)
+        let audit = partitions.audit.rows(years: years, agreements: agreements, reference: reference)
+        let current = Changes.Current(
+            findings: findings,
+            capacity: capacity.map {
+                HistoryStore.StoredCapacity(site: $0.site, discipline: $0.discipline, year: $0.year.description,
+                                            slots: $0.slots, capacityWeeks: $0.capacityWeeks, usedWeeks: $0.usedWeeks,
+                                            utilisation: $0.utilisation)
+            },
+            siteYears: audit.map {
+                HistoryStore.SiteYear(site: $0.site, year: $0.year.description, recognised: $0.recognised, placements: $0.placements)
+            })
+        let changes = try Changes.table(previous: try before(notIn: current.fingerprints), current: current, settings: settings)
+        let note = previous.map { "Compared with run \($0.id) (as of \($0.asOf)): \(changes.rows.count) changes." }
+            ?? "This is the first run: there is nothing to compare with."
+        return RunFigures(capacity: capacity, audit: audit, changes: changes, changesNote: note, current: current)
+    }
+
+    /// What the comparison needs of the previous run, from the history.
+    private func before(notIn current: Set<UInt64>) throws(OutputError) -> Changes.Previous? {
+        guard let previous else { return nil }
+        let findings = try history.findings(of: previous.id, notIn: current)
+        return Changes.Previous(fingerprints: findings.fingerprints, resolved: findings.gone,
+                                capacity: try history.capacity(of: previous.id), siteYears: try history.siteYears(of: previous.id))
+    }
+}

@@ -1,0 +1,53 @@
+import Normalize
+import Reconcile
+import StagebalansCore
+
+/// Reconciling: each partition's placements matched to the agreements and checked, and what
+/// the findings about agreements need tallied; those findings are made once every partition
+/// is in (`finish`), and then every finding is put in its order.
+struct Reconciling {
+    private let reconciler: Reconciler
+    private let agreements: [Agreement]
+    private let index: Reconciler.AgreementIndex
+    private var tally = AgreementTally()
+    /// One partition: every finding is held here. Several: only those not about one student;
+    /// each partition's others go to disk, sorted (`spilled`).
+    private var held: [Finding]
+    private var spilled: FindingStoreBuilder?
+
+    init(_ plan: RunPlan, building: BuildStage, spill: SpillSettings?) {
+        reconciler = Reconciler(reference: plan.reference, settings: plan.reconcileSettings)
+        agreements = building.agreements
+        index = Reconciler.AgreementIndex(agreements)
+        held = building.findings
+        spilled = building.partitionCount > 1 ? spill.map { FindingStoreBuilder(directory: $0.directory) } : nil
+    }
+
+    /// One partition, with the findings its building made: its placements, matched. They
+    /// are consumed: the reconciler moves each placement into its matched one.
+    mutating func reconcile(_ placements: consuming [Placement], building findings: [Finding]) throws(OutputError) -> [MatchedPlacement] {
+        let part = reconciler.reconcile(partition: consume placements, agreements: agreements, index: index, tally: &tally)
+        if spilled != nil {
+            try spilled?.add(findings + part.findings)
+        } else {
+            held += findings
+            held += part.findings
+        }
+        return part.matched
+    }
+
+    /// After the last partition: the findings about agreements (they need every partition's
+    /// tally), then every finding in order, and the placement years seen.
+    consuming func finish() throws(OutputError) -> (findings: FindingStore, years: [PlacementYear]) {
+        let agreementFindings = reconciler.finishFindings(tally, agreements: agreements)
+        let store: FindingStore
+        if var builder = spilled {
+            try builder.add(agreementFindings)
+            store = builder.finish(held: Finding.inListingOrder(held))
+        } else {
+            held += agreementFindings
+            store = FindingStore(sorted: Finding.inListingOrder(held))
+        }
+        return (store, tally.years.sorted())
+    }
+}

@@ -1,0 +1,148 @@
+import Engine
+import Foundation
+import Ingest
+import Normalize
+import StagebalansCore
+
+/// One run of `stagebalans run` on its output folder, from taking the lock to letting it go.
+/// The session owns what outlives the stages: the lock, the history, the publisher, the staging
+/// folder the reports are written into and the spill folder beside it; and it owns the one
+/// failure path (`recordingFailure`): whatever fails in a stage, the run is recorded once as
+/// failed and its folders are removed.
+final class RunSession {
+    let plan: RunPlan
+    let startedAt: Date
+    /// Sortable by time and unique per process: the name of the run's folder once published.
+    let runID: String
+    let history: HistoryStore
+    let publisher: Publisher
+    /// The last published run, if any: the unchanged check and the changes report compare with it.
+    let previous: (run: HistoryStore.Run, inputs: [HistoryStore.Input])?
+    /// `OUTPUT/.staging-ID`: the run's reports until one rename publishes them.
+    let staging: String
+    /// `OUTPUT/.spill-ID`: the partitions of large evaluation inputs, beside the staging folder.
+    let spillDirectory: String
+    /// The inputs' reports once ingest has them: a failed run's history row counts their rows.
+    var reports: [FileReport] = []
+    /// Held until the session ends: the kernel releases the lock with it, or with the process.
+    private let lock: RunLock
+
+    /// Takes the output folder's lock, opens the history and repairs `latest` after a crash.
+    /// Nothing is recorded when this fails: the run has not started.
+    static func open(_ plan: RunPlan, startedAt: Date) throws(RunFailure) -> RunSession {
+        let output = plan.definition.outputDirectory
+        let lock = try takeLock(output, startedAt: startedAt)
+        let publisher = Publisher(outputDirectory: output, keepRuns: plan.definition.keepRuns)
+        do {
+            let history = try HistoryStore.open(directory: output)
+            let previous = try history.lastPublished()
+            try publisher.repair(lastPublished: previous?.run.id)
+            return RunSession(plan: plan, startedAt: startedAt, lock: lock, history: history, publisher: publisher,
+                              previous: previous)
+        } catch {
+            throw .output(error)
+        }
+    }
+
+    private init(plan: RunPlan, startedAt: Date, lock: RunLock, history: HistoryStore, publisher: Publisher,
+                 previous: (run: HistoryStore.Run, inputs: [HistoryStore.Input])?) {
+        self.plan = plan
+        self.startedAt = startedAt
+        self.lock = lock
+        self.history = history
+        self.publisher = publisher
+        self.previous = previous
+        runID = Publisher.runID(startedAt)
+        staging = plan.definition.outputDirectory + "/.staging-" + runID
+        spillDirectory = plan.definition.outputDirectory + "/.spill-" + runID
+    }
+
+    private static func takeLock(_ output: String, startedAt: Date) throws(RunFailure) -> RunLock {
+        let acquired: Result<RunLock, RunLock.Held>
+        do {
+            acquired = try RunLock.acquire(outputDirectory: output, startedAt: startedAt)
+        } catch {
+            throw .output(error)
+        }
+        switch acquired {
+        case .success(let lock): return lock
+        case .failure(let held): throw .locked(held.path, held.holder)
+        }
+    }
+
+    /// The last published run, when this run would publish the same reports: the definition,
+    /// the reference data and every input as then, the same placement year, its folder still there.
+    var unchangedSince: HistoryStore.Run? {
+        let fingerprint = plan.fingerprint
+        guard let previous, previous.run.definitionSHA256 == fingerprint.definition,
+              previous.run.referenceSHA256 == fingerprint.reference,
+              previous.inputs.map({ [$0.path, $0.sha256] }) == fingerprint.inputs.map({ [$0.path, $0.sha256] }),
+              case .success(let previousAsOf) = DateParser(formats: [DateParser.iso]).parse(previous.run.asOf),
+              PlacementYear(containing: previousAsOf) == PlacementYear(containing: plan.asOf),
+              FileManager.default.fileExists(atPath: publisher.runsDirectory + "/" + previous.run.id) else { return nil }
+        return previous.run
+    }
+
+    // MARK: The failure path
+
+    /// Runs the stages. Whatever they throw ends the run here, once: it is recorded in the
+    /// history with its exit code (its reports are not published) and becomes the run's
+    /// `RunFailure`. The staging and spill folders are removed either way (after publishing
+    /// the one is renamed and the other pruned already).
+    func recordingFailure<Value>(_ stages: () throws -> Value) throws(RunFailure) -> Value {
+        defer {
+            try? FileManager.default.removeItem(atPath: staging)
+            try? FileManager.default.removeItem(atPath: spillDirectory)
+        }
+        do {
+            return try stages()
+        } catch {
+            let failure = runFailure(error)
+            try? record(failure.exitStatus, published: false)
+            throw failure
+        }
+    }
+
+    /// What a stage threw, as the run's failure: output errors (spill files included) are exit 4.
+    private func runFailure(_ error: any Error) -> RunFailure {
+        switch error {
+        case let failure as RunFailure: return failure
+        case let error as OutputError: return .output(error)
+        case let error as SpillError: return .output(OutputError(path: error.path, message: error.message))
+        default: return .output(OutputError(path: staging, message: "\(error)"))
+        }
+    }
+
+    /// The run's row in the history: failed (no findings, no figures) or published.
+    func record(_ status: ExitStatus, published: Bool, current: Changes.Current? = nil) throws(OutputError) {
+        let fingerprint = plan.fingerprint
+        try history.record(HistoryStore.Record(
+            run: fingerprint.run(id: runID, asOf: plan.asOf, startedAt: startedAt, exitCode: status, published: published),
+            inputs: fingerprint.historyInputs(reports), findingCount: current?.findings.count ?? 0,
+            findings: current?.findings ?? FindingStore(sorted: []), capacity: current?.capacity ?? [],
+            siteYears: current?.siteYears ?? []))
+    }
+
+    // MARK: Folders
+
+    /// The staging folder, new (a leftover of the same id is removed), with the quarantine in it.
+    func openStaging() throws(OutputError) -> QuarantineWriter {
+        try? FileManager.default.removeItem(atPath: staging)
+        let quarantine = try QuarantineWriter(directory: staging)
+        quarantine.redactsRawText = plan.pseudonyms != nil
+        return quarantine
+    }
+
+    /// The spill folder when the evaluation inputs are large enough to be normalized in
+    /// partitions on disk; nil when they are normalized in memory.
+    func spillSettings() throws(OutputError) -> SpillSettings? {
+        let partitions = plan.definition.partitions
+        guard plan.evaluationBytes > partitions.aboveBytes else { return nil }
+        do {
+            try FileManager.default.createDirectory(atPath: spillDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError(path: spillDirectory, message: "cannot create the folder for partitions: \(error.localizedDescription)")
+        }
+        return SpillSettings(directory: spillDirectory, partitionRows: partitions.rows)
+    }
+}
