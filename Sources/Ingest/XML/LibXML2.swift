@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// The boundary to libxml2: its one-time set-up and its errors, translated into ours.
 enum LibXML2 {

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// Collects the wanted fields' bytes from one record's subtree at a time.
 ///

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 import StagebalansCore
 
 /// Reads one XML export with libxml2's streaming `xmlTextReader`: memory stays flat whatever
