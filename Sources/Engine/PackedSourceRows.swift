@@ -35,7 +35,7 @@ public struct SourcePathTable: Sendable, Hashable {
 /// One source row as a file number and a line in one integer. The file number is the row's
 /// path in a `SourcePathTable`, or a rank of it when rows must sort as their paths do.
 public struct PackedSourceRow: Sendable, Hashable, Comparable, BitwiseCopyable {
-    public let bits: UInt64
+    private let bits: UInt64
 
     public static let largestLine = Int(UInt32.max)
 
