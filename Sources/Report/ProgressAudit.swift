@@ -1,5 +1,6 @@
 import Normalize
 import Reconcile
+import Rules
 import StagebalansCore
 
 /// A progress row: one student and one curriculum group, or the CLINICAL or SCIENTIFIC total.
@@ -56,73 +57,90 @@ public struct AuditRow: Sendable, Hashable {
 
 extension Figures {
     /// SPEC §5 progress, over all years: per student, one row per curriculum group, then
-    /// CLINICAL (placements whose kind is not scientific) and SCIENTIFIC. Students are those with
-    /// placements and those on the roster.
+    /// CLINICAL and SCIENTIFIC (`Progress`). Students are those with placements and those on
+    /// the roster, in name order.
     public static func progress(_ reconciliation: Reconciliation, reference: ReferenceData) -> [ProgressRow] {
-        let curriculum = reference.curriculum
-        let groups = curriculum.requiredWeeks.keys.sorted()
-        let groupPosition = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
-        let clinical = groups.count, scientific = groups.count + 1
-        // Weeks per curriculum group, then CLINICAL and SCIENTIFIC, per student. Placements come
-        // sorted by student (normalize's order), so a student's placements are one run; a table
-        // keyed by student and part was most of this function's time.
+        let parts = ProgressParts(reference.curriculum)
+        let passed = passedWeeks(reconciliation.placements, parts, reference: reference)
+        let withPlacements = Set(passed.lazy.map(\.student))
+        let rosterOnly = Set(reconciliation.roster.lazy.map(\.student).filter { !withPlacements.contains($0) }).sorted()
+        var rows: [ProgressRow] = []
+        rows.reserveCapacity((passed.count + rosterOnly.count) * parts.count)
+        // Both lists are sorted: merged in order.
+        var next = 0
+        for entry in passed {
+            while next < rosterOnly.count && rosterOnly[next] < entry.student {
+                rows += parts.rows(rosterOnly[next], passed: nil)
+                next += 1
+            }
+            rows += parts.rows(entry.student, passed: entry.weeks)
+        }
+        for student in rosterOnly[next...] { rows += parts.rows(student, passed: nil) }
+        return rows
+    }
+
+    /// The parts of a progress report: the curriculum groups in code order, then the totals.
+    struct ProgressParts {
+        let curriculum: Curriculum
+        let groups: [String]
+        let groupPosition: [String: Int]
+
+        init(_ curriculum: Curriculum) {
+            self.curriculum = curriculum
+            groups = curriculum.requiredWeeks.keys.sorted()
+            groupPosition = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
+        }
+
+        var count: Int { groups.count + Progress.Total.allCases.count }
+
+        func position(of total: Progress.Total) -> Int { groups.count + (total == .clinical ? 0 : 1) }
+
+        /// A student's rows; `passed` is nil for a student without placements.
+        func rows(_ student: String, passed: [Int]?) -> [ProgressRow] {
+            var rows = groups.enumerated().map { position, group in
+                ProgressRow(student: student, part: group, passedWeeks: passed?[position] ?? 0,
+                            requiredWeeks: curriculum.requiredWeeks[group] ?? 0)
+            }
+            for total in Progress.Total.allCases {
+                rows.append(ProgressRow(student: student, part: total.rawValue, passedWeeks: passed?[position(of: total)] ?? 0,
+                                        requiredWeeks: total.requiredWeeks(curriculum)))
+            }
+            return rows
+        }
+    }
+
+    /// Passed weeks per part, per student in name order. Placements come sorted by student
+    /// (normalize's order), so a student's placements are one run: a table keyed by student and
+    /// part was most of this function's time.
+    static func passedWeeks(_ placements: [MatchedPlacement], _ parts: ProgressParts,
+                            reference: ReferenceData) -> [(student: String, weeks: [Int])] {
         var passed: [(student: String, weeks: [Int])] = []
-        let placements = reconciliation.placements
         var runStart = 0
         while runStart < placements.count {
             let student = placements[runStart].placement.student
-            var weeks = [Int](repeating: 0, count: groups.count + 2)
+            var weeks = [Int](repeating: 0, count: parts.count)
             var runEnd = runStart
             while runEnd < placements.count && placements[runEnd].placement.student == student {
-                if let score = placements[runEnd].placement.finalScore, score >= curriculum.passMark {
+                if Progress.passes(finalScore: placements[runEnd].placement.finalScore, passMark: parts.curriculum.passMark) {
                     let placementWeeks = placements[runEnd].placement.weeks
-                    if let position = groupPosition[reference.group(of: placements[runEnd].placement.discipline)] {
+                    if let position = parts.groupPosition[reference.group(of: placements[runEnd].placement.discipline)] {
                         weeks[position] += placementWeeks
                     }
-                    weeks[placements[runEnd].placement.kind == .scientific ? scientific : clinical] += placementWeeks
+                    weeks[parts.position(of: Progress.total(of: placements[runEnd].placement.kind))] += placementWeeks
                 }
                 runEnd += 1
             }
             passed.append((student, weeks))
             runStart = runEnd
         }
+        guard !passed.indices.dropFirst().allSatisfy({ passed[$0 - 1].student < passed[$0].student }) else { return passed }
         // Should the order ever differ, sorting here keeps the report's order; one student's
         // runs are then merged.
-        if !passed.indices.dropFirst().allSatisfy({ passed[$0 - 1].student < passed[$0].student }) {
-            var merged: [String: [Int]] = [:]
-            for entry in passed {
-                merged[entry.student] = zip(merged[entry.student] ?? entry.weeks.map { _ in 0 }, entry.weeks).map(+)
-            }
-            passed = merged.keys.sorted().map { ($0, merged[$0] ?? []) }
-        }
-        let withPlacements = Set(passed.lazy.map(\.student))
-        let rosterOnly = Set(reconciliation.roster.lazy.map(\.student).filter { !withPlacements.contains($0) }).sorted()
-        var rows: [ProgressRow] = []
-        rows.reserveCapacity((passed.count + rosterOnly.count) * (groups.count + 2))
-        func append(_ student: String, _ weeks: [Int]?) {
-            for (position, group) in groups.enumerated() {
-                rows.append(ProgressRow(student: student, part: group, passedWeeks: weeks?[position] ?? 0,
-                                        requiredWeeks: curriculum.requiredWeeks[group] ?? 0))
-            }
-            rows.append(ProgressRow(student: student, part: "CLINICAL", passedWeeks: weeks?[clinical] ?? 0,
-                                    requiredWeeks: curriculum.clinicalWeeks))
-            rows.append(ProgressRow(student: student, part: "SCIENTIFIC", passedWeeks: weeks?[scientific] ?? 0,
-                                    requiredWeeks: curriculum.scientificWeeks))
-        }
-        // Both lists are sorted: merged in order.
-        var next = 0
+        var merged: [String: [Int]] = [:]
         for entry in passed {
-            while next < rosterOnly.count && rosterOnly[next] < entry.student {
-                append(rosterOnly[next], nil)
-                next += 1
-            }
-            append(entry.student, entry.weeks)
+            merged[entry.student] = zip(merged[entry.student] ?? entry.weeks.map { _ in 0 }, entry.weeks).map(+)
         }
-        while next < rosterOnly.count {
-            append(rosterOnly[next], nil)
-            next += 1
-        }
-        return rows
+        return merged.keys.sorted().map { ($0, merged[$0] ?? []) }
     }
 
     /// SPEC §5 audit: per (year, site) with a placement starting in the year or any agreement
