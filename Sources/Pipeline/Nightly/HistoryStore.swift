@@ -45,16 +45,6 @@ struct HistoryStore {
         var message: String
     }
 
-    struct StoredCapacity: Sendable, Hashable {
-        var site: String
-        var discipline: String
-        var year: String
-        var slots: Int
-        var capacityWeeks: String
-        var usedWeeks: Int
-        var utilisation: String?
-    }
-
     struct SiteYear: Sendable, Hashable {
         var site: String
         var year: String
@@ -69,7 +59,8 @@ struct HistoryStore {
         var findingCount: Int
         /// Stored as `FindingLines.write` gives them.
         var findings: FindingStore
-        var capacity: [StoredCapacity]
+        /// Stored as `run_capacity` keeps them (see `capacity(of:)`).
+        var capacity: [CapacityRow]
         var siteYears: [SiteYear]
     }
 
@@ -124,7 +115,41 @@ struct HistoryStore {
                 );
                 """)
         }
+        // Capacity weeks and utilisation were their printed text ("12.5", "0.038"), which the
+        // changes report parsed back. Now a row keeps its exact slot days, from which both
+        // figures follow as capacity.csv computes them. Printed weeks are slot days / 7 rounded
+        // to a tenth, and slot days are whole, so 7 × the printed weeks rounds to them exactly.
+        migrator.registerMigration("v3: capacity rows keep slot days as a number, not figures as text") { db in
+            try db.execute(sql: """
+                CREATE TABLE run_capacity_v3 (
+                  run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                  site TEXT NOT NULL, discipline TEXT NOT NULL, year TEXT NOT NULL, slots INTEGER NOT NULL,
+                  slot_days INTEGER NOT NULL, used_weeks INTEGER NOT NULL
+                )
+                """)
+            let insert = try db.makeStatement(sql: "INSERT INTO run_capacity_v3 VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT run_id, site, discipline, year, slots, capacity_weeks, used_weeks FROM run_capacity ORDER BY rowid
+                """)
+            while let row = try rows.next() {
+                let runID: String = row[0], site: String = row[1], discipline: String = row[2], year: String = row[3]
+                let slots: Int = row[4], weeks: String = row[5], usedWeeks: Int = row[6]
+                try insert.execute(arguments: [runID, site, discipline, year, slots, slotDays(printedWeeks: weeks), usedWeeks])
+            }
+            try db.execute(sql: """
+                DROP TABLE run_capacity;
+                ALTER TABLE run_capacity_v3 RENAME TO run_capacity;
+                CREATE INDEX run_capacity_run ON run_capacity(run_id);
+                """)
+        }
         return migrator
+    }
+
+    /// The slot days behind printed capacity weeks ("52.1" → 365); 0 for a text that is not a
+    /// decimal (never written by this tool: the row then reads as capacity 0).
+    static func slotDays(printedWeeks text: String) -> Int {
+        guard let weeks = Ratio(decimalText: text) else { return 0 }
+        return Ratio(weeks.numerator * 7, weeks.denominator).units(places: 0)
     }
 
     /// Opens (creating and migrating when needed); a database that is not SQLite, or is locked
@@ -202,11 +227,16 @@ struct HistoryStore {
         }
     }
 
-    func capacity(of runID: String) throws(OutputError) -> [StoredCapacity] {
+    /// A run's capacity rows with what the history keeps of them: the key, slots, slot days and
+    /// used weeks, so capacity weeks and utilisation are as capacity.csv printed them. The
+    /// counts it does not keep (placements, students, peak, over-capacity days) read as 0. A
+    /// row whose year is not a placement year (a damaged database) is left out.
+    func capacity(of runID: String) throws(OutputError) -> [CapacityRow] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM run_capacity WHERE run_id = ? ORDER BY rowid", arguments: [runID]).map { row in
-                StoredCapacity(site: row["site"], discipline: row["discipline"], year: row["year"], slots: row["slots"],
-                               capacityWeeks: row["capacity_weeks"], usedWeeks: row["used_weeks"], utilisation: row["utilisation"])
+            try Row.fetchAll(db, sql: "SELECT * FROM run_capacity WHERE run_id = ? ORDER BY rowid", arguments: [runID]).compactMap { row in
+                guard let year = PlacementYear(label: row["year"]) else { return nil }
+                return CapacityRow(site: row["site"], discipline: row["discipline"], year: year, slots: row["slots"],
+                                   slotDays: row["slot_days"], usedWeeks: row["used_weeks"])
             }
         }
     }
@@ -236,10 +266,12 @@ struct HistoryStore {
                 }
                 try db.execute(sql: "UPDATE run SET findings = ? WHERE id = ?", arguments: [record.findingCount, run.id])
                 try Self.storeFindings(record.findings, of: run.id, in: db)
-                let capacity = try db.makeStatement(sql: "INSERT INTO run_capacity VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                let capacity = try db.makeStatement(sql: """
+                    INSERT INTO run_capacity (run_id, site, discipline, year, slots, slot_days, used_weeks) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
                 for row in record.capacity {
-                    try capacity.execute(arguments: [run.id, row.site, row.discipline, row.year, row.slots, row.capacityWeeks,
-                                                     row.usedWeeks, row.utilisation])
+                    try capacity.execute(arguments: [run.id, row.site, row.discipline, row.year.description, row.slots, row.slotDays,
+                                                     row.usedWeeks])
                 }
                 let siteYear = try db.makeStatement(sql: "INSERT INTO run_site_year VALUES (?, ?, ?, ?, ?)")
                 for row in record.siteYears {
