@@ -9,6 +9,16 @@ import StagebalansCore
 public enum Coordinator {
     public enum Kind: String, CaseIterable, Sendable {
         case capacity, coverage, progress, audit
+
+        /// The kind's declared columns: the types its published file is read back with.
+        var headings: [ColumnHeading] {
+            switch self {
+            case .capacity: return Tables.capacity.headings
+            case .coverage: return Tables.coverage.headings
+            case .progress: return Tables.progress.headings
+            case .audit: return Tables.audit.headings
+            }
+        }
     }
 
     public enum OutputFormat: String, CaseIterable, Sendable {
@@ -27,8 +37,9 @@ public enum Coordinator {
         }
     }
 
-    /// Reads `KIND.csv` of the last published run (`OUTPUT/latest`) and keeps the rows
-    /// of the filters; site and discipline names are resolved like in the pipeline.
+    /// Reads the KIND table of the last published run (`OUTPUT/latest`), typed by its declaration,
+    /// and keeps the rows of the filters; site and discipline names are resolved like in the
+    /// pipeline.
     public static func report(_ kind: Kind, definition: PipelineDefinition, filters: Filters) throws(DefinitionError) -> ReportTable {
         let reference: ReferenceData
         do {
@@ -37,16 +48,16 @@ public enum Coordinator {
             throw DefinitionError(SourceLocation(path: definition.file, line: 1), error.description)
         }
         let path = definition.outputDirectory + "/latest/" + kind.rawValue + ".csv"
-        var table = try readTable(path: path, name: kind.rawValue)
+        var table = try readTable(path: path, name: kind.rawValue, headings: kind.headings)
         if let year = filters.year {
-            table = table.filtered("year") { $0 == year.description }
+            table = table.filtered("year") { $0 == .year(year) }
         }
         if let typed = filters.site {
             guard table.column("site") != nil else {
                 throw DefinitionError(SourceLocation(path: path, line: 1), "the \(kind.rawValue) report has no site column")
             }
             let code = try resolve(typed, NameResolver(sites: reference.sites), what: "site", in: definition)
-            table = table.filtered("site") { $0 == code }
+            table = table.filtered("site") { $0 == .text(code) }
         }
         if let typed = filters.discipline {
             let column = ["discipline", "discipline_group", "part"].first { table.column($0) != nil }
@@ -55,7 +66,10 @@ public enum Coordinator {
             }
             let code = try resolve(typed, NameResolver(disciplines: reference.disciplines), what: "discipline", in: definition)
             // A group keeps its sub-disciplines' rows too.
-            table = table.filtered(column) { reference.lineage(of: $0).contains(code) || $0 == code }
+            table = table.filtered(column) { cell in
+                let text = cell.plainText
+                return reference.lineage(of: text).contains(code) || text == code
+            }
         }
         return table
     }
@@ -68,17 +82,39 @@ public enum Coordinator {
                               "\(what) '\(typed)' is not in the register; closest: \(closest)")
     }
 
-    /// An RFC 4180 report of a run, back as a table: numbers with a decimal point become
-    /// decimals, whole numbers integers, empty cells empty.
-    static func readTable(path: String, name: String) throws(DefinitionError) -> ReportTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DefinitionError(SourceLocation(path: path, line: 1),
-                                  "there is no \(name) report here; run `stagebalans run` on this definition first")
+    /// A report of a run back as a table, each column read as its declared type: from the JSON
+    /// beside `path` (numbers are numbers there), else, when the run wrote no JSON
+    /// (`report.formats` without json), from the RFC 4180 CSV at `path`.
+    static func readTable(path: String, name: String, headings: [ColumnHeading]) throws(DefinitionError) -> ReportTable {
+        let jsonPath = String(path.dropLast(".csv".count)) + ".json"
+        do {
+            if let json = FileManager.default.contents(atPath: jsonPath) {
+                return try TableReader.json(Array(json), name: name, title: name, headings: headings)
+            }
+            guard let csv = FileManager.default.contents(atPath: path) else {
+                throw DefinitionError(SourceLocation(path: path, line: 1),
+                                      "there is no \(name) report here; run `stagebalans run` on this definition first")
+            }
+            let fields = try csvFields(Array(csv), path: path, name: name)
+            guard let header = fields.first else {
+                throw DefinitionError(SourceLocation(path: path, line: 1), "the \(name) report is empty")
+            }
+            return try TableReader.csv(header: header, rows: fields.dropFirst().filter { $0 != [""] }, name: name, title: name,
+                                       headings: headings)
+        } catch let failure as TableReader.Failure {
+            throw DefinitionError(SourceLocation(path: jsonPath, line: 1), "cannot read the \(name) report: \(failure)")
+        } catch let error as DefinitionError {
+            throw error
+        } catch {
+            throw DefinitionError(SourceLocation(path: path, line: 1), "cannot read the \(name) report: \(error)")
         }
+    }
+
+    /// The fields of each record of an RFC 4180 file.
+    private static func csvFields(_ bytes: [UInt8], path: String, name: String) throws(DefinitionError) -> [[String]] {
         var tokenizer = CSVTokenizer(delimiter: UInt8(ascii: ","), maxRecordBytes: 1 << 24, maxFields: 1000)
         var rows: [[String]] = []
         do {
-            let bytes = Array(data)
             try bytes.withUnsafeBufferPointer { buffer in
                 try tokenizer.consume(buffer) { row in
                     rows.append((0..<row.fieldCount).map { String(decoding: row.field($0), as: UTF8.self) })
@@ -88,25 +124,7 @@ public enum Coordinator {
         } catch {
             throw DefinitionError(SourceLocation(path: path, line: 1), "cannot read the \(name) report: \(error)")
         }
-        guard let header = rows.first else {
-            throw DefinitionError(SourceLocation(path: path, line: 1), "the \(name) report is empty")
-        }
-        return ReportTable(name: name, title: name, columns: header,
-                           rows: rows.dropFirst().filter { $0 != [""] }.map { $0.map(cell) })
-    }
-
-    static func cell(_ text: String) -> Cell {
-        if text.isEmpty { return .empty }
-        let bytes = Array(text.utf8)
-        let digits = bytes.drop { $0 == UInt8(ascii: "-") }
-        guard digits.count == bytes.count || digits.count == bytes.count - 1, let first = digits.first,
-              first >= 0x30 && first <= 0x39 else { return .text(text) }
-        var points = 0
-        for byte in digits {
-            if byte == UInt8(ascii: ".") { points += 1 } else if byte < 0x30 || byte > 0x39 { return .text(text) }
-        }
-        if points == 0, let value = Int(text) { return .integer(value) }
-        return points == 1 && digits.last != UInt8(ascii: ".") ? .decimal(text) : .text(text)
+        return rows
     }
 
     /// SPEC §5 plan from the agreements the definition's agreement sources hold today.

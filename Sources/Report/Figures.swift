@@ -1,35 +1,12 @@
 // Report: the figures of SPEC §5 computed from a reconciliation (capacity, coverage), as plain
-// rows; writing them in a format is the caller's. Every ratio keeps its exact numerator and
-// denominator, so rounding happens once, half up, when a figure is printed.
+// rows; writing them in a format is the caller's (their columns are declared in Tables/). Every
+// ratio keeps its exact numerator and denominator, so rounding happens once, half up, when a
+// figure is printed.
 
 import Normalize
 import Reconcile
 import Rules
 import StagebalansCore
-
-/// A non-negative fraction, printed rounded half up to a fixed number of decimals.
-public struct Ratio: Sendable, Hashable {
-    public var numerator: Int
-    public var denominator: Int
-
-    public init(_ numerator: Int, _ denominator: Int) {
-        self.numerator = numerator
-        self.denominator = denominator
-    }
-
-    /// nil when the denominator is 0 (the figure is left empty).
-    public func formatted(decimals: Int) -> String? {
-        guard denominator > 0 else { return nil }
-        var scale = 1
-        for _ in 0..<decimals { scale *= 10 }
-        // round(n / d × scale), half up, in integers.
-        let scaled = (2 * numerator * scale + denominator) / (2 * denominator)
-        let whole = scaled / scale, fraction = scaled % scale
-        guard decimals > 0 else { return String(whole) }
-        let digits = String(fraction)
-        return "\(whole)." + String(repeating: "0", count: decimals - digits.count) + digits
-    }
-}
 
 /// A capacity row: one (site, discipline at the agreement's level, year).
 public struct CapacityRow: Sendable, Hashable {
@@ -46,10 +23,17 @@ public struct CapacityRow: Sendable, Hashable {
     public var peakConcurrent: Int
     public var overCapacityDays: Int
 
-    /// capacity_weeks, one decimal.
-    public var capacityWeeks: String { Ratio(slotDays, 7).formatted(decimals: 1) ?? "0.0" }
-    /// used_weeks / capacity_weeks (unrounded), three decimals; nil when capacity is 0.
-    public var utilisation: String? { Ratio(usedWeeks * 7, slotDays).formatted(decimals: 3) }
+    public var capacityWeeks: Ratio { Ratio(slotDays, 7) }
+    /// used_weeks / capacity_weeks; nil when capacity is 0.
+    public var utilisation: Ratio? { Ratio.defined(usedWeeks * 7, slotDays) }
+}
+
+extension CapacityRow {
+    /// A row as the run history keeps it: the counts it does not keep are 0.
+    public init(site: String, discipline: String, year: PlacementYear, slots: Int, slotDays: Int, usedWeeks: Int) {
+        self.init(site: site, discipline: discipline, year: year, slots: slots, slotDays: slotDays, usedWeeks: usedWeeks,
+                  placements: 0, students: 0, peakConcurrent: 0, overCapacityDays: 0)
+    }
 }
 
 /// A coverage row: one (discipline group, year).
@@ -64,10 +48,10 @@ public struct CoverageRow: Sendable, Hashable {
     /// The group's framework agreements valid in the year: Σ slots × days inside the year.
     public var recognisedSlotDays: Int
 
-    public var shareNonRecognised: String? { Ratio(nonRecognisedWeeks, studentWeeks).formatted(decimals: 3) }
-    public var recognisedCapacityWeeks: String { Ratio(recognisedSlotDays, 7).formatted(decimals: 1) ?? "0.0" }
-    /// recognised capacity weeks (unrounded) / student weeks, three decimals.
-    public var capacityCoverage: String? { Ratio(recognisedSlotDays, 7 * studentWeeks).formatted(decimals: 3) }
+    public var shareNonRecognised: Ratio? { Ratio.defined(nonRecognisedWeeks, studentWeeks) }
+    public var recognisedCapacityWeeks: Ratio { Ratio(recognisedSlotDays, 7) }
+    /// recognised capacity weeks / student weeks.
+    public var capacityCoverage: Ratio? { Ratio.defined(recognisedSlotDays, 7 * studentWeeks) }
 }
 
 public enum Figures {

@@ -14,28 +14,11 @@ public struct PlanRow: Sendable, Hashable {
     public var expiring: [Agreement]
 
     public var demandWeeks: Int { students * requiredWeeks }
-    public var capacityWeeks: String { Ratio(slotDays, 7).formatted(decimals: 1) ?? "0.0" }
-    /// capacity − demand in weeks (negative: a shortfall), one decimal.
-    public var balanceWeeks: String { SignedRatio(slotDays - 7 * demandWeeks, 7).formatted(decimals: 1) }
-    /// The balance in year-round slots (weeks / 52.1), one decimal.
-    public var balanceSlots: String { SignedRatio((slotDays - 7 * demandWeeks) * 10, 7 * 521).formatted(decimals: 1) }
-}
-
-/// A fraction of either sign, rounded half away from zero (half up on its magnitude).
-struct SignedRatio {
-    var numerator: Int
-    var denominator: Int
-
-    init(_ numerator: Int, _ denominator: Int) {
-        self.numerator = numerator
-        self.denominator = denominator
-    }
-
-    func formatted(decimals: Int) -> String {
-        let magnitude = Ratio(abs(numerator), denominator).formatted(decimals: decimals) ?? "0"
-        let isZero = magnitude.utf8.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: ".") }
-        return numerator < 0 && !isZero ? "-" + magnitude : magnitude
-    }
+    public var capacityWeeks: Ratio { Ratio(slotDays, 7) }
+    /// capacity − demand in weeks (negative: a shortfall).
+    public var balanceWeeks: Ratio { Ratio(slotDays - 7 * demandWeeks, 7) }
+    /// The balance in year-round slots (weeks / 52.1).
+    public var balanceSlots: Ratio { Ratio((slotDays - 7 * demandWeeks) * 10, 7 * 521) }
 }
 
 extension Figures {
@@ -58,20 +41,5 @@ extension Figures {
                     slotDays: slotDays[group] ?? 0,
                     expiring: (expiring[group] ?? []).sorted { ($0.validTo, $0.id) < ($1.validTo, $1.id) })
         }
-    }
-}
-
-extension Tables {
-    public static func plan(_ rows: [PlanRow]) -> ReportTable {
-        ReportTable(name: "plan", title: "Plan: demand against recognised capacity",
-                    columns: ["discipline_group", "year", "students", "required_weeks", "demand_weeks", "capacity_weeks",
-                              "balance_weeks", "balance_slots", "expiring_agreements"],
-                    rows: rows.map { row in
-                        [.text(row.group), .text(row.year.description), .integer(row.students), .integer(row.requiredWeeks),
-                         .integer(row.demandWeeks), .decimal(row.capacityWeeks), .decimal(row.balanceWeeks),
-                         .decimal(row.balanceSlots),
-                         .text(row.expiring.map { "\($0.site) \($0.discipline) (\($0.id), until \($0.validTo))" }
-                            .joined(separator: "; "))]
-                    })
     }
 }

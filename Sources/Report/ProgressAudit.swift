@@ -36,22 +36,21 @@ public struct AuditRow: Sendable, Hashable {
     public var sumPatient: Double, countPatient: Int
     public var sumTeam: Double, countTeam: Int
 
-    /// finally evaluated / ended placements, three decimals; nil when none has ended.
-    public var completeness: String? { Ratio(finallyEvaluated, endedPlacements).formatted(decimals: 3) }
+    /// finally evaluated / ended placements; nil when none has ended.
+    public var completeness: Ratio? { Ratio.defined(finallyEvaluated, endedPlacements) }
 
-    public func meanFinal(minimum: Int) -> String? { Self.mean(sumFinal, evaluations, minimum) }
-    public func meanKnowledge(minimum: Int) -> String? { Self.mean(sumKnowledge, countKnowledge, minimum) }
-    public func meanPatient(minimum: Int) -> String? { Self.mean(sumPatient, countPatient, minimum) }
-    public func meanTeam(minimum: Int) -> String? { Self.mean(sumTeam, countTeam, minimum) }
+    public func meanFinal(minimum: Int) -> Ratio? { Self.mean(sumFinal, evaluations, minimum) }
+    public func meanKnowledge(minimum: Int) -> Ratio? { Self.mean(sumKnowledge, countKnowledge, minimum) }
+    public func meanPatient(minimum: Int) -> Ratio? { Self.mean(sumPatient, countPatient, minimum) }
+    public func meanTeam(minimum: Int) -> Ratio? { Self.mean(sumTeam, countTeam, minimum) }
 
-    /// Two decimals, half up; empty under `minimum` evaluations (small groups are not shown).
-    /// Scores are multiples of 1/100 or simple fractions, so hundredths are rounded after a tiny
-    /// nudge against binary representation error.
-    static func mean(_ sum: Double, _ count: Int, _ minimum: Int) -> String? {
+    /// In hundredths, half up; nil under `minimum` evaluations (small groups are not shown).
+    /// The sums are binary floating point: scores are multiples of 1/100 or simple fractions, so
+    /// hundredths are rounded here, once, after a tiny nudge against representation error, and
+    /// the mean is that exact number of hundredths.
+    static func mean(_ sum: Double, _ count: Int, _ minimum: Int) -> Ratio? {
         guard count > 0, count >= minimum else { return nil }
-        let hundredths = Int((sum / Double(count) * 100 + 0.5 + 1e-7).rounded(.down))
-        let whole = hundredths / 100, rest = hundredths % 100
-        return "\(whole)." + (rest < 10 ? "0" : "") + String(rest)
+        return Ratio(Int((sum / Double(count) * 100 + 0.5 + 1e-7).rounded(.down)), 100)
     }
 }
 

@@ -201,8 +201,10 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a report of the last run, for a placement year, a site or a discipline.",
         discussion: """
-        Reads KIND.csv from the output folder of the pipeline definition (the last `run`). Site and
-        discipline names are resolved like in the pipeline (aliases, typos the register knows); a
+        Reads KIND.json from the output folder of the pipeline definition (the last `run`; KIND.csv
+        when the run wrote no JSON), each column as the table declares it: ids keep their leading
+        zeros. Site and discipline names are resolved like in the pipeline (aliases, typos the
+        register knows); a
         discipline group keeps its sub-disciplines' rows. The definition comes from --pipeline or
         the environment variable STAGEBALANS_PIPELINE.
         """
@@ -274,7 +276,7 @@ struct Plan: ParsableCommand {
         do {
             let (rows, _) = try Coordinator.plan(definition: definition, year: placementYear, students: students, group: group)
             let title = "Plan \(placementYear): \(students) students"
-            FileHandle.standardOutput.write(Data(Coordinator.render(Tables.plan(rows), format: format, plan: rows, title: title)))
+            FileHandle.standardOutput.write(Data(Coordinator.render(Tables.plan.table(rows), format: format, plan: rows, title: title)))
         } catch {
             printError(error.description)
             throw ExitCode(error.exitStatus.rawValue)

@@ -73,14 +73,14 @@ struct FiguresTests {
 
         // Surgery: 1 slot × 184 days = 184 slot-days = 26.285… weeks → 26.3; unused: 0 / 26.29 = 0.000.
         let surgery = rows[0]
-        #expect(surgery.slots == 1 && surgery.slotDays == 184 && surgery.capacityWeeks == "26.3")
+        #expect(surgery.slots == 1 && surgery.slotDays == 184 && surgery.capacityWeeks.formatted(decimals: 1) == "26.3")
         #expect(surgery.usedWeeks == 0 && surgery.placements == 0 && surgery.students == 0)
-        #expect(surgery.utilisation == "0.000" && surgery.peakConcurrent == 0 && surgery.overCapacityDays == 0)
+        #expect(surgery.utilisation?.formatted(decimals: 3) == "0.000" && surgery.peakConcurrent == 0 && surgery.overCapacityDays == 0)
 
         // Unmatched placements at the group: r4 (4 weeks) and r5 (28 days = 4 weeks, wholly in 2025-2026).
         // No framework agreement: slots 0, capacity 0.0, utilisation empty; never more than one on a day.
         let group = rows[1]
-        #expect(group.slots == 0 && group.capacityWeeks == "0.0" && group.utilisation == nil)
+        #expect(group.slots == 0 && group.capacityWeeks.formatted(decimals: 1) == "0.0" && group.utilisation == nil)
         #expect(group.usedWeeks == 8 && group.placements == 2 && group.students == 2)
         #expect(group.peakConcurrent == 1 && group.overCapacityDays == 0)
 
@@ -88,9 +88,9 @@ struct FiguresTests {
         // 31 December, 3 from 1 January → 3. Used 4 + 4 + 2 = 10 weeks → 10 / 130.142… = 0.0768… → 0.077.
         // Per day: 1–14 Sep 1; 15–21 Sep 2; 22–28 Sep 3 (> 2 slots: 7 days over); 29 Sep–5 Oct 2; 6–12 Oct 1.
         let cardiology = rows[2]
-        #expect(cardiology.slots == 3 && cardiology.slotDays == 911 && cardiology.capacityWeeks == "130.1")
+        #expect(cardiology.slots == 3 && cardiology.slotDays == 911 && cardiology.capacityWeeks.formatted(decimals: 1) == "130.1")
         #expect(cardiology.usedWeeks == 10 && cardiology.placements == 3 && cardiology.students == 3)
-        #expect(cardiology.utilisation == "0.077")
+        #expect(cardiology.utilisation?.formatted(decimals: 3) == "0.077")
         #expect(cardiology.peakConcurrent == 3 && cardiology.overCapacityDays == 7)
     }
 
@@ -102,7 +102,7 @@ struct FiguresTests {
         // Surgery: no placements, framework capacity 184 / 7 = 26.3; nothing to divide by.
         let surgery = rows[0]
         #expect(surgery.students == 0 && surgery.requiredWeeks == 8 && surgery.studentWeeks == 0)
-        #expect(surgery.recognisedCapacityWeeks == "26.3" && surgery.shareNonRecognised == nil && surgery.capacityCoverage == nil)
+        #expect(surgery.recognisedCapacityWeeks.formatted(decimals: 1) == "26.3" && surgery.shareNonRecognised == nil && surgery.capacityCoverage == nil)
 
         // Internal medicine (cardiology counts towards it): r1–r5, 4 + 4 + 2 + 4 + 4 = 18 weeks;
         // recognised (framework) 10, non-recognised 8 → 8 / 18 = 0.444; capacity 911 / 7 = 130.1;
@@ -110,8 +110,8 @@ struct FiguresTests {
         let medicine = rows[1]
         #expect(medicine.students == 5 && medicine.requiredWeeks == 8 && medicine.studentWeeks == 18)
         #expect(medicine.recognisedWeeks == 10 && medicine.nonRecognisedWeeks == 8)
-        #expect(medicine.shareNonRecognised == "0.444" && medicine.recognisedCapacityWeeks == "130.1")
-        #expect(medicine.capacityCoverage == "7.230")
+        #expect(medicine.shareNonRecognised?.formatted(decimals: 3) == "0.444" && medicine.recognisedCapacityWeeks.formatted(decimals: 1) == "130.1")
+        #expect(medicine.capacityCoverage?.formatted(decimals: 3) == "7.230")
     }
 
     /// Every placement has final score 14 (criteria 14, 13 and 15), at or above the pass mark 10.
@@ -177,14 +177,14 @@ struct FiguresTests {
         #expect(row.placements == 5 && row.studentWeeks == 18)
         #expect(row.withoutAgreement == 2, "r4 (no agreement) and r5 (outside validity)")
         #expect(row.individualAgreements == 0)
-        #expect(row.completeness == "1.000")
+        #expect(row.completeness?.formatted(decimals: 3) == "1.000")
         // Five final evaluations: means 14, 14 (knowledge), 13 (patient), 15 (team).
-        #expect(row.meanFinal(minimum: 5) == "14.00" && row.meanKnowledge(minimum: 5) == "14.00")
-        #expect(row.meanPatient(minimum: 5) == "13.00" && row.meanTeam(minimum: 5) == "15.00")
+        #expect(row.meanFinal(minimum: 5)?.formatted(decimals: 2) == "14.00" && row.meanKnowledge(minimum: 5)?.formatted(decimals: 2) == "14.00")
+        #expect(row.meanPatient(minimum: 5)?.formatted(decimals: 2) == "13.00" && row.meanTeam(minimum: 5)?.formatted(decimals: 2) == "15.00")
         #expect(row.meanFinal(minimum: 6) == nil, "fewer than the minimum: left empty")
         let early = try #require(Figures.audit(reconciliation, reference: reference, asOf: day("2025-10-01")).first)
         // As of 1 October only r1 (ended 28 September) has ended.
-        #expect(early.endedPlacements == 1 && early.completeness == "1.000")
+        #expect(early.endedPlacements == 1 && early.completeness?.formatted(decimals: 3) == "1.000")
     }
 
     /// G1: internal medicine (the group), 1 slot, the whole year 2025-2026 (365 days).
@@ -210,15 +210,15 @@ struct FiguresTests {
         let rows = Figures.capacity(reconciliation, reference: reference)
         #expect(rows.map { "\($0.site) \($0.discipline)" } == ["AZSJ IG", "AZSJ IG-CAR"])
         // IG: 365 slot-days / 7 = 52.142… → 52.1; q2 + q3 = 6 weeks → 42 / 365 = 0.1150… → 0.115; never two at once.
-        #expect(rows[0].slots == 1 && rows[0].capacityWeeks == "52.1" && rows[0].usedWeeks == 6 && rows[0].placements == 2)
-        #expect(rows[0].utilisation == "0.115" && rows[0].peakConcurrent == 1 && rows[0].overCapacityDays == 0)
+        #expect(rows[0].slots == 1 && rows[0].capacityWeeks.formatted(decimals: 1) == "52.1" && rows[0].usedWeeks == 6 && rows[0].placements == 2)
+        #expect(rows[0].utilisation?.formatted(decimals: 3) == "0.115" && rows[0].peakConcurrent == 1 && rows[0].overCapacityDays == 0)
         // IG-CAR: 184 / 7 = 26.285… → 26.3; q1 4 weeks → 28 / 184 = 0.1521… → 0.152.
-        #expect(rows[1].capacityWeeks == "26.3" && rows[1].usedWeeks == 4 && rows[1].utilisation == "0.152")
+        #expect(rows[1].capacityWeeks.formatted(decimals: 1) == "26.3" && rows[1].usedWeeks == 4 && rows[1].utilisation?.formatted(decimals: 3) == "0.152")
         // Coverage IG: 10 weeks, all recognised; capacity (365 + 184) / 7 = 78.428… → 78.4; 549 / 70 = 7.8428… → 7.843.
         let coverage = Figures.coverage(reconciliation, reference: reference)
         #expect(coverage.map(\.group) == ["IG"])
-        #expect(coverage[0].studentWeeks == 10 && coverage[0].recognisedWeeks == 10 && coverage[0].shareNonRecognised == "0.000")
-        #expect(coverage[0].recognisedCapacityWeeks == "78.4" && coverage[0].capacityCoverage == "7.843")
+        #expect(coverage[0].studentWeeks == 10 && coverage[0].recognisedWeeks == 10 && coverage[0].shareNonRecognised?.formatted(decimals: 3) == "0.000")
+        #expect(coverage[0].recognisedCapacityWeeks.formatted(decimals: 1) == "78.4" && coverage[0].capacityCoverage?.formatted(decimals: 3) == "7.843")
     }
 
     @Test("ratios round once, half up")
@@ -229,8 +229,8 @@ struct FiguresTests {
         #expect(Ratio(911, 7).formatted(decimals: 1) == "130.1")
         #expect(Ratio(2, 3).formatted(decimals: 0) == "1")
         #expect(Ratio(3, 0).formatted(decimals: 1) == nil)
-        #expect(AuditRow.mean(29.01, 2, 1) == "14.51", "14.505 rounds up despite binary representation")
-        #expect(AuditRow.mean(28.99, 2, 1) == "14.50")
-        #expect(AuditRow.mean(40, 3, 1) == "13.33")
+        #expect(AuditRow.mean(29.01, 2, 1)?.formatted(decimals: 2) == "14.51", "14.505 rounds up despite binary representation")
+        #expect(AuditRow.mean(28.99, 2, 1)?.formatted(decimals: 2) == "14.50")
+        #expect(AuditRow.mean(40, 3, 1)?.formatted(decimals: 2) == "13.33")
     }
 }

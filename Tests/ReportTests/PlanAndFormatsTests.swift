@@ -30,13 +30,13 @@ struct PlanTests {
         // HK: demand 10 × 8 = 80 weeks; capacity 365 / 7 = 52.142… → 52.1; balance (365 − 560) / 7 = −27.857… → −27.9 weeks;
         // in slots −27.857… / 52.1 = −0.5347… → −0.5. Nothing expires inside the year (P3 runs to 2027-12-31).
         let surgery = rows[0]
-        #expect(surgery.demandWeeks == 80 && surgery.slotDays == 365 && surgery.capacityWeeks == "52.1")
-        #expect(surgery.balanceWeeks == "-27.9" && surgery.balanceSlots == "-0.5" && surgery.expiring.isEmpty)
+        #expect(surgery.demandWeeks == 80 && surgery.slotDays == 365 && surgery.capacityWeeks.formatted(decimals: 1) == "52.1")
+        #expect(surgery.balanceWeeks.formatted(decimals: 1) == "-27.9" && surgery.balanceSlots.formatted(decimals: 1) == "-0.5" && surgery.expiring.isEmpty)
         // IG: demand 80; capacity (730 + 184) / 7 = 130.571… → 130.6; balance (914 − 560) / 7 = 50.571… → 50.6 weeks;
         // 50.571… / 52.1 = 0.9706… → 1.0 slot. P2 expires on 31 December 2026, inside the year.
         let medicine = rows[1]
-        #expect(medicine.demandWeeks == 80 && medicine.slotDays == 914 && medicine.capacityWeeks == "130.6")
-        #expect(medicine.balanceWeeks == "50.6" && medicine.balanceSlots == "1.0" && medicine.expiring.map(\.id) == ["P2"])
+        #expect(medicine.demandWeeks == 80 && medicine.slotDays == 914 && medicine.capacityWeeks.formatted(decimals: 1) == "130.6")
+        #expect(medicine.balanceWeeks.formatted(decimals: 1) == "50.6" && medicine.balanceSlots.formatted(decimals: 1) == "1.0" && medicine.expiring.map(\.id) == ["P2"])
         let only = Figures.plan(year: PlacementYear(startYear: 2026), students: 10, group: "IG", agreements: try agreements(),
                                 reference: try fixtureReference())
         #expect(only.map(\.group) == ["IG"])
@@ -44,17 +44,17 @@ struct PlanTests {
 
     @Test("a balance rounds half away from zero, and a balance that rounds to zero has no minus sign")
     func signedRounding() {
-        #expect(SignedRatio(-1, 20).formatted(decimals: 1) == "-0.1")
-        #expect(SignedRatio(-1, 40).formatted(decimals: 1) == "0.0")
-        #expect(SignedRatio(3, 20).formatted(decimals: 1) == "0.2")
+        #expect(Ratio(-1, 20).formatted(decimals: 1) == "-0.1")
+        #expect(Ratio(-1, 40).formatted(decimals: 1) == "0.0")
+        #expect(Ratio(3, 20).formatted(decimals: 1) == "0.2")
     }
 }
 
 @Suite("Report formats")
 struct FormatTests {
     let table = ReportTable(name: "t", title: "T", columns: ["site", "n", "ratio", "note"],
-                            rows: [[.text("AZ \"Noord\", Gent; campus"), .integer(12), .decimal("0.750"), .empty],
-                                   [.text("<script>alert(1)</script>"), .integer(-3), .decimal(nil), .text("a|b\nc")]])
+                            rows: [[.text("AZ \"Noord\", Gent; campus"), .integer(12), .decimal(Ratio(3, 4), places: 3), .empty],
+                                   [.text("<script>alert(1)</script>"), .integer(-3), .decimal(nil, places: 3), .text("a|b\nc")]])
 
     @Test("RFC 4180: ',' and '.', quoted only when needed, quotes doubled, LF")
     func rfc() {

@@ -15,11 +15,9 @@ public struct ChangeSettings: Sendable, Hashable {
 }
 
 enum Changes {
-    static let columns = ["change", "subject", "year", "before", "after", "detail"]
-
     struct Current {
         var findings: FindingStore
-        var capacity: [HistoryStore.StoredCapacity]
+        var capacity: [CapacityRow]
         var siteYears: [HistoryStore.SiteYear]
 
         var fingerprints: Set<UInt64> { findings.fingerprints }
@@ -30,65 +28,84 @@ enum Changes {
     struct Previous {
         var fingerprints: Set<UInt64>
         var resolved: [HistoryStore.StoredFinding]
-        var capacity: [HistoryStore.StoredCapacity]
+        var capacity: [CapacityRow]
         var siteYears: [HistoryStore.SiteYear]
     }
 
     /// nil previous: the first run, nothing to compare with (an empty table and a note).
     static func table(previous: Previous?, current: Current, settings: ChangeSettings) throws(OutputError) -> ReportTable {
-        var rows: [[Cell]] = []
-        guard let previous else {
-            return ReportTable(name: "changes", title: "Changes since the previous successful run", columns: columns, rows: [])
-        }
+        guard let previous else { return Tables.changes.table([]) }
+        var rows: [ChangeRow] = []
         try current.findings.forEach(sources: false) { finding throws(OutputError) in
             guard !previous.fingerprints.contains(finding.fingerprintHash) else { return }
             let change = finding.code == .agreementExpiring ? "AGREEMENT_ENTERED_EXPIRY" : "NEW_FINDING"
-            rows.append([.text(change), .text(finding.code.rawValue), .empty, .empty, .text(finding.fingerprint), .text(finding.message)])
+            rows.append(ChangeRow(change: change, subject: finding.code.rawValue, year: nil, before: .empty,
+                                  after: .text(finding.fingerprint), detail: finding.message))
         }
         for finding in previous.resolved {
-            rows.append([.text("RESOLVED_FINDING"), .text(finding.code), .empty, .text(finding.fingerprint), .empty,
-                         .text(finding.message)])
+            rows.append(ChangeRow(change: "RESOLVED_FINDING", subject: finding.code, year: nil, before: .text(finding.fingerprint),
+                                  after: .empty, detail: finding.message))
         }
-        func key(_ row: HistoryStore.StoredCapacity) -> String { row.site + " " + row.discipline + " " + row.year }
-        let oldCapacity = Dictionary(previous.capacity.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
-        for row in current.capacity {
-            let old = oldCapacity[key(row)]
-            let weeksBefore = thousandths(old?.capacityWeeks) ?? 0, weeksAfter = thousandths(row.capacityWeeks) ?? 0
-            if abs(weeksAfter - weeksBefore) >= settings.capacityWeeks * 1000 {
-                rows.append([.text("CAPACITY_CHANGED"), .text(row.site + " " + row.discipline), .text(row.year),
-                             .decimal(old?.capacityWeeks ?? "0.0"), .decimal(row.capacityWeeks),
-                             .text(old == nil ? "new row" : "capacity weeks")])
-            }
-            if let old, let now = thousandths(row.utilisation), let then = thousandths(old.utilisation),
-               abs(now - then) >= settings.utilisationPoints * 10 {
-                rows.append([.text("UTILISATION_CHANGED"), .text(row.site + " " + row.discipline), .text(row.year),
-                             .decimal(old.utilisation), .decimal(row.utilisation), .text("utilisation")])
-            }
-        }
-        let currentKeys = Set(current.capacity.map(key))
-        for old in previous.capacity where !currentKeys.contains(key(old)) && (thousandths(old.capacityWeeks) ?? 0) > 0 {
-            rows.append([.text("CAPACITY_CHANGED"), .text(old.site + " " + old.discipline), .text(old.year),
-                         .decimal(old.capacityWeeks), .decimal("0.0"), .text("row gone")])
-        }
+        rows += capacityChanges(previous: previous.capacity, current: current.capacity, settings: settings)
         let usedBefore = Set(previous.siteYears.filter { $0.placements > 0 }.map { $0.site + " " + $0.year })
         for entry in current.siteYears where !entry.recognised && entry.placements > 0
             && !usedBefore.contains(entry.site + " " + entry.year) {
-            rows.append([.text("NEW_NON_RECOGNISED_SITE"), .text(entry.site), .text(entry.year), .integer(0),
-                         .integer(entry.placements), .text("placements at a site without a framework agreement in the year")])
+            rows.append(ChangeRow(change: "NEW_NON_RECOGNISED_SITE", subject: entry.site, year: entry.year, before: .integer(0),
+                                  after: .integer(entry.placements),
+                                  detail: "placements at a site without a framework agreement in the year"))
         }
-        rows.sort { lhs, rhs in
+        var table = Tables.changes.table(rows)
+        table.rows.sort { lhs, rhs in
             lhs.map(\.plainText).lexicographicallyPrecedes(rhs.map(\.plainText))
         }
-        return ReportTable(name: "changes", title: "Changes since the previous successful run", columns: columns, rows: rows)
+        return table
     }
 
-    /// "12.5" → 12500; nil for an empty figure.
-    static func thousandths(_ text: String?) -> Int? {
-        guard let text, !text.isEmpty else { return nil }
-        let parts = text.split(separator: ".", maxSplits: 1)
-        guard let whole = Int(parts[0]) else { return nil }
-        var fraction = parts.count > 1 ? String(parts[1].prefix(3)) : ""
-        while fraction.count < 3 { fraction += "0" }
-        return whole * 1000 + (Int(fraction) ?? 0)
+    /// A capacity figure as capacity.csv prints it (its declared column): the cell, and the
+    /// printed figure in units of its last decimal (nil when empty).
+    private struct Figure {
+        var cell: Cell
+        var units: Int?
+        /// 10 to the power of the figure's decimals: one unit of the figure is 1 / scale.
+        var scale: Int
+
+        init(_ column: String, _ row: CapacityRow?) {
+            let declared = Tables.capacity.column(column)
+            var places = 0
+            if case .decimal(let declaredPlaces) = declared?.type { places = declaredPlaces }
+            scale = Ratio.scale(places)
+            cell = row.flatMap { declared?.cell($0, .plain) } ?? .decimal(Ratio(0, 1), places: places)
+            if case .decimal(let ratio, _) = cell { units = ratio.units(places: places) }
+        }
+    }
+
+    /// Capacity rows whose capacity weeks or utilisation moved past the thresholds, compared as
+    /// printed; rows that appeared or went.
+    private static func capacityChanges(previous: [CapacityRow], current: [CapacityRow], settings: ChangeSettings) -> [ChangeRow] {
+        func key(_ row: CapacityRow) -> String { row.site + " " + row.discipline + " " + row.year.description }
+        var rows: [ChangeRow] = []
+        let oldCapacity = Dictionary(previous.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+        for row in current {
+            let old = oldCapacity[key(row)]
+            let weeksBefore = Figure("capacity_weeks", old), weeksAfter = Figure("capacity_weeks", row)
+            if abs((weeksAfter.units ?? 0) - (weeksBefore.units ?? 0)) >= settings.capacityWeeks * weeksAfter.scale {
+                rows.append(ChangeRow(change: "CAPACITY_CHANGED", subject: row.site + " " + row.discipline, year: row.year.description,
+                                      before: weeksBefore.cell, after: weeksAfter.cell, detail: old == nil ? "new row" : "capacity weeks"))
+            }
+            // Percentage points: hundredths of the utilisation.
+            let before = Figure("utilisation", old), after = Figure("utilisation", row)
+            if old != nil, let now = after.units, let then = before.units, abs(now - then) * 100 >= settings.utilisationPoints * after.scale {
+                rows.append(ChangeRow(change: "UTILISATION_CHANGED", subject: row.site + " " + row.discipline, year: row.year.description,
+                                      before: before.cell, after: after.cell, detail: "utilisation"))
+            }
+        }
+        let currentKeys = Set(current.map(key))
+        for old in previous where !currentKeys.contains(key(old)) {
+            let weeks = Figure("capacity_weeks", old)
+            guard (weeks.units ?? 0) > 0 else { continue }
+            rows.append(ChangeRow(change: "CAPACITY_CHANGED", subject: old.site + " " + old.discipline, year: old.year.description,
+                                  before: weeks.cell, after: Figure("capacity_weeks", nil).cell, detail: "row gone"))
+        }
+        return rows
     }
 }

@@ -45,16 +45,6 @@ struct HistoryStore {
         var message: String
     }
 
-    struct StoredCapacity: Sendable, Hashable {
-        var site: String
-        var discipline: String
-        var year: String
-        var slots: Int
-        var capacityWeeks: String
-        var usedWeeks: Int
-        var utilisation: String?
-    }
-
     struct SiteYear: Sendable, Hashable {
         var site: String
         var year: String
@@ -69,50 +59,14 @@ struct HistoryStore {
         var findingCount: Int
         /// Stored as `FindingLines.write` gives them.
         var findings: FindingStore
-        var capacity: [StoredCapacity]
+        /// Stored as `run_capacity` keeps them (see `capacity(of:)`).
+        var capacity: [CapacityRow]
         var siteYears: [SiteYear]
     }
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: runs, inputs, findings, capacity, site years") { db in
-            try db.execute(sql: """
-                CREATE TABLE run (
-                  id TEXT PRIMARY KEY NOT NULL,
-                  as_of TEXT NOT NULL,
-                  started_at TEXT NOT NULL,
-                  ended_at TEXT NOT NULL,
-                  exit_code INTEGER NOT NULL,
-                  definition_sha256 TEXT NOT NULL,
-                  reference_sha256 TEXT NOT NULL,
-                  tool_version TEXT NOT NULL,
-                  published INTEGER NOT NULL,
-                  for_auditors INTEGER NOT NULL
-                );
-                CREATE TABLE run_input (
-                  run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-                  source TEXT NOT NULL, path TEXT NOT NULL, bytes INTEGER NOT NULL, sha256 TEXT NOT NULL,
-                  rows_read INTEGER NOT NULL, rows_accepted INTEGER NOT NULL, rows_quarantined INTEGER NOT NULL
-                );
-                CREATE TABLE run_finding (
-                  run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-                  fingerprint TEXT NOT NULL, code TEXT NOT NULL, severity TEXT NOT NULL, key TEXT NOT NULL, message TEXT NOT NULL
-                );
-                CREATE TABLE run_capacity (
-                  run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-                  site TEXT NOT NULL, discipline TEXT NOT NULL, year TEXT NOT NULL, slots INTEGER NOT NULL,
-                  capacity_weeks TEXT NOT NULL, used_weeks INTEGER NOT NULL, utilisation TEXT
-                );
-                CREATE TABLE run_site_year (
-                  run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-                  site TEXT NOT NULL, year TEXT NOT NULL, recognised INTEGER NOT NULL, placements INTEGER NOT NULL
-                );
-                CREATE INDEX run_input_run ON run_input(run_id);
-                CREATE INDEX run_finding_run ON run_finding(run_id);
-                CREATE INDEX run_capacity_run ON run_capacity(run_id);
-                CREATE INDEX run_site_year_run ON run_site_year(run_id);
-                """)
-        }
+        migrator.registerMigration("v1: runs, inputs, findings, capacity, site years", migrate: createTables)
         // A row per finding cost a third of a second per night to insert and as much to delete
         // at 84,000 findings; one text per run costs a few milliseconds either way.
         migrator.registerMigration("v2: a run's findings as one text; finding counts on the run") { db in
@@ -124,7 +78,82 @@ struct HistoryStore {
                 );
                 """)
         }
+        migrator.registerMigration("v3: capacity rows keep slot days as a number, not figures as text", migrate: capacityAsNumbers)
         return migrator
+    }
+
+    private static func createTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE run (
+              id TEXT PRIMARY KEY NOT NULL,
+              as_of TEXT NOT NULL,
+              started_at TEXT NOT NULL,
+              ended_at TEXT NOT NULL,
+              exit_code INTEGER NOT NULL,
+              definition_sha256 TEXT NOT NULL,
+              reference_sha256 TEXT NOT NULL,
+              tool_version TEXT NOT NULL,
+              published INTEGER NOT NULL,
+              for_auditors INTEGER NOT NULL
+            );
+            CREATE TABLE run_input (
+              run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+              source TEXT NOT NULL, path TEXT NOT NULL, bytes INTEGER NOT NULL, sha256 TEXT NOT NULL,
+              rows_read INTEGER NOT NULL, rows_accepted INTEGER NOT NULL, rows_quarantined INTEGER NOT NULL
+            );
+            CREATE TABLE run_finding (
+              run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+              fingerprint TEXT NOT NULL, code TEXT NOT NULL, severity TEXT NOT NULL, key TEXT NOT NULL, message TEXT NOT NULL
+            );
+            CREATE TABLE run_capacity (
+              run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+              site TEXT NOT NULL, discipline TEXT NOT NULL, year TEXT NOT NULL, slots INTEGER NOT NULL,
+              capacity_weeks TEXT NOT NULL, used_weeks INTEGER NOT NULL, utilisation TEXT
+            );
+            CREATE TABLE run_site_year (
+              run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+              site TEXT NOT NULL, year TEXT NOT NULL, recognised INTEGER NOT NULL, placements INTEGER NOT NULL
+            );
+            CREATE INDEX run_input_run ON run_input(run_id);
+            CREATE INDEX run_finding_run ON run_finding(run_id);
+            CREATE INDEX run_capacity_run ON run_capacity(run_id);
+            CREATE INDEX run_site_year_run ON run_site_year(run_id);
+            """)
+    }
+
+    /// Capacity weeks and utilisation were their printed text ("12.5", "0.038"), which the
+    /// changes report parsed back. Now a row keeps its exact slot days, from which both
+    /// figures follow as capacity.csv computes them. Printed weeks are slot days / 7 rounded
+    /// to a tenth, and slot days are whole, so 7 × the printed weeks rounds to them exactly.
+    private static func capacityAsNumbers(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE run_capacity_v3 (
+              run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+              site TEXT NOT NULL, discipline TEXT NOT NULL, year TEXT NOT NULL, slots INTEGER NOT NULL,
+              slot_days INTEGER NOT NULL, used_weeks INTEGER NOT NULL
+            )
+            """)
+        let insert = try db.makeStatement(sql: "INSERT INTO run_capacity_v3 VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT run_id, site, discipline, year, slots, capacity_weeks, used_weeks FROM run_capacity ORDER BY rowid
+            """)
+        while let row = try rows.next() {
+            let runID: String = row[0], site: String = row[1], discipline: String = row[2], year: String = row[3]
+            let slots: Int = row[4], weeks: String = row[5], usedWeeks: Int = row[6]
+            try insert.execute(arguments: [runID, site, discipline, year, slots, slotDays(printedWeeks: weeks), usedWeeks])
+        }
+        try db.execute(sql: """
+            DROP TABLE run_capacity;
+            ALTER TABLE run_capacity_v3 RENAME TO run_capacity;
+            CREATE INDEX run_capacity_run ON run_capacity(run_id);
+            """)
+    }
+
+    /// The slot days behind printed capacity weeks ("52.1" → 365); 0 for a text that is not a
+    /// decimal (never written by this tool: the row then reads as capacity 0).
+    static func slotDays(printedWeeks text: String) -> Int {
+        guard let weeks = Ratio(decimalText: text) else { return 0 }
+        return Ratio(weeks.numerator * 7, weeks.denominator).units(places: 0)
     }
 
     /// Opens (creating and migrating when needed); a database that is not SQLite, or is locked
@@ -202,11 +231,16 @@ struct HistoryStore {
         }
     }
 
-    func capacity(of runID: String) throws(OutputError) -> [StoredCapacity] {
+    /// A run's capacity rows with what the history keeps of them: the key, slots, slot days and
+    /// used weeks, so capacity weeks and utilisation are as capacity.csv printed them. The
+    /// counts it does not keep (placements, students, peak, over-capacity days) read as 0. A
+    /// row whose year is not a placement year (a damaged database) is left out.
+    func capacity(of runID: String) throws(OutputError) -> [CapacityRow] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM run_capacity WHERE run_id = ? ORDER BY rowid", arguments: [runID]).map { row in
-                StoredCapacity(site: row["site"], discipline: row["discipline"], year: row["year"], slots: row["slots"],
-                               capacityWeeks: row["capacity_weeks"], usedWeeks: row["used_weeks"], utilisation: row["utilisation"])
+            try Row.fetchAll(db, sql: "SELECT * FROM run_capacity WHERE run_id = ? ORDER BY rowid", arguments: [runID]).compactMap { row in
+                guard let year = PlacementYear(label: row["year"]) else { return nil }
+                return CapacityRow(site: row["site"], discipline: row["discipline"], year: year, slots: row["slots"],
+                                   slotDays: row["slot_days"], usedWeeks: row["used_weeks"])
             }
         }
     }
@@ -236,10 +270,12 @@ struct HistoryStore {
                 }
                 try db.execute(sql: "UPDATE run SET findings = ? WHERE id = ?", arguments: [record.findingCount, run.id])
                 try Self.storeFindings(record.findings, of: run.id, in: db)
-                let capacity = try db.makeStatement(sql: "INSERT INTO run_capacity VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                let capacity = try db.makeStatement(sql: """
+                    INSERT INTO run_capacity (run_id, site, discipline, year, slots, slot_days, used_weeks) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
                 for row in record.capacity {
-                    try capacity.execute(arguments: [run.id, row.site, row.discipline, row.year, row.slots, row.capacityWeeks,
-                                                     row.usedWeeks, row.utilisation])
+                    try capacity.execute(arguments: [run.id, row.site, row.discipline, row.year.description, row.slots, row.slotDays,
+                                                     row.usedWeeks])
                 }
                 let siteYear = try db.makeStatement(sql: "INSERT INTO run_site_year VALUES (?, ?, ?, ?, ?)")
                 for row in record.siteYears {
@@ -312,127 +348,6 @@ struct HistoryStore {
         Run(id: row["id"], asOf: row["as_of"], startedAt: row["started_at"], endedAt: row["ended_at"], exitCode: row["exit_code"],
             definitionSHA256: row["definition_sha256"], referenceSHA256: row["reference_sha256"], toolVersion: row["tool_version"],
             published: row["published"], forAuditors: row["for_auditors"])
-    }
-}
-
-/// A run's findings in the history: a line per finding, `fingerprint TAB code TAB severity TAB
-/// key TAB message LF`, with backslash, tab, CR and LF in the key and message escaped as `\\`,
-/// `\t`, `\r`, `\n`. `sqlite3` shows it as text.
-enum FindingLines {
-    static func write(_ findings: [Finding]) -> [UInt8] {
-        var out = TextBuffer()
-        for finding in findings { append(finding, to: &out) }
-        return out.bytes
-    }
-
-    /// The lines in pieces of about a megabyte: a 10 M-row run's findings are 130 MB of lines,
-    /// which the history writes straight into its blob instead of holding (and copying) whole.
-    static func write(_ findings: FindingStore, piece: (TextBuffer) throws(OutputError) -> Void) throws(OutputError) {
-        var out = TextBuffer()
-        out.bytes.reserveCapacity(pieceSize + 4096)
-        try findings.forEach(sources: false) { finding throws(OutputError) in
-            append(finding, to: &out)
-            if out.bytes.count >= pieceSize {
-                try piece(out)
-                out.bytes.removeAll(keepingCapacity: true)
-            }
-        }
-        if !out.bytes.isEmpty { try piece(out) }
-    }
-
-    private static func append(_ finding: Finding, to out: inout TextBuffer) {
-        func escaped(_ text: String) {
-            guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
-                out.append(text)
-                return
-            }
-            for byte in text.utf8 {
-                switch byte {
-                case 0x5C: out.append(bytes: [0x5C, 0x5C])
-                case 0x09: out.append(bytes: [0x5C, UInt8(ascii: "t")])
-                case 0x0A: out.append(bytes: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: out.append(bytes: [0x5C, UInt8(ascii: "r")])
-                default: out.append(byte: byte)
-                }
-            }
-        }
-        do {
-            out.append(fingerprint: finding.fingerprintHash)
-            out.append(byte: 0x09)
-            out.append(finding.code.rawValue)
-            out.append(byte: 0x09)
-            out.append(finding.severity.rawValue)
-            out.append(byte: 0x09)
-            escaped(finding.key)
-            out.append(byte: 0x09)
-            escaped(finding.message)
-            out.append(byte: 0x0A)
-        }
-    }
-
-    static let pieceSize = 1 << 20
-
-    /// The fields of one line, decoded only when asked for.
-    struct Fields {
-        let bytes: [UInt8]
-        let ranges: [Range<Int>]
-
-        func fingerprint() -> String { String(decoding: bytes[ranges[0]], as: UTF8.self) }
-
-        func text(_ index: Int) -> String {
-            guard index < ranges.count else { return "" }
-            var out: [UInt8] = []
-            var escape = false
-            for byte in bytes[ranges[index]] {
-                if escape {
-                    switch byte {
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    default: out.append(byte)
-                    }
-                    escape = false
-                } else if byte == 0x5C {
-                    escape = true
-                } else {
-                    out.append(byte)
-                }
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
-    }
-
-    /// `read` over a text given in pieces (a blob read a megabyte at a time): `next` fills the
-    /// buffer it is given with the next bytes and returns false at the end.
-    static func read(pieces next: (inout [UInt8]) throws -> Bool, line: (UInt64, Fields) -> Void) rethrows {
-        var carried: [UInt8] = [], piece: [UInt8] = []
-        while try next(&piece) {
-            carried += piece
-            guard let lastEnd = carried.lastIndex(of: 0x0A) else { continue }
-            read(Array(carried[...lastEnd]), line: line)
-            carried.removeSubrange(...lastEnd)
-        }
-        if !carried.isEmpty { read(carried, line: line) }
-    }
-
-    /// Calls `line` with each line's fingerprint and fields; lines that do not start with one are skipped.
-    static func read(_ bytes: [UInt8], line: (UInt64, Fields) -> Void) {
-        var start = 0
-        while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            var ranges: [Range<Int>] = []
-            var fieldStart = start
-            for index in start..<end where bytes[index] == 0x09 {
-                ranges.append(fieldStart..<index)
-                fieldStart = index + 1
-            }
-            ranges.append(fieldStart..<end)
-            if let first = ranges.first, first.count == 16,
-               let fingerprint = UInt64(String(decoding: bytes[first], as: UTF8.self), radix: 16) {
-                line(fingerprint, Fields(bytes: bytes, ranges: ranges))
-            }
-            start = end + 1
-        }
     }
 }
 

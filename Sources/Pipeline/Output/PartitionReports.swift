@@ -1,4 +1,3 @@
-import Ingest
 import Normalize
 import Reconcile
 import Report
@@ -15,10 +14,11 @@ import StagebalansCore
 /// `Parallel.map` returns once all are done.
 final class PartitionReports: @unchecked Sendable {
     private let reference: ReferenceData
-    private let student: @Sendable (String) -> String
+    /// How students are shown (ids, or pseudonyms for auditors).
+    private let context: TableContext
     private let placementsFile: TextFileWriter
-    private var placementsOut = TextBuffer()
-    private var sourcesOut = TextBuffer()
+    /// nil only while a job writes it (see `addPlacements`).
+    private var placementsStream: TableStream?
     private var progressFiles: [(name: String, writer: TextFileWriter, stream: TableStream)] = []
     private(set) var capacity = Figures.CapacityTally()
     private(set) var coverage = Figures.CoverageTally()
@@ -29,17 +29,16 @@ final class PartitionReports: @unchecked Sendable {
     init(directory: String, formats: Set<ReportSettings.Format>, reference: ReferenceData, asOf: Day,
          student: @escaping @Sendable (String) -> String) throws(OutputError) {
         self.reference = reference
-        self.student = student
+        context = TableContext(student: student)
         audit = Figures.AuditTally(asOf: asOf)
-        placementsFile = try TextFileWriter(path: directory + "/placements.csv")
-        placementsOut.bytes.reserveCapacity(TableFormats.pieceSize + 4096)
-        placementsOut.append("student,site,discipline,start,end,weeks,kind,year,final_score,agreement,agreement_kind,sources\n")
-        var progress: [(String, TableStream.Format)] = [("progress.csv", .csv(.rfc4180))]
-        if formats.contains(.excel) { progress.append(("progress.excel.csv", .csv(.excelBelgium))) }
-        if formats.contains(.json) { progress.append(("progress.json", .json)) }
-        for (name, format) in progress {
-            progressFiles.append((name, try TextFileWriter(path: directory + "/" + name),
-                                  TableStream(columns: Tables.progressColumns, format: format)))
+        placementsFile = try TextFileWriter(path: directory + "/" + Tables.placements.name + ".csv")
+        placementsStream = TableStream(Tables.placements, format: .csv(.rfc4180))
+        let name = Tables.progress.name
+        var progress: [(String, TableStream.Format)] = [(name + ".csv", .csv(.rfc4180))]
+        if formats.contains(.excel) { progress.append((name + ".excel.csv", .csv(.excelBelgium))) }
+        if formats.contains(.json) { progress.append((name + ".json", .json)) }
+        for (file, format) in progress {
+            progressFiles.append((file, try TextFileWriter(path: directory + "/" + file), TableStream(Tables.progress, format: format)))
         }
     }
 
@@ -78,9 +77,10 @@ final class PartitionReports: @unchecked Sendable {
     /// The last partition's placements, and placements.csv closed.
     func finishPlacements() throws(OutputError) -> [WrittenFile] {
         if let last { try addPlacements(last) }
-        try placementsFile.drain(&placementsOut)
+        var writer = placementsFile
+        try placementsStream?.finish(into: &writer)
         try placementsFile.commit()
-        return [WrittenFile(name: "placements.csv", bytes: placementsFile.bytesWritten, sha256: placementsFile.sha256)]
+        return [WrittenFile(name: Tables.placements.name + ".csv", bytes: placementsFile.bytesWritten, sha256: placementsFile.sha256)]
     }
 
     /// The last partition's progress rows, and the progress files closed.
@@ -100,8 +100,7 @@ final class PartitionReports: @unchecked Sendable {
         let progress = Figures.progress(part, reference: reference)
         for index in progressFiles.indices {
             var writer = progressFiles[index].writer
-            let student = self.student
-            try progressFiles[index].stream.append(rows: progress.lazy.map { Tables.progressCells($0, student: student) }, into: &writer)
+            try progressFiles[index].stream.append(rows: progress, of: Tables.progress, context, into: &writer)
         }
     }
 
@@ -119,54 +118,12 @@ final class PartitionReports: @unchecked Sendable {
     }
 
     private func addPlacements(_ part: Reconciliation) throws(OutputError) {
-        // Local buffers: every append to a property of a class is checked for exclusive access.
-        var placementsOut = self.placementsOut, sourcesOut = self.sourcesOut
-        self.placementsOut = TextBuffer()
-        defer {
-            self.placementsOut = placementsOut
-            self.sourcesOut = sourcesOut
-        }
-        let comma = UInt8(ascii: ",")
-        let placements = part.placements, agreements = part.agreements
-        for index in placements.indices {
-            TableFormats.appendCSVField(student(placements[index].placement.student), to: &placementsOut, delimiter: comma)
-            placementsOut.append(byte: comma)
-            TableFormats.appendCSVField(placements[index].placement.site, to: &placementsOut, delimiter: comma)
-            placementsOut.append(byte: comma)
-            TableFormats.appendCSVField(placements[index].placement.discipline, to: &placementsOut, delimiter: comma)
-            placementsOut.append(byte: comma)
-            placementsOut.append(day: placements[index].placement.start)
-            placementsOut.append(byte: comma)
-            placementsOut.append(day: placements[index].placement.end)
-            placementsOut.append(byte: comma)
-            placementsOut.append(integer: placements[index].placement.weeks)
-            placementsOut.append(byte: comma)
-            if let kind = placements[index].placement.kind { placementsOut.append(kind.rawValue) }
-            placementsOut.append(byte: comma)
-            let year = placements[index].placement.year.startYear
-            placementsOut.append(integer: year)
-            placementsOut.append(byte: UInt8(ascii: "-"))
-            placementsOut.append(integer: year + 1)
-            placementsOut.append(byte: comma)
-            if let score = placements[index].placement.finalScore { placementsOut.append(ScoreFormatting.text(score)) }
-            placementsOut.append(byte: comma)
-            switch placements[index].match {
-            case .agreement(let matched):
-                TableFormats.appendCSVField(agreements[matched].id, to: &placementsOut, delimiter: comma)
-                placementsOut.append(byte: comma)
-                placementsOut.append(agreements[matched].kind.rawValue)
-            case .outsideValidity: placementsOut.append(",OUTSIDE_VALIDITY")
-            case .noAgreement: placementsOut.append(",NO_AGREEMENT")
-            }
-            placementsOut.append(byte: comma)
-            sourcesOut.bytes.removeAll(keepingCapacity: true)
-            for (sourceIndex, location) in placements[index].placement.sources.enumerated() {
-                if sourceIndex > 0 { sourcesOut.append(byte: 0x20) }
-                sourcesOut.append(location: location)
-            }
-            TableFormats.appendCSVField(bytes: sourcesOut.bytes, to: &placementsOut, delimiter: comma)
-            placementsOut.append(byte: 0x0A)
-            if placementsOut.bytes.count >= TableFormats.pieceSize { try placementsFile.drain(&placementsOut) }
-        }
+        // A local stream: every append to a property of a class is checked for exclusive access.
+        guard var stream = placementsStream.take() else { return }
+        defer { placementsStream = stream }
+        var context = self.context
+        context.agreements = part.agreements
+        var writer = placementsFile
+        try stream.append(rows: part.placements, of: Tables.placements, context, into: &writer)
     }
 }

@@ -1,15 +1,18 @@
 import Foundation
+import Report
 import StagebalansCore
 
-/// Writes the quarantine as `quarantine.csv` and `quarantine.json`, one record at a time, so
-/// that a file with a million bad rows does not need a million rows of memory.
+/// Writes the quarantine (`Tables.quarantine`) as `quarantine.csv` and `quarantine.json`, one
+/// record at a time, so that a file with a million bad rows does not need a million rows of
+/// memory.
 final class QuarantineWriter {
-    static let csvHeader = "source,path,line,column,field,reason,raw\n"
+    static var csvHeader: String { Tables.quarantine.columnNames.joined(separator: ",") + "\n" }
     let csvPath: String
     let jsonPath: String
     private let csv: TextFileWriter
     private let json: TextFileWriter
-    private var count = 0
+    private var csvStream = TableStream(Tables.quarantine, format: .csv(.rfc4180))
+    private var jsonStream = TableStream(Tables.quarantine, format: .json)
     /// For auditors: raw rows hold student ids and are left out (path, line and reason stay).
     var redactsRawText = false
 
@@ -19,28 +22,24 @@ final class QuarantineWriter {
         } catch {
             throw OutputError(path: directory, message: "cannot create the folder: \(error.localizedDescription)")
         }
-        csvPath = directory + "/quarantine.csv"
-        jsonPath = directory + "/quarantine.json"
+        csvPath = directory + "/" + Tables.quarantine.name + ".csv"
+        jsonPath = directory + "/" + Tables.quarantine.name + ".json"
         csv = try TextFileWriter(path: csvPath)
         json = try TextFileWriter(path: jsonPath)
-        try csv.write(Self.csvHeader)
-        try json.write("[")
     }
 
     func add(_ record: QuarantinedRecord, source: String) throws(OutputError) {
-        let fields = [source, record.source.path, String(record.source.line), record.source.column.map(String.init) ?? "",
-                      record.field ?? "", record.reason, redactsRawText ? "(left out: reports for auditors)" : record.raw]
-        try csv.write(fields.map { TextEscaping.csvField($0) }.joined(separator: ",") + "\n")
-        let object = "{\"source\":\(TextEscaping.jsonString(source)),\"path\":\(TextEscaping.jsonString(record.source.path)),"
-            + "\"line\":\(record.source.line),\"column\":\(record.source.column.map(String.init) ?? "null"),"
-            + "\"field\":\(record.field.map(TextEscaping.jsonString) ?? "null"),"
-            + "\"reason\":\(TextEscaping.jsonString(record.reason)),\"raw\":\(TextEscaping.jsonString(redactsRawText ? "(left out: reports for auditors)" : record.raw))}"
-        try json.write((count == 0 ? "\n  " : ",\n  ") + object)
-        count += 1
+        let entry = QuarantineEntry(source: source, record: record)
+        let context = TableContext(forAuditors: redactsRawText)
+        var csvWriter = csv, jsonWriter = json
+        try csvStream.append(entry, of: Tables.quarantine, context, into: &csvWriter)
+        try jsonStream.append(entry, of: Tables.quarantine, context, into: &jsonWriter)
     }
 
     func commit() throws(OutputError) {
-        try json.write(count == 0 ? "]\n" : "\n]\n")
+        var csvWriter = csv, jsonWriter = json
+        try csvStream.finish(into: &csvWriter)
+        try jsonStream.finish(into: &jsonWriter)
         try csv.commit()
         try json.commit()
     }

@@ -136,6 +136,8 @@ enum RunReports {
         let pseudonyms = input.pseudonyms
         let students = input.students
         let text: @Sendable (String) -> String = { value in pseudonyms?.rewrite(value, students: students) ?? value }
+        let context = TableContext(text: text, forAuditors: pseudonyms != nil,
+                                   minimumEvaluations: input.definition.report.minimumEvaluations)
         let partitions = input.partitions
 
         let save = Saver(directory: directory, formats: formats)
@@ -152,13 +154,13 @@ enum RunReports {
                 let changes = (table: figures.changes, note: figures.changesNote)
                 let coverage = partitions.coverage.rows(years: reconciliation.years, agreements: reconciliation.agreements,
                                                         reference: reference)
-                let audit = Tables.audit(figures.audit, minimumEvaluations: input.definition.report.minimumEvaluations)
-                var files = try save.table(Tables.capacity(capacity))
-                files += try save.table(Tables.coverage(coverage))
+                let audit = Tables.audit.table(figures.audit, context)
+                var files = try save.table(Tables.capacity.table(capacity))
+                files += try save.table(Tables.coverage.table(coverage))
                 files += try save.table(audit)
                 files += try save.table(changes.table)
                 // The page and the summary list at most `HTMLPage.findingsPerCode` findings per code.
-                let shown = Tables.findings(try input.findings.firstPerCode(HTMLPage.findingsPerCode), text: text)
+                let shown = Tables.findings.table(try input.findings.firstPerCode(HTMLPage.findingsPerCode), context)
                 let content = ReportPageContent(summary: summary(input), capacity: capacity, coverage: coverage, audit: audit,
                                                 findings: shown, changes: changes.table, changesNote: changes.note,
                                                 findingCounts: Dictionary(uniqueKeysWithValues: input.findings.countsPerCode.map {
@@ -170,12 +172,12 @@ enum RunReports {
             },
             { JobOutput(files: try partitions.finishPlacements()) },
             {
-                JobOutput(files: try writeFindings(input.findings, csv: true, excel: formats.contains(.excel), json: false, text: text,
-                                                   to: directory))
+                JobOutput(files: try writeFindings(input.findings, csv: true, excel: formats.contains(.excel), json: false,
+                                                   context: context, to: directory))
             },
             {
                 // The JSON beside the CSV: at 10 M rows each is half a gigabyte of text.
-                JobOutput(files: try writeFindings(input.findings, csv: false, excel: false, json: true, text: text, to: directory))
+                JobOutput(files: try writeFindings(input.findings, csv: false, excel: false, json: true, context: context, to: directory))
             },
             { JobOutput(files: try partitions.finishProgress()) },
         ]
@@ -201,7 +203,7 @@ enum RunReports {
         return (written, figures)
     }
 
-    /// Findings in their order, at most `limit` of each code.
+    /// The headline figures of the page and the summary.
     static func summary(_ input: RunReportInput) -> ReportSummary {
         let reconciliation = input.reconciliation
         func count(_ severity: Severity) -> String { String(input.findings.count(severity)) }
@@ -217,100 +219,35 @@ enum RunReports {
     }
 
     /// findings.csv, findings.excel.csv and findings.json, those asked for written in one pass
-    /// over the findings: read back from disk (a run in partitions) each pass decodes them all. The CSV
-    /// is the findings table (`Tables.findings`) rendered without building its cells; the same
-    /// bytes. The JSON keeps sources as an array of `path:line`.
-    static func writeFindings(_ findings: FindingStore, csv: Bool, excel: Bool, json: Bool, text: (String) -> String,
+    /// over the findings: read back from disk (a run in partitions) each pass decodes them all.
+    /// Each is the findings table (`Tables.findings`) streamed; the JSON keeps sources as an
+    /// array of `path:line`.
+    static func writeFindings(_ findings: FindingStore, csv: Bool, excel: Bool, json: Bool, context: TableContext,
                               to directory: String) throws(OutputError) -> [WrittenFile] {
-        enum Form { case csv(CSVDialect), json }
-        var forms: [(name: String, form: Form)] = []
-        if csv { forms.append(("findings.csv", .csv(.rfc4180))) }
-        if excel { forms.append(("findings.excel.csv", .csv(.excelBelgium))) }
-        if json { forms.append(("findings.json", .json)) }
-        var targets: [(name: String, form: Form, writer: TextFileWriter, out: TextBuffer)] = []
-        for (name, form) in forms {
-            var out = TextBuffer()
-            out.bytes.reserveCapacity(TableFormats.pieceSize + 4096)
-            switch form {
-            case .csv(let dialect):
-                if dialect == .excelBelgium { out.append(bytes: [0xEF, 0xBB, 0xBF]) }
-                for (index, column) in ["code", "severity", "fingerprint", "key", "message", "sources"].enumerated() {
-                    if index > 0 { out.append(byte: dialect.delimiter) }
-                    out.append(column)
-                }
-                out.append(bytes: dialect.lineEnd)
-            case .json:
-                out.append("[")
-            }
-            targets.append((name, form, try TextFileWriter(path: directory + "/" + name), out))
+        let name = Tables.findings.name
+        var forms: [(name: String, format: TableStream.Format)] = []
+        if csv { forms.append((name + ".csv", .csv(.rfc4180))) }
+        if excel { forms.append((name + ".excel.csv", .csv(.excelBelgium))) }
+        if json { forms.append((name + ".json", .json)) }
+        var targets: [(name: String, writer: TextFileWriter, stream: TableStream)] = []
+        for (name, format) in forms {
+            targets.append((name, try TextFileWriter(path: directory + "/" + name), TableStream(Tables.findings, format: format)))
         }
-        var scratch = TextBuffer()
-        var count = 0
         try findings.forEach { finding throws(OutputError) in
             for index in targets.indices {
-                switch targets[index].form {
-                case .csv(let dialect): appendCSV(finding, dialect: dialect, text: text, scratch: &scratch, to: &targets[index].out)
-                case .json: appendJSON(finding, first: count == 0, text: text, scratch: &scratch, to: &targets[index].out)
-                }
-                if targets[index].out.bytes.count >= TableFormats.pieceSize { try targets[index].writer.drain(&targets[index].out) }
+                var writer = targets[index].writer
+                try targets[index].stream.append(finding, of: Tables.findings, context, into: &writer)
             }
-            count += 1
         }
         var written: [WrittenFile] = []
         for index in targets.indices {
-            if case .json = targets[index].form { targets[index].out.append(count == 0 ? "]\n" : "\n]\n") }
-            try targets[index].writer.drain(&targets[index].out)
-            try targets[index].writer.commit()
+            var writer = targets[index].writer
+            try targets[index].stream.finish(into: &writer)
+            try writer.commit()
             written.append(WrittenFile(name: targets[index].name, bytes: targets[index].writer.bytesWritten,
                                        sha256: targets[index].writer.sha256))
         }
         return written
-    }
-
-    private static func appendCSV(_ finding: Finding, dialect: CSVDialect, text: (String) -> String, scratch sources: inout TextBuffer,
-                                  to out: inout TextBuffer) {
-        let delimiter = dialect.delimiter
-        out.append(finding.code.rawValue)
-        out.append(byte: delimiter)
-        out.append(finding.severity.rawValue)
-        out.append(byte: delimiter)
-        out.append(fingerprint: finding.fingerprintHash)
-        out.append(byte: delimiter)
-        TableFormats.appendCSVField(text(finding.key), to: &out, delimiter: delimiter)
-        out.append(byte: delimiter)
-        TableFormats.appendCSVField(text(finding.message), to: &out, delimiter: delimiter)
-        out.append(byte: delimiter)
-        sources.bytes.removeAll(keepingCapacity: true)
-        finding.forEachSource { source in
-            if !sources.bytes.isEmpty { sources.append(byte: 0x20) }
-            sources.append(location: source)
-        }
-        TableFormats.appendCSVField(bytes: sources.bytes, to: &out, delimiter: delimiter)
-        out.append(bytes: dialect.lineEnd)
-    }
-
-    private static func appendJSON(_ finding: Finding, first: Bool, text: (String) -> String, scratch source: inout TextBuffer,
-                                   to out: inout TextBuffer) {
-        out.append(first ? "\n  {\"code\":\"" : ",\n  {\"code\":\"")
-        out.append(finding.code.rawValue)
-        out.append("\",\"severity\":\"")
-        out.append(finding.severity.rawValue)
-        out.append("\",\"fingerprint\":\"")
-        out.append(fingerprint: finding.fingerprintHash)
-        out.append("\",\"key\":")
-        TableFormats.appendJSONString(text(finding.key), to: &out)
-        out.append(",\"message\":")
-        TableFormats.appendJSONString(text(finding.message), to: &out)
-        out.append(",\"sources\":[")
-        var firstSource = true
-        finding.forEachSource { location in
-            if !firstSource { out.append(byte: UInt8(ascii: ",")) }
-            firstSource = false
-            source.bytes.removeAll(keepingCapacity: true)
-            source.append(location: location)
-            TableFormats.appendJSONString(bytes: source.bytes, to: &out)
-        }
-        out.append("]}")
     }
 
     /// manifest.json: every input (path, bytes, sha256, rows), every output (path, bytes,

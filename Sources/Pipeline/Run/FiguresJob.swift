@@ -35,11 +35,7 @@ struct FiguresJob: Sendable {
         let audit = partitions.audit.rows(years: years, agreements: agreements, reference: reference)
         let current = Changes.Current(
             findings: findings,
-            capacity: capacity.map {
-                HistoryStore.StoredCapacity(site: $0.site, discipline: $0.discipline, year: $0.year.description,
-                                            slots: $0.slots, capacityWeeks: $0.capacityWeeks, usedWeeks: $0.usedWeeks,
-                                            utilisation: $0.utilisation)
-            },
+            capacity: capacity,
             siteYears: audit.map {
                 HistoryStore.SiteYear(site: $0.site, year: $0.year.description, recognised: $0.recognised, placements: $0.placements)
             })

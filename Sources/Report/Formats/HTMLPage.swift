@@ -188,9 +188,10 @@ public enum HTMLPage {
             out.append("<rect x=\"\(labelWidth)\" y=\"\(y + 2)\" width=\"\(recognised)\" height=\"16\" fill=\"#3b6ea5\"><title>\(row.recognisedWeeks) recognised weeks</title></rect>\n")
             out.append("<rect x=\"\(labelWidth + recognised)\" y=\"\(y + 2)\" width=\"\(other)\" height=\"16\" fill=\"#e39b3b\"><title>\(row.nonRecognisedWeeks) non-recognised weeks</title></rect>\n")
             let capacityX = labelWidth + scaled(row.recognisedSlotDays / 7)
-            out.append("<line x1=\"\(capacityX)\" y1=\"\(y)\" x2=\"\(capacityX)\" y2=\"\(y + 20)\" stroke=\"#000\" stroke-width=\"2\"><title>capacity \(row.recognisedCapacityWeeks) weeks</title></line>\n")
+            let capacityWeeks = Tables.coverage.text("recognised_capacity_weeks", of: row)
+            out.append("<line x1=\"\(capacityX)\" y1=\"\(y)\" x2=\"\(capacityX)\" y2=\"\(y + 20)\" stroke=\"#000\" stroke-width=\"2\"><title>capacity \(capacityWeeks) weeks</title></line>\n")
             out.append("<text x=\"\(labelWidth + max(recognised + other, scaled(row.recognisedSlotDays / 7)) + 6)\" y=\"\(y + 14)\">"
-                       + "\(row.recognisedWeeks) + \(row.nonRecognisedWeeks) / \(row.recognisedCapacityWeeks)</text>\n")
+                       + "\(row.recognisedWeeks) + \(row.nonRecognisedWeeks) / \(capacityWeeks)</text>\n")
         }
         out.append("</svg>\n")
     }
@@ -212,11 +213,11 @@ public enum HTMLPage {
             let demand = row.demandWeeks * barWidth / maxWeeks, capacity = row.slotDays / 7 * barWidth / maxWeeks
             out.append("<rect x=\"\(labelWidth)\" y=\"\(y + 2)\" width=\"\(demand)\" height=\"13\" fill=\"#8c6bb1\"/>\n")
             out.append("<rect x=\"\(labelWidth)\" y=\"\(y + 16)\" width=\"\(capacity)\" height=\"13\" fill=\"#3b6ea5\"/>\n")
-            out.append("<text x=\"\(labelWidth + max(demand, capacity) + 6)\" y=\"\(y + 18)\">balance \(row.balanceWeeks) weeks "
-                       + "(\(row.balanceSlots) slots)</text>\n")
+            out.append("<text x=\"\(labelWidth + max(demand, capacity) + 6)\" y=\"\(y + 18)\">balance \(Tables.plan.text("balance_weeks", of: row)) weeks "
+                       + "(\(Tables.plan.text("balance_slots", of: row)) slots)</text>\n")
         }
         out.append("</svg>\n")
-        table(Tables.plan(rows), into: &out)
+        table(Tables.plan.table(rows), into: &out)
         out.append("</section>\n")
     }
 

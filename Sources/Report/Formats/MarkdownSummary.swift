@@ -19,11 +19,11 @@ public enum MarkdownSummary {
         }
         if !content.plan.isEmpty {
             out.append("\n## Plan for \(content.plan[0].year): \(content.plan[0].students) students\n\n")
-            table(Tables.plan(content.plan), into: &out)
+            table(Tables.plan.table(content.plan), into: &out)
         }
         if !content.coverage.isEmpty {
             out.append("\n## Coverage\n\n")
-            table(Tables.coverage(content.coverage), into: &out)
+            table(Tables.coverage.table(content.coverage), into: &out)
         }
         let findings = content.findings
         out.append("\n## Findings\n\n")

@@ -172,12 +172,45 @@ public enum TableFormats {
         try stream.finish(into: &sink)
     }
 
+    /// A cell as JSON: integers and decimals as numbers, undefined figures as null, source rows
+    /// as an array of strings, everything else as a string.
     public static func appendJSON(_ cell: Cell, to out: inout TextBuffer) {
+        var scratch = TextBuffer()
+        appendJSON(cell, to: &out, scratch: &scratch)
+    }
+
+    static func appendJSON(_ cell: Cell, to out: inout TextBuffer, scratch: inout TextBuffer) {
         switch cell {
         case .text(let text): appendJSONString(text, to: &out)
-        case .integer(let value): out.append(integer: value)
-        case .decimal(let text): out.append(text)
+        case .integer, .decimal: out.append(plain: cell)
+        case .yesNo, .year, .date, .fingerprint:
+            out.append(byte: 0x22)
+            out.append(plain: cell)
+            out.append(byte: 0x22)
+        case .sources(let sources):
+            out.append(byte: UInt8(ascii: "["))
+            var first = true
+            sources.forEach { location in
+                if !first { out.append(byte: UInt8(ascii: ",")) }
+                first = false
+                scratch.bytes.removeAll(keepingCapacity: true)
+                scratch.append(location: location)
+                appendJSONString(bytes: scratch.bytes, to: &out)
+            }
+            out.append(byte: UInt8(ascii: "]"))
         case .empty: out.append("null")
+        }
+    }
+
+    /// A cell as a CSV field: text quoted when it must be, decimals with the dialect's mark.
+    static func appendCSV(_ cell: Cell, dialect: CSVDialect, to out: inout TextBuffer, scratch: inout TextBuffer) {
+        switch cell {
+        case .text(let text): appendCSVField(text, to: &out, delimiter: dialect.delimiter)
+        case .sources:
+            scratch.bytes.removeAll(keepingCapacity: true)
+            scratch.append(plain: cell)
+            appendCSVField(bytes: scratch.bytes, to: &out, delimiter: dialect.delimiter)
+        default: out.append(plain: cell, mark: dialect.decimalMark)
         }
     }
 
@@ -255,7 +288,13 @@ public struct TableStream: Sendable {
     /// JSON: each key rendered once, with its quotes and colon.
     private let keys: [[UInt8]]
     private var out = TextBuffer()
+    /// Source rows are rendered here first (CSV: to see whether the field needs quotes).
+    private var scratch = TextBuffer()
     private var rows = 0
+
+    public init<Row>(_ table: TableDeclaration<Row>, format: Format) {
+        self.init(columns: table.columnNames, format: format)
+    }
 
     public init(columns: [String], format: Format) {
         self.format = format
@@ -285,26 +324,39 @@ public struct TableStream: Sendable {
     }
 
     public mutating func append<Sink: ByteSink>(_ row: [Cell], into sink: inout Sink) throws(Sink.Failure) {
+        for (index, cell) in row.enumerated() { append(cell, at: index) }
+        try endRow(into: &sink)
+    }
+
+    /// Rows of a declared table, each cell rendered as it is made (no row of cells is built).
+    public mutating func append<Row, Sink: ByteSink, Rows: Sequence<Row>>(rows: Rows, of table: TableDeclaration<Row>, _ context: TableContext,
+                                                                         into sink: inout Sink) throws(Sink.Failure) {
+        for row in rows { try append(row, of: table, context, into: &sink) }
+    }
+
+    public mutating func append<Row, Sink: ByteSink>(_ row: Row, of table: TableDeclaration<Row>, _ context: TableContext,
+                                                     into sink: inout Sink) throws(Sink.Failure) {
+        for (index, column) in table.columns.enumerated() { append(column.cell(row, context), at: index) }
+        try endRow(into: &sink)
+    }
+
+    private mutating func append(_ cell: Cell, at index: Int) {
         switch format {
         case .csv(let dialect):
-            for (index, cell) in row.enumerated() {
-                if index > 0 { out.append(byte: dialect.delimiter) }
-                switch cell {
-                case .text(let text): TableFormats.appendCSVField(text, to: &out, delimiter: dialect.delimiter)
-                case .integer(let value): out.append(integer: value)
-                case .decimal(let text):
-                    for byte in text.utf8 { out.append(byte: byte == UInt8(ascii: ".") ? dialect.decimalMark : byte) }
-                case .empty: break
-                }
-            }
+            if index > 0 { out.append(byte: dialect.delimiter) }
+            TableFormats.appendCSV(cell, dialect: dialect, to: &out, scratch: &scratch)
+        case .json:
+            if index == 0 { out.append(rows == 0 ? "\n  {" : ",\n  {") } else { out.append(byte: UInt8(ascii: ",")) }
+            out.append(bytes: keys[index])
+            TableFormats.appendJSON(cell, to: &out, scratch: &scratch)
+        }
+    }
+
+    private mutating func endRow<Sink: ByteSink>(into sink: inout Sink) throws(Sink.Failure) {
+        switch format {
+        case .csv(let dialect):
             if dialect == .rfc4180 { out.append(byte: 0x0A) } else { out.append(bytes: dialect.lineEnd) }
         case .json:
-            out.append(rows == 0 ? "\n  {" : ",\n  {")
-            for (index, cell) in row.enumerated() {
-                if index > 0 { out.append(byte: UInt8(ascii: ",")) }
-                out.append(bytes: keys[index])
-                TableFormats.appendJSON(cell, to: &out)
-            }
             out.append(byte: UInt8(ascii: "}"))
         }
         rows += 1
