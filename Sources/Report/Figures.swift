@@ -23,9 +23,9 @@ public struct CapacityRow: Sendable, Hashable {
     public var peakConcurrent: Int
     public var overCapacityDays: Int
 
-    public var capacityWeeks: Ratio { Ratio(slotDays, 7) }
+    public var capacityWeeks: Ratio { CapacityFigures.capacityWeeks(slotDays: slotDays) }
     /// used_weeks / capacity_weeks; nil when capacity is 0.
-    public var utilisation: Ratio? { Ratio.defined(usedWeeks * 7, slotDays) }
+    public var utilisation: Ratio? { CapacityFigures.utilisation(usedWeeks: usedWeeks, slotDays: slotDays) }
 }
 
 extension CapacityRow {
@@ -48,10 +48,14 @@ public struct CoverageRow: Sendable, Hashable {
     /// The group's framework agreements valid in the year: Σ slots × days inside the year.
     public var recognisedSlotDays: Int
 
-    public var shareNonRecognised: Ratio? { Ratio.defined(nonRecognisedWeeks, studentWeeks) }
-    public var recognisedCapacityWeeks: Ratio { Ratio(recognisedSlotDays, 7) }
+    public var shareNonRecognised: Ratio? {
+        CoverageFigures.shareNonRecognised(nonRecognisedWeeks: nonRecognisedWeeks, studentWeeks: studentWeeks)
+    }
+    public var recognisedCapacityWeeks: Ratio { CoverageFigures.recognisedCapacityWeeks(slotDays: recognisedSlotDays) }
     /// recognised capacity weeks / student weeks.
-    public var capacityCoverage: Ratio? { Ratio.defined(recognisedSlotDays, 7 * studentWeeks) }
+    public var capacityCoverage: Ratio? {
+        CoverageFigures.capacityCoverage(recognisedSlotDays: recognisedSlotDays, studentWeeks: studentWeeks)
+    }
 }
 
 public enum Figures {
@@ -62,11 +66,6 @@ public enum Figures {
         static func < (lhs: RowKey, rhs: RowKey) -> Bool { (lhs.site, lhs.discipline) < (rhs.site, rhs.discipline) }
     }
 
-    /// Days of `agreement`'s validity inside `year`.
-    static func daysInside(_ agreement: Agreement, _ year: PlacementYear) -> Int {
-        let first = max(agreement.validFrom, year.firstDay), last = min(agreement.validTo, year.lastDay)
-        return first <= last ? last.daysSinceEpoch - first.daysSinceEpoch + 1 : 0
-    }
 
     /// SPEC §5 capacity, with its precise readings: rows for every framework agreement valid in a
     /// reported year, every individual agreement a placement matched, and unmatched placements
@@ -150,12 +149,12 @@ public enum Figures {
             for (position, keyYear) in keyYears.enumerated() { positionsOfRow[keyYear.key, default: []].append(position) }
             for year in years {
                 var keys = Set(keyYears.lazy.filter { $0.year == year.startYear }.map(\.key))
-                for (key, own) in frameworks where own.contains(where: { daysInside($0, year) > 0 }) { keys.insert(key) }
+                for (key, own) in frameworks where own.contains(where: { CapacityFigures.isValid($0, in: year) }) { keys.insert(key) }
                 for key in keys.sorted() {
                     let own = frameworks[key] ?? []
                     let counted = positions[KeyYear(key: key, year: year.startYear)].map { self.counted[$0] } ?? Counts()
                     var row = CapacityRow(site: key.site, discipline: key.discipline, year: year, slots: 0,
-                                          slotDays: own.reduce(0) { $0 + $1.slots * daysInside($1, year) },
+                                          slotDays: own.reduce(0) { $0 + CapacityFigures.slotDays($1, in: year) },
                                           usedWeeks: counted.usedWeeks, placements: counted.placements,
                                           students: counted.students, peakConcurrent: 0, overCapacityDays: 0)
                     let rowSpans = (positionsOfRow[key] ?? []).lazy.flatMap { self.spans[$0] }
@@ -210,7 +209,7 @@ public enum Figures {
                                     year: placements[index].placement.year.startYear)
                 let weeks = placements[index].placement.weeks
                 var recognised = 0
-                if case .agreement(let matched) = placements[index].match, agreements[matched].kind == .framework { recognised = weeks }
+                if CoverageFigures.isRecognised(placements[index].match, agreements: agreements) { recognised = weeks }
                 let newStudent = lastStudent.updateValue(studentRuns, forKey: key) != studentRuns
                 counts[key, default: Counts()].add(weeks: weeks, recognised: recognised, newStudent: newStudent)
             }
@@ -221,9 +220,8 @@ public enum Figures {
             for year in years {
                 var capacity: [String: Int] = [:]
                 for agreement in agreements where agreement.kind == .framework {
-                    let days = daysInside(agreement, year)
-                    guard days > 0 else { continue }
-                    capacity[reference.group(of: agreement.discipline), default: 0] += agreement.slots * days
+                    guard CapacityFigures.isValid(agreement, in: year) else { continue }
+                    capacity[reference.group(of: agreement.discipline), default: 0] += CapacityFigures.slotDays(agreement, in: year)
                 }
                 let groups = Set(counts.keys.lazy.filter { $0.year == year.startYear }.map(\.group)).union(capacity.keys)
                 for group in groups.sorted() {

@@ -1,5 +1,6 @@
 import Normalize
 import Reconcile
+import Rules
 import StagebalansCore
 
 /// A plan row (SPEC §5 plan): one discipline group for a future year and N students.
@@ -29,10 +30,9 @@ extension Figures {
         var slotDays: [String: Int] = [:]
         var expiring: [String: [Agreement]] = [:]
         for agreement in agreements where agreement.kind == .framework {
-            let days = daysInside(agreement, year)
-            guard days > 0 else { continue }
+            guard CapacityFigures.isValid(agreement, in: year) else { continue }
             let group = reference.group(of: agreement.discipline)
-            slotDays[group, default: 0] += agreement.slots * days
+            slotDays[group, default: 0] += CapacityFigures.slotDays(agreement, in: year)
             if agreement.validTo < year.lastDay { expiring[group, default: []].append(agreement) }
         }
         let groups = Set(reference.curriculum.requiredWeeks.keys).union(slotDays.keys).sorted()

@@ -12,7 +12,7 @@ public struct ProgressRow: Sendable, Hashable {
     public var passedWeeks: Int
     public var requiredWeeks: Int
 
-    public var met: Bool { passedWeeks >= requiredWeeks }
+    public var met: Bool { Progress.isMet(passedWeeks: passedWeeks, requiredWeeks: requiredWeeks) }
 }
 
 /// An audit row: one site in one placement year.
@@ -37,21 +37,13 @@ public struct AuditRow: Sendable, Hashable {
     public var sumTeam: Double, countTeam: Int
 
     /// finally evaluated / ended placements; nil when none has ended.
-    public var completeness: Ratio? { Ratio.defined(finallyEvaluated, endedPlacements) }
+    public var completeness: Ratio? { AuditFigures.completeness(finallyEvaluated: finallyEvaluated, ended: endedPlacements) }
 
-    public func meanFinal(minimum: Int) -> Ratio? { Self.mean(sumFinal, evaluations, minimum) }
-    public func meanKnowledge(minimum: Int) -> Ratio? { Self.mean(sumKnowledge, countKnowledge, minimum) }
-    public func meanPatient(minimum: Int) -> Ratio? { Self.mean(sumPatient, countPatient, minimum) }
-    public func meanTeam(minimum: Int) -> Ratio? { Self.mean(sumTeam, countTeam, minimum) }
+    public func meanFinal(minimum: Int) -> Ratio? { AuditFigures.mean(sum: sumFinal, count: evaluations, minimum: minimum) }
+    public func meanKnowledge(minimum: Int) -> Ratio? { AuditFigures.mean(sum: sumKnowledge, count: countKnowledge, minimum: minimum) }
+    public func meanPatient(minimum: Int) -> Ratio? { AuditFigures.mean(sum: sumPatient, count: countPatient, minimum: minimum) }
+    public func meanTeam(minimum: Int) -> Ratio? { AuditFigures.mean(sum: sumTeam, count: countTeam, minimum: minimum) }
 
-    /// In hundredths, half up; nil under `minimum` evaluations (small groups are not shown).
-    /// The sums are binary floating point: scores are multiples of 1/100 or simple fractions, so
-    /// hundredths are rounded here, once, after a tiny nudge against representation error, and
-    /// the mean is that exact number of hundredths.
-    static func mean(_ sum: Double, _ count: Int, _ minimum: Int) -> Ratio? {
-        guard count > 0, count >= minimum else { return nil }
-        return Ratio(Int((sum / Double(count) * 100 + 0.5 + 1e-7).rounded(.down)), 100)
-    }
 }
 
 extension Figures {
@@ -189,8 +181,8 @@ extension Figures {
         private static func add(_ placement: MatchedPlacement, to current: inout AuditRow, asOf: Day) {
             current.placements += 1
             current.studentWeeks += placement.placement.weeks
-            if case .agreement = placement.match {} else { current.withoutAgreement += 1 }
-            if placement.placement.end < asOf {
+            if AuditFigures.isWithoutAgreement(placement.match) { current.withoutAgreement += 1 }
+            if AuditFigures.hasEnded(placement.placement, asOf: asOf) {
                 current.endedPlacements += 1
                 if placement.placement.hasFinalEvaluation { current.finallyEvaluated += 1 }
             }
@@ -209,7 +201,7 @@ extension Figures {
             for year in years {
                 var bySite: [String: AuditRow] = [:]
                 for row in tallied where row.year == year { bySite[row.site] = row }
-                for agreement in agreements where daysInside(agreement, year) > 0 {
+                for agreement in agreements where CapacityFigures.isValid(agreement, in: year) {
                     var current = bySite[agreement.site]
                         ?? AuditRow(site: agreement.site, year: year, recognised: false, region: nil, placements: 0, studentWeeks: 0,
                                     withoutAgreement: 0, individualAgreements: 0, endedPlacements: 0, finallyEvaluated: 0,

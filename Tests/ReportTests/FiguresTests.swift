@@ -229,8 +229,8 @@ struct FiguresTests {
         #expect(Ratio(911, 7).formatted(decimals: 1) == "130.1")
         #expect(Ratio(2, 3).formatted(decimals: 0) == "1")
         #expect(Ratio(3, 0).formatted(decimals: 1) == nil)
-        #expect(AuditRow.mean(29.01, 2, 1)?.formatted(decimals: 2) == "14.51", "14.505 rounds up despite binary representation")
-        #expect(AuditRow.mean(28.99, 2, 1)?.formatted(decimals: 2) == "14.50")
-        #expect(AuditRow.mean(40, 3, 1)?.formatted(decimals: 2) == "13.33")
+        #expect(AuditFigures.mean(sum: 29.01, count: 2, minimum: 1)?.formatted(decimals: 2) == "14.51", "14.505 rounds up despite binary representation")
+        #expect(AuditFigures.mean(sum: 28.99, count: 2, minimum: 1)?.formatted(decimals: 2) == "14.50")
+        #expect(AuditFigures.mean(sum: 40, count: 3, minimum: 1)?.formatted(decimals: 2) == "13.33")
     }
 }
