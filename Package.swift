@@ -52,7 +52,7 @@ let package = Package(
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "StagebalansCore"], resources: [.copy("Fixtures")]),
         // Whole runs held in memory, for the tests (the engine works partition by partition).
-        .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "StagebalansCore", "Engine"], path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "StagebalansCore", "Engine"], path: "Tests/Support"),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "StagebalansCore"]),
         .testTarget(name: "ReconcileTests", dependencies: ["TestSupport", "Reconcile", "Rules", "Normalize", "Ingest", "StagebalansCore", "Engine"]),
         .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Rules", "Reconcile", "Normalize", "Ingest", "StagebalansCore"]),

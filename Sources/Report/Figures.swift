@@ -66,17 +66,11 @@ public enum Figures {
         static func < (lhs: RowKey, rhs: RowKey) -> Bool { (lhs.site, lhs.discipline) < (rhs.site, rhs.discipline) }
     }
 
-
     /// SPEC §5 capacity, with its precise readings: rows for every framework agreement valid in a
     /// reported year, every individual agreement a placement matched, and unmatched placements
     /// at (site, discipline group); a matched placement counts in its agreement's row.
-    public static func capacity(_ reconciliation: Reconciliation, reference: ReferenceData) -> [CapacityRow] {
-        var tally = CapacityTally()
-        tally.add(reconciliation.placements, agreements: reconciliation.agreements, reference: reference)
-        return tally.rows(years: reconciliation.years, agreements: reconciliation.agreements)
-    }
-
-    /// What the capacity rows need of the placements, gathered partition by partition (a
+    ///
+    /// The tally gathers what the rows need of the placements, partition by partition (a
     /// student's placements all in one): per row its placements' dates, per row and year the
     /// weeks, placements and students.
     public struct CapacityTally: Sendable {
@@ -169,16 +163,8 @@ public enum Figures {
     }
 
     /// SPEC §5 coverage: a row for every discipline group with placements or framework capacity
-    /// in the year. Recognised weeks are those matched to a framework agreement; the rest
-    /// (individual agreements, unmatched placements) are non-recognised.
-    public static func coverage(_ reconciliation: Reconciliation, reference: ReferenceData) -> [CoverageRow] {
-        var tally = CoverageTally()
-        tally.add(reconciliation.placements, agreements: reconciliation.agreements, reference: reference)
-        return tally.rows(years: reconciliation.years, agreements: reconciliation.agreements, reference: reference)
-    }
-
-    /// What the coverage rows need of the placements, per group and year, gathered partition by
-    /// partition (a student's placements all in one).
+    /// in the year (`CoverageFigures`). The tally gathers what the rows need of the placements,
+    /// per group and year, partition by partition (a student's placements all in one).
     public struct CoverageTally: Sendable {
         private struct GroupYear: Hashable {
             var group: String

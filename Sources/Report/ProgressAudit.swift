@@ -135,15 +135,8 @@ extension Figures {
     }
 
     /// SPEC §5 audit: per (year, site) with a placement starting in the year or any agreement
-    /// valid in it. Means are over the placements' chosen final rows.
-    public static func audit(_ reconciliation: Reconciliation, reference: ReferenceData, asOf: Day) -> [AuditRow] {
-        var tally = AuditTally(asOf: asOf)
-        tally.add(reconciliation.placements)
-        return tally.rows(years: reconciliation.years, agreements: reconciliation.agreements, reference: reference)
-    }
-
-    /// What the audit rows need of the placements, per site and year, gathered partition by
-    /// partition. Scores are added placement by placement in report order, so that the sums
+    /// valid in it (`AuditFigures`). The tally gathers what the rows need of the placements, per
+    /// site and year, partition by partition. Scores are added placement by placement in report order, so that the sums
     /// (and the means) are the same bits however the placements were partitioned.
     public struct AuditTally: Sendable {
         private struct SiteYear: Hashable {

@@ -5,6 +5,7 @@
 import Engine
 import Normalize
 import Reconcile
+import Report
 import StagebalansCore
 
 /// What normalize gives when every placement is held at once.
@@ -39,5 +40,26 @@ extension Reconciler {
         let findings = data.findings + part.findings + finishFindings(tally, agreements: data.agreements)
         return Reconciliation(placements: part.matched, agreements: data.agreements, roster: data.roster,
                               findings: Finding.inListingOrder(findings), years: tally.years.sorted())
+    }
+}
+
+extension Figures {
+    /// The capacity rows of a run held in memory: one tally of every placement.
+    public static func capacity(_ reconciliation: Reconciliation, reference: ReferenceData) -> [CapacityRow] {
+        var tally = CapacityTally()
+        tally.add(reconciliation.placements, agreements: reconciliation.agreements, reference: reference)
+        return tally.rows(years: reconciliation.years, agreements: reconciliation.agreements)
+    }
+
+    public static func coverage(_ reconciliation: Reconciliation, reference: ReferenceData) -> [CoverageRow] {
+        var tally = CoverageTally()
+        tally.add(reconciliation.placements, agreements: reconciliation.agreements, reference: reference)
+        return tally.rows(years: reconciliation.years, agreements: reconciliation.agreements, reference: reference)
+    }
+
+    public static func audit(_ reconciliation: Reconciliation, reference: ReferenceData, asOf: Day) -> [AuditRow] {
+        var tally = AuditTally(asOf: asOf)
+        tally.add(reconciliation.placements)
+        return tally.rows(years: reconciliation.years, agreements: reconciliation.agreements, reference: reference)
     }
 }
