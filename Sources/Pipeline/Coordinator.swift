@@ -87,26 +87,29 @@ public enum Coordinator {
     /// (`report.formats` without json), from the RFC 4180 CSV at `path`.
     static func readTable(path: String, name: String, headings: [ColumnHeading]) throws(DefinitionError) -> ReportTable {
         let jsonPath = String(path.dropLast(".csv".count)) + ".json"
-        do {
-            if let json = FileManager.default.contents(atPath: jsonPath) {
+        func failed(_ file: String, _ failure: TableReader.Failure) -> DefinitionError {
+            DefinitionError(SourceLocation(path: file, line: 1), "cannot read the \(name) report: \(failure)")
+        }
+        if let json = FileManager.default.contents(atPath: jsonPath) {
+            do {
                 return try TableReader.json(Array(json), name: name, title: name, headings: headings)
+            } catch {
+                throw failed(jsonPath, error)
             }
-            guard let csv = FileManager.default.contents(atPath: path) else {
-                throw DefinitionError(SourceLocation(path: path, line: 1),
-                                      "there is no \(name) report here; run `stagebalans run` on this definition first")
-            }
-            let fields = try csvFields(Array(csv), path: path, name: name)
-            guard let header = fields.first else {
-                throw DefinitionError(SourceLocation(path: path, line: 1), "the \(name) report is empty")
-            }
+        }
+        guard let csv = FileManager.default.contents(atPath: path) else {
+            throw DefinitionError(SourceLocation(path: path, line: 1),
+                                  "there is no \(name) report here; run `stagebalans run` on this definition first")
+        }
+        let fields = try csvFields(Array(csv), path: path, name: name)
+        guard let header = fields.first else {
+            throw DefinitionError(SourceLocation(path: path, line: 1), "the \(name) report is empty")
+        }
+        do {
             return try TableReader.csv(header: header, rows: fields.dropFirst().filter { $0 != [""] }, name: name, title: name,
                                        headings: headings)
-        } catch let failure as TableReader.Failure {
-            throw DefinitionError(SourceLocation(path: jsonPath, line: 1), "cannot read the \(name) report: \(failure)")
-        } catch let error as DefinitionError {
-            throw error
         } catch {
-            throw DefinitionError(SourceLocation(path: path, line: 1), "cannot read the \(name) report: \(error)")
+            throw failed(path, error)
         }
     }
 

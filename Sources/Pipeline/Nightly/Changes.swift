@@ -61,21 +61,31 @@ enum Changes {
         return table
     }
 
-    /// A capacity figure as capacity.csv prints it (its declared column): the cell, and the
-    /// printed figure in units of its last decimal (nil when empty).
+    /// A capacity figure's column, as capacity.csv declares it.
+    private struct FigureColumn {
+        let column: Column<CapacityRow>?
+        let places: Int
+
+        init(_ name: String) {
+            column = Tables.capacity.column(name)
+            if case .decimal(let places) = column?.type { self.places = places } else { places = 0 }
+        }
+    }
+
+    private static let capacityWeeks = FigureColumn("capacity_weeks"), utilisation = FigureColumn("utilisation")
+
+    /// A capacity figure as capacity.csv prints it: the cell, and the printed figure in units of
+    /// its last decimal (nil when empty).
     private struct Figure {
         var cell: Cell
         var units: Int?
         /// 10 to the power of the figure's decimals: one unit of the figure is 1 / scale.
         var scale: Int
 
-        init(_ column: String, _ row: CapacityRow?) {
-            let declared = Tables.capacity.column(column)
-            var places = 0
-            if case .decimal(let declaredPlaces) = declared?.type { places = declaredPlaces }
-            scale = Ratio.scale(places)
-            cell = row.flatMap { declared?.cell($0, .plain) } ?? .decimal(Ratio(0, 1), places: places)
-            if case .decimal(let ratio, _) = cell { units = ratio.units(places: places) }
+        init(_ figure: FigureColumn, _ row: CapacityRow?) {
+            scale = Ratio.scale(figure.places)
+            cell = row.flatMap { figure.column?.cell($0, .plain) } ?? .decimal(Ratio(0, 1), places: figure.places)
+            if case .decimal(let ratio, _) = cell { units = ratio.units(places: figure.places) }
         }
     }
 
@@ -87,13 +97,13 @@ enum Changes {
         let oldCapacity = Dictionary(previous.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
         for row in current {
             let old = oldCapacity[key(row)]
-            let weeksBefore = Figure("capacity_weeks", old), weeksAfter = Figure("capacity_weeks", row)
+            let weeksBefore = Figure(capacityWeeks, old), weeksAfter = Figure(capacityWeeks, row)
             if abs((weeksAfter.units ?? 0) - (weeksBefore.units ?? 0)) >= settings.capacityWeeks * weeksAfter.scale {
                 rows.append(ChangeRow(change: "CAPACITY_CHANGED", subject: row.site + " " + row.discipline, year: row.year.description,
                                       before: weeksBefore.cell, after: weeksAfter.cell, detail: old == nil ? "new row" : "capacity weeks"))
             }
             // Percentage points: hundredths of the utilisation.
-            let before = Figure("utilisation", old), after = Figure("utilisation", row)
+            let before = Figure(utilisation, old), after = Figure(utilisation, row)
             if old != nil, let now = after.units, let then = before.units, abs(now - then) * 100 >= settings.utilisationPoints * after.scale {
                 rows.append(ChangeRow(change: "UTILISATION_CHANGED", subject: row.site + " " + row.discipline, year: row.year.description,
                                       before: before.cell, after: after.cell, detail: "utilisation"))
@@ -101,10 +111,10 @@ enum Changes {
         }
         let currentKeys = Set(current.map(key))
         for old in previous where !currentKeys.contains(key(old)) {
-            let weeks = Figure("capacity_weeks", old)
+            let weeks = Figure(capacityWeeks, old)
             guard (weeks.units ?? 0) > 0 else { continue }
             rows.append(ChangeRow(change: "CAPACITY_CHANGED", subject: old.site + " " + old.discipline, year: old.year.description,
-                                  before: weeks.cell, after: Figure("capacity_weeks", nil).cell, detail: "row gone"))
+                                  before: weeks.cell, after: Figure(capacityWeeks, nil).cell, detail: "row gone"))
         }
         return rows
     }

@@ -61,10 +61,10 @@ extension Tables {
             .text("kind") { $0.placement.kind?.rawValue },
             .year("year") { $0.placement.year },
             .score("final_score") { $0.placement.finalScore },
-            .text("agreement") { row, context in matchedAgreement(row, context)?.id },
+            .text("agreement") { row, context in agreement(row, context).map { context.agreements[$0].id } },
             .text("agreement_kind") { row, context in
                 switch row.match {
-                case .agreement: return matchedAgreement(row, context)?.kind.rawValue
+                case .agreement: return agreement(row, context).map { context.agreements[$0].kind.rawValue }
                 case .outsideValidity: return "OUTSIDE_VALIDITY"
                 case .noAgreement: return "NO_AGREEMENT"
                 }
@@ -72,9 +72,11 @@ extension Tables {
             .sources("sources") { .locations($0.placement.sources) },
         ])
 
-    private static func matchedAgreement(_ row: MatchedPlacement, _ context: TableContext) -> Agreement? {
+    /// The position of the agreement a placement matched in the context's agreements (not a
+    /// copy of it: this runs for every placement).
+    private static func agreement(_ row: MatchedPlacement, _ context: TableContext) -> Int? {
         guard case .agreement(let index) = row.match, context.agreements.indices.contains(index) else { return nil }
-        return context.agreements[index]
+        return index
     }
 
     /// Every rejected record; its raw text is left out in reports for auditors (it holds ids).

@@ -74,11 +74,14 @@ public struct TableDeclaration<Row>: Sendable {
 
     public func column(_ name: String) -> Column<Row>? { columns.first { $0.name == name } }
 
+    // Inlinable, as the writers: specialized where they are called for their row type.
+    @inlinable
     public func cells(_ row: Row, _ context: TableContext = .plain) -> [Cell] {
-        columns.map { $0.cell(row, context) }
+        withUnsafePointer(to: row) { row in columns.map { $0.getter(row, context) } }
     }
 
     /// The rows as a table of cells, for the formats that take a table whole.
+    @inlinable
     public func table(_ rows: some Sequence<Row>, _ context: TableContext = .plain) -> ReportTable {
         ReportTable(name: name, title: title, columns: columnNames, rows: rows.map { cells($0, context) })
     }
@@ -95,115 +98,87 @@ public struct TableDeclaration<Row>: Sendable {
 public struct Column<Row>: Sendable {
     public let name: String
     public let type: ColumnType
-    private let value: Value
+    /// Takes the row where it lies: a row passed by value was copied for every cell (a
+    /// placement with its strings and sources). One closure, not an enum of them: binding an
+    /// enum's closure retained it for every cell.
+    @usableFromInline let getter: @Sendable (UnsafePointer<Row>, TableContext) -> Cell
 
-    private enum Value: Sendable {
-        case text(@Sendable (Row) -> String?)
-        case textInContext(@Sendable (Row, TableContext) -> String?)
-        case student(@Sendable (Row) -> String)
-        case freeText(@Sendable (Row) -> String)
-        case integer(@Sendable (Row) -> Int?)
-        case decimal(@Sendable (Row) -> Ratio?, places: Int)
-        case decimalInContext(@Sendable (Row, TableContext) -> Ratio?, places: Int)
-        case score(@Sendable (Row) -> Double?)
-        case yesNo(@Sendable (Row) -> Bool)
-        case year(@Sendable (Row) -> PlacementYear)
-        case date(@Sendable (Row) -> Day)
-        case fingerprint(@Sendable (Row) -> UInt64)
-        case sources(@Sendable (Row) -> SourceList)
-        case figure(@Sendable (Row) -> Cell)
-    }
-
-    private init(_ name: String, _ type: ColumnType, _ value: Value) {
+    private init(_ name: String, _ type: ColumnType, _ getter: @escaping @Sendable (UnsafePointer<Row>, TableContext) -> Cell) {
         self.name = name
         self.type = type
-        self.value = value
+        self.getter = getter
     }
 
+    @inlinable
     public func cell(_ row: Row, _ context: TableContext) -> Cell {
-        switch value {
-        case .text(let value): return .text(value(row))
-        case .textInContext(let value): return .text(value(row, context))
-        case .student(let value): return .text(context.student(value(row)))
-        case .freeText(let value): return .text(context.text(value(row)))
-        case .integer(let value): return value(row).map(Cell.integer) ?? .empty
-        case .decimal(let value, let places): return .decimal(value(row), places: places)
-        case .decimalInContext(let value, let places): return .decimal(value(row, context), places: places)
-        case .score(let value): return value(row).map(Self.score) ?? .empty
-        case .yesNo(let value): return .yesNo(value(row))
-        case .year(let value): return .year(value(row))
-        case .date(let value): return .date(value(row))
-        case .fingerprint(let value): return .fingerprint(value(row))
-        case .sources(let value): return .sources(value(row))
-        case .figure(let value): return value(row)
-        }
+        withUnsafePointer(to: row) { getter($0, context) }
     }
 
     /// Hundredths rounded half away from zero, written with as few decimals as they need (as
     /// `ScoreFormatting` writes a score in messages).
-    private static func score(_ score: Double) -> Cell {
+    static func score(_ score: Double) -> Cell {
         let hundredths = Int((score * 100).rounded(.toNearestOrAwayFromZero))
         let places = hundredths % 100 == 0 ? 0 : hundredths % 10 == 0 ? 1 : 2
         return .decimal(Ratio(hundredths, 100), places: places)
     }
 
     public static func text(_ name: String, _ value: @escaping @Sendable (Row) -> String?) -> Column {
-        Column(name, .text, .text(value))
+        Column(name, .text) { row, _ in .text(value(row.pointee)) }
     }
 
     /// Text that depends on the run (the placements' agreements, raw rows left out for auditors).
     public static func text(_ name: String, _ value: @escaping @Sendable (Row, TableContext) -> String?) -> Column {
-        Column(name, .text, .textInContext(value))
+        Column(name, .text) { row, context in .text(value(row.pointee, context)) }
     }
 
     /// A student id: its pseudonym in reports for auditors.
     public static func student(_ name: String, _ value: @escaping @Sendable (Row) -> String) -> Column {
-        Column(name, .text, .student(value))
+        Column(name, .text) { row, context in .text(context.student(value(row.pointee))) }
     }
 
     /// Text that may name students (finding keys and messages): pseudonyms for auditors.
     public static func freeText(_ name: String, _ value: @escaping @Sendable (Row) -> String) -> Column {
-        Column(name, .text, .freeText(value))
+        Column(name, .text) { row, context in .text(context.text(value(row.pointee))) }
     }
 
     public static func integer(_ name: String, _ value: @escaping @Sendable (Row) -> Int?) -> Column {
-        Column(name, .integer, .integer(value))
+        Column(name, .integer) { row, _ in value(row.pointee).map(Cell.integer) ?? .empty }
     }
 
     /// nil (an undefined figure) is an empty cell.
     public static func decimal(_ name: String, places: Int, _ value: @escaping @Sendable (Row) -> Ratio?) -> Column {
-        Column(name, .decimal(places: places), .decimal(value, places: places))
+        Column(name, .decimal(places: places)) { row, _ in .decimal(value(row.pointee), places: places) }
     }
 
     public static func decimal(_ name: String, places: Int, _ value: @escaping @Sendable (Row, TableContext) -> Ratio?) -> Column {
-        Column(name, .decimal(places: places), .decimalInContext(value, places: places))
+        Column(name, .decimal(places: places)) { row, context in .decimal(value(row.pointee, context), places: places) }
     }
 
     public static func score(_ name: String, _ value: @escaping @Sendable (Row) -> Double?) -> Column {
-        Column(name, .score, .score(value))
+        Column(name, .score) { row, _ in value(row.pointee).map(score) ?? .empty }
     }
 
     public static func yesNo(_ name: String, _ value: @escaping @Sendable (Row) -> Bool) -> Column {
-        Column(name, .yesNo, .yesNo(value))
+        Column(name, .yesNo) { row, _ in .yesNo(value(row.pointee)) }
     }
 
     public static func year(_ name: String, _ value: @escaping @Sendable (Row) -> PlacementYear) -> Column {
-        Column(name, .year, .year(value))
+        Column(name, .year) { row, _ in .year(value(row.pointee)) }
     }
 
     public static func date(_ name: String, _ value: @escaping @Sendable (Row) -> Day) -> Column {
-        Column(name, .date, .date(value))
+        Column(name, .date) { row, _ in .date(value(row.pointee)) }
     }
 
     public static func fingerprint(_ name: String, _ value: @escaping @Sendable (Row) -> UInt64) -> Column {
-        Column(name, .fingerprint, .fingerprint(value))
+        Column(name, .fingerprint) { row, _ in .fingerprint(value(row.pointee)) }
     }
 
     public static func sources(_ name: String, _ value: @escaping @Sendable (Row) -> SourceList) -> Column {
-        Column(name, .sources, .sources(value))
+        Column(name, .sources) { row, _ in .sources(value(row.pointee)) }
     }
 
     public static func figure(_ name: String, _ value: @escaping @Sendable (Row) -> Cell) -> Column {
-        Column(name, .figure, .figure(value))
+        Column(name, .figure) { row, _ in value(row.pointee) }
     }
 }
