@@ -29,19 +29,19 @@ let package = Package(
         // Engine mechanics with no business rule: threads, spill files, packed source rows.
         .target(name: "Engine"),
         // The domain's plain values: records, placements, agreements, findings, days.
-        .target(name: "StagebalansCore", dependencies: ["Engine"]),
+        .target(name: "Domain", dependencies: ["Engine"]),
         // SPEC §4–§5 as plain functions over the domain's values.
-        .target(name: "Rules", dependencies: ["StagebalansCore"]),
-        .target(name: "Ingest", dependencies: ["StagebalansCore", "Engine", "CLibXML2"]),
-        .target(name: "Normalize", dependencies: ["StagebalansCore", "Engine", "Rules", "Ingest"]),
-        .target(name: "Reconcile", dependencies: ["StagebalansCore", "Engine", "Rules", "Normalize"]),
+        .target(name: "Rules", dependencies: ["Domain"]),
+        .target(name: "Ingest", dependencies: ["Domain", "Engine", "CLibXML2"]),
+        .target(name: "Normalize", dependencies: ["Domain", "Engine", "Rules", "Ingest"]),
+        .target(name: "Reconcile", dependencies: ["Domain", "Engine", "Rules", "Normalize"]),
         .target(
             name: "Report",
-            dependencies: ["StagebalansCore", "Rules", "Normalize", "Reconcile", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Domain", "Rules", "Normalize", "Reconcile", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "Pipeline",
-            dependencies: ["StagebalansCore", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", .product(name: "Yams", package: "Yams"),
+            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]
         ),
@@ -50,15 +50,15 @@ let package = Package(
             dependencies: ["Pipeline", "Ingest", "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "StagebalansCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain"], resources: [.copy("Fixtures")]),
         // Whole runs held in memory, for the tests (the engine works partition by partition).
-        .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "StagebalansCore", "Engine"], path: "Tests/Support"),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "StagebalansCore"]),
-        .testTarget(name: "ReconcileTests", dependencies: ["TestSupport", "Reconcile", "Rules", "Normalize", "Ingest", "StagebalansCore", "Engine"]),
-        .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Rules", "Reconcile", "Normalize", "Ingest", "StagebalansCore"]),
+        .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "Domain", "Engine"], path: "Tests/Support"),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
+        .testTarget(name: "ReconcileTests", dependencies: ["TestSupport", "Reconcile", "Rules", "Normalize", "Ingest", "Domain", "Engine"]),
+        .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Rules", "Reconcile", "Normalize", "Ingest", "Domain"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Ingest", "StagebalansCore", "stagebalans"],
+            dependencies: ["Pipeline", "Ingest", "Domain", "stagebalans"],
             resources: [.copy("Fixtures")]
         ),
     ],

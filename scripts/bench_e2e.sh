@@ -57,13 +57,18 @@ bench() { # rows folder
   "$VENV/bin/python" scripts/duckdb_peer.py "$data" "$data/peer" --threads "$peer_threads" --compare "$data/out/latest" \
     || { echo "the figures differ: no comparison" >&2; exit 1; }
   : > "$data/times.txt"
+  if [ -n "${BASELINE_BIN:-}" ]; then
+    # The baseline writes its own output folders: its history may be of an older schema.
+    sed 's/^output: .*/output: out-baseline/' "$data/faculty.yml" > "$data/baseline.yml"
+    sed 's/^output: .*/output: out-baseline-xml/' "$data/faculty-xml.yml" > "$data/baseline-xml.yml"
+  fi
   for round in $(seq "$ROUNDS"); do
     echo "stagebalans-csv $(timed "$BIN" run "$data/faculty.yml" --force --quiet)" | tee -a "$data/times.txt"
     echo "duckdb          $(timed "$VENV/bin/python" scripts/duckdb_peer.py "$data" "$data/peer" --threads "$peer_threads")" | tee -a "$data/times.txt"
     echo "stagebalans-xml $(timed "$BIN" run "$data/faculty-xml.yml" --force --quiet)" | tee -a "$data/times.txt"
     if [ -n "${BASELINE_BIN:-}" ]; then
-      echo "baseline-csv    $(timed "$BASELINE_BIN" run "$data/faculty.yml" --force --quiet)" | tee -a "$data/times.txt"
-      echo "baseline-xml    $(timed "$BASELINE_BIN" run "$data/faculty-xml.yml" --force --quiet)" | tee -a "$data/times.txt"
+      echo "baseline-csv    $(timed "$BASELINE_BIN" run "$data/baseline.yml" --force --quiet)" | tee -a "$data/times.txt"
+      echo "baseline-xml    $(timed "$BASELINE_BIN" run "$data/baseline-xml.yml" --force --quiet)" | tee -a "$data/times.txt"
     fi
   done
   local kinds="stagebalans-csv duckdb stagebalans-xml"

@@ -1,5 +1,5 @@
 import Dispatch
-import StagebalansCore
+import Domain
 #if canImport(Glibc)
 import Glibc
 #endif

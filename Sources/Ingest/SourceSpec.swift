@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// How to read one source: everything a pipeline definition says about it, as plain values.
 /// The pipeline module builds these from YAML; ingest never sees the YAML.

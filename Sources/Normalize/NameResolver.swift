@@ -1,5 +1,5 @@
 import Ingest
-import StagebalansCore
+import Domain
 
 /// The canonical form of a site name as typed: `Canonical.text` (case, accents, punctuation,
 /// non-breaking spaces), then the spellings hospitals go by: `A.Z.`→`AZ`, `St.`/`Ste.`→

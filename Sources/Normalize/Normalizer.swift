@@ -1,7 +1,7 @@
 import Engine
 import Ingest
 import Rules
-import StagebalansCore
+import Domain
 
 /// Streams ingested records in; `finishInPartitions()` gives agreements, findings and the
 /// placements partition by partition (one partition when the run is held in memory).

@@ -7,7 +7,7 @@
 
 import Engine
 import Rules
-import StagebalansCore
+import Domain
 
 /// Where a normalizer keeps its rows on disk, and how many rows a partition holds.
 public struct SpillSettings: Sendable, Hashable {

@@ -3,7 +3,7 @@
 // nothing of agreements' validity or capacity; that is reconcile's.
 
 import Ingest
-import StagebalansCore
+import Domain
 
 public struct ReferenceData: Sendable {
     public let sites: [Site]

@@ -3,7 +3,7 @@ import Ingest
 import Normalize
 import Reconcile
 import Report
-import StagebalansCore
+import Domain
 
 /// The coordinators' commands: `report` (a table of the last run, filtered) and `plan`.
 public enum Coordinator {

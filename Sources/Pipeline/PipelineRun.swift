@@ -5,7 +5,7 @@ import Reconcile
 import Report
 import Engine
 import Rules
-import StagebalansCore
+import Domain
 
 /// `stagebalans run`: ingest → normalize → reconcile → report, published as one run folder.
 public struct RunResult: Sendable {

@@ -2,7 +2,7 @@ import Foundation
 import Ingest
 import Normalize
 import Reconcile
-import StagebalansCore
+import Domain
 
 /// What `stagebalans run` prints: inputs, findings per code, the first findings, the outputs.
 public enum RunText {

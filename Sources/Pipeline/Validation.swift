@@ -1,5 +1,5 @@
 import Ingest
-import StagebalansCore
+import Domain
 
 /// `stagebalans validate`: ingest only, with every file's counts and the first problems.
 public struct ValidationResult: Sendable {

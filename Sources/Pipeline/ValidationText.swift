@@ -1,6 +1,6 @@
 import Foundation
 import Ingest
-import StagebalansCore
+import Domain
 
 /// The text `stagebalans validate` prints.
 public enum ValidationText {

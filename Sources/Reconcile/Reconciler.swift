@@ -5,7 +5,7 @@
 import Engine
 import Normalize
 import Rules
-import StagebalansCore
+import Domain
 
 public struct Reconciliation: Sendable {
     public var placements: [MatchedPlacement]

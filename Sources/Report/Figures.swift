@@ -6,7 +6,7 @@
 import Normalize
 import Reconcile
 import Rules
-import StagebalansCore
+import Domain
 
 /// A capacity row: one (site, discipline at the agreement's level, year).
 public struct CapacityRow: Sendable, Hashable {

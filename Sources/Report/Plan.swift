@@ -1,7 +1,7 @@
 import Normalize
 import Reconcile
 import Rules
-import StagebalansCore
+import Domain
 
 /// A plan row (SPEC §5 plan): one discipline group for a future year and N students.
 public struct PlanRow: Sendable, Hashable {

@@ -1,7 +1,7 @@
 import Normalize
 import Reconcile
 import Rules
-import StagebalansCore
+import Domain
 
 /// A progress row: one student and one curriculum group, or the CLINICAL or SCIENTIFIC total.
 public struct ProgressRow: Sendable, Hashable {

@@ -8,7 +8,7 @@
 // framework one; the placement names the lowest id among the winners. No match but some
 // candidate: OUTSIDE_VALIDITY; no candidate at all: NO_AGREEMENT.
 
-import StagebalansCore
+import Domain
 
 public enum Matching {
     /// An agreement at the placement's site and discipline (or an ancestor) is a candidate

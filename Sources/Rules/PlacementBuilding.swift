@@ -4,7 +4,7 @@
 //
 // This file: how evaluation rows become one placement (SPEC §4 and the precise readings of §5).
 
-import StagebalansCore
+import Domain
 
 public enum PlacementBuilding {
     /// Placement weeks = ⌈(end − start + 1 day) / 7⌉.

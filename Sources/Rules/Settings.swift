@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// The thresholds a pipeline definition may change (SPEC §4's defaults).
 public struct ReconcileSettings: Sendable, Hashable {

@@ -8,7 +8,7 @@ import Logging
 import Normalize
 import Pipeline
 import Report
-import StagebalansCore
+import Domain
 
 struct Stagebalans: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import Foundation
 @testable import Ingest
-import StagebalansCore
+import Domain
 import Testing
 
 /// SplitMix64: a seedable generator, so that a failing case can be replayed from its seed.

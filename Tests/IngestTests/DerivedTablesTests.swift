@@ -1,6 +1,6 @@
 import Foundation
 @testable import Ingest
-import StagebalansCore
+import Domain
 import Testing
 
 /// The positions that index per-field tables are derived from the declarations, so a new field

@@ -1,6 +1,6 @@
 import Foundation
 @testable import Ingest
-import StagebalansCore
+import Domain
 import Testing
 
 /// Broken and hostile CSV exports: each ends in a clear error or quarantine, within bounded

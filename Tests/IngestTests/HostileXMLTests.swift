@@ -1,6 +1,6 @@
 import Foundation
 @testable import Ingest
-import StagebalansCore
+import Domain
 import Testing
 #if canImport(Glibc)
 import Glibc

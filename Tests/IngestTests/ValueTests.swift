@@ -1,5 +1,5 @@
 @testable import Ingest
-import StagebalansCore
+import Domain
 import Testing
 
 @Suite("Days, dates, numbers and encodings")

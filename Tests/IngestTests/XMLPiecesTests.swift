@@ -1,6 +1,6 @@
 import Foundation
 @testable import Ingest
-import StagebalansCore
+import Domain
 import Testing
 
 /// A large XML file parsed in pieces on several threads gives exactly what a front-to-back

@@ -1,7 +1,7 @@
 import Foundation
 import Ingest
 @testable import Pipeline
-import StagebalansCore
+import Domain
 import Testing
 
 @Suite("Pipeline definitions")

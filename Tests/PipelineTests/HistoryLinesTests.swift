@@ -1,6 +1,6 @@
 import Foundation
 @testable import Pipeline
-import StagebalansCore
+import Domain
 import Testing
 
 @Suite("History: a run's findings as one text")

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 @testable import Pipeline
 import Report
-import StagebalansCore
+import Domain
 import Testing
 
 /// The history's capacity figures are numbers: databases written before (capacity weeks and

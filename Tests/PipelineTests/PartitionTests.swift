@@ -1,6 +1,6 @@
 import Foundation
 import Pipeline
-import StagebalansCore
+import Domain
 import Testing
 
 /// Runs in partitions (inputs above `partitions.above_mb` spilled to disk, placements built a

@@ -2,7 +2,7 @@ import Foundation
 import Ingest
 import Pipeline
 import Report
-import StagebalansCore
+import Domain
 import Testing
 
 /// The report files of a run on samples/: golden files, determinism whatever the thread count

@@ -1,7 +1,7 @@
 import Foundation
 import Pipeline
 import Reconcile
-import StagebalansCore
+import Domain
 import Testing
 
 /// `run` on samples/: exactly the findings the generator planted, every code at least once,

@@ -1,7 +1,7 @@
 import Foundation
 import Ingest
 @testable import Pipeline
-import StagebalansCore
+import Domain
 import Testing
 
 /// `validate` on samples/: exactly the rows the generator planted are quarantined.

@@ -1,7 +1,7 @@
 import Foundation
 @testable import Ingest
 import Pipeline
-import StagebalansCore
+import Domain
 import Testing
 
 /// The reading thread changes nothing but speed: the same events, in the same order.

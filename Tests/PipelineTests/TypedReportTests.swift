@@ -1,7 +1,7 @@
 import Foundation
 import Pipeline
 import Report
-import StagebalansCore
+import Domain
 import Testing
 
 /// `report` reads the run's typed files with the types its tables declare: an id that looks

@@ -1,7 +1,7 @@
 import Ingest
 import Normalize
 import Reconcile
-import StagebalansCore
+import Domain
 import Testing
 
 /// Each finding of SPEC §4, provoked by the smallest input, with its code, severity, key and rows.

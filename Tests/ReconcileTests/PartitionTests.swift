@@ -2,7 +2,7 @@ import Foundation
 import Ingest
 import Normalize
 import Engine
-import StagebalansCore
+import Domain
 import TestSupport
 import Testing
 

@@ -2,11 +2,11 @@ import Ingest
 import Normalize
 import Reconcile
 import Rules
-import StagebalansCore
+import Domain
 import TestSupport
 import Testing
 
-typealias Location = StagebalansCore.SourceLocation
+typealias Location = Domain.SourceLocation
 
 func day(_ text: String) -> Day {
     guard case .success(let day) = DateParser(formats: [DateParser.iso]).parse(text) else {

@@ -3,11 +3,11 @@ import Normalize
 import Reconcile
 @testable import Report
 import Rules
-import StagebalansCore
+import Domain
 import TestSupport
 import Testing
 
-typealias Location = StagebalansCore.SourceLocation
+typealias Location = Domain.SourceLocation
 
 func day(_ text: String) -> Day {
     guard case .success(let day) = DateParser(formats: [DateParser.iso]).parse(text) else { return Day(daysSinceEpoch: 0) }

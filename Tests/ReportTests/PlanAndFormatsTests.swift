@@ -1,7 +1,7 @@
 import Normalize
 import Reconcile
 @testable import Report
-import StagebalansCore
+import Domain
 import Testing
 
 @Suite("Plan, worked out by hand")

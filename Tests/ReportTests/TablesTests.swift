@@ -1,7 +1,7 @@
 @testable import Normalize
 @testable import Reconcile
 @testable import Report
-import StagebalansCore
+import Domain
 import Testing
 
 @Suite("Table declarations and typed cells")

@@ -1,7 +1,7 @@
 // Hand-worked cases of SPEC §5's day-based figures and OVER_CAPACITY runs.
 
 import Rules
-import StagebalansCore
+import Domain
 import Testing
 
 @Suite("Rules: capacity day by day")

@@ -1,7 +1,7 @@
 // Hand-worked cases of the finding rules: when each is made, its key and its message.
 
 import Rules
-import StagebalansCore
+import Domain
 import Testing
 
 @Suite("Rules: findings")

@@ -1,7 +1,7 @@
 // Hand-worked cases of SPEC §5 "Matching".
 
 import Rules
-import StagebalansCore
+import Domain
 import Testing
 
 @Suite("Rules: matching")

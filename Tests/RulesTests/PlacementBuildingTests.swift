@@ -1,7 +1,7 @@
 // Hand-worked cases of SPEC §4 (building a placement): weeks, ends, kinds, final evaluations.
 
 import Rules
-import StagebalansCore
+import Domain
 import Testing
 
 /// A day written as yyyy-mm-dd (test data only).

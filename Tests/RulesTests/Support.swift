@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// An agreement of the test faculty; site and discipline indices are not used by the rules.
 func agreement(_ id: String, site: String = "AZGR", discipline: String = "HEEL", slots: Int = 2, from: String, to: String,

@@ -6,7 +6,7 @@ import Engine
 import Normalize
 import Reconcile
 import Report
-import StagebalansCore
+import Domain
 
 /// What normalize gives when every placement is held at once.
 public struct NormalizedData: Sendable {

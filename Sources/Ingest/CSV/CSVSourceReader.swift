@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import StagebalansCore
+import Domain
 
 /// Reads one CSV file of a source: decides encoding and delimiter (only where certain), maps
 /// the header onto logical fields, and sends every row on as accepted or quarantined.

@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// One accepted way of writing a date, from a pipeline definition: tokens `d` (1–2 digits),
 /// `dd`, `m`, `mm`, `yyyy`, `month` (a month name in Dutch, English or French, full or

@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// The value of each logical field of one record, as UTF-8 bytes: ranges into one buffer,
 /// which for a UTF-8 CSV is the tokenizer's own row buffer (shared, not copied).

@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// The fields of SPEC §3, by the names a pipeline definition uses for them.
 public enum LogicalField: String, Sendable, Hashable, CaseIterable, Comparable {

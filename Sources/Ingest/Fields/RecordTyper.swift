@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// A record ingest accepted.
 public enum IngestedRecord: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// Maps the words exports use for coded values (kinds, roles, statuses) onto our codes.
 /// Keys are compared in canonical form, so `Niet-erkend`, `niet erkend` and `NIET ERKEND` are one.

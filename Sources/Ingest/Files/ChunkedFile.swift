@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 #if canImport(Glibc)
 import Glibc

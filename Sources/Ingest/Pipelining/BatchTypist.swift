@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// The typing side of ingest for one file: turns batches into accepted or quarantined records,
 /// in the file's order.

@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// Records as a reader found them, before typing: each field's value as a range of UTF-8
 /// bytes in one buffer, plus what typing needs to report on them. A batch is a plain value,

@@ -1,7 +1,7 @@
 internal import CLibXML2
 import Dispatch
 import Engine
-import StagebalansCore
+import Domain
 #if canImport(Glibc)
 import Glibc
 #endif

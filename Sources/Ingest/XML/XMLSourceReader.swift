@@ -1,5 +1,5 @@
 internal import CLibXML2
-import StagebalansCore
+import Domain
 
 /// Reads one XML export with libxml2's streaming `xmlTextReader`: memory stays flat whatever
 /// the file's size, since only the current record's wanted fields are kept.

@@ -1,6 +1,6 @@
 import Foundation
 import Ingest
-import StagebalansCore
+import Domain
 
 /// The `sources:` entries of a definition: kind, format, files, dates, decimals, value maps,
 /// limits, and the CSV settings or the XML record and field paths.

@@ -1,6 +1,6 @@
 import Foundation
 import Ingest
-import StagebalansCore
+import Domain
 import Yams
 
 /// A pipeline definition: what to read and how, and where results go.

@@ -1,6 +1,6 @@
 import Foundation
 import Normalize
-import StagebalansCore
+import Domain
 import Yams
 
 /// Loads a faculty's reference data: the site register, the discipline taxonomy and the

@@ -2,7 +2,7 @@
 // (ingest, then the later ones) into the commands the executable offers.
 
 import Foundation
-import StagebalansCore
+import Domain
 import Yams
 
 /// An error in a definition file, with the position Yams gives for the offending node.

@@ -1,6 +1,6 @@
 import Reconcile
 import Report
-import StagebalansCore
+import Domain
 
 /// What changed since the previous successful run (SPEC §2's "what changed since the last
 /// night"): new and resolved findings, capacity and utilisation changes above the thresholds,

@@ -1,5 +1,5 @@
 import Report
-import StagebalansCore
+import Domain
 
 /// A run's findings in the history: a line per finding, `fingerprint TAB code TAB severity TAB
 /// key TAB message LF`, with backslash, tab, CR and LF in the key and message escaped as `\\`,

@@ -4,7 +4,7 @@ import GRDB
 import GRDBSQLite
 #endif
 import Report
-import StagebalansCore
+import Domain
 
 /// The run history in an embedded SQLite database beside the reports (`OUTPUT/history.sqlite`):
 /// each run, its inputs, its findings (fingerprints) and its capacity rows, so that the next

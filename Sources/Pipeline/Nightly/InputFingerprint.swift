@@ -1,6 +1,6 @@
 import Foundation
 import Ingest
-import StagebalansCore
+import Domain
 
 /// What a run reads, by content: the definition (with the settings given beside it on the
 /// command line), the reference data and every input file. Equal fingerprints and the same

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Reconcile
-import StagebalansCore
+import Domain
 
 /// A run's findings in their order (errors first, then by code and key), read as often as the
 /// reports need them. In memory for a run of one partition; for a run in partitions each

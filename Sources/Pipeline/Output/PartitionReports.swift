@@ -2,7 +2,7 @@ import Normalize
 import Reconcile
 import Report
 import Engine
-import StagebalansCore
+import Domain
 
 /// The report files that grow with the placements (placements.csv, progress) written partition
 /// by partition, and the capacity, coverage and audit figures gathered from each partition:

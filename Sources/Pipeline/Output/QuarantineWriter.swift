@@ -1,6 +1,6 @@
 import Foundation
 import Report
-import StagebalansCore
+import Domain
 
 /// Writes the quarantine (`Tables.quarantine`) as `quarantine.csv` and `quarantine.json`, one
 /// record at a time, so that a file with a million bad rows does not need a million rows of

@@ -5,7 +5,7 @@ import Normalize
 import Reconcile
 import Report
 import Engine
-import StagebalansCore
+import Domain
 
 /// The version written into manifests and printed by `--version`.
 public let stagebalansVersion = "0.5.0"

@@ -1,7 +1,7 @@
 import Engine
 import Normalize
 import Reconcile
-import StagebalansCore
+import Domain
 
 /// Building placements (normalize): the normalizer is finished at once into what is not per
 /// student (agreements, roster, the findings about unknown names), and into placements one

@@ -1,7 +1,7 @@
 import Normalize
 import Reconcile
 import Report
-import StagebalansCore
+import Domain
 
 /// The report job that needs the whole run, and so the last partition: it gathers that
 /// partition's figures, makes the capacity and audit figures, and compares the run with the

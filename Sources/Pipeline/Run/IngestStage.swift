@@ -1,6 +1,6 @@
 import Ingest
 import Normalize
-import StagebalansCore
+import Domain
 
 /// Ingest: every source read into a normalizer, the quarantine written as it goes. The
 /// normalizer keeps the rows in memory, or spills the evaluation rows to disk for partitions.

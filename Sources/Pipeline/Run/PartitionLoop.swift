@@ -1,6 +1,6 @@
 import Normalize
 import Reconcile
-import StagebalansCore
+import Domain
 
 /// The placements, one partition at a time: built (normalize), matched and checked
 /// (reconcile), their files written and their figures gathered (report). A run holds one

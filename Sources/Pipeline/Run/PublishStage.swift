@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// Publishing: the staging folder becomes `runs/ID` in one rename, the run is recorded in
 /// the history as published, `latest` is switched to it, and old runs are pruned.

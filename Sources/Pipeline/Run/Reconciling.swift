@@ -1,6 +1,6 @@
 import Normalize
 import Reconcile
-import StagebalansCore
+import Domain
 
 /// Reconciling: each partition's placements matched to the agreements and checked, and what
 /// the findings about agreements need tallied; those findings are made once every partition

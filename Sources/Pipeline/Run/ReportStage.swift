@@ -1,5 +1,5 @@
 import Ingest
-import StagebalansCore
+import Domain
 
 /// Reporting: the report files written into the staging folder by the parallel report jobs
 /// (`RunReports.write`, with `FiguresJob` as the one that needs the whole run), then

@@ -5,7 +5,7 @@ import Normalize
 import Reconcile
 import Report
 import Rules
-import StagebalansCore
+import Domain
 
 /// What a run reads and how, settled before it takes the lock: the as-of date, the reference
 /// data, the fingerprint of every input, and the pseudonym key of a run for auditors.

@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import Ingest
 import Normalize
-import StagebalansCore
+import Domain
 
 /// One run of `stagebalans run` on its output folder, from taking the lock to letting it go.
 /// The session owns what outlives the stages: the lock, the history, the publisher, the staging

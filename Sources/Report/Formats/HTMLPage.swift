@@ -1,5 +1,5 @@
 import Normalize
-import StagebalansCore
+import Domain
 
 /// What the HTML page and the Markdown summary show besides the tables.
 public struct ReportSummary: Sendable {

@@ -1,7 +1,7 @@
 // Report formats: CSV in two dialects, JSON, and the escaping they share. Rendering works on
 // UTF-8 bytes, never on Characters, and gives the same bytes for the same table.
 
-import StagebalansCore
+import Domain
 
 /// Bytes being rendered.
 public struct TextBuffer: Sendable {

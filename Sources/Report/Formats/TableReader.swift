@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// A published table read back with the types its declaration gives each column: `007` in a
 /// text column stays `007`, `0.750` in a decimal column is the exact figure. Nothing is

@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// One value of a report, typed as its column declares it. Figures stay numbers (exact
 /// integers and ratios) here; only a format turns a cell into text: CSV in either dialect,

@@ -1,6 +1,6 @@
 // Writing and reading a Ratio as decimal text (the domain's Ratio holds the exact value).
 
-import StagebalansCore
+import Domain
 
 extension Ratio {
     /// The figure rounded as `units(places:)`, with a decimal point; nil when undefined. A figure

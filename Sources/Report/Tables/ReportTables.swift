@@ -1,4 +1,4 @@
-import StagebalansCore
+import Domain
 
 /// Every table a run (or `plan`) writes, each declared once. SPEC §5's four report tables and
 /// the plan are here; the findings, placements, quarantine and changes in RunTables.swift.

@@ -1,6 +1,6 @@
 import Normalize
 import Reconcile
-import StagebalansCore
+import Domain
 
 /// A record the ingest rejected, with the source it came from: a row of the quarantine.
 public struct QuarantineEntry: Sendable {

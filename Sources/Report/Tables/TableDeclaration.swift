@@ -1,5 +1,5 @@
 import Normalize
-import StagebalansCore
+import Domain
 
 /// What a column holds: how the formats write it, and how `report` reads it back from a
 /// published file without guessing.

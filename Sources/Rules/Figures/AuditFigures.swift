@@ -1,7 +1,7 @@
 // Audit (SPEC §5): per (site, year), for the auditors who compare recognised with
 // non-recognised sites.
 
-import StagebalansCore
+import Domain
 
 public enum AuditFigures {
     /// A placement has ended when its end is before the as-of date.

@@ -3,7 +3,7 @@
 // that day. One sweep gives both the capacity figures (slots, peak_concurrent,
 // over_capacity_days) and the OVER_CAPACITY runs.
 
-import StagebalansCore
+import Domain
 
 public enum CapacityDays {
     /// A day counts as over capacity only when slots are > 0 and placements exceed them.

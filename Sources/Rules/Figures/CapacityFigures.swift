@@ -1,7 +1,7 @@
 // Capacity (SPEC §5): per (site, discipline at the agreement's level, year). The day-based
 // figures (slots, peak_concurrent, over_capacity_days) are CapacityDays'.
 
-import StagebalansCore
+import Domain
 
 public enum CapacityFigures {
     /// Days of an agreement's validity inside a placement year.

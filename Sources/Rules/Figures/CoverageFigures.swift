@@ -1,6 +1,6 @@
 // Coverage (SPEC §5): per (discipline group, year).
 
-import StagebalansCore
+import Domain
 
 public enum CoverageFigures {
     /// Recognised weeks are those of placements matched to a framework agreement; the rest

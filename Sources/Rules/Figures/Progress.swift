@@ -1,7 +1,7 @@
 // Progress (SPEC §5): per student, passed weeks per curriculum group, with totals for clinical
 // and scientific weeks.
 
-import StagebalansCore
+import Domain
 
 public enum Progress {
     /// The totals every student has a row for, after the curriculum groups.

@@ -1,6 +1,6 @@
 // Findings about framework agreements: AGREEMENT_EXPIRING and AGREEMENT_UNUSED (SPEC §4–§5).
 
-import StagebalansCore
+import Domain
 
 public enum AgreementFindings {
     /// AGREEMENT_EXPIRING when as-of ≤ valid_to ≤ as-of + the horizon (90 days unless the

@@ -1,7 +1,7 @@
 // OVER_CAPACITY: on some days more students are placed at a site and discipline than its
 // slots; one finding per maximal run of such days (the days come from CapacityDays).
 
-import StagebalansCore
+import Domain
 
 public enum CapacityFindings {
     /// `rows`: the source rows of the placements covering any day of the run.

@@ -1,7 +1,7 @@
 // Findings made while evaluation rows become a placement: WEEKS_MISMATCH and
 // DUPLICATE_EVALUATION (SPEC §4; the rules themselves are in PlacementBuilding.swift).
 
-import StagebalansCore
+import Domain
 
 public enum EvaluationFindings {
     /// `statedWeeks`: the other weeks the rows state; `rows`: those rows.

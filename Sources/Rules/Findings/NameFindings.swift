@@ -1,7 +1,7 @@
 // UNKNOWN_SITE and UNKNOWN_DISCIPLINE: a name that resolves to no code, with the closest
 // known names (SPEC §4).
 
-import StagebalansCore
+import Domain
 
 public enum NameFindings {
     public enum Kind: Sendable {

@@ -1,6 +1,6 @@
 // OVERLAPPING_PLACEMENTS: one student in two placements on the same day, one finding per pair.
 
-import StagebalansCore
+import Domain
 
 public enum OverlapFindings {
     /// The findings about one student's placements, sorted by start (normalize's order).

@@ -1,7 +1,7 @@
 // Findings about one placement and the agreements: NO_AGREEMENT, OUTSIDE_VALIDITY (SPEC §4,
 // from the outcome of `Matching.match`) and EVALUATION_MISSING.
 
-import StagebalansCore
+import Domain
 
 public enum PlacementFindings {
     /// The finding about a placement that matched no agreement (`match` is not `.agreement`).

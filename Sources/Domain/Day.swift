@@ -1,5 +1,7 @@
-// StagebalansCore: the plain value types that flow from one pipeline stage to the next
-// (days, source locations, diagnostics, ingested records). No stage logic lives here.
+// Domain: the plain values that flow from one pipeline stage to the next (days, source
+// locations, diagnostics, ingested records, placements, agreements, findings, reference values).
+// No stage logic lives here; the rules of SPEC §4–§5 are in Rules (a finding code's severity and
+// listing order, and the placement year, belong to the values themselves).
 
 /// A calendar day without time zone, stored as days since 1970-01-01.
 ///
