@@ -204,9 +204,8 @@ struct Report: ParsableCommand {
         Reads KIND.json from the output folder of the pipeline definition (the last `run`; KIND.csv
         when the run wrote no JSON), each column as the table declares it: ids keep their leading
         zeros. Site and discipline names are resolved like in the pipeline (aliases, typos the
-        register knows); a
-        discipline group keeps its sub-disciplines' rows. The definition comes from --pipeline or
-        the environment variable STAGEBALANS_PIPELINE.
+        register knows); a discipline group keeps its sub-disciplines' rows. The definition comes
+        from --pipeline or the environment variable STAGEBALANS_PIPELINE.
         """
     )
 
