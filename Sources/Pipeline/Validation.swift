@@ -43,10 +43,7 @@ public enum Validation {
                         if case .quarantined(let record) = event { try quarantine.add(record, source: spec.name) }
                         handle(spec.name, event)
                     })
-                    if let onFile, let report = reports.last {
-                        let elapsed = ContinuousClock.now - started
-                        onFile(report, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-                    }
+                    if let onFile, let report = reports.last { onFile(report, StageClock.seconds(since: started)) }
                 } catch let error as OutputError {
                     throw error
                 } catch {

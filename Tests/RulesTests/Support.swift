@@ -1,4 +1,5 @@
 import Domain
+import Rules
 
 /// An agreement of the test faculty; site and discipline indices are not used by the rules.
 func agreement(_ id: String, site: String = "AZGR", discipline: String = "HEEL", slots: Int = 2, from: String, to: String,
@@ -11,8 +12,7 @@ func agreement(_ id: String, site: String = "AZGR", discipline: String = "HEEL",
 func placement(_ student: String, site: String = "AZGR", discipline: String = "HEEL", from: String, to: String,
                line: Int = 2) -> Placement {
     let start = day(from), end = day(to)
-    let days = end.daysSinceEpoch - start.daysSinceEpoch + 1
     return Placement(student: student, site: site, discipline: discipline, siteIndex: 0, disciplineIndex: 0, start: start, end: end,
-                     weeks: (days + 6) / 7, kind: .hospital, year: PlacementYear(containing: start), finalScore: nil,
+                     weeks: PlacementBuilding.weeks(from: start, to: end), kind: .hospital, year: PlacementYear(containing: start), finalScore: nil,
                      finalCriteria: nil, sources: [SourceLocation(path: "evaluations.csv", line: line)])
 }
