@@ -43,6 +43,7 @@ public struct Finding: Sendable, Hashable, Comparable {
     /// the same problem has the same key (and fingerprint) in the next night's run.
     public let key: String
     /// FNV-1a over the code and the key, computed once: every report and the history use it.
+    /// A run for auditors replaces it with a keyed one (`fingerprinted(by:)`).
     public let fingerprintHash: UInt64
     public var message: String
     let sourceRows: PackedSourceRows
@@ -74,22 +75,35 @@ public struct Finding: Sendable, Hashable, Comparable {
         self.init(code: code, key: key, message: message, sourceRows: rows.rows)
     }
 
-    /// Rows sorted and unique already (read back from a spill file).
-    init(code: FindingCode, key: String, message: String, sourceRows: PackedSourceRows) {
+    /// Rows sorted and unique already (read back from a spill file); `fingerprint` as it was
+    /// written, else the office's.
+    init(code: FindingCode, key: String, message: String, sourceRows: PackedSourceRows, fingerprint: UInt64? = nil) {
         self.code = code
         self.key = key
         self.message = message
         self.sourceRows = sourceRows
+        fingerprintHash = fingerprint ?? Self.officeFingerprint(code: code, key: key)
+    }
+
+    /// FNV-1a over the code, `|` and the key: the office's fingerprint, unchanged since the first
+    /// history, so that an upgrade compares with the nights before it.
+    public static func officeFingerprint(code: FindingCode, key: String) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in code.rawValue.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         hash = (hash ^ UInt64(UInt8(ascii: "|"))) &* 0x0000_0100_0000_01B3
         for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        fingerprintHash = hash
+        return hash
+    }
+
+    /// The same finding with the fingerprint `keyed` gives for its code and key (a run for
+    /// auditors: see `Pseudonyms.fingerprint`).
+    public func fingerprinted(by keyed: (_ code: FindingCode, _ key: String) -> UInt64) -> Finding {
+        Finding(code: code, key: key, message: message, sourceRows: sourceRows, fingerprint: keyed(code, key))
     }
 
     public var severity: Severity { code.severity }
 
-    /// 16 hex digits of FNV-1a over the code and the key: stable across runs and machines.
+    /// The fingerprint's 16 hex digits: stable across runs and machines.
     public var fingerprint: String { String(unsafeUninitializedCapacity: 16) { Self.writeHex(fingerprintHash, into: $0) } }
 
     /// The 16 lower-case hex digits of `hash` into `buffer` (at least 16 bytes); returns 16.

@@ -122,12 +122,19 @@ public struct QuarantinedRecord: Sendable, Hashable {
     /// The logical field at fault, when one is.
     public var field: String?
     public var reason: String
+    /// The reason without the values of the row (reports for auditors: a shifted row puts a
+    /// student id in any column, and the reason would quote it); nil when `reason` quotes none.
+    public var withheldReason: String?
 
-    public init(source: SourceLocation, raw: String, field: String?, reason: String) {
+    /// `reason` or, in reports for auditors, the reason that quotes no value of the row.
+    public var reasonForAuditors: String { withheldReason ?? reason }
+
+    public init(source: SourceLocation, raw: String, field: String?, reason: String, withheldReason: String? = nil) {
         self.source = source
         self.raw = raw
         self.field = field
         self.reason = reason
+        self.withheldReason = withheldReason
     }
 
     public var diagnostic: Diagnostic {

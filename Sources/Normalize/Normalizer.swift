@@ -28,6 +28,25 @@ public struct Normalizer: Sendable {
     /// A supervisor's final evaluation, with its row.
     typealias FinalRow = FinalEvaluation<RowRef>
 
+    /// How a run for auditors shows the values that can name a person (SPEC §7): each is
+    /// replaced where it enters the run, so that every placement, key, message, report and the
+    /// history are built from the replacement and no text is searched for ids afterwards.
+    public struct Pseudonymisation: Sendable {
+        /// A student id (evaluations, individual agreements, the roster).
+        public var student: @Sendable (String) -> String
+        /// A site or discipline name the register does not know: a shifted row can put a
+        /// student id there.
+        public var unknownName: @Sendable (String) -> String
+
+        public init(student: @escaping @Sendable (String) -> String, unknownName: @escaping @Sendable (String) -> String) {
+            self.student = student
+            self.unknownName = unknownName
+        }
+    }
+
+    /// Set for a run for auditors before the first record comes in.
+    public var pseudonymisation: Pseudonymisation?
+
     struct KindCounts {
         var counts: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
 
@@ -172,7 +191,8 @@ public struct Normalizer: Sendable {
         case .agreement(let agreement): add(agreement)
         case .evaluation(let evaluation): add(evaluation)
         case .roster(let entry):
-            roster[entry.student] = RosterEntry(student: entry.student, masterYear: entry.masterYear, cohort: entry.cohort)
+            let student = pseudonymisation?.student(entry.student) ?? entry.student
+            roster[student] = RosterEntry(student: student, masterYear: entry.masterYear, cohort: entry.cohort)
         }
     }
 
@@ -208,7 +228,8 @@ public struct Normalizer: Sendable {
         agreements.append(Agreement(id: record.agreementID, site: reference.sites[Int(site)].code,
                                     discipline: reference.disciplines[Int(discipline)].code, siteIndex: Int(site),
                                     disciplineIndex: Int(discipline), slots: record.slots, validFrom: record.validFrom,
-                                    validTo: record.validTo, kind: record.kind, student: record.student,
+                                    validTo: record.validTo, kind: record.kind,
+                                    student: record.student.map { pseudonymisation?.student($0) ?? $0 },
                                     supervisor: record.supervisor, source: record.source))
     }
 
@@ -224,7 +245,8 @@ public struct Normalizer: Sendable {
         } else {
             student = Int32(studentNames.count)
             students[record.student] = student
-            studentNames.append(record.student)
+            // Once per student: the id itself stays only as this dictionary's key.
+            studentNames.append(pseudonymisation?.student(record.student) ?? record.student)
         }
         let key = PlacementKey(student: student, site: site, discipline: discipline, start: Int32(record.start.daysSinceEpoch))
         let row = row(record.source)
@@ -424,8 +446,13 @@ public struct Normalizer: Sendable {
 
     private func unknown(_ kind: NameFindings.Kind, _ canonical: String, _ unresolved: Unresolved, resolver: NameResolver) -> Finding {
         let typed = NameFindings.shownSpelling(unresolved.typed, canonical: canonical)
-        return NameFindings.unknown(kind, canonical: canonical, typed: typed, rows: unresolved.sources,
-                                    closest: resolver.suggestions(for: typed))
+        let closest = resolver.suggestions(for: typed)
+        guard let pseudonymisation else {
+            return NameFindings.unknown(kind, canonical: canonical, typed: typed, rows: unresolved.sources, closest: closest)
+        }
+        // Every spelling of the name has the canonical form's token.
+        return NameFindings.unknown(kind, withheldAs: pseudonymisation.unknownName(canonical), rows: unresolved.sources,
+                                    closest: closest)
     }
 
     /// Every unresolved name with its rows, for `suggest-aliases`.

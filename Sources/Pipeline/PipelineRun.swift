@@ -23,6 +23,11 @@ public struct RunResult: Sendable {
     /// Rows of the changes report (0 on the first run).
     public var changes: Int
     public var comparedWith: String?
+
+    /// Said once, on the night the fingerprints change key: in the changes note and the log.
+    public static let rekeyedNote = "The finding fingerprints were re-keyed since that run (the first run for auditors "
+        + "with keyed fingerprints, or a new pseudonym key): there are no findings to compare this night, and no finding is "
+        + "listed as new or resolved. The next run compares them again."
     /// 0, or 1 when findings reach the definition's fail_on.
     public var exitStatus: ExitStatus
     /// Findings per code, the first ten findings in order, and the placements: also for a run
@@ -30,6 +35,9 @@ public struct RunResult: Sendable {
     public var findingCounts: [FindingCode: Int] = [:]
     public var firstFindings: [Finding] = []
     public var placementCount = 0
+    /// Another key made the fingerprints of the run compared with (`rekeyedNote`): no finding
+    /// was compared this night.
+    public var fingerprintsRekeyed = false
 
     public var rejected: [FileReport] { reports.filter { $0.rejection != nil } }
 }
@@ -178,6 +186,7 @@ public enum PipelineRun {
                          directory: directory, runID: session.runID, changes: written.figures.changes.rows.count,
                          comparedWith: session.previous?.run.id, exitStatus: exitStatus,
                          findingCounts: placed.findings.countsPerCode, firstFindings: firstFindings,
-                         placementCount: placed.partitions.placementCount)
+                         placementCount: placed.partitions.placementCount,
+                         fingerprintsRekeyed: session.previous.map { $0.run.fingerprintKey != plan.fingerprintKey } ?? false)
     }
 }

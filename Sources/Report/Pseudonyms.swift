@@ -1,8 +1,20 @@
 import Crypto
+import Foundation
 
-/// Keyed pseudonyms for reports that leave the office: HMAC-SHA256 of the student id under a
-/// secret key, the first 12 bytes in hex. The same id and key give the same pseudonym in every
-/// run, so an auditor can follow a student across reports without learning who it is.
+/// Keyed pseudonyms for reports that leave the office (SPEC §6–§7), all HMAC-SHA256 under one
+/// secret key:
+///
+/// - a student id becomes `p-` and the first 12 bytes of HMAC(id) in hex. The same id and key
+///   give the same pseudonym in every run, so an auditor can follow a student across reports
+///   without learning who it is;
+/// - a name the register does not know becomes `n-` and 12 bytes of HMAC("name", name): a
+///   shifted row can put a student id in the site column, and the name would show it;
+/// - a finding's fingerprint is 8 bytes of HMAC("finding", code, key): the office's unkeyed
+///   fingerprint could be brute-forced over the id space and joined with the office's reports.
+///
+/// The three are separated by what is hashed, so that no value of one is a value of another.
+/// Values are pseudonymised where they enter the run (`Normalizer.Pseudonymisation`); no text is
+/// ever searched for ids and rewritten.
 public struct Pseudonyms: Sendable {
     /// The key's bytes (SymmetricKey is not Sendable; making one per use is cheap).
     private let key: [UInt8]
@@ -15,33 +27,51 @@ public struct Pseudonyms: Sendable {
         key = bytes
     }
 
+    /// Of the id's NFC form: Swift compares strings by canonical equivalence, so `élève01`
+    /// typed precomposed in one export and decomposed in another is one student, and has one
+    /// pseudonym whichever spelling the run met first.
     public func pseudonym(_ student: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Array(student.utf8), using: SymmetricKey(data: key))
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = Array("p-".utf8)
-        for byte in code.prefix(12) {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        Self.hex(prefix: "p-", code(Array(student.precomposedStringWithCanonicalMapping.utf8)).prefix(12))
     }
 
-    /// `text` with every word that is one of `students` replaced by its pseudonym; words are
-    /// runs of letters and digits, so `student=r0123456` and `r0123456 at UZG` both change.
-    public func rewrite(_ text: String, students: Set<String>) -> String {
-        var out: [UInt8] = []
-        var word: [UInt8] = []
-        func flush() {
-            guard !word.isEmpty else { return }
-            let candidate = String(decoding: word, as: UTF8.self)
-            if students.contains(candidate) { out += pseudonym(candidate).utf8 } else { out += word }
-            word.removeAll(keepingCapacity: true)
+    /// A name typed in an input that resolves to nothing in the register.
+    public func nameToken(_ name: String) -> String {
+        Self.hex(prefix: "n-", code(Self.separated("name", [name])).prefix(12))
+    }
+
+    /// A finding's fingerprint in a run for auditors, in place of the office's unkeyed one.
+    public func fingerprint(code findingCode: String, key findingKey: String) -> UInt64 {
+        code(Self.separated("finding", [findingCode, findingKey])).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// Says which key made a history's fingerprints without revealing it: a run whose check
+    /// differs from the previous run's cannot compare findings with it.
+    public var keyCheck: String {
+        Self.hex(prefix: "hmac-sha256:", code(Self.separated("key check", [])).prefix(8))
+    }
+
+    private func code(_ message: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+    }
+
+    /// `domain` and each part with its length in front: ("a|b", "c") and ("a", "b|c") differ.
+    private static func separated(_ domain: String, _ parts: [String]) -> [UInt8] {
+        var bytes: [UInt8] = Array("stagebalans \(domain)".utf8) + [0]
+        for part in parts {
+            let utf8 = Array(part.utf8)
+            bytes += withUnsafeBytes(of: UInt64(utf8.count).bigEndian, Array.init)
+            bytes += utf8
         }
-        for byte in text.utf8 {
-            let isWordByte = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
-            if isWordByte { word.append(byte) } else { flush(); out.append(byte) }
+        return bytes
+    }
+
+    private static func hex(prefix: String, _ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = Array(prefix.utf8)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
         }
-        flush()
         return String(decoding: out, as: UTF8.self)
     }
 }

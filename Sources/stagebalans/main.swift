@@ -123,6 +123,9 @@ struct Run: ParsableCommand {
                 return
             }
             for warning in result.referenceWarnings { logger.warning("\(warning.description)") }
+            if result.fingerprintsRekeyed {
+                logger.warning("run: \(RunResult.rekeyedNote)", metadata: ["previous_run": .string(result.comparedWith ?? "")])
+            }
             if !logging.quiet { print(RunText.render(result, workingDirectory: FileManager.default.currentDirectoryPath)) }
             var counts: [Severity: Int] = [:]
             for (code, count) in result.findingCounts { counts[code.severity, default: 0] += count }

@@ -31,9 +31,18 @@ struct RecordTyper: Sendable {
 
     private var problems: [Problem] = []
 
+    /// What is wrong with a field. A value of the row is kept apart from the words around
+    /// it, so that the reason can be said with it (the office) and without it (auditors).
     struct Problem: Sendable {
         var field: LogicalField
+        /// The row's value, as the message quotes it; nil when the message quotes none.
+        var value: String?
         var message: String
+        /// The message without `value` and anything read from it; nil: `message` will do.
+        var withheld: String?
+
+        var text: String { value.map { $0 + " " + message } ?? message }
+        var withheldText: String { value == nil ? message : "the value " + (withheld ?? message) }
     }
 
     init(kind: SourceKind, dates: DateParser, decimal: DecimalSeparator, valueMaps: ValueMaps, labels: [LogicalField: String]) {
@@ -74,10 +83,13 @@ struct RecordTyper: Sendable {
         }
         if let record, problems.isEmpty { return .accepted(record) }
         let first = problems.first
-        let reason = problems.map { "\(label($0.field)): \($0.message)" }.joined(separator: "; ")
+        let reason = problems.map { "\(label($0.field)): \($0.text)" }.joined(separator: "; ")
+        let withheld = problems.contains { $0.value != nil }
+            ? problems.map { "\(label($0.field)): \($0.withheldText)" }.joined(separator: "; ") : nil
         var at = location
         if let field = first?.field { at.column = values.column(of: field) }
-        return .quarantined(QuarantinedRecord(source: at, raw: "", field: first?.field.rawValue, reason: reason))
+        return .quarantined(QuarantinedRecord(source: at, raw: "", field: first?.field.rawValue, reason: reason,
+                                              withheldReason: withheld))
     }
 
     func label(_ field: LogicalField) -> String {
@@ -88,6 +100,12 @@ struct RecordTyper: Sendable {
 
     private mutating func problem(_ field: LogicalField, _ message: String) {
         problems.append(Problem(field: field, message: message))
+    }
+
+    /// A problem that quotes the field's text (`'x' is not a whole number`); `withheld` says
+    /// it without what was read from the text, when `message` tells some of it.
+    private mutating func problem(_ field: LogicalField, quoting row: TrimmedFields, _ message: String, withheld: String? = nil) {
+        problems.append(Problem(field: field, value: "'\(row.text(field) ?? "")'", message: message, withheld: withheld))
     }
 
     private mutating func require(_ row: TrimmedFields, _ field: LogicalField) -> Bool {
@@ -129,13 +147,14 @@ struct RecordTyper: Sendable {
         case .success(let day):
             return day
         case .failure(.impossible):
-            problem(field, "'\(row.text(field) ?? "")' is not a day of the calendar")
+            problem(field, quoting: row, "is not a day of the calendar")
         case .failure(.implausible(let day)):
             let years = dates.plausibleYears
-            problem(field, "'\(row.text(field) ?? "")' reads as \(day), outside the years \(years.lowerBound)–\(years.upperBound)")
+            problem(field, quoting: row, "reads as \(day), outside the years \(years.lowerBound)–\(years.upperBound)",
+                    withheld: "reads as a day outside the years \(years.lowerBound)–\(years.upperBound)")
         case .failure(.unrecognised):
             let formats = dates.formats.map(\.description).joined(separator: ", ")
-            problem(field, "'\(row.text(field) ?? "")' is not a date in any of the formats \(formats)")
+            problem(field, quoting: row, "is not a date in any of the formats \(formats)")
         }
         return nil
     }
@@ -151,11 +170,11 @@ struct RecordTyper: Sendable {
             value = NumberParsing.wholeNumber((unit.isEmpty ? text : Self.strippingUnit(text)).replacingSpaces(), separator: decimal)
         }
         guard let value else {
-            problem(field, "'\(row.text(field) ?? "")' is not a whole number")
+            problem(field, quoting: row, "is not a whole number")
             return nil
         }
         guard range.contains(value) else {
-            problem(field, "\(value) is outside \(range.lowerBound)–\(range.upperBound)")
+            problems.append(Problem(field: field, value: String(value), message: "is outside \(range.lowerBound)–\(range.upperBound)"))
             return nil
         }
         return value
@@ -184,9 +203,9 @@ struct RecordTyper: Sendable {
         case .success(let value):
             return value
         case .failure(.outOfRange(let value)):
-            problem(field, "'\(row.text(field) ?? "")' is \(ScoreFormatting.text(value)) on 20, outside 0–20")
+            problem(field, quoting: row, "is \(ScoreFormatting.text(value)) on 20, outside 0–20", withheld: "is a score outside 0–20")
         case .failure(.unreadable):
-            problem(field, "'\(row.text(field) ?? "")' is not a score (expected e.g. 14, 14,5, 14/20 or 70%)")
+            problem(field, quoting: row, "is not a score (expected e.g. 14, 14,5, 14/20 or 70%)")
         }
         return nil
     }
@@ -208,7 +227,7 @@ struct RecordTyper: Sendable {
                 let words = valueMaps.maps[field]?.words(for: target).prefix(4).joined(separator: ", ") ?? ""
                 return "\(target) (\(words))"
             }.joined(separator: "; ")
-            problem(field, "'\(row.text(field) ?? "")' is not a known value; expected one of: \(known)")
+            problem(field, quoting: row, "is not a known value; expected one of: \(known)")
             return nil
         }
         return cases[index]

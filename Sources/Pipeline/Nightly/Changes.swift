@@ -26,6 +26,9 @@ enum Changes {
     /// What the comparison needs of the previous run: the fingerprints of its findings, and in
     /// full only those that are gone now (reading all of them was most of the comparison's time).
     struct Previous {
+        /// false when another key made the previous run's fingerprints: its findings cannot be
+        /// told from this run's, and none is listed as new or resolved.
+        var comparesFindings = true
         var fingerprints: Set<UInt64>
         var resolved: [HistoryStore.StoredFinding]
         var capacity: [CapacityRow]
@@ -36,16 +39,7 @@ enum Changes {
     static func table(previous: Previous?, current: Current, settings: ChangeSettings) throws(OutputError) -> ReportTable {
         guard let previous else { return Tables.changes.table([]) }
         var rows: [ChangeRow] = []
-        try current.findings.forEach(sources: false) { finding throws(OutputError) in
-            guard !previous.fingerprints.contains(finding.fingerprintHash) else { return }
-            let change = finding.code == .agreementExpiring ? "AGREEMENT_ENTERED_EXPIRY" : "NEW_FINDING"
-            rows.append(ChangeRow(change: change, subject: finding.code.rawValue, year: nil, before: .empty,
-                                  after: .text(finding.fingerprint), detail: finding.message))
-        }
-        for finding in previous.resolved {
-            rows.append(ChangeRow(change: "RESOLVED_FINDING", subject: finding.code, year: nil, before: .text(finding.fingerprint),
-                                  after: .empty, detail: finding.message))
-        }
+        if previous.comparesFindings { rows += try findingChanges(previous: previous, current: current) }
         rows += capacityChanges(previous: previous.capacity, current: current.capacity, settings: settings)
         let usedBefore = Set(previous.siteYears.filter { $0.placements > 0 }.map { $0.site + " " + $0.year })
         for entry in current.siteYears where !entry.recognised && entry.placements > 0
@@ -59,6 +53,22 @@ enum Changes {
             lhs.map(\.plainText).lexicographicallyPrecedes(rhs.map(\.plainText))
         }
         return table
+    }
+
+    /// New findings (and agreements that entered the expiry horizon) and resolved ones.
+    private static func findingChanges(previous: Previous, current: Current) throws(OutputError) -> [ChangeRow] {
+        var rows: [ChangeRow] = []
+        try current.findings.forEach(sources: false) { finding throws(OutputError) in
+            guard !previous.fingerprints.contains(finding.fingerprintHash) else { return }
+            let change = finding.code == .agreementExpiring ? "AGREEMENT_ENTERED_EXPIRY" : "NEW_FINDING"
+            rows.append(ChangeRow(change: change, subject: finding.code.rawValue, year: nil, before: .empty,
+                                  after: .text(finding.fingerprint), detail: finding.message))
+        }
+        for finding in previous.resolved {
+            rows.append(ChangeRow(change: "RESOLVED_FINDING", subject: finding.code, year: nil, before: .text(finding.fingerprint),
+                                  after: .empty, detail: finding.message))
+        }
+        return rows
     }
 
     /// A capacity figure's column, as capacity.csv declares it.

@@ -26,6 +26,10 @@ struct HistoryStore {
         var toolVersion: String
         var published: Bool
         var forAuditors: Bool
+        /// Which key made the run's fingerprints (`Pseudonyms.keyCheck`); nil: the office's
+        /// unkeyed fingerprints (every run before version 0.6 too). Runs of different keys
+        /// cannot compare findings.
+        var fingerprintKey: String? = nil
     }
 
     struct Input: Sendable, Hashable {
@@ -79,6 +83,9 @@ struct HistoryStore {
                 """)
         }
         migrator.registerMigration("v3: capacity rows keep slot days as a number, not figures as text", migrate: capacityAsNumbers)
+        migrator.registerMigration("v4: which key made a run's fingerprints (runs for auditors key them)") { db in
+            try db.execute(sql: "ALTER TABLE run ADD COLUMN fingerprint_key TEXT")
+        }
         return migrator
     }
 
@@ -260,9 +267,10 @@ struct HistoryStore {
                 let run = record.run
                 try db.execute(sql: """
                     INSERT INTO run (id, as_of, started_at, ended_at, exit_code, definition_sha256, reference_sha256, tool_version,
-                                     published, for_auditors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     published, for_auditors, fingerprint_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [run.id, run.asOf, run.startedAt, run.endedAt, run.exitCode, run.definitionSHA256,
-                                     run.referenceSHA256, run.toolVersion, run.published, run.forAuditors])
+                                     run.referenceSHA256, run.toolVersion, run.published, run.forAuditors, run.fingerprintKey])
+                if run.published { try Self.forgetFindings(notMadeWith: run.fingerprintKey, in: db) }
                 for input in record.inputs {
                     try db.execute(sql: "INSERT INTO run_input VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                    arguments: [run.id, input.source, input.path, input.bytes, input.sha256, input.rowsRead,
@@ -285,6 +293,23 @@ struct HistoryStore {
         } catch {
             throw OutputError(path: path, message: "cannot record the run in the history database: \(error)")
         }
+    }
+
+    /// The findings of every run whose fingerprints another key made: a run for auditors after
+    /// runs whose findings hold ids (the office's, or those before fingerprints were keyed)
+    /// leaves none of them in its output folder's history. Deleted with `secure_delete` on, so
+    /// that the freed pages are zeroed too (FAST leaves the pages of a freed blob as they were).
+    private static func forgetFindings(notMadeWith key: String?, in db: Database) throws {
+        let others = "SELECT id FROM run WHERE fingerprint_key IS NOT ?"
+        guard try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM run_findings WHERE run_id IN (\(others)))
+                OR EXISTS (SELECT 1 FROM run_finding WHERE run_id IN (\(others)))
+            """, arguments: [key, key]) == true else { return }
+        try db.execute(sql: "PRAGMA secure_delete = ON")
+        for table in ["run_findings", "run_finding"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE run_id IN (\(others))", arguments: [key])
+        }
+        try db.execute(sql: "PRAGMA secure_delete = FAST")
     }
 
     /// The findings' lines written into their blob a megabyte at a time (SQLite's incremental
@@ -347,7 +372,7 @@ struct HistoryStore {
     private static func run(_ row: Row) -> Run {
         Run(id: row["id"], asOf: row["as_of"], startedAt: row["started_at"], endedAt: row["ended_at"], exitCode: row["exit_code"],
             definitionSHA256: row["definition_sha256"], referenceSHA256: row["reference_sha256"], toolVersion: row["tool_version"],
-            published: row["published"], forAuditors: row["for_auditors"])
+            published: row["published"], forAuditors: row["for_auditors"], fingerprintKey: row["fingerprint_key"])
     }
 }
 

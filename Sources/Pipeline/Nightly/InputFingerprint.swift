@@ -45,12 +45,13 @@ struct InputFingerprint: Sendable {
 
     func sha256(of path: String) -> String { inputs.first { $0.path == path }?.sha256 ?? FileDigest.sha256(path: path) ?? "" }
 
-    func run(id: String, asOf: Day, startedAt: Date, exitCode: ExitStatus, published: Bool) -> HistoryStore.Run {
+    func run(id: String, asOf: Day, startedAt: Date, exitCode: ExitStatus, published: Bool,
+             fingerprintKey: String?) -> HistoryStore.Run {
         let format = ISO8601DateFormatter()
         return HistoryStore.Run(id: id, asOf: asOf.description, startedAt: format.string(from: startedAt),
                                 endedAt: format.string(from: Date()), exitCode: Int(exitCode.rawValue), definitionSHA256: definition,
                                 referenceSHA256: reference, toolVersion: stagebalansVersion, published: published,
-                                forAuditors: forAuditors)
+                                forAuditors: forAuditors, fingerprintKey: fingerprintKey)
     }
 
     /// The inputs with the rows ingest counted (zeros for files a failed run did not reach).

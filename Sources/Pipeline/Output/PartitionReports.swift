@@ -14,7 +14,8 @@ import Domain
 /// `Parallel.map` returns once all are done.
 final class PartitionReports: @unchecked Sendable {
     private let reference: ReferenceData
-    /// How students are shown (ids, or pseudonyms for auditors).
+    /// The placements' and progress tables' context (ids are pseudonyms already in a run for
+    /// auditors: the normalizer replaced them).
     private let context: TableContext
     private let placementsFile: TextFileWriter
     /// nil only while a job writes it (see `addPlacements`).
@@ -26,10 +27,9 @@ final class PartitionReports: @unchecked Sendable {
     private(set) var placementCount = 0
     private(set) var studentCount = 0
 
-    init(directory: String, formats: Set<ReportSettings.Format>, reference: ReferenceData, asOf: Day,
-         student: @escaping @Sendable (String) -> String) throws(OutputError) {
+    init(directory: String, formats: Set<ReportSettings.Format>, reference: ReferenceData, asOf: Day) throws(OutputError) {
         self.reference = reference
-        context = TableContext(student: student)
+        context = TableContext()
         audit = Figures.AuditTally(asOf: asOf)
         placementsFile = try TextFileWriter(path: directory + "/" + Tables.placements.name + ".csv")
         placementsStream = TableStream(Tables.placements, format: .csv(.rfc4180))

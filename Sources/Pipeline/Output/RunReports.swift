@@ -8,7 +8,7 @@ import Engine
 import Domain
 
 /// The version written into manifests and printed by `--version`.
-public let stagebalansVersion = "0.5.0"
+public let stagebalansVersion = "0.6.0"
 
 /// A file a run wrote, for the manifest.
 public struct WrittenFile: Sendable, Hashable {
@@ -119,10 +119,9 @@ struct RunReportInput: Sendable {
     var findings: FindingStore
     var reports: [FileReport]
     var asOf: Day
-    /// Set for reports for auditors.
-    var pseudonyms: Pseudonyms?
-    /// Every student id (placements and roster), for rewriting ids in findings' text (auditors).
-    var students: Set<String>
+    /// Reports for auditors: ids are pseudonyms already (the normalizer replaced them as they
+    /// came in); raw rows are left out.
+    var forAuditors: Bool
 }
 
 /// Writes the reports of a run into a folder: SPEC §5's tables in the requested formats,
@@ -133,11 +132,7 @@ enum RunReports {
                       to directory: String) throws(OutputError) -> ([WrittenFile], RunFigures) {
         let formats = input.definition.report.formats
         let reconciliation = input.reconciliation, reference = input.reference
-        let pseudonyms = input.pseudonyms
-        let students = input.students
-        let text: @Sendable (String) -> String = { value in pseudonyms?.rewrite(value, students: students) ?? value }
-        let context = TableContext(text: text, forAuditors: pseudonyms != nil,
-                                   minimumEvaluations: input.definition.report.minimumEvaluations)
+        let context = TableContext(forAuditors: input.forAuditors, minimumEvaluations: input.definition.report.minimumEvaluations)
         let partitions = input.partitions
 
         let save = Saver(directory: directory, formats: formats)
@@ -209,7 +204,7 @@ enum RunReports {
         func count(_ severity: Severity) -> String { String(input.findings.count(severity)) }
         let read = input.reports.reduce(0) { $0 + $1.read }, quarantined = input.reports.reduce(0) { $0 + $1.quarantined }
         return ReportSummary(
-            title: input.definition.name + (input.pseudonyms == nil ? "" : " (for auditors)"), asOf: input.asOf,
+            title: input.definition.name + (input.forAuditors ? " (for auditors)" : ""), asOf: input.asOf,
             headline: [("input files", String(input.reports.count)), ("records read", String(read)),
                        ("quarantined", String(quarantined)), ("placements", String(input.partitions.placementCount)),
                        ("students", String(input.partitions.studentCount)),
@@ -269,7 +264,7 @@ enum RunReports {
         let definitionFile = input.definition.file
         appendFileEntry(definitionFile, bytes: InputFingerprint.size(definitionFile), sha256: FileDigest.sha256(path: definitionFile) ?? "",
                         to: &out)
-        out.append(",\n  \"as_of\": \"\(input.asOf)\",\n  \"for_auditors\": \(input.pseudonyms != nil),\n  \"reference\": [")
+        out.append(",\n  \"as_of\": \"\(input.asOf)\",\n  \"for_auditors\": \(input.forAuditors),\n  \"reference\": [")
         for (index, file) in fingerprint.referenceFiles.enumerated() {
             out.append(index == 0 ? "\n    " : ",\n    ")
             appendFileEntry(file.path, bytes: file.bytes, sha256: file.sha256, to: &out)

@@ -14,14 +14,11 @@ struct BuildStage {
     let rosterParts: [[RosterEntry]]
     /// Findings that are not about one student (unknown sites and disciplines).
     let findings: [Finding]
-    /// Every student id, of placements and roster, for rewriting ids in the findings' text
-    /// (reports for auditors); empty for other runs.
-    let students: Set<String>
     private let partitions: PlacementPartitions
 
     var partitionCount: Int { partitions.count }
 
-    init(_ normalizer: consuming Normalizer, forAuditors: Bool) throws(SpillError) {
+    init(_ normalizer: consuming Normalizer) throws(SpillError) {
         let normalized = try normalizer.finishInPartitions()
         agreements = normalized.agreements
         roster = normalized.roster
@@ -30,7 +27,6 @@ struct BuildStage {
         var rosterParts = [[RosterEntry]](repeating: [], count: partitions.count)
         for entry in normalized.roster { rosterParts[partitions.partition(of: entry.student)].append(entry) }
         self.rosterParts = rosterParts
-        students = forAuditors ? Set(normalized.students).union(normalized.roster.map(\.student)) : []
     }
 
     /// Partition `index`'s placements in report order, and the findings about single

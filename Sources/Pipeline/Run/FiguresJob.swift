@@ -17,6 +17,8 @@ struct FiguresJob: Sendable {
     /// The run compared with; nil on the first run.
     let previous: HistoryStore.Run?
     let settings: ChangeSettings
+    /// Which key makes this run's fingerprints (nil: the office's).
+    let fingerprintKey: String?
 
     init(_ session: RunSession, _ placed: PartitionLoop.Outcome) {
         partitions = placed.partitions
@@ -27,7 +29,12 @@ struct FiguresJob: Sendable {
         history = session.history
         previous = session.previous?.run
         settings = session.plan.definition.changes
+        fingerprintKey = session.plan.fingerprintKey
     }
+
+    /// Another key made the previous run's fingerprints: the first run for auditors since they
+    /// are keyed, a new pseudonym key, or a folder that had runs of the other kind.
+    var fingerprintsRekeyed: Bool { previous.map { $0.fingerprintKey != fingerprintKey } ?? false }
 
     func make() throws(OutputError) -> RunFigures {
         partitions.addLastFigures()
@@ -40,16 +47,20 @@ struct FiguresJob: Sendable {
                 HistoryStore.SiteYear(site: $0.site, year: $0.year.description, recognised: $0.recognised, placements: $0.placements)
             })
         let changes = try Changes.table(previous: try before(notIn: current.fingerprints), current: current, settings: settings)
-        let note = previous.map { "Compared with run \($0.id) (as of \($0.asOf)): \(changes.rows.count) changes." }
+        var note = previous.map { "Compared with run \($0.id) (as of \($0.asOf)): \(changes.rows.count) changes." }
             ?? "This is the first run: there is nothing to compare with."
+        if fingerprintsRekeyed { note += " " + RunResult.rekeyedNote }
         return RunFigures(capacity: capacity, audit: audit, changes: changes, changesNote: note, current: current)
     }
 
     /// What the comparison needs of the previous run, from the history.
     private func before(notIn current: Set<UInt64>) throws(OutputError) -> Changes.Previous? {
         guard let previous else { return nil }
+        let capacity = try history.capacity(of: previous.id), siteYears = try history.siteYears(of: previous.id)
+        guard !fingerprintsRekeyed else {
+            return Changes.Previous(comparesFindings: false, fingerprints: [], resolved: [], capacity: capacity, siteYears: siteYears)
+        }
         let findings = try history.findings(of: previous.id, notIn: current)
-        return Changes.Previous(fingerprints: findings.fingerprints, resolved: findings.gone,
-                                capacity: try history.capacity(of: previous.id), siteYears: try history.siteYears(of: previous.id))
+        return Changes.Previous(fingerprints: findings.fingerprints, resolved: findings.gone, capacity: capacity, siteYears: siteYears)
     }
 }

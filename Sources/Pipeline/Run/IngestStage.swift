@@ -1,13 +1,16 @@
+import Domain
 import Ingest
 import Normalize
-import Domain
+import Report
 
 /// Ingest: every source read into a normalizer, the quarantine written as it goes. The
 /// normalizer keeps the rows in memory, or spills the evaluation rows to disk for partitions.
 enum IngestStage {
-    /// Reads every source; with `spill`, the evaluation rows go to its folder.
+    /// Reads every source; with `spill`, the evaluation rows go to its folder; with
+    /// `pseudonymisation` (a run for auditors), ids are replaced as they come in.
     static func read(_ definition: PipelineDefinition, reference: ReferenceData, quarantine: QuarantineWriter,
-                     spill: SpillSettings? = nil, threading: Ingester.Threading = .automatic,
+                     spill: SpillSettings? = nil, pseudonymisation: Normalizer.Pseudonymisation? = nil,
+                     threading: Ingester.Threading = .automatic,
                      progress: (@Sendable (String, Int) -> Void)? = nil,
                      onFile: (@Sendable (FileReport, Double) -> Void)? = nil) throws(RunFailure) -> ([FileReport], Normalizer) {
         var normalizer: Normalizer
@@ -20,6 +23,7 @@ enum IngestStage {
         } else {
             normalizer = Normalizer(reference: reference)
         }
+        normalizer.pseudonymisation = pseudonymisation
         let reports: [FileReport]
         var rows = 0
         do {
@@ -41,8 +45,11 @@ enum IngestStage {
     static func run(_ session: RunSession, quarantine: QuarantineWriter, spill: SpillSettings?,
                     options: RunOptions) throws(RunFailure) -> ([FileReport], Normalizer) {
         let plan = session.plan
+        let pseudonymisation = plan.pseudonyms.map { keyed in
+            Normalizer.Pseudonymisation(student: { keyed.pseudonym($0) }, unknownName: { keyed.nameToken($0) })
+        }
         let (reports, normalizer) = try read(plan.definition, reference: plan.reference, quarantine: quarantine, spill: spill,
-                                             threading: options.threading, progress: options.onProgress, onFile: options.onFile)
+                                             pseudonymisation: pseudonymisation, threading: options.threading, progress: options.onProgress, onFile: options.onFile)
         session.reports = reports
         let rejected = reports.filter { $0.rejection != nil }
         guard rejected.isEmpty else { throw .unreadableInput(rejected) }

@@ -24,8 +24,6 @@ struct PartitionLoop {
         /// Every finding, in order: held, or merged from disk for a run in partitions.
         var findings: FindingStore
         var partitions: PartitionReports
-        /// Every student id, for rewriting ids in the findings' text (auditors only).
-        var students: Set<String>
         var seconds: Seconds
     }
 
@@ -39,14 +37,12 @@ struct PartitionLoop {
     static func run(_ normalizer: consuming Normalizer, session: RunSession, quarantine: QuarantineWriter,
                     spill: SpillSettings?, clock: StageClock) throws -> Outcome {
         let plan = session.plan
-        let building = try BuildStage(consume normalizer, forAuditors: plan.pseudonyms != nil)
+        let building = try BuildStage(consume normalizer)
         var reconciling = Reconciling(plan, building: building, spill: spill)
         let seconds = Seconds(normalize: clock.sinceLap)
         try quarantine.commit()
-        let pseudonyms = plan.pseudonyms
         let reports = try PartitionReports(directory: session.staging, formats: plan.definition.report.formats,
-                                           reference: plan.reference, asOf: plan.asOf,
-                                           student: { id in pseudonyms?.pseudonym(id) ?? id })
+                                           reference: plan.reference, asOf: plan.asOf)
         var loop = PartitionLoop(building: building, reports: reports, seconds: seconds)
         let kept = try loop.eachPartition(&reconciling, clock: clock)
 
@@ -55,7 +51,7 @@ struct PartitionLoop {
         let reconciliation = Reconciliation(placements: kept, agreements: building.agreements, roster: building.roster,
                                             findings: findings.inMemory ?? [], years: years)
         loop.seconds.reconcile += StageClock.seconds(since: start)
-        return Outcome(reconciliation: reconciliation, findings: findings, partitions: reports, students: building.students,
+        return Outcome(reconciliation: reconciliation, findings: findings, partitions: reports,
                        seconds: loop.seconds)
     }
 

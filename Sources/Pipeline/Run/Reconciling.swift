@@ -1,6 +1,7 @@
+import Domain
 import Normalize
 import Reconcile
-import Domain
+import Report
 
 /// Reconciling: each partition's placements matched to the agreements and checked, and what
 /// the findings about agreements need tallied; those findings are made once every partition
@@ -14,12 +15,16 @@ struct Reconciling {
     /// each partition's others go to disk, sorted (`spilled`).
     private var held: [Finding]
     private var spilled: FindingStoreBuilder?
+    /// A run for auditors: every finding's fingerprint keyed (`Pseudonyms.fingerprint`), as it
+    /// comes in, before it is held or spilled.
+    private let keyed: Pseudonyms?
 
     init(_ plan: RunPlan, building: BuildStage, spill: SpillSettings?) {
         reconciler = Reconciler(reference: plan.reference, settings: plan.reconcileSettings)
         agreements = building.agreements
         index = Reconciler.AgreementIndex(agreements)
-        held = building.findings
+        keyed = plan.pseudonyms
+        held = Self.fingerprinted(building.findings, by: plan.pseudonyms)
         spilled = building.partitionCount > 1 ? spill.map { FindingStoreBuilder(directory: $0.directory) } : nil
     }
 
@@ -27,11 +32,11 @@ struct Reconciling {
     /// are consumed: the reconciler moves each placement into its matched one.
     mutating func reconcile(_ placements: consuming [Placement], building findings: [Finding]) throws(OutputError) -> [MatchedPlacement] {
         let part = reconciler.reconcile(partition: consume placements, agreements: agreements, index: index, tally: &tally)
+        let made = Self.fingerprinted(findings + part.findings, by: keyed)
         if spilled != nil {
-            try spilled?.add(findings + part.findings)
+            try spilled?.add(made)
         } else {
-            held += findings
-            held += part.findings
+            held += made
         }
         return part.matched
     }
@@ -39,7 +44,7 @@ struct Reconciling {
     /// After the last partition: the findings about agreements (they need every partition's
     /// tally), then every finding in order, and the placement years seen.
     consuming func finish() throws(OutputError) -> (findings: FindingStore, years: [PlacementYear]) {
-        let agreementFindings = reconciler.finishFindings(tally, agreements: agreements)
+        let agreementFindings = Self.fingerprinted(reconciler.finishFindings(tally, agreements: agreements), by: keyed)
         let store: FindingStore
         if var builder = spilled {
             try builder.add(agreementFindings)
@@ -49,5 +54,10 @@ struct Reconciling {
             store = FindingStore(sorted: Finding.inListingOrder(held))
         }
         return (store, tally.years.sorted())
+    }
+
+    private static func fingerprinted(_ findings: [Finding], by keyed: Pseudonyms?) -> [Finding] {
+        guard let keyed else { return findings }
+        return findings.map { $0.fingerprinted { code, key in keyed.fingerprint(code: code.rawValue, key: key) } }
     }
 }

@@ -17,7 +17,7 @@ enum ReportStage {
         let plan = session.plan
         let input = RunReportInput(definition: plan.definition, reference: plan.reference, reconciliation: placed.reconciliation,
                                    partitions: placed.partitions, findings: placed.findings, reports: reports, asOf: plan.asOf,
-                                   pseudonyms: plan.pseudonyms, students: placed.students)
+                                   forAuditors: plan.pseudonyms != nil)
         let figuresJob = FiguresJob(session, placed)
         var (files, figures) = try RunReports.write(input, figures: figuresJob.make, to: session.staging)
         files += quarantine.written

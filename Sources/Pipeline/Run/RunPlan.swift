@@ -34,6 +34,9 @@ struct RunPlan: Sendable {
         }
     }
 
+    /// Which key makes this run's finding fingerprints: nil for the office's unkeyed ones.
+    var fingerprintKey: String? { pseudonyms?.keyCheck }
+
     /// The settings of reconcile: the as-of date and the definition's thresholds.
     var reconcileSettings: ReconcileSettings {
         ReconcileSettings(asOf: asOf, evaluationOverdueDays: definition.evaluationOverdueDays,

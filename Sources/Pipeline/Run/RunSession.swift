@@ -76,6 +76,8 @@ final class RunSession {
         let fingerprint = plan.fingerprint
         guard let previous, previous.run.definitionSHA256 == fingerprint.definition,
               previous.run.referenceSHA256 == fingerprint.reference,
+              // Reports made with other fingerprints (and, before version 0.6, ids left in them) are rebuilt.
+              previous.run.fingerprintKey == plan.fingerprintKey,
               previous.inputs.map({ [$0.path, $0.sha256] }) == fingerprint.inputs.map({ [$0.path, $0.sha256] }),
               case .success(let previousAsOf) = DateParser(formats: [DateParser.iso]).parse(previous.run.asOf),
               PlacementYear(containing: previousAsOf) == PlacementYear(containing: plan.asOf),
@@ -117,7 +119,8 @@ final class RunSession {
     func record(_ status: ExitStatus, published: Bool, current: Changes.Current? = nil) throws(OutputError) {
         let fingerprint = plan.fingerprint
         try history.record(HistoryStore.Record(
-            run: fingerprint.run(id: runID, asOf: plan.asOf, startedAt: startedAt, exitCode: status, published: published),
+            run: fingerprint.run(id: runID, asOf: plan.asOf, startedAt: startedAt, exitCode: status, published: published,
+                                 fingerprintKey: plan.fingerprintKey),
             inputs: fingerprint.historyInputs(reports), findingCount: current?.findings.count ?? 0,
             findings: current?.findings ?? FindingStore(sorted: []), capacity: current?.capacity ?? [],
             siteYears: current?.siteYears ?? []))

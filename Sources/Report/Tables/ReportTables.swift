@@ -38,7 +38,7 @@ public enum Tables {
     public static let progress = TableDeclaration<ProgressRow>(
         name: "progress", title: "Progress per student",
         columns: [
-            .student("student") { $0.student },
+            .text("student") { $0.student },
             .text("part") { $0.part },
             .integer("passed_weeks") { $0.passedWeeks },
             .integer("required_weeks") { $0.requiredWeeks },

@@ -35,16 +35,16 @@ public struct ChangeRow: Sendable, Hashable {
 
 /// The tables of a run besides SPEC §5's figures.
 extension Tables {
-    /// Errors first, then by code and key; keys and messages name students, so they show
-    /// pseudonyms in reports for auditors.
+    /// Errors first, then by code and key. Keys and messages name students: in a run for
+    /// auditors they were built from pseudonyms, and the fingerprint is keyed.
     public static let findings = TableDeclaration<Finding>(
         name: "findings", title: "Findings",
         columns: [
             .text("code") { $0.code.rawValue },
             .text("severity") { $0.severity.rawValue },
             .fingerprint("fingerprint") { $0.fingerprintHash },
-            .freeText("key") { $0.key },
-            .freeText("message") { $0.message },
+            .text("key") { $0.key },
+            .text("message") { $0.message },
             .sources("sources") { .finding($0) },
         ])
 
@@ -52,7 +52,7 @@ extension Tables {
     public static let placements = TableDeclaration<MatchedPlacement>(
         name: "placements", title: "Placements",
         columns: [
-            .student("student") { $0.placement.student },
+            .text("student") { $0.placement.student },
             .text("site") { $0.placement.site },
             .text("discipline") { $0.placement.discipline },
             .date("start") { $0.placement.start },
@@ -88,7 +88,7 @@ extension Tables {
             .integer("line") { $0.record.source.line },
             .integer("column") { $0.record.source.column },
             .text("field") { $0.record.field },
-            .text("reason") { $0.record.reason },
+            .text("reason") { entry, context in context.forAuditors ? entry.record.reasonForAuditors : entry.record.reason },
             .text("raw") { entry, context in context.forAuditors ? "(left out: reports for auditors)" : entry.record.raw },
         ])
 

@@ -26,31 +26,25 @@ public struct ColumnHeading: Sendable, Hashable {
     public var type: ColumnType
 }
 
-/// What cells need besides their row: how a run shows students (their ids, or pseudonyms for
-/// auditors), the minimum of evaluations behind a mean, and the agreements that placements
-/// point into.
+/// What cells need besides their row: whether the reports are for auditors, the minimum of
+/// evaluations behind a mean, and the agreements that placements point into. (In a run for
+/// auditors, ids and every text built from them are pseudonymised where they enter the run,
+/// not here: see `Normalizer.Pseudonymisation`.)
 public struct TableContext: Sendable {
-    /// A student id as the reports show it.
-    public var student: @Sendable (String) -> String
-    /// Free text (finding keys and messages) with the student ids in it shown as `student` shows them.
-    public var text: @Sendable (String) -> String
-    /// Reports for auditors leave out raw input rows.
+    /// Reports for auditors leave out raw input rows and the values quoted in quarantine reasons.
     public var forAuditors: Bool
     /// Means over fewer evaluations are left empty.
     public var minimumEvaluations: Int
     /// What `Match.agreement` indexes (the placements table).
     public var agreements: [Agreement]
 
-    public init(student: @escaping @Sendable (String) -> String = { $0 }, text: @escaping @Sendable (String) -> String = { $0 },
-                forAuditors: Bool = false, minimumEvaluations: Int = 0, agreements: [Agreement] = []) {
-        self.student = student
-        self.text = text
+    public init(forAuditors: Bool = false, minimumEvaluations: Int = 0, agreements: [Agreement] = []) {
         self.forAuditors = forAuditors
         self.minimumEvaluations = minimumEvaluations
         self.agreements = agreements
     }
 
-    /// Ids as they are, no minimum, no agreements.
+    /// Not for auditors, no minimum, no agreements.
     public static let plain = TableContext()
 }
 
@@ -129,16 +123,6 @@ public struct Column<Row>: Sendable {
     /// Text that depends on the run (the placements' agreements, raw rows left out for auditors).
     public static func text(_ name: String, _ value: @escaping @Sendable (Row, TableContext) -> String?) -> Column {
         Column(name, .text) { row, context in .text(value(row.pointee, context)) }
-    }
-
-    /// A student id: its pseudonym in reports for auditors.
-    public static func student(_ name: String, _ value: @escaping @Sendable (Row) -> String) -> Column {
-        Column(name, .text) { row, context in .text(context.student(value(row.pointee))) }
-    }
-
-    /// Text that may name students (finding keys and messages): pseudonyms for auditors.
-    public static func freeText(_ name: String, _ value: @escaping @Sendable (Row) -> String) -> Column {
-        Column(name, .text) { row, context in .text(context.text(value(row.pointee))) }
     }
 
     public static func integer(_ name: String, _ value: @escaping @Sendable (Row) -> Int?) -> Column {

@@ -25,4 +25,14 @@ public enum NameFindings {
                        message: "\(kind.word) '\(typed)' (\(rows.count) rows) is not in the register; closest: \(suggestions)",
                        sources: rows)
     }
+
+    /// The same finding in a run for auditors: the name is withheld (a shifted row can put a
+    /// student id in the site column) and `token`, its keyed pseudonym, stands for it.
+    public static func unknown(_ kind: Kind, withheldAs token: String, rows: [SourceLocation],
+                               closest: [(name: String, code: String)]) -> Finding {
+        let suggestions = closest.map { "\($0.name) (\($0.code))" }.joined(separator: ", ")
+        return Finding(code: kind.code, key: "\(kind.word)=\(token)",
+                       message: "a \(kind.word) name withheld in reports for auditors (\(token), \(rows.count) rows) is not in the register; closest: \(suggestions)",
+                       sources: rows)
+    }
 }
