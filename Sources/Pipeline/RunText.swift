@@ -4,7 +4,8 @@ import Normalize
 import Reconcile
 import Domain
 
-/// What `stagebalans run` prints: inputs, findings per code, the first findings, the outputs.
+/// What `stagebalans run` prints: inputs, findings per code, the first findings, the outputs;
+/// hidden characters in the findings' messages as markers (`VisibleText`).
 public enum RunText {
     public static func render(_ result: RunResult, workingDirectory: String) -> String {
         var lines: [String] = []
@@ -28,11 +29,12 @@ public enum RunText {
         lines.append("published: \(folder) (\(result.outputs.count) files: "
                      + result.outputs.map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: ", ") + ")")
         lines.append("latest → runs/\(result.runID)")
-        return lines.joined(separator: "\n")
+        return VisibleText.marked(lines.joined(separator: "\n"))
     }
 }
 
-/// `stagebalans suggest-aliases`: every unresolved name, with the alias line to paste.
+/// `stagebalans suggest-aliases`: every unresolved name, with the alias line to paste (a name's
+/// hidden characters as markers, the alias itself as a JSON string, which escapes controls).
 public enum AliasSuggestions {
     public static func render(_ definition: PipelineDefinition) throws(RunFailure) -> String {
         let reference = try PipelineRun.reference(for: definition)
@@ -71,6 +73,6 @@ public enum AliasSuggestions {
                 lines.append("#   \(TextEscaping.jsonString(entry.typed)): \(entry.count) rows; closest: \(candidates)")
             }
         }
-        return lines.joined(separator: "\n")
+        return VisibleText.marked(lines.joined(separator: "\n"))
     }
 }
