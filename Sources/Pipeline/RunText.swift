@@ -60,7 +60,7 @@ public enum AliasSuggestions {
                 let others = entry.suggestions.dropFirst().map { "\($0.name) (\($0.code))" }.joined(separator: ", ")
                 let comment = "# \(entry.count) rows; best: \(best.map { "\($0.name)" } ?? "none")"
                     + (others.isEmpty ? "" : "; also close: \(others)")
-                lines.append("  - {alias: \(TextEscaping.jsonString(entry.typed)), site: \(best?.code ?? "???")}  \(comment)")
+                lines.append("  - {alias: \(yamlString(entry.typed)), site: \(best?.code ?? "???")}  \(comment)")
             }
         }
         let disciplines = normalizer.unresolvedDisciplines
@@ -70,9 +70,26 @@ public enum AliasSuggestions {
             lines.append("# discipline it means in \(definition.reference?.disciplines ?? "the taxonomy"):")
             for entry in disciplines {
                 let candidates = entry.suggestions.map { "\($0.code) (\($0.name))" }.joined(separator: ", ")
-                lines.append("#   \(TextEscaping.jsonString(entry.typed)): \(entry.count) rows; closest: \(candidates)")
+                lines.append("#   \(yamlString(entry.typed)): \(entry.count) rows; closest: \(candidates)")
             }
         }
         return VisibleText.marked(lines.joined(separator: "\n"))
+    }
+
+    /// A typed name as a YAML double-quoted string to paste: hidden characters as `\u202E`
+    /// escapes, so that the pasted alias is the exact name of the export (a `⟨U+202E⟩` marker
+    /// would not match it) and still nothing hidden reaches the terminal.
+    static func yamlString(_ name: String) -> String {
+        var out = ""
+        for scalar in TextEscaping.jsonString(name).unicodeScalars {
+            guard VisibleText.isHidden(scalar) else {
+                out.unicodeScalars.append(scalar)
+                continue
+            }
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            out += scalar.value > 0xFFFF ? "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
+                : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+        return out
     }
 }

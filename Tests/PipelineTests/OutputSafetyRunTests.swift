@@ -161,6 +161,10 @@ struct OutputSafetyRunTests {
         let cli = CommandLineTests()
         let run = try cli.stagebalans(["run", "p.yml", "--force"], in: folder)
         #expect(run.out.contains("⟨U+202E⟩gpj.exe⟨U+001B⟩[31m") && !run.out.contains("\u{1B}") && !run.out.contains("\u{202E}"))
+        // suggest-aliases: the alias to paste is the exact name, its hidden characters as YAML escapes.
+        let aliases = try cli.stagebalans(["suggest-aliases", "p.yml"], in: folder)
+        #expect(aliases.out.contains("{alias: \"AZ \\u202Egpj.exe\\u001b[31m\", site:") && !aliases.out.contains("\u{1B}"),
+                "\(aliases.out)")
         try "Student ID,Site,Discipline,Start Date,END DATE,Placement kind,Evaluator Role,Status,Final score,Submitted\n"
             .appending("s1,AZ Hyperlink,interne geneeskunde,\u{1B}[2J\u{202E}2025-09-01,2025-09-28,hospital,supervisor,final,14,2025-09-30\n")
             .write(toFile: folder + "/evaluations.csv", atomically: true, encoding: .utf8)
