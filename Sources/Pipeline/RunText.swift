@@ -33,8 +33,8 @@ public enum RunText {
     }
 }
 
-/// `stagebalans suggest-aliases`: every unresolved name, with the alias line to paste (a name's
-/// hidden characters as markers, the alias itself as a JSON string, which escapes controls).
+/// `stagebalans suggest-aliases`: every unresolved name, with the alias line to paste (the alias
+/// a YAML string with its hidden characters escaped, names in comments with them as markers).
 public enum AliasSuggestions {
     public static func render(_ definition: PipelineDefinition) throws(RunFailure) -> String {
         let reference = try PipelineRun.reference(for: definition)
