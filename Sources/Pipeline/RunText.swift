@@ -4,7 +4,8 @@ import Normalize
 import Reconcile
 import Domain
 
-/// What `stagebalans run` prints: inputs, findings per code, the first findings, the outputs.
+/// What `stagebalans run` prints: inputs, findings per code, the first findings, the outputs;
+/// hidden characters in the findings' messages as markers (`VisibleText`).
 public enum RunText {
     public static func render(_ result: RunResult, workingDirectory: String) -> String {
         var lines: [String] = []
@@ -28,11 +29,12 @@ public enum RunText {
         lines.append("published: \(folder) (\(result.outputs.count) files: "
                      + result.outputs.map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: ", ") + ")")
         lines.append("latest → runs/\(result.runID)")
-        return lines.joined(separator: "\n")
+        return VisibleText.marked(lines.joined(separator: "\n"))
     }
 }
 
-/// `stagebalans suggest-aliases`: every unresolved name, with the alias line to paste.
+/// `stagebalans suggest-aliases`: every unresolved name, with the alias line to paste (the alias
+/// a YAML string with its hidden characters escaped, names in comments with them as markers).
 public enum AliasSuggestions {
     public static func render(_ definition: PipelineDefinition) throws(RunFailure) -> String {
         let reference = try PipelineRun.reference(for: definition)
@@ -58,7 +60,7 @@ public enum AliasSuggestions {
                 let others = entry.suggestions.dropFirst().map { "\($0.name) (\($0.code))" }.joined(separator: ", ")
                 let comment = "# \(entry.count) rows; best: \(best.map { "\($0.name)" } ?? "none")"
                     + (others.isEmpty ? "" : "; also close: \(others)")
-                lines.append("  - {alias: \(TextEscaping.jsonString(entry.typed)), site: \(best?.code ?? "???")}  \(comment)")
+                lines.append("  - {alias: \(yamlString(entry.typed)), site: \(best?.code ?? "???")}  \(comment)")
             }
         }
         let disciplines = normalizer.unresolvedDisciplines
@@ -68,9 +70,26 @@ public enum AliasSuggestions {
             lines.append("# discipline it means in \(definition.reference?.disciplines ?? "the taxonomy"):")
             for entry in disciplines {
                 let candidates = entry.suggestions.map { "\($0.code) (\($0.name))" }.joined(separator: ", ")
-                lines.append("#   \(TextEscaping.jsonString(entry.typed)): \(entry.count) rows; closest: \(candidates)")
+                lines.append("#   \(yamlString(entry.typed)): \(entry.count) rows; closest: \(candidates)")
             }
         }
-        return lines.joined(separator: "\n")
+        return VisibleText.marked(lines.joined(separator: "\n"))
+    }
+
+    /// A typed name as a YAML double-quoted string to paste: hidden characters as `\u202E`
+    /// escapes, so that the pasted alias is the exact name of the export (a `⟨U+202E⟩` marker
+    /// would not match it) and still nothing hidden reaches the terminal.
+    static func yamlString(_ name: String) -> String {
+        var out = ""
+        for scalar in TextEscaping.jsonString(name).unicodeScalars {
+            guard VisibleText.isHidden(scalar) else {
+                out.unicodeScalars.append(scalar)
+                continue
+            }
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            out += scalar.value > 0xFFFF ? "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
+                : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+        return out
     }
 }

@@ -2,9 +2,15 @@ import Foundation
 import Ingest
 import Domain
 
-/// The text `stagebalans validate` prints.
+/// The text `stagebalans validate` prints, for the terminal: the quarantined records it quotes
+/// show hidden characters as markers (`VisibleText`), so an ESC in an export cannot recolour or
+/// clear the terminal and a bidi override cannot reorder a line.
 public enum ValidationText {
     public static func render(_ result: ValidationResult, workingDirectory: String) -> String {
+        VisibleText.marked(lines(result, workingDirectory: workingDirectory).joined(separator: "\n"))
+    }
+
+    static func lines(_ result: ValidationResult, workingDirectory: String) -> [String] {
         let header = ["source", "file", "read", "accepted", "quarantined", "blank"]
         var rows = result.reports.map { report in
             [report.source, report.path, String(report.read), String(report.accepted), String(report.quarantined),
@@ -32,7 +38,7 @@ public enum ValidationText {
         lines.append("")
         let files = result.quarantineFiles.map { DefinitionLoader.display($0, workingDirectory: workingDirectory) }
         lines.append("quarantine written to " + files.joined(separator: " and "))
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     static func table(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {

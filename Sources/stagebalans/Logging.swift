@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ingest
 import Logging
+import Domain
 
 /// `--quiet` and `--log-format`, shared by the commands that run the pipeline.
 struct LoggingOptions: ParsableArguments {
@@ -47,7 +48,9 @@ struct StandardErrorLogHandler: LogHandler {
         let line: String
         switch format {
         case .text:
-            line = event.message.description
+            // For the terminal: hidden characters of the input as markers. The JSON form is
+            // for log collectors and keeps the raw value (escaped as JSON).
+            line = VisibleText.marked(event.message.description)
         case .json:
             var fields: [(String, String)] = [("time", ISO8601DateFormatter().string(from: Date())), ("level", event.level.rawValue),
                                               ("logger", label), ("message", event.message.description)]
@@ -88,6 +91,7 @@ final class ProgressDisplay: @unchecked Sendable {
     func update(source: String, rows: Int) {
         lock.lock()
         defer { lock.unlock() }
+        let source = VisibleText.marked(source)
         if source != self.source {
             finishSource()
             self.source = source
@@ -104,7 +108,8 @@ final class ProgressDisplay: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let time = max(seconds, 0.001)
-        draw(String(format: "\r\u{1B}[K%@: %@: %d rows, %.1f MB/s, %.0f rows/s\n", report.source, report.path, report.read,
+        draw(String(format: "\r\u{1B}[K%@: %@: %d rows, %.1f MB/s, %.0f rows/s\n", VisibleText.marked(report.source),
+                    VisibleText.marked(report.path), report.read,
                     Double(report.bytes) / 1e6 / time, Double(report.read) / time))
         source = ""
     }

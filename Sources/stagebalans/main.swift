@@ -319,8 +319,10 @@ enum Today {
     }
 }
 
+/// A message on stderr; the input text it may quote (a diagnostic's path:line:col: error: …)
+/// shows hidden characters as markers.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((VisibleText.marked(text) + "\n").utf8))
 }
 
 Stagebalans.main()

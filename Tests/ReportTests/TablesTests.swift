@@ -63,9 +63,9 @@ struct TablesTests {
                            .fingerprint(0x00ab_cdef_0123_4567), .sources(sources), .integer(12), .empty]
         let table = ReportTable(name: "t", title: "T", columns: ["a", "b", "c", "d", "e", "f", "g", "h"], rows: [row])
         #expect(String(decoding: TableFormats.csv(table, dialect: .rfc4180), as: UTF8.self)
-                == "a,b,c,d,e,f,g,h\n007,yes,2025-2026,2025-09-01,00abcdef01234567,a b.csv:3 x.xml:4:7,12,\n")
+                == "a,b,c,d,e,f,g,h\n007,yes,2025-2026,2025-09-01,fp-00abcdef01234567,a b.csv:3 x.xml:4:7,12,\n")
         #expect(String(decoding: TableFormats.json(table), as: UTF8.self)
-                == "[\n  {\"a\":\"007\",\"b\":\"yes\",\"c\":\"2025-2026\",\"d\":\"2025-09-01\",\"e\":\"00abcdef01234567\","
+                == "[\n  {\"a\":\"007\",\"b\":\"yes\",\"c\":\"2025-2026\",\"d\":\"2025-09-01\",\"e\":\"fp-00abcdef01234567\","
                 + "\"f\":[\"a b.csv:3\",\"x.xml:4:7\"],\"g\":12,\"h\":null}\n]\n")
     }
 

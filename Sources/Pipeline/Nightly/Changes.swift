@@ -62,13 +62,19 @@ enum Changes {
             guard !previous.fingerprints.contains(finding.fingerprintHash) else { return }
             let change = finding.code == .agreementExpiring ? "AGREEMENT_ENTERED_EXPIRY" : "NEW_FINDING"
             rows.append(ChangeRow(change: change, subject: finding.code.rawValue, year: nil, before: .empty,
-                                  after: .text(finding.fingerprint), detail: finding.message))
+                                  after: .fingerprint(finding.fingerprintHash), detail: finding.message))
         }
         for finding in previous.resolved {
-            rows.append(ChangeRow(change: "RESOLVED_FINDING", subject: finding.code, year: nil, before: .text(finding.fingerprint),
+            rows.append(ChangeRow(change: "RESOLVED_FINDING", subject: finding.code, year: nil, before: publishedFingerprint(finding),
                                   after: .empty, detail: finding.message))
         }
         return rows
+    }
+
+    /// A resolved finding's fingerprint as the outputs write it (`fp-…`), from the bare hex the
+    /// history keeps.
+    private static func publishedFingerprint(_ finding: HistoryStore.StoredFinding) -> Cell {
+        UInt64(finding.fingerprint, radix: 16).map(Cell.fingerprint) ?? .text(finding.fingerprint)
     }
 
     /// A capacity figure's column, as capacity.csv declares it.

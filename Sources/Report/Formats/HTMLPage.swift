@@ -240,8 +240,15 @@ public enum HTMLPage {
             let rows = byCode[code] ?? []
             let total = counts?[code] ?? rows.count
             let severity = rows.first?[severityColumn].plainText ?? ""
-            out.append("<details class=\"\(severity)\"\(severity == "error" ? " open" : "")><summary><strong>\(code)</strong> "
-                       + "<span class=\"severity\">\(severity)</span> — \(total)</summary>\n<ul>\n")
+            // Code and severity come from the tool's own enums, escaped all the same: every
+            // text that reaches the page goes through appendHTML.
+            out.append("<details class=\"")
+            TableFormats.appendHTML(severity, to: &out)
+            out.append("\"\(severity == "error" ? " open" : "")><summary><strong>")
+            TableFormats.appendHTML(code, to: &out)
+            out.append("</strong> <span class=\"severity\">")
+            TableFormats.appendHTML(severity, to: &out)
+            out.append("</span> — \(total)</summary>\n<ul>\n")
             for row in rows.prefix(findingsPerCode) {
                 out.append("<li><code>")
                 TableFormats.appendHTML(row[fingerprintColumn].plainText, to: &out)

@@ -42,18 +42,21 @@ public enum MarkdownSummary {
             }
         }
         out.append("| code | severity | findings |\n|---|---|---:|\n")
-        for entry in counts { out.append("| \(entry.code) | \(entry.severity) | \(content.findingCounts?[entry.code] ?? entry.count) |\n") }
+        for entry in counts {
+            out.append("| \(TableFormats.markdownCell(entry.code)) | \(TableFormats.markdownCell(entry.severity)) | "
+                       + "\(content.findingCounts?[entry.code] ?? entry.count) |\n")
+        }
         let total = content.findingCounts?.values.reduce(0, +) ?? findings.rows.count
         out.append("\nFirst \(min(topFindings, findings.rows.count)) of \(total):\n\n")
         for row in findings.rows.prefix(topFindings) {
-            out.append("- **\(row[code].plainText)** \(TableFormats.markdownCell(row[message].plainText)) "
-                       + "(`\(TableFormats.markdownCell(row[sources].plainText))`)\n")
+            out.append("- **\(TableFormats.markdownCell(row[code].plainText))** \(TableFormats.markdownCell(row[message].plainText)) "
+                       + "(\(TableFormats.markdownCode(row[sources].plainText)))\n")
         }
         return out.bytes
     }
 
     static func table(_ table: ReportTable, into out: inout TextBuffer) {
-        out.append("| " + table.columns.joined(separator: " | ") + " |\n|")
+        out.append("| " + table.columns.map(TableFormats.markdownCell).joined(separator: " | ") + " |\n|")
         for _ in table.columns { out.append("---|") }
         out.append("\n")
         for row in table.rows {

@@ -63,7 +63,19 @@ public struct TextBuffer: Sendable {
         }
     }
 
-    /// The 16 hex digits of a finding's fingerprint.
+    /// A fingerprint as every output writes it: `fp-` and the 16 hex digits
+    /// (`fp-910953363494e258`). Bare, `910953363494e258` is a float to a spreadsheet
+    /// (9.1 × 10^263) and `0012345678901234` loses its zeros; no spreadsheet reads the prefixed
+    /// form as a number.
+    public mutating func append(publishedFingerprint hash: UInt64) {
+        append(bytes: TextBuffer.fingerprintPrefix)
+        append(fingerprint: hash)
+    }
+
+    public static let fingerprintPrefix: [UInt8] = Array("fp-".utf8)
+
+    /// The 16 hex digits of a finding's fingerprint, bare: the history's form (its lines are
+    /// compared with the last night's as they are, so they keep the form they always had).
     public mutating func append(fingerprint hash: UInt64) {
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: 16))
@@ -132,25 +144,59 @@ public enum TableFormats {
 
     /// Already rendered bytes as one field.
     public static func appendCSVField(bytes: [UInt8], to out: inout TextBuffer, delimiter: UInt8) {
-        guard bytes.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+        guard startsLikeFormula(bytes) || bytes.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
             out.append(bytes: bytes)
             return
         }
         appendCSVField(String(decoding: bytes, as: UTF8.self), to: &out, delimiter: delimiter)
     }
 
+    /// Every text field of every CSV passes here (both dialects, streamed or not, headers too):
+    /// quoted when it holds the delimiter, a quote or a line break, and neutralised as OWASP's
+    /// CSV-injection advice says when a spreadsheet would run it as a formula: a leading `'`,
+    /// the field quoted. Numbers are cells of their own kind and never come here.
     public static func appendCSVField(_ text: String, to out: inout TextBuffer, delimiter: UInt8) {
         let utf8 = text.utf8
-        guard utf8.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+        let formula = startsLikeFormula(utf8)
+        guard formula || utf8.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
             out.append(text)
             return
         }
         out.append(byte: 0x22)
+        if formula { out.append(byte: formulaGuard) }
         for byte in utf8 {
             if byte == 0x22 { out.append(byte: 0x22) }
             out.append(byte: byte)
         }
         out.append(byte: 0x22)
+    }
+
+    /// The apostrophe that makes a spreadsheet take a field for text.
+    public static let formulaGuard = UInt8(ascii: "'")
+
+    /// Whether a spreadsheet would read text as a formula: it starts with `=`, `+`, `-`, `@`, a
+    /// tab or a carriage return (OWASP's list). Also when it starts with apostrophes followed
+    /// by such a character, so that the guard can be taken off again exactly
+    /// (`unguardedCSVText`): `'=1` is written `''=1`. Only the first byte is looked at for any
+    /// other text; this runs for every text cell of a million-row table.
+    @inlinable
+    public static func startsLikeFormula<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            switch bytes[index] {
+            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return true
+            case formulaGuard: index = bytes.index(after: index)
+            default: return false
+            }
+        }
+        return false
+    }
+
+    /// A text field read back from a CSV this tool wrote (`report` without a JSON): the value
+    /// before `appendCSVField` guarded it.
+    public static func unguardedCSVText(_ field: String) -> String {
+        guard field.utf8.first == formulaGuard, startsLikeFormula(field.utf8.dropFirst()) else { return field }
+        return String(field.dropFirst())
     }
 
     /// The table as a JSON array of objects, one per row, keys in column order; integers and
@@ -250,9 +296,10 @@ public enum TableFormats {
         out.append(byte: 0x22)
     }
 
-    /// Text for HTML element content and attribute values.
+    /// Text for HTML element content and attribute values: markup characters as entities,
+    /// hidden characters as visible markers (`VisibleText`).
     public static func appendHTML(_ text: String, to out: inout TextBuffer) {
-        for byte in text.utf8 {
+        for byte in VisibleText.marked(text).utf8 {
             switch byte {
             case UInt8(ascii: "&"): out.append("&amp;")
             case UInt8(ascii: "<"): out.append("&lt;")
@@ -264,17 +311,41 @@ public enum TableFormats {
         }
     }
 
-    /// Markdown table cell text: pipes escaped, line breaks as spaces.
+    /// Text in Markdown (a table cell, a list item, a heading) that shows as the text it is:
+    /// every character that could start markup is backslash-escaped, so an input's `<script>`,
+    /// `![x](http://tracker/p.png)` or `[x](javascript:…)` is shown, never rendered, fetched or
+    /// linked; line breaks become spaces (a table row is one line); hidden characters become
+    /// visible markers (`VisibleText`). `_` stays: inside a word (every code and column name)
+    /// it is no markup, and elsewhere it can only make italics.
     static func markdownCell(_ text: String) -> String {
         var out = TextBuffer()
-        for byte in text.utf8 {
+        for byte in VisibleText.marked(text).utf8 {
             switch byte {
-            case UInt8(ascii: "|"): out.append("\\|")
             case 0x0A, 0x0D: out.append(byte: 0x20)
+            case UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"),
+                 UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"),
+                 UInt8(ascii: "!"), UInt8(ascii: "~"):
+                out.append(byte: UInt8(ascii: "\\"))
+                out.append(byte: byte)
             default: out.append(byte: byte)
             }
         }
         return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// Text as a Markdown code span: shown literally, so only a backtick in the text matters; the
+    /// fence is one backtick longer than the longest run in the text (CommonMark), with spaces
+    /// inside it when the text starts or ends with one.
+    static func markdownCode(_ text: String) -> String {
+        let visible = VisibleText.marked(text).map { $0.isNewline ? " " : $0 }
+        var longest = 0, run = 0
+        for character in visible {
+            run = character == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        let padding = visible.first == "`" || visible.last == "`" ? " " : ""
+        return fence + padding + String(visible) + padding + fence
     }
 }
 

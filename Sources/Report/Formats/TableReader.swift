@@ -37,7 +37,8 @@ public enum TableReader {
     }
 
     /// CSV fields (a header, then rows) as `TableFormats.csv` writes them in RFC 4180: each field
-    /// read as its column's type; an empty field is an empty cell.
+    /// read as its column's type, without the `'` that guards a formula-like text; an empty
+    /// field is an empty cell.
     public static func csv(header: [String], rows: [[String]], name: String, title: String,
                            headings: [ColumnHeading]) throws(Failure) -> ReportTable {
         let positions = headings.map { heading in header.firstIndex(of: heading.name) }
@@ -51,7 +52,7 @@ public enum TableReader {
                     row.append(.empty)
                     continue
                 }
-                guard let cell = heading.type.cell(text: fields[position]) else {
+                guard let cell = heading.type.cell(text: TableFormats.unguardedCSVText(fields[position])) else {
                     throw Failure(message: "row \(index + 1): '\(heading.name)' is not \(heading.type.noun): '\(fields[position])'")
                 }
                 row.append(cell)
@@ -112,7 +113,9 @@ extension ColumnType {
         case .year: return PlacementYear(label: text).map(Cell.year)
         case .date: return Self.day(text).map(Cell.date)
         case .fingerprint:
-            guard text.utf8.count == 16, let hash = UInt64(text, radix: 16) else { return nil }
+            // `fp-` and 16 hex digits; bare in the runs published before the prefix.
+            let digits = text.hasPrefix("fp-") ? String(text.dropFirst(3)) : text
+            guard digits.utf8.count == 16, digits.allSatisfy(\.isHexDigit), let hash = UInt64(digits, radix: 16) else { return nil }
             return .fingerprint(hash)
         case .sources:
             var locations: [SourceLocation] = []

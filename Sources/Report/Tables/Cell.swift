@@ -14,7 +14,8 @@ public enum Cell: Sendable, Hashable {
     case year(PlacementYear)
     /// Written `yyyy-mm-dd`.
     case date(Day)
-    /// A finding's fingerprint: 16 hex digits.
+    /// A finding's fingerprint: written `fp-` and 16 hex digits in every output, so that no
+    /// spreadsheet takes it for a number.
     case fingerprint(UInt64)
     /// Source rows as `path:line`: in CSV one field, separated by spaces; in JSON an array.
     case sources(SourceList)
@@ -86,7 +87,7 @@ extension TextBuffer {
             append(byte: UInt8(ascii: "-"))
             append(integer: year.startYear + 1)
         case .date(let day): append(day: day)
-        case .fingerprint(let hash): append(fingerprint: hash)
+        case .fingerprint(let hash): append(publishedFingerprint: hash)
         case .sources(let sources):
             var first = true
             sources.forEach { location in
