@@ -16,22 +16,24 @@ import Foundation
 /// Values are pseudonymised where they enter the run (`Normalizer.Pseudonymisation`); no text is
 /// ever searched for ids and rewritten.
 public struct Pseudonyms: Sendable {
-    /// The key's bytes (SymmetricKey is not Sendable; making one per use is cheap).
-    private let key: [UInt8]
+    /// HMAC keyed once: its inner and outer states copied per message, instead of the key
+    /// hashed again for each (an auditors' run makes one per student and one per finding).
+    private let keyed: KeyedHMAC
 
     /// At least 16 bytes of key: a shorter secret can be guessed by trying ids.
     public static let minimumKeyBytes = 16
 
     public init?(key bytes: [UInt8]) {
         guard bytes.count >= Self.minimumKeyBytes else { return nil }
-        key = bytes
+        keyed = KeyedHMAC(HMAC<SHA256>(key: SymmetricKey(data: bytes)))
     }
 
     /// Of the id's NFC form: Swift compares strings by canonical equivalence, so `élève01`
     /// typed precomposed in one export and decomposed in another is one student, and has one
     /// pseudonym whichever spelling the run met first.
     public func pseudonym(_ student: String) -> String {
-        Self.hex(prefix: "p-", code(Array(student.precomposedStringWithCanonicalMapping.utf8)).prefix(12))
+        let nfc = student.utf8.allSatisfy { $0 < 0x80 } ? student : student.precomposedStringWithCanonicalMapping
+        return Self.hex(prefix: "p-", code(Array(nfc.utf8)).prefix(12))
     }
 
     /// A name typed in an input that resolves to nothing in the register.
@@ -51,7 +53,9 @@ public struct Pseudonyms: Sendable {
     }
 
     private func code(_ message: [UInt8]) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+        var hmac = keyed.state
+        hmac.update(data: message)
+        return Array(hmac.finalize())
     }
 
     /// `domain` and each part with its length in front: ("a|b", "c") and ("a", "b|c") differ.
@@ -74,4 +78,12 @@ public struct Pseudonyms: Sendable {
         }
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+/// An HMAC with its key already absorbed. Swift Crypto's `HMAC` is a struct of hash states
+/// (values, copied on use) and a key it does not keep; it is not marked Sendable.
+private struct KeyedHMAC: @unchecked Sendable {
+    let state: HMAC<SHA256>
+
+    init(_ state: HMAC<SHA256>) { self.state = state }
 }
