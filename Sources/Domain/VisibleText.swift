@@ -28,7 +28,8 @@ public enum VisibleText {
     /// C0 and C1 controls but line feed and tab, DEL, and every format character (Unicode's Cf:
     /// the bidi embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, U+061C, the
     /// zero-width characters U+200B–U+200F, U+2060–U+2064, U+FEFF, soft hyphen, tag characters)
-    /// and the line and paragraph separators U+2028 and U+2029.
+    /// and the line and paragraph separators U+2028 and U+2029; and every other code point that
+    /// Unicode says a renderer may show as nothing (Default_Ignorable_Code_Point).
     public static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x0A, 0x09: return false
@@ -38,7 +39,10 @@ public enum VisibleText {
         }
         switch scalar.properties.generalCategory {
         case .format, .control, .lineSeparator, .paragraphSeparator: return true
-        default: return false
+        // Letters and marks that draw nothing: the Hangul fillers (U+115F, U+3164), the
+        // combining grapheme joiner U+034F, the variation selectors. `AZ\u{3164}Alfa` reads
+        // as `AZ Alfa`.
+        default: return scalar.properties.isDefaultIgnorableCodePoint
         }
     }
 

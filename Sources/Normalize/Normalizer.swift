@@ -37,10 +37,15 @@ public struct Normalizer: Sendable {
         /// A site or discipline name the register does not know: a shifted row can put a
         /// student id there.
         public var unknownName: @Sendable (String) -> String
+        /// An individual agreement's id: the agreement of one student, often numbered after
+        /// them. Framework agreements' ids are the institutions' and stay.
+        public var individualAgreement: @Sendable (String) -> String
 
-        public init(student: @escaping @Sendable (String) -> String, unknownName: @escaping @Sendable (String) -> String) {
+        public init(student: @escaping @Sendable (String) -> String, unknownName: @escaping @Sendable (String) -> String,
+                    individualAgreement: @escaping @Sendable (String) -> String) {
             self.student = student
             self.unknownName = unknownName
+            self.individualAgreement = individualAgreement
         }
     }
 
@@ -225,7 +230,9 @@ public struct Normalizer: Sendable {
 
     private mutating func add(_ record: AgreementRecord) {
         guard let (site, discipline) = resolve(site: record.site, discipline: record.discipline, at: record.source) else { return }
-        agreements.append(Agreement(id: record.agreementID, site: reference.sites[Int(site)].code,
+        var id = record.agreementID
+        if record.kind == .individual, let pseudonymisation { id = pseudonymisation.individualAgreement(id) }
+        agreements.append(Agreement(id: id, site: reference.sites[Int(site)].code,
                                     discipline: reference.disciplines[Int(discipline)].code, siteIndex: Int(site),
                                     disciplineIndex: Int(discipline), slots: record.slots, validFrom: record.validFrom,
                                     validTo: record.validTo, kind: record.kind,

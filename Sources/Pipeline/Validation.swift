@@ -1,5 +1,6 @@
-import Ingest
 import Domain
+import Foundation
+import Ingest
 
 /// `stagebalans validate`: ingest only, with every file's counts and the first problems.
 public struct ValidationResult: Sendable {
@@ -17,15 +18,29 @@ public struct ValidationResult: Sendable {
 }
 
 public enum Validation {
+    /// The quarantine files leave out raw rows and the values quoted in reasons when the
+    /// output folder is for auditors (`forAuditors(_:)`): `validate` writes them beside its
+    /// runs. The problems printed on the terminal keep them (the office's own screen).
     public static func run(_ definition: PipelineDefinition, quarantineDirectory: String, maxProblems: Int = 20)
         throws(OutputError) -> ValidationResult {
         let writer = try QuarantineWriter(directory: quarantineDirectory)
+        writer.redactsRawText = forAuditors(definition)
         var problems: [Diagnostic] = []
         let reports = try ingestAll(definition, quarantine: writer) { _, event in
             if case .quarantined(let record) = event, problems.count < maxProblems { problems.append(record.diagnostic) }
         }
         try writer.commit()
         return ValidationResult(reports: reports, firstProblems: problems, quarantineFiles: [writer.csvPath, writer.jsonPath])
+    }
+
+    /// Whether the definition's output folder is for auditors: the definition says so, or the
+    /// run `latest` names was made with `run --for-auditors` (its manifest says so).
+    public static func forAuditors(_ definition: PipelineDefinition) -> Bool {
+        if definition.report.forAuditors { return true }
+        let manifest = definition.outputDirectory + "/latest/manifest.json"
+        guard let data = FileManager.default.contents(atPath: manifest),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return object["for_auditors"] as? Bool ?? false
     }
 
     /// Reads every source of the definition, in order, writing each quarantined record to

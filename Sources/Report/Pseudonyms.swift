@@ -9,6 +9,8 @@ import Foundation
 ///   without learning who it is;
 /// - a name the register does not know becomes `n-` and 12 bytes of HMAC("name", name): a
 ///   shifted row can put a student id in the site column, and the name would show it;
+/// - an individual agreement's id becomes `a-` and 12 bytes of HMAC("individual agreement", id):
+///   it concerns one student and is often numbered after them;
 /// - a finding's fingerprint is 8 bytes of HMAC("finding", code, key): the office's unkeyed
 ///   fingerprint could be brute-forced over the id space and joined with the office's reports.
 ///
@@ -39,6 +41,12 @@ public struct Pseudonyms: Sendable {
     /// A name typed in an input that resolves to nothing in the register.
     public func nameToken(_ name: String) -> String {
         Self.hex(prefix: "n-", code(Self.separated("name", [name])).prefix(12))
+    }
+
+    /// An individual agreement's id: an agreement for one student, often numbered after them
+    /// (`IO-r0812345`).
+    public func agreementToken(_ id: String) -> String {
+        Self.hex(prefix: "a-", code(Self.separated("individual agreement", [id])).prefix(12))
     }
 
     /// A finding's fingerprint in a run for auditors, in place of the office's unkeyed one.

@@ -38,6 +38,8 @@ struct PartitionTests {
         defer { for folder in [memory, partitioned] { try? FileManager.default.removeItem(atPath: folder) } }
         let key = ["STAGEBALANS_PSEUDONYM_KEY": "a secret of at least sixteen bytes"]
         for forAuditors in [false, true] {
+            // Reports for auditors have an output folder of their own (the office's runs hold ids).
+            let memory = forAuditors ? memory + "/auditors" : memory, partitioned = forAuditors ? partitioned + "/auditors" : partitioned
             let inMemory = try PipelineRun.run(try definition(output: memory, partitionRows: nil), asOf: nil,
                                                today: Day(daysSinceEpoch: 0), forAuditors: forAuditors, environment: key)
             let inPartitions = try PipelineRun.run(try definition(output: partitioned, partitionRows: rows), asOf: nil,
@@ -54,9 +56,13 @@ struct PartitionTests {
             #expect(inPartitions.reconciliation.placements.isEmpty && inPartitions.reconciliation.findings.isEmpty)
             #expect(inMemory.reconciliation.placements.count == inMemory.placementCount)
         }
-        // The second run of each was compared with the first: the same changes.
+        // A second office run in each folder, compared with the first: the same changes.
+        _ = try PipelineRun.run(try definition(output: memory, partitionRows: nil), asOf: Day(year: 2026, month: 6, day: 1),
+                                today: Day(daysSinceEpoch: 0))
+        _ = try PipelineRun.run(try definition(output: partitioned, partitionRows: rows), asOf: Day(year: 2026, month: 6, day: 1),
+                                today: Day(daysSinceEpoch: 0))
         let changes = try read(memory, "changes.csv"), changesInPartitions = try read(partitioned, "changes.csv")
-        #expect(changes == changesInPartitions)
+        #expect(changes == changesInPartitions && changes.count > 200, "\(String(decoding: changes, as: UTF8.self))")
         // Nothing of the partitions is left beside the runs.
         let left = try FileManager.default.contentsOfDirectory(atPath: partitioned).filter { $0.hasPrefix(".spill") }
         #expect(left.isEmpty, "left behind: \(left)")

@@ -118,6 +118,10 @@ struct OutputSafetyTests {
         #expect(VisibleText.marked(text) == marked)
         #expect(VisibleText.marked("Ségolène Ünal, 李\n\tok") == "Ségolène Ünal, 李\n\tok")
         #expect(VisibleText.marked("\u{E0041}\u{7F}\r") == "⟨U+E0041⟩⟨U+007F⟩⟨U+000D⟩")
+        // Letters and marks that draw nothing (Default_Ignorable_Code_Point): `AZ\u{3164}Alfa`
+        // would read as `AZ Alfa`.
+        #expect(VisibleText.marked("AZ\u{3164}Alfa\u{115F}\u{034F}\u{17B4}\u{FE0F}\u{E0100}")
+            == "AZ⟨U+3164⟩Alfa⟨U+115F⟩⟨U+034F⟩⟨U+17B4⟩⟨U+FE0F⟩⟨U+E0100⟩")
         #expect(TableFormats.markdownCell(text).contains("⟨U+202E⟩") && !TableFormats.markdownCell(text).contains("\u{1B}"))
         var html = TextBuffer()
         TableFormats.appendHTML(text, to: &html)

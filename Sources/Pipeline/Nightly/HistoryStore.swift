@@ -209,6 +209,13 @@ struct HistoryStore {
         }
     }
 
+    /// The ids of the published runs for the office (not for auditors), oldest first.
+    func publishedOfficeRuns() throws(OutputError) -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM run WHERE published = 1 AND for_auditors = 0 ORDER BY started_at, id")
+        }
+    }
+
     /// The fingerprints of a run's findings, and in full those not in `current`.
     func findings(of runID: String, notIn current: Set<UInt64>) throws(OutputError) -> (fingerprints: Set<UInt64>, gone: [StoredFinding]) {
         try read { db in

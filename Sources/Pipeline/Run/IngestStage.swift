@@ -46,7 +46,8 @@ enum IngestStage {
                     options: RunOptions) throws(RunFailure) -> ([FileReport], Normalizer) {
         let plan = session.plan
         let pseudonymisation = plan.pseudonyms.map { keyed in
-            Normalizer.Pseudonymisation(student: { keyed.pseudonym($0) }, unknownName: { keyed.nameToken($0) })
+            Normalizer.Pseudonymisation(student: { keyed.pseudonym($0) }, unknownName: { keyed.nameToken($0) },
+                                        individualAgreement: { keyed.agreementToken($0) })
         }
         let (reports, normalizer) = try read(plan.definition, reference: plan.reference, quarantine: quarantine, spill: spill,
                                              pseudonymisation: pseudonymisation, threading: options.threading, progress: options.onProgress, onFile: options.onFile)

@@ -33,8 +33,14 @@ final class RunSession {
         let output = plan.definition.outputDirectory
         let lock = try takeLock(output, startedAt: startedAt)
         let publisher = Publisher(outputDirectory: output, keepRuns: plan.definition.keepRuns)
+        let history: HistoryStore
         do {
-            let history = try HistoryStore.open(directory: output)
+            history = try HistoryStore.open(directory: output)
+        } catch {
+            throw .output(error)
+        }
+        if plan.pseudonyms != nil { try refuseOfficeRuns(history, publisher: publisher, definition: plan.definition) }
+        do {
             let previous = try history.lastPublished()
             try publisher.repair(lastPublished: previous?.run.id)
             return RunSession(plan: plan, startedAt: startedAt, lock: lock, history: history, publisher: publisher,
@@ -42,6 +48,28 @@ final class RunSession {
         } catch {
             throw .output(error)
         }
+    }
+
+    /// A run for auditors publishes into a folder whose every run is for auditors: the office's
+    /// runs beside it hold student ids, and whoever hands the folder over hands those too.
+    /// Refused before anything is read, as a definition error (exit 2).
+    private static func refuseOfficeRuns(_ history: HistoryStore, publisher: Publisher,
+                                         definition: PipelineDefinition) throws(RunFailure) {
+        let office: [String]
+        do {
+            office = try history.publishedOfficeRuns().filter {
+                FileManager.default.fileExists(atPath: publisher.runsDirectory + "/" + $0)
+            }
+        } catch {
+            throw .output(error)
+        }
+        guard let newest = office.last else { return }
+        let others = office.count > 1 ? " and \(office.count - 1) more" : ""
+        throw .definition(DefinitionError(
+            SourceLocation(path: definition.file, line: 1),
+            "a run for auditors cannot publish into '\(definition.outputDirectory)': it holds reports for the office, with "
+                + "student ids (runs/\(newest)\(others)); give reports for auditors an output folder of their own "
+                + "(`output:` in a definition of their own), or remove those runs"))
     }
 
     private init(plan: RunPlan, startedAt: Date, lock: RunLock, history: HistoryStore, publisher: Publisher,
