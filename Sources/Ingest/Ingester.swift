@@ -9,8 +9,11 @@ public struct FileReport: Sendable, Hashable {
     public var source: String
     public var path: String
     public var bytes: Int = 0
-    /// Records read (blank rows not counted); always `accepted + quarantined`.
+    /// Records read (blank rows not counted): `accepted + quarantined` for a file that was
+    /// read whole.
     public var read: Int = 0
+    /// 0 for a file rejected whole (`rejection`): none of its records may be used, also those
+    /// read before the failure.
     public var accepted: Int = 0
     public var quarantined: Int = 0
     /// Blank lines and rows of empty fields, skipped.
@@ -84,6 +87,7 @@ public struct Ingester: Sendable {
         report.blankRows = outcome.blankRows
         report.notes = outcome.notes
         report.rejection = outcome.failure?.diagnostic
+        if report.rejection != nil { report.accepted = 0 }
         return report
     }
 

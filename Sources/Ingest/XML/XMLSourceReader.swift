@@ -57,7 +57,7 @@ struct XMLSourceReader: RecordReader {
         var skipped = 0
         var status = xmlTextReaderRead(reader)
         while status == 1 {
-            if errors.fatal != nil { throw failure(errors, reader: reader, input: input) }
+            if errors.fatal != nil { throw failure(errors, reader: reader, input: input, file: file) }
             let type = xmlTextReaderNodeType(reader)
             if type == element, let node = xmlTextReaderCurrentNode(reader), matcher.isRecord(node) {
                 if skipped < skipping {
@@ -66,7 +66,7 @@ struct XMLSourceReader: RecordReader {
                     continue
                 }
                 guard let subtree = xmlTextReaderExpand(reader), errors.fatal == nil else {
-                    throw failure(errors, reader: reader, input: input)
+                    throw failure(errors, reader: reader, input: input, file: file)
                 }
                 let line = XMLRecordMatcher.line(of: subtree, reader: reader)
                 var entity: String?
@@ -74,17 +74,17 @@ struct XMLSourceReader: RecordReader {
                     entity = matcher.collect(subtree, into: &batch)
                     return entity == nil
                 }
-                if let entity { throw entityFailure(entity, line: line) }
+                if let entity { throw entityFailure(entity, line: line, file: file) }
                 status = xmlTextReaderNext(reader)
             } else {
                 if type == entityReference {
                     let name = xmlTextReaderConstName(reader).map { String(cString: $0) } ?? "?"
-                    throw entityFailure(name, line: Self.nodeLine(reader) ?? Int(xmlTextReaderGetParserLineNumber(reader)))
+                    throw entityFailure(name, line: Self.nodeLine(reader) ?? Int(xmlTextReaderGetParserLineNumber(reader)), file: file)
                 }
                 status = xmlTextReaderRead(reader)
             }
         }
-        if status < 0 || errors.fatal != nil || input.violation != nil { throw failure(errors, reader: reader, input: input) }
+        if status < 0 || errors.fatal != nil || input.violation != nil { throw failure(errors, reader: reader, input: input, file: file) }
         outcome.notes.append("encoding " + (xmlTextReaderConstEncoding(reader).map { String(cString: $0) } ?? "UTF-8"))
     }
 
@@ -94,16 +94,21 @@ struct XMLSourceReader: RecordReader {
         sink.recordName = settings.record.localName
     }
 
-    private func entityFailure(_ name: String, line: Int) -> FileFailure {
-        FileFailure(SourceLocation(path: path, line: line),
-                    "entity reference '&\(name);' is not expanded: entities declared in a DOCTYPE are never substituted",
-                    notes: ["ask for the export without a DOCTYPE, or with the values written out"])
+    /// At the reference itself: libxml2 gives it its record's first line and no column.
+    private func entityFailure(_ name: String, line: Int, file: borrowing ChunkedFile) -> FileFailure {
+        let reference = XMLEntityLocator(descriptor: file.fileDescriptor).firstReference(named: name, fromLine: line)
+        return FileFailure(SourceLocation(path: path, line: reference?.line ?? line, column: reference?.column),
+                           "entity reference '&\(name);' is not expanded: entities declared in a DOCTYPE are never substituted",
+                           notes: ["ask for the export without a DOCTYPE, or with the values written out"])
     }
 
-    private func failure(_ errors: XMLErrorCollector, reader: xmlTextReaderPtr, input: XMLInputGuard) -> FileFailure {
+    private func failure(_ errors: XMLErrorCollector, reader: xmlTextReaderPtr, input: XMLInputGuard, file: borrowing ChunkedFile) -> FileFailure {
         if let violation = input.violation {
             // The guard does not count lines; libxml2's line is where it stopped.
             return FileFailure(SourceLocation(path: path, line: max(1, Int(xmlTextReaderGetParserLineNumber(reader)))), violation)
+        }
+        if let fatal = errors.fatal, fatal.code == Int32(XML_ERR_ENTITY_LOOP.rawValue) {
+            return amplificationFailure(fatal, file: file)
         }
         if let fatal = errors.fatal {
             return FileFailure(SourceLocation(path: path, line: fatal.line, column: fatal.column), "XML: " + fatal.message)
@@ -112,6 +117,18 @@ struct XMLSourceReader: RecordReader {
         let column = Int(xmlTextReaderGetParserColumnNumber(reader))
         return FileFailure(SourceLocation(path: path, line: max(line, 1), column: column > 0 ? column : nil),
                            "XML: the file cannot be parsed")
+    }
+
+    /// libxml2 2.9 stops an entity that expands without bound (a billion-laughs bomb; entities
+    /// that refer to each other) with "Detected an entity reference loop" at the DOCTYPE. Say
+    /// what it is, at the reference in the document that set it off.
+    private func amplificationFailure(_ fatal: XMLErrorCollector.Entry, file: borrowing ChunkedFile) -> FileFailure {
+        let reference = XMLEntityLocator(descriptor: file.fileDescriptor).firstReference()
+        let named = reference.map { "entity reference '&\($0.name);'" } ?? "an entity reference"
+        return FileFailure(SourceLocation(path: path, line: reference?.line ?? fatal.line, column: reference?.column ?? fatal.column),
+                           "\(named) expands without bound: an entity amplification bomb (entities that multiply, as in "
+                               + "'billion laughs', or refer to each other); it is never expanded and the file is rejected",
+                           notes: ["libxml2: " + fatal.message, "ask for the export without a DOCTYPE"])
     }
 
     /// The line the current node starts on (the parser's own line may already be further on).
