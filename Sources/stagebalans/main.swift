@@ -107,6 +107,7 @@ struct Run: ParsableCommand {
         let start = Date()
         var options = RunOptions(asOf: asOfDay, today: Today.day, forAuditors: forAuditors, force: force)
         options.onStage = { stage in logger.info("stage \(stage)", metadata: ["stage": .string(stage)]) }
+        options.onWarning = { line in logger.warning("\(line)") }
         let progress = logging.showsProgress ? ProgressDisplay() : nil
         if let progress {
             options.onProgress = { source, rows in progress.update(source: source, rows: rows) }
