@@ -165,4 +165,32 @@ struct OutputFolderTests {
         #expect(after.err.contains("runs/2098-01-01T00-00-00Z-1: warning: removed this run folder"), "\(after.err)")
         #expect(faculty.runs.count == 1)
     }
+
+    @Test("a run whose record fails (the database locked by another writer) removes its own run folder: no orphan is left")
+    func recordFails() throws {
+        let faculty = try faculty()
+        defer { try? FileManager.default.removeItem(atPath: faculty.folder) }
+        #expect(try nightly.run(faculty, []).status == 0)
+        let runs = faculty.runs, latest = faculty.latestTarget
+        // Another program in a write transaction: readers go ahead, the run's record waits past
+        // the busy timeout (5 s) and fails after its folder was renamed into runs/.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = ["-c", """
+            import sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN IMMEDIATE")
+            print("locked", flush=True)
+            time.sleep(30)
+            """, faculty.output + "/history.sqlite"]
+        let pipe = Pipe()
+        holder.standardOutput = pipe
+        try holder.run()
+        defer { kill(holder.processIdentifier, SIGKILL) }
+        _ = pipe.fileHandleForReading.availableData  // "locked"
+        let result = try nightly.run(faculty, ["--force"])
+        #expect(result.status == 4, "\(result.err)")
+        #expect(result.err.contains("cannot record the run in the history database"), "\(result.err)")
+        #expect(faculty.runs == runs && faculty.latestTarget == latest, "\(faculty.runs)")
+    }
 }
