@@ -49,9 +49,10 @@ struct Validate: ParsableCommand {
             printError(error.description)
             throw ExitCode(ExitStatus.badDefinition.rawValue)
         }
-        let directory = quarantineDir ?? definition.outputDirectory + "/validate"
         let result: ValidationResult
         do {
+            let directory: String
+            if let quarantineDir { directory = quarantineDir } else { directory = try Validation.defaultQuarantineDirectory(definition) }
             result = try Validation.run(definition, quarantineDirectory: directory, maxProblems: maxErrors)
         } catch {
             printError(error.description)

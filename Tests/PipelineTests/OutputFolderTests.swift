@@ -193,4 +193,20 @@ struct OutputFolderTests {
         #expect(result.err.contains("cannot record the run in the history database"), "\(result.err)")
         #expect(faculty.runs == runs && faculty.latestTarget == latest, "\(faculty.runs)")
     }
+
+    @Test("validate: a symbolic link as OUTPUT/validate is refused (exit 4), not written through")
+    func validateFolderLink() throws {
+        let faculty = try faculty()
+        let outside = try Self.outsideFolder()
+        defer { try? FileManager.default.removeItem(atPath: faculty.folder) }
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        try FileManager.default.createDirectory(atPath: faculty.output, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: faculty.output + "/validate", withDestinationPath: outside)
+        let before = Self.snapshot(outside)
+        let result = try nightly.cli.stagebalans(["validate", "p.yml"], in: faculty.folder)
+        #expect(result.status == 4, "\(result.err)")
+        #expect(result.err.contains("out/validate: error: 'validate' is a symbolic link (to '\(outside)'); stagebalans never "
+                                    + "follows one inside its output folder: remove it"), "\(result.err)")
+        #expect(Self.snapshot(outside) == before)
+    }
 }
