@@ -122,11 +122,11 @@ final class OutputFolder {
 
     /// A new folder of the run's own (staging, spill): made here, so that nothing planted under
     /// its name is written through. A leftover of a crashed run of the same id is removed first.
-    func makeOwnDirectory(_ name: String) throws(OutputError) {
+    func makeOwnDirectory(_ name: String, for purpose: String) throws(OutputError) {
         if kind(of: name) == .symbolicLink { throw linkRefused(name) }
         Self.remove(name, in: descriptor)
         guard mkdirat(descriptor, name, 0o755) == 0 else {
-            throw OutputError(path: path + "/" + name, message: "cannot create the folder: " + String(cString: strerror(errno)))
+            throw OutputError(path: path + "/" + name, message: "cannot create the folder for \(purpose): " + String(cString: strerror(errno)))
         }
     }
 

@@ -175,7 +175,7 @@ final class RunSession {
 
     /// The staging folder, new (a leftover of the same id is removed), with the quarantine in it.
     func openStaging() throws(OutputError) -> QuarantineWriter {
-        try publisher.folder.makeOwnDirectory(stagingName)
+        try publisher.folder.makeOwnDirectory(stagingName, for: "the reports")
         let quarantine = try QuarantineWriter(directory: staging)
         quarantine.redactsRawText = plan.pseudonyms != nil
         return quarantine
@@ -186,7 +186,7 @@ final class RunSession {
     func spillSettings() throws(OutputError) -> SpillSettings? {
         let partitions = plan.definition.partitions
         guard plan.evaluationBytes > partitions.aboveBytes else { return nil }
-        try publisher.folder.makeOwnDirectory(spillName)
+        try publisher.folder.makeOwnDirectory(spillName, for: "partitions")
         return SpillSettings(directory: spillDirectory, partitionRows: partitions.rows)
     }
 }
