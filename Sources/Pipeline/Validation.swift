@@ -33,6 +33,19 @@ public enum Validation {
         return ValidationResult(reports: reports, firstProblems: problems, quarantineFiles: [writer.csvPath, writer.jsonPath])
     }
 
+    /// `OUTPUT/validate`, where `validate` writes its quarantine unless told otherwise: a folder
+    /// of the tool's own inside its output folder, so a symbolic link there is refused (exit 4)
+    /// rather than followed.
+    public static func defaultQuarantineDirectory(_ definition: PipelineDefinition) throws(OutputError) -> String {
+        let directory = definition.outputDirectory + "/validate"
+        var status = stat()
+        if lstat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+            throw OutputFolder.linkRefused("validate", in: definition.outputDirectory,
+                                           target: try? FileManager.default.destinationOfSymbolicLink(atPath: directory))
+        }
+        return directory
+    }
+
     /// Whether the definition's output folder is for auditors: the definition says so, or the
     /// run `latest` names was made with `run --for-auditors` (its manifest says so).
     public static func forAuditors(_ definition: PipelineDefinition) -> Bool {
