@@ -134,6 +134,15 @@ extension ChunkedFile {
         }
     }
 
+    /// `rewind` as a failure of the file as a whole.
+    func failingRewind() throws(FileFailure) {
+        do {
+            try rewind()
+        } catch {
+            throw FileFailure(SourceLocation(path: path, line: 1), error.message)
+        }
+    }
+
     /// `checkUnchanged` as a failure of the file as a whole.
     func failIfChanged() throws(FileFailure) {
         do {

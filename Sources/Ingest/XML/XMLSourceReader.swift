@@ -42,11 +42,7 @@ struct XMLSourceReader: RecordReader {
     /// the digest of the file's first `offset` bytes must be the one the pieces observed.
     func readWhole(_ file: borrowing ChunkedFile, into sink: inout BatchSink, outcome: inout ReaderOutcome, skipping: Int,
                    verifying checkpoint: XMLInputGuard.Checkpoint? = nil) throws {
-        do {
-            try file.rewind()
-        } catch {
-            throw FileFailure(SourceLocation(path: path, line: 1), error.message)
-        }
+        try file.failingRewind()
         outcome.bytes = file.size
         let errors = XMLErrorCollector()
         // libxml2 holds an unretained pointer to `errors`: keep it alive until the reader is freed
