@@ -35,11 +35,13 @@ if [ ! -x "$BIN" ] || [ -n "$(find Sources Package.swift -newer "$BIN" -print -q
 fi
 
 # JSON log lines for the collector; the summary line is the last line of the log. A run that
-# outlives the time limit gets SIGTERM, and SIGKILL after the grace (timeout exits 124 or 137);
-# the lock goes with the process, and latest and the history stay as they were (docs/history.md).
-timeout --kill-after="$GRACE" "$TIME_LIMIT" "$BIN" run "$PIPELINE" --quiet --log-format json >>"$LOG" 2>&1
+# outlives the time limit gets SIGTERM, and SIGKILL after the grace (timeout exits 124, or 137
+# after the SIGKILL, which it logs: a run killed by something else, the OOM killer say, is 137
+# without that line); the lock goes with the process, and latest and the history stay as they
+# were (docs/history.md).
+timeout --verbose --kill-after="$GRACE" "$TIME_LIMIT" "$BIN" run "$PIPELINE" --quiet --log-format json >>"$LOG" 2>&1
 status=$?
-if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+if [ "$status" -eq 124 ] || { [ "$status" -eq 137 ] && grep -q "^timeout: sending signal" "$LOG"; }; then
   echo "{\"level\":\"error\",\"message\":\"stopped after STAGEBALANS_TIMEOUT=$TIME_LIMIT\"}" >>"$LOG"
   echo "stagebalans nightly run of $PIPELINE stopped after STAGEBALANS_TIMEOUT=$TIME_LIMIT; exit 6" >&2
   status=6
