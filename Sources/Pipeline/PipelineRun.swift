@@ -72,6 +72,9 @@ public struct RunOptions: Sendable {
     public var onFile: (@Sendable (_ report: FileReport, _ seconds: Double) -> Void)?
     /// Called with a line for the log's warnings about the output folder (an orphan run folder removed).
     public var onWarning: (@Sendable (String) -> Void)?
+    /// For tests only: called with an input's path once ingest has opened it, before reading
+    /// (to replace files under a running ingest; see `InputPolicy.onOpened`).
+    public var onInputOpened: (@Sendable (_ path: String) -> Void)?
 
     public init(asOf: Day? = nil, today: Day, forAuditors: Bool = false, force: Bool = false) {
         self.asOf = asOf
@@ -148,8 +151,9 @@ public enum PipelineRun {
         let session = try RunSession.open(plan, startedAt: startedAt) { options.onWarning?($0) }
         // The session holds the lock: it lives until the run returns.
         defer { withExtendedLifetime(session) {} }
-        // The reference stage includes hashing what this run reads, by content: the definition
-        // (and the settings given beside it), the reference data, every input.
+        // The reference stage includes hashing the definition (and the settings given beside it)
+        // and the reference data, and the unchanged check (which hashes an input only when it is
+        // still the file the last run read).
         clock.lap("reference")
         if !options.force, let previous = session.unchangedSince {
             return .unchanged(previousRunID: previous.id, asOf: plan.asOf)

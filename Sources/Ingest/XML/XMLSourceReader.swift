@@ -16,31 +16,40 @@ struct XMLSourceReader: RecordReader {
     /// Parse the file in pieces of about this many bytes on several threads (`XMLPieces`);
     /// nil reads it whole on one.
     var pieceBytes: Int? = nil
+    var policy = InputPolicy()
+    /// Sees the file's bytes once, in order, whichever way it is read.
+    var observer: (any ByteObserver)?
 
     /// NOBLANKS and COMPACT only spare libxml2 work on whitespace between elements and on
     /// small text nodes; neither changes what a record holds.
     static let parseOptions: Int32 = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_BIG_LINES.rawValue)
         | Int32(XML_PARSE_NOCDATA.rawValue) | Int32(XML_PARSE_NOBLANKS.rawValue) | Int32(XML_PARSE_COMPACT.rawValue)
 
+    /// Opens the file once: pieces, and a read again after a piece in doubt, use this descriptor,
+    /// so that a file renamed over the path meanwhile is not read in part.
     func read(into sink: inout BatchSink, outcome: inout ReaderOutcome) throws {
+        let file = try ChunkedFile.opening(path, policy)
+        outcome.identity = file.identity
         if let pieceBytes {
-            try XMLPieces(reader: self, pieceBytes: pieceBytes).read(into: &sink, outcome: &outcome)
+            try XMLPieces(reader: self, pieceBytes: pieceBytes).read(file, into: &sink, outcome: &outcome)
         } else {
-            try readWhole(into: &sink, outcome: &outcome, skipping: 0)
+            try readWhole(file, into: &sink, outcome: &outcome, skipping: 0)
         }
     }
 
     /// Reads the file front to back on this thread; the first `skipping` records were already
-    /// delivered (by pieces parsed before one gave up) and are passed over.
-    func readWhole(into sink: inout BatchSink, outcome: inout ReaderOutcome, skipping: Int) throws {
-        let file = try ChunkedFile.opening(path)
+    /// delivered (by pieces parsed before one gave up) and are passed over. With `verifying`,
+    /// the digest of the file's first `offset` bytes must be the one the pieces observed.
+    func readWhole(_ file: borrowing ChunkedFile, into sink: inout BatchSink, outcome: inout ReaderOutcome, skipping: Int,
+                   verifying checkpoint: XMLInputGuard.Checkpoint? = nil) throws {
+        try file.failingRewind()
         outcome.bytes = file.size
         let errors = XMLErrorCollector()
         // libxml2 holds an unretained pointer to `errors`: keep it alive until the reader is freed
         // (defers run last-registered first, so this one runs after the reader's).
         defer { withExtendedLifetime(errors) {} }
         let input = XMLInputGuard(descriptor: file.fileDescriptor, maxFields: spec.limits.maxFields,
-                                  expectedSize: file.size)
+                                  expectedSize: file.size, observer: observer, checkpoint: checkpoint)
         defer { withExtendedLifetime(input) {} }
         guard let reader = LibXML2.textReader(input, errors: errors) else {
             throw FileFailure(SourceLocation(path: path, line: 1), "libxml2 could not start a reader for this file")
@@ -85,6 +94,7 @@ struct XMLSourceReader: RecordReader {
             }
         }
         if status < 0 || errors.fatal != nil || input.violation != nil { throw failure(errors, reader: reader, input: input, file: file) }
+        try file.failIfChanged()
         outcome.notes.append("encoding " + (xmlTextReaderConstEncoding(reader).map { String(cString: $0) } ?? "UTF-8"))
     }
 

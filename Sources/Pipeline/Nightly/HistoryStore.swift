@@ -40,6 +40,8 @@ struct HistoryStore {
         var rowsRead: Int
         var rowsAccepted: Int
         var rowsQuarantined: Int
+        /// `FileIdentity` of the file as read (nil before version 0.6, or when it was not read).
+        var identity: String? = nil
     }
 
     /// A finding of an earlier run, as the changes report shows it.
@@ -85,6 +87,9 @@ struct HistoryStore {
         migrator.registerMigration("v3: capacity rows keep slot days as a number, not figures as text", migrate: capacityAsNumbers)
         migrator.registerMigration("v4: which key made a run's fingerprints (runs for auditors key them)") { db in
             try db.execute(sql: "ALTER TABLE run ADD COLUMN fingerprint_key TEXT")
+        }
+        migrator.registerMigration("v5: which file each input was read from (device, inode, size, times)") { db in
+            try db.execute(sql: "ALTER TABLE run_input ADD COLUMN identity TEXT")
         }
         return migrator
     }
@@ -217,7 +222,8 @@ struct HistoryStore {
             let inputs = try Row.fetchAll(db, sql: "SELECT * FROM run_input WHERE run_id = ? ORDER BY rowid", arguments: [run.id])
                 .map { row in
                     Input(source: row["source"], path: row["path"], bytes: row["bytes"], sha256: row["sha256"],
-                          rowsRead: row["rows_read"], rowsAccepted: row["rows_accepted"], rowsQuarantined: row["rows_quarantined"])
+                          rowsRead: row["rows_read"], rowsAccepted: row["rows_accepted"], rowsQuarantined: row["rows_quarantined"],
+                          identity: row["identity"])
                 }
             return (run, inputs)
         }
@@ -308,9 +314,9 @@ struct HistoryStore {
                                      run.referenceSHA256, run.toolVersion, run.published, run.forAuditors, run.fingerprintKey])
                 if run.published { try Self.forgetFindings(notMadeWith: run.fingerprintKey, in: db) }
                 for input in record.inputs {
-                    try db.execute(sql: "INSERT INTO run_input VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    try db.execute(sql: "INSERT INTO run_input VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                    arguments: [run.id, input.source, input.path, input.bytes, input.sha256, input.rowsRead,
-                                               input.rowsAccepted, input.rowsQuarantined])
+                                               input.rowsAccepted, input.rowsQuarantined, input.identity])
                 }
                 try db.execute(sql: "UPDATE run SET findings = ? WHERE id = ?", arguments: [record.findingCount, run.id])
                 try Self.storeFindings(record.findings, of: run.id, in: db)

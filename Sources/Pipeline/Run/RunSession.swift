@@ -116,17 +116,19 @@ final class RunSession {
     }
 
     /// The last published run, when this run would publish the same reports: the definition,
-    /// the reference data and every input as then, the same placement year, its folder still there.
+    /// the reference data and every input as then (the same file, unwritten, with the digest
+    /// recorded), the same placement year, its folder still there.
     var unchangedSince: HistoryStore.Run? {
         let fingerprint = plan.fingerprint
         guard let previous, previous.run.definitionSHA256 == fingerprint.definition,
               previous.run.referenceSHA256 == fingerprint.reference,
               // Reports made with other fingerprints (and, before version 0.6, ids left in them) are rebuilt.
               previous.run.fingerprintKey == plan.fingerprintKey,
-              previous.inputs.map({ [$0.path, $0.sha256] }) == fingerprint.inputs.map({ [$0.path, $0.sha256] }),
               case .success(let previousAsOf) = DateParser(formats: [DateParser.iso]).parse(previous.run.asOf),
               PlacementYear(containing: previousAsOf) == PlacementYear(containing: plan.asOf),
-              publisher.hasRunFolder(previous.run.id) else { return nil }
+              publisher.hasRunFolder(previous.run.id),
+              // Last: it may read every input once (only those that are still the files read then).
+              fingerprint.inputsUnchanged(since: previous.inputs, confinedTo: plan.definition.confinedTo) else { return nil }
         return previous.run
     }
 
