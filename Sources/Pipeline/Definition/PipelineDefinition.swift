@@ -103,6 +103,7 @@ public enum DefinitionLoader {
 
     /// The definition's top-level mapping, from its YAML text.
     static func topLevel(_ text: String, file: String) throws(DefinitionError) -> YAMLMapping {
+        try YAMLExpansionGuard.check(text, file: file)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

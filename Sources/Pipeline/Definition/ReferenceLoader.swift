@@ -32,6 +32,7 @@ public enum ReferenceLoader {
         } catch {
             throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read reference data: \(error.localizedDescription)")
         }
+        try YAMLExpansionGuard.check(text, file: file)
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw DefinitionError(SourceLocation(path: file, line: 1), "the file is empty")

@@ -278,10 +278,11 @@ struct HistoryStore {
                     """, arguments: [run.id, run.asOf, run.startedAt, run.endedAt, run.exitCode, run.definitionSHA256,
                                      run.referenceSHA256, run.toolVersion, run.published, run.forAuditors, run.fingerprintKey])
                 if run.published { try Self.forgetFindings(notMadeWith: run.fingerprintKey, in: db) }
+                // One prepared statement for all inputs: a glob may match 100,000 files.
+                let inputRow = try db.makeStatement(sql: "INSERT INTO run_input VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 for input in record.inputs {
-                    try db.execute(sql: "INSERT INTO run_input VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                   arguments: [run.id, input.source, input.path, input.bytes, input.sha256, input.rowsRead,
-                                               input.rowsAccepted, input.rowsQuarantined])
+                    try inputRow.execute(arguments: [run.id, input.source, input.path, input.bytes, input.sha256, input.rowsRead,
+                                                     input.rowsAccepted, input.rowsQuarantined])
                 }
                 try db.execute(sql: "UPDATE run SET findings = ? WHERE id = ?", arguments: [record.findingCount, run.id])
                 try Self.storeFindings(record.findings, of: run.id, in: db)
