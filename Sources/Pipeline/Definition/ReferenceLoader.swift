@@ -32,8 +32,8 @@ public enum ReferenceLoader {
         } catch {
             throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read reference data: \(error.localizedDescription)")
         }
-        try YAMLExpansionGuard.check(text, file: file)
         do {
+            try YAMLExpansionGuard.check(text, file: file)
             guard let node = try Yams.compose(yaml: text) else {
                 throw DefinitionError(SourceLocation(path: file, line: 1), "the file is empty")
             }
