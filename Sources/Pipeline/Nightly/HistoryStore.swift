@@ -167,7 +167,6 @@ struct HistoryStore {
     /// by another program past the busy timeout, is an output error: nothing is published.
     static func open(directory: String) throws(OutputError) -> HistoryStore {
         let path = directory + "/" + fileName
-        try refuseLinks(directory: directory)
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
@@ -179,34 +178,11 @@ struct HistoryStore {
                 try db.execute(sql: "PRAGMA secure_delete = FAST")
             }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            // Checked again once SQLite has the file: a link swapped in between is refused
-            // before anything is written (GRDB offers no SQLITE_OPEN_NOFOLLOW).
-            try refuseLinks(directory: directory)
             try migrator().migrate(queue)
             return HistoryStore(path: path, queue: queue)
         } catch {
             throw OutputError(path: path, message: "cannot open the history database: \(error)")
         }
-    }
-
-    /// SQLite opens the database by path and would follow a symbolic link planted as
-    /// `history.sqlite` (or as its journal) and write a database wherever it points: neither
-    /// may be a link, and the database must be a plain file of one link. A missing database is
-    /// created here with `O_NOFOLLOW | O_EXCL` (SQLite takes an empty file as a new database).
-    static func refuseLinks(directory: String) throws(OutputError) {
-        for name in OutputFolder.historyFiles {
-            var status = stat()
-            let path = directory + "/" + name
-            guard lstat(path, &status) == 0 else { continue }
-            if status.st_mode & S_IFMT == S_IFLNK {
-                throw OutputFolder.linkRefused(name, in: directory, target: try? FileManager.default.destinationOfSymbolicLink(atPath: path))
-            }
-            guard name != fileName || (status.st_mode & S_IFMT == S_IFREG && status.st_nlink == 1) else {
-                throw OutputError(path: path, message: "'\(name)' is not a plain file of its own (a hard link to another file, "
-                                  + "a device or a pipe); stagebalans writes the history there: remove it")
-            }
-        }
-        OutputFolder.createIfMissing(directory + "/" + fileName)
     }
 
     func lastPublished() throws(OutputError) -> (run: Run, inputs: [Input])? {
@@ -231,11 +207,6 @@ struct HistoryStore {
                 FROM run ORDER BY started_at, id
                 """).map { row in (Self.run(row), row["findings"], row["inputs"]) }
         }
-    }
-
-    /// The ids of every published run: the run folders that are the tool's own.
-    func publishedRuns() throws(OutputError) -> Set<String> {
-        try read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM run WHERE published = 1")) }
     }
 
     /// The ids of the published runs for the office (not for auditors), oldest first.
