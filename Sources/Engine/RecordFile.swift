@@ -34,7 +34,7 @@ public final class RecordFile<Record: BitwiseCopyable>: @unchecked Sendable {
     /// Creates (or empties) the file at `path`.
     public init(path: String, bufferRecords: Int = 16_384) throws(SpillError) {
         self.path = path
-        descriptor = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        descriptor = open(path, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SpillError(path: path, message: "cannot create the spill file: " + Self.lastError()) }
         capacity = max(1, bufferRecords) * Self.stride
         buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: max(16, MemoryLayout<Record>.alignment))

@@ -9,8 +9,11 @@ public struct FileReport: Sendable, Hashable {
     public var source: String
     public var path: String
     public var bytes: Int = 0
-    /// Records read (blank rows not counted); always `accepted + quarantined`.
+    /// Records read (blank rows not counted): `accepted + quarantined` for a file that was
+    /// read whole.
     public var read: Int = 0
+    /// 0 for a file rejected whole (`rejection`): none of its records may be used, also those
+    /// read before the failure.
     public var accepted: Int = 0
     public var quarantined: Int = 0
     /// Blank lines and rows of empty fields, skipped.
@@ -19,6 +22,10 @@ public struct FileReport: Sendable, Hashable {
     public var notes: [String] = []
     /// Set when the file could not be read as a whole; its records must not be used.
     public var rejection: Diagnostic?
+    /// The file that was read, as opened (nil when it could not be opened).
+    public var identity: FileIdentity?
+    /// SHA-256 of the bytes read, in hex: set by the caller that observed them (`ByteObserver`).
+    public var sha256 = ""
 
     public init(source: String, path: String) {
         self.source = source
@@ -47,16 +54,21 @@ public struct Ingester: Sendable {
 
     public let spec: SourceSpec
     public let threading: Threading
+    /// Regular files only, and where they must lie.
+    public var policy: InputPolicy
     static let threadedFileBytes = 4 << 20
 
-    public init(spec: SourceSpec, threading: Threading = .automatic) {
+    public init(spec: SourceSpec, threading: Threading = .automatic, policy: InputPolicy = InputPolicy()) {
         self.spec = spec
         self.threading = threading
+        self.policy = policy
     }
 
     /// Reads one of the source's files. Errors thrown by `handle` end the read and are passed
     /// on; a file that cannot be read is not an error here but a report with its `rejection` set.
-    public func ingest(file path: String, _ handle: (IngestEvent) throws -> Void) throws -> FileReport {
+    /// `observer` sees the file's bytes once, in order, as they are read (the caller hashes them).
+    public func ingest(file path: String, observer: (any ByteObserver)? = nil,
+                       _ handle: (IngestEvent) throws -> Void) throws -> FileReport {
         var report = FileReport(source: spec.name, path: path)
         let size = Self.size(of: path)
         let threaded = shouldThread(size)
@@ -70,20 +82,24 @@ public struct Ingester: Sendable {
         }
         let reader: any RecordReader
         switch spec.format {
-        case .csv(let settings): reader = CSVSourceReader(spec: spec, settings: settings, path: path)
+        case .csv(let settings):
+            reader = CSVSourceReader(spec: spec, settings: settings, path: path, policy: policy, observer: observer)
         case .xml(let settings):
             // Threaded, an XML file is parsed in pieces (`XMLPieces`) of 8 MB, or for a smaller
             // file (tests with `.always`) an eighth of it (`XMLPieces` keeps them at 16 KB at least).
-            reader = XMLSourceReader(spec: spec, settings: settings, path: path, pieceBytes: threaded ? min(8 << 20, size / 8) : nil)
+            reader = XMLSourceReader(spec: spec, settings: settings, path: path, pieceBytes: threaded ? min(8 << 20, size / 8) : nil,
+                                     policy: policy, observer: observer)
         }
         var typist = BatchTypist(spec: spec, path: path)
         let outcome = threaded
             ? try Self.threaded(reader, typist: &typist, report: &report, counted)
             : try Self.inline(reader, typist: &typist, report: &report, counted)
         report.bytes = outcome.bytes
+        report.identity = outcome.identity
         report.blankRows = outcome.blankRows
         report.notes = outcome.notes
         report.rejection = outcome.failure?.diagnostic
+        if report.rejection != nil { report.accepted = 0 }
         return report
     }
 

@@ -12,6 +12,9 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case outputFailed = 4
     /// Another run holds the output folder's lock.
     case locked = 5
+    /// Never returned by the binary: `scripts/nightly.sh` stopped a run that outlived
+    /// `STAGEBALANS_TIMEOUT`. Listed so that every exit code has one meaning.
+    case timedOut = 6
 
     public var meaning: String {
         switch self {
@@ -21,6 +24,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .unreadableInput: return "an input file could not be read as a whole"
         case .outputFailed: return "an output could not be written"
         case .locked: return "another run holds the lock on the output folder"
+        case .timedOut: return "scripts/nightly.sh stopped the run after STAGEBALANS_TIMEOUT"
         }
     }
 }

@@ -70,6 +70,11 @@ public struct RunOptions: Sendable {
     public var onProgress: (@Sendable (_ source: String, _ rows: Int) -> Void)?
     /// Called when a file is read: its report and the seconds it took.
     public var onFile: (@Sendable (_ report: FileReport, _ seconds: Double) -> Void)?
+    /// Called with a line for the log's warnings about the output folder (an orphan run folder removed).
+    public var onWarning: (@Sendable (String) -> Void)?
+    /// For tests only: called with an input's path once ingest has opened it, before reading
+    /// (to replace files under a running ingest; see `InputPolicy.onOpened`).
+    public var onInputOpened: (@Sendable (_ path: String) -> Void)?
 
     public init(asOf: Day? = nil, today: Day, forAuditors: Bool = false, force: Bool = false) {
         self.asOf = asOf
@@ -143,11 +148,12 @@ public enum PipelineRun {
         let startedAt = Date()
         var clock = StageClock(options)
         let plan = try RunPlan(definition, options: options)
-        let session = try RunSession.open(plan, startedAt: startedAt)
+        let session = try RunSession.open(plan, startedAt: startedAt) { options.onWarning?($0) }
         // The session holds the lock: it lives until the run returns.
         defer { withExtendedLifetime(session) {} }
-        // The reference stage includes hashing what this run reads, by content: the definition
-        // (and the settings given beside it), the reference data, every input.
+        // The reference stage includes hashing the definition (and the settings given beside it)
+        // and the reference data, and the unchanged check (which hashes an input only when it is
+        // still the file the last run read).
         clock.lap("reference")
         if !options.force, let previous = session.unchangedSince {
             return .unchanged(previousRunID: previous.id, asOf: plan.asOf)
@@ -178,7 +184,8 @@ public enum PipelineRun {
         // Before publishing: the run's spill folder goes with the housekeeping after it.
         let firstFindings = try placed.findings.first(10)
         clock.start("publish")
-        let (directory, exitStatus) = try PublishStage.run(session, findings: placed.findings, current: written.figures.current)
+        let (directory, exitStatus) = try PublishStage.run(session, findings: placed.findings, current: written.figures.current,
+                                                        clock: clock)
         clock.lap("publish")
         return RunResult(reports: reports, reconciliation: placed.reconciliation,
                          outputs: (written.files.map(\.name) + ["manifest.json"]).map { directory + "/" + $0 },

@@ -33,6 +33,19 @@ public enum Validation {
         return ValidationResult(reports: reports, firstProblems: problems, quarantineFiles: [writer.csvPath, writer.jsonPath])
     }
 
+    /// `OUTPUT/validate`, where `validate` writes its quarantine unless told otherwise: a folder
+    /// of the tool's own inside its output folder, so a symbolic link there is refused (exit 4)
+    /// rather than followed.
+    public static func defaultQuarantineDirectory(_ definition: PipelineDefinition) throws(OutputError) -> String {
+        let directory = definition.outputDirectory + "/validate"
+        var status = stat()
+        if lstat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+            throw OutputFolder.linkRefused("validate", in: definition.outputDirectory,
+                                           target: try? FileManager.default.destinationOfSymbolicLink(atPath: directory))
+        }
+        return directory
+    }
+
     /// Whether the definition's output folder is for auditors: the definition says so, or the
     /// run `latest` names was made with `run --for-auditors` (its manifest says so).
     public static func forAuditors(_ definition: PipelineDefinition) -> Bool {
@@ -44,21 +57,27 @@ public enum Validation {
     }
 
     /// Reads every source of the definition, in order, writing each quarantined record to
-    /// `quarantine` and handing every event to `handle`.
+    /// `quarantine` and handing every event to `handle`. Each file's bytes are hashed as they
+    /// are read: its report carries the digest of the bytes its records came from.
     static func ingestAll(_ definition: PipelineDefinition, quarantine: QuarantineWriter, threading: Ingester.Threading = .automatic,
+                          onOpened: (@Sendable (String) -> Void)? = nil,
                           onFile: ((_ report: FileReport, _ seconds: Double) -> Void)? = nil,
                           _ handle: (_ source: String, IngestEvent) -> Void) throws(OutputError) -> [FileReport] {
         var reports: [FileReport] = []
+        let policy = InputPolicy(confinedTo: definition.confinedTo, onOpened: onOpened)
         for spec in definition.sources {
-            let ingester = Ingester(spec: spec, threading: threading)
+            let ingester = Ingester(spec: spec, threading: threading, policy: policy)
             for file in spec.files {
                 do {
                     let started = ContinuousClock.now
-                    reports.append(try ingester.ingest(file: file) { event in
+                    let digest = InputDigest()
+                    var report = try ingester.ingest(file: file, observer: digest) { event in
                         if case .quarantined(let record) = event { try quarantine.add(record, source: spec.name) }
                         handle(spec.name, event)
-                    })
-                    if let onFile, let report = reports.last { onFile(report, StageClock.seconds(since: started)) }
+                    }
+                    if report.rejection == nil { report.sha256 = digest.hex }
+                    reports.append(report)
+                    onFile?(report, StageClock.seconds(since: started))
                 } catch let error as OutputError {
                     throw error
                 } catch {

@@ -13,7 +13,8 @@ public enum ValidationText {
     static func lines(_ result: ValidationResult, workingDirectory: String) -> [String] {
         let header = ["source", "file", "read", "accepted", "quarantined", "blank"]
         var rows = result.reports.map { report in
-            [report.source, report.path, String(report.read), String(report.accepted), String(report.quarantined),
+            [report.source, report.path + (report.rejection == nil ? "" : " (rejected whole)"), String(report.read),
+             String(report.accepted), String(report.quarantined),
              String(report.blankRows)]
         }
         rows.append(["total", "", String(result.totalRead), String(result.totalAccepted), String(result.totalQuarantined),

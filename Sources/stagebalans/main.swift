@@ -49,9 +49,10 @@ struct Validate: ParsableCommand {
             printError(error.description)
             throw ExitCode(ExitStatus.badDefinition.rawValue)
         }
-        let directory = quarantineDir ?? definition.outputDirectory + "/validate"
         let result: ValidationResult
         do {
+            let directory: String
+            if let quarantineDir { directory = quarantineDir } else { directory = try Validation.defaultQuarantineDirectory(definition) }
             result = try Validation.run(definition, quarantineDirectory: directory, maxProblems: maxErrors)
         } catch {
             printError(error.description)
@@ -107,6 +108,7 @@ struct Run: ParsableCommand {
         let start = Date()
         var options = RunOptions(asOf: asOfDay, today: Today.day, forAuditors: forAuditors, force: force)
         options.onStage = { stage in logger.info("stage \(stage)", metadata: ["stage": .string(stage)]) }
+        options.onWarning = { line in logger.warning("\(line)") }
         let progress = logging.showsProgress ? ProgressDisplay() : nil
         if let progress {
             options.onProgress = { source, rows in progress.update(source: source, rows: rows) }

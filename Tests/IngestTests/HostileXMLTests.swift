@@ -21,6 +21,38 @@ struct HostileXMLTests {
         #expect(result.report.read == 0)
     }
 
+    @Test("a bomb is called an amplification, at its reference's own line and column")
+    func amplificationPosition() throws {
+        let result = try ingest(rosterSpec(try Fixture.path("xml/billion_laughs.xml")))
+        let rejection = try #require(result.report.rejection)
+        #expect(rejection.message.contains("amplification"), "\(rejection.message)")
+        #expect(!rejection.message.contains("loop"), "\(rejection.message)")
+        #expect(rejection.location?.line == 13 && rejection.location?.column == 21, "\(rejection.description)")
+    }
+
+    @Test("an entity reference inside a record is reported at the reference itself, line and column")
+    func entityPosition() throws {
+        let xml = """
+        <?xml version="1.0"?>
+        <!DOCTYPE lijst [
+          <!ENTITY host "AZ Alfa">
+        ]>
+        <lijst>
+          <student>
+            <naam>x</naam>
+            <cohort>2025</cohort>
+            <id>r1 &host;</id>
+          </student>
+        </lijst>
+        """
+        let file = try temporaryFile("entity.xml", Array(xml.utf8))
+        defer { try? FileManager.default.removeItem(atPath: file.folder) }
+        let result = try ingest(rosterSpec(file.path))
+        let rejection = try #require(result.report.rejection)
+        #expect(rejection.location?.line == 9 && rejection.location?.column == 12, "\(rejection.description)")
+        #expect(rejection.message.contains("'&host;'"))
+    }
+
     @Test("quadratic blow-up is refused, never expanded")
     func quadraticBlowup() throws {
         let result = try ingest(rosterSpec(try Fixture.path("xml/quadratic_blowup.xml")))

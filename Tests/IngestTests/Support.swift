@@ -42,8 +42,13 @@ func ingest(_ spec: SourceSpec) throws -> Collected {
         case .quarantined(let record): quarantined.append(record)
         }
     }
-    #expect(report.read == report.accepted + report.quarantined)
-    #expect(report.accepted == accepted.count && report.quarantined == quarantined.count)
+    if report.rejection == nil {
+        #expect(report.read == report.accepted + report.quarantined)
+        #expect(report.accepted == accepted.count && report.quarantined == quarantined.count)
+    } else {
+        // Rejected whole: none of its records may be used, also those handed over before.
+        #expect(report.accepted == 0 && report.read >= report.quarantined)
+    }
     return Collected(accepted: accepted, quarantined: quarantined, report: report)
 }
 

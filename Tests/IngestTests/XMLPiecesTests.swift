@@ -50,7 +50,8 @@ struct XMLPiecesTests {
         var sink = BatchSink { _, _ in true }
         var outcome = ReaderOutcome()
         do {
-            return try XMLPieces(reader: reader, pieceBytes: pieceBytes).read(into: &sink, outcome: &outcome)
+            let file = try ChunkedFile.opening(reader.path, InputPolicy())
+            return try XMLPieces(reader: reader, pieceBytes: pieceBytes).read(file, into: &sink, outcome: &outcome)
         } catch is FileFailure {
             return nil
         }

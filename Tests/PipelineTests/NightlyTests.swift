@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// Nightly operation through the executable: atomic publishing under crashes and a real
@@ -304,6 +305,34 @@ struct NightlyTests {
         let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
         #expect(object?["outcome"] as? String == "published" && object?["exit_code"] as? String == "0")
         #expect(json.out.isEmpty, "--quiet prints no report text")
+    }
+
+    @Test("a file rejected whole after some good rows shows accepted 0 in validate and in the history, and says so")
+    func rejectedFileCounts() throws {
+        let faculty = try Faculty()
+        defer { try? FileManager.default.removeItem(atPath: faculty.folder) }
+        try faculty.nightOne()
+        // Two good rows, then a Windows-1252 byte in a file the definition says is UTF-8.
+        var bytes = Array((Faculty.evaluationHeader + """
+            s1,AZ Alfa,interne geneeskunde,2025-09-01,2025-09-28,hospital,supervisor,final,14,2025-09-30
+            s2,AZ Beta,heelkunde,2025-08-04,2025-08-31,hospital,supervisor,final,12,2025-09-01
+
+            """).utf8)
+        bytes += Array("s3,AZ Alfa,heelkunde,2025-10-06,2025-11-02,hospital,supervisor,final,".utf8) + [0xE9] + Array("\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: faculty.folder + "/evaluations.csv"))
+        // No encoding named: a byte that is not UTF-8 after UTF-8 rows rejects the file whole.
+        let definition = try String(contentsOfFile: faculty.folder + "/p.yml", encoding: .utf8)
+        try faculty.write("p.yml", definition.replacingOccurrences(of: "path: evaluations.csv, encoding: utf-8,", with: "path: evaluations.csv,"))
+        let validate = try cli.stagebalans(["validate", "p.yml"], in: faculty.folder)
+        #expect(validate.status == 3, "\(validate.err)")
+        let row = try #require((validate.out + validate.err).split(separator: "\n").first { $0.hasPrefix("evaluations") })
+        let fields = row.split(separator: " ", omittingEmptySubsequences: true)
+        #expect(row.contains("(rejected whole)") && fields.count == 8 && fields[5] == "0", "accepted 0: \(row)")
+        #expect(try run(faculty, ["--quiet"]).status == 3)
+        let accepted = try DatabaseQueue(path: faculty.output + "/history.sqlite").read { db in
+            try Int.fetchOne(db, sql: "SELECT rows_accepted FROM run_input WHERE source = 'evaluations'")
+        }
+        #expect(accepted == 0)
     }
 
     @Test("a corrupt or locked history database: exit 4, a clear message, the published run and the file untouched")

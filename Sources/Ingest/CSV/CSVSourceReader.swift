@@ -9,14 +9,18 @@ struct CSVSourceReader: RecordReader {
     let spec: SourceSpec
     let settings: CSVSettings
     let path: String
+    var policy = InputPolicy()
+    /// Sees the bytes of the one pass that makes the records (not the encoding check's).
+    var observer: (any ByteObserver)?
 
     private static let sniffBytes = 64 * 1024
     private static let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\t")]
 
     func read(into sink: inout BatchSink, outcome: inout ReaderOutcome) throws {
-        let file = try ChunkedFile.opening(path)
+        let file = try ChunkedFile.opening(path, policy)
         let head = try file.sniff(Self.sniffBytes)
         outcome.bytes = file.size
+        outcome.identity = file.identity
         let (encoding, bomLength) = try decideEncoding(head: head, file: file, notes: &outcome.notes)
         let body = Array(head[bomLength...])
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
@@ -34,6 +38,7 @@ struct CSVSourceReader: RecordReader {
         do {
             var skip = bomLength
             try file.forEachChunk { chunk in
+                observer?.observe(UnsafeRawBufferPointer(chunk))
                 if skip > 0 {
                     let dropped = min(skip, chunk.count)
                     skip -= dropped
@@ -58,6 +63,7 @@ struct CSVSourceReader: RecordReader {
         if !rows.sawHeader {
             throw FileFailure(SourceLocation(path: path, line: 1), "the file is empty: no header line")
         }
+        try file.failIfChanged()
     }
 
     // MARK: Encoding

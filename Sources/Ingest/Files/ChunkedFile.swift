@@ -18,22 +18,14 @@ struct ChunkedFile: ~Copyable {
     private let descriptor: Int32
     let size: Int
 
-    init(path: String) throws(FileReadError) {
+    /// Which file was opened, and its state then: a file written while it is read is refused.
+    let identity: FileIdentity
+
+    /// Opens a regular file only (see `RegularFile.open`), inside `confinedTo` when given.
+    init(path: String, confinedTo folder: String? = nil) throws(FileReadError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileReadError(path: path, message: "cannot open: " + ChunkedFile.errnoText()) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else {
-            let message = ChunkedFile.errnoText()
-            close(fd)
-            throw FileReadError(path: path, message: "cannot stat: " + message)
-        }
-        if (status.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw FileReadError(path: path, message: "is a directory, not a file")
-        }
-        descriptor = fd
-        size = Int(status.st_size)
+        (descriptor, identity) = try RegularFile.open(path, confinedTo: folder)
+        size = identity.size
     }
 
     deinit { close(descriptor) }
@@ -66,6 +58,22 @@ struct ChunkedFile: ~Copyable {
                 throw FileReadError(path: path, message: Self.changedWhileRead(opened: size, now: total))
             }
             try body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
+    /// Fails when the file was written since it was opened (its size or modification time
+    /// changed): the bytes read may mix two versions. A file renamed over the path meanwhile is
+    /// not this file, and what was read stays whole.
+    func checkUnchanged() throws(FileReadError) {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw FileReadError(path: path, message: "cannot stat: " + ChunkedFile.errnoText())
+        }
+        let now = FileIdentity(status)
+        guard now.size == identity.size, now.modified == identity.modified else {
+            throw FileReadError(path: path, message: now.size != identity.size
+                ? Self.changedWhileRead(opened: identity.size, now: now.size)
+                : "the file was written while it was read (its modification time changed); is another program writing it?")
         }
     }
 
@@ -115,10 +123,30 @@ extension ChunkedFile {
 }
 
 extension ChunkedFile {
-    /// Opens `path`, or fails the file as a whole.
-    static func opening(_ path: String) throws(FileFailure) -> ChunkedFile {
+    /// Opens `path` as `policy` says, or fails the file as a whole.
+    static func opening(_ path: String, _ policy: InputPolicy) throws(FileFailure) -> ChunkedFile {
         do {
-            return try ChunkedFile(path: path)
+            let file = try ChunkedFile(path: path, confinedTo: policy.confinedTo)
+            policy.onOpened?(path)
+            return file
+        } catch {
+            throw FileFailure(SourceLocation(path: path, line: 1), error.message)
+        }
+    }
+
+    /// `rewind` as a failure of the file as a whole.
+    func failingRewind() throws(FileFailure) {
+        do {
+            try rewind()
+        } catch {
+            throw FileFailure(SourceLocation(path: path, line: 1), error.message)
+        }
+    }
+
+    /// `checkUnchanged` as a failure of the file as a whole.
+    func failIfChanged() throws(FileFailure) {
+        do {
+            try checkUnchanged()
         } catch {
             throw FileFailure(SourceLocation(path: path, line: 1), error.message)
         }

@@ -237,6 +237,8 @@ struct RecordBatch: Sendable {
 /// (labels) or at the end (the rest).
 struct ReaderOutcome: Sendable {
     var bytes = 0
+    /// The file as opened.
+    var identity: FileIdentity?
     var blankRows = 0
     var notes: [String] = []
     var failure: FileFailure?

@@ -38,6 +38,8 @@ final class XMLErrorCollector {
         var line: Int
         var column: Int?
         var message: String
+        /// libxml2's error code (`xmlParserErrors`).
+        var code: Int32 = 0
     }
 
     var fatal: Entry?
@@ -52,7 +54,7 @@ let xmlStructuredErrorHandler: xmlStructuredErrorFunc = { context, error in
     while message.last == "\n" || message.last == " " { message.removeLast() }
     let column = Int(error.pointee.int2)
     collector.fatal = XMLErrorCollector.Entry(line: max(Int(error.pointee.line), 1), column: column > 0 ? column : nil,
-                                              message: message)
+                                              message: message, code: error.pointee.code)
 }
 
 /// The libxml2 version stagebalans was built against, for the manifest.

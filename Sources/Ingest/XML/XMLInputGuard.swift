@@ -27,10 +27,23 @@ final class XMLInputGuard {
     private let expectedSize: Int
     private var total = 0
 
-    init(descriptor: Int32, maxFields: Int, expectedSize: Int) {
+    /// A digest the file's first `offset` bytes must have: what pieces parsed before one gave
+    /// up observed, checked when the file is read again.
+    struct Checkpoint {
+        var offset: Int
+        var digest: [UInt8]
+    }
+
+    private let observer: (any ByteObserver)?
+    private let checkpoint: Checkpoint?
+
+    init(descriptor: Int32, maxFields: Int, expectedSize: Int, observer: (any ByteObserver)? = nil,
+         checkpoint: Checkpoint? = nil) {
         self.descriptor = descriptor
         maxAttributes = 10 * maxFields
         self.expectedSize = expectedSize
+        self.observer = observer
+        self.checkpoint = checkpoint
         piece = nil
     }
 
@@ -39,6 +52,8 @@ final class XMLInputGuard {
         maxAttributes = 10 * maxFields
         expectedSize = 0
         self.piece = piece
+        observer = nil
+        checkpoint = nil
     }
 
     /// libxml2's read callback: fills `buffer`, returns the bytes read, 0 at the end, -1 to stop.
@@ -56,8 +71,28 @@ final class XMLInputGuard {
             violation = ChunkedFile.changedWhileRead(opened: expectedSize, now: total)
             return -1
         }
+        if observer != nil { observe(UnsafeRawPointer(buffer), count) }
         check(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count)
         return violation == nil ? Int32(count) : -1
+    }
+
+    /// Hands the bytes just read to the observer; where they pass the checkpoint's offset, the
+    /// digest so far must be the checkpoint's.
+    private func observe(_ bytes: UnsafeRawPointer, _ count: Int) {
+        guard let observer else { return }
+        let start = total - count
+        guard let checkpoint, start < checkpoint.offset, total >= checkpoint.offset else {
+            observer.observe(UnsafeRawBufferPointer(start: bytes, count: count))
+            return
+        }
+        let head = checkpoint.offset - start
+        observer.observe(UnsafeRawBufferPointer(start: bytes, count: head))
+        guard observer.digestSoFar() == checkpoint.digest else {
+            violation = "the file changed while it was read: its first \(checkpoint.offset) bytes differ between two reads; "
+                + "is another program writing it?"
+            return
+        }
+        observer.observe(UnsafeRawBufferPointer(start: bytes + head, count: count - head))
     }
 
     private var pieceOffset = 0

@@ -72,10 +72,9 @@ struct XMLPieces {
     }
 
     @discardableResult
-    func read(into sink: inout BatchSink, outcome: inout ReaderOutcome) throws -> Route {
-        let file = try ChunkedFile.opening(reader.path)
+    func read(_ file: borrowing ChunkedFile, into sink: inout BatchSink, outcome: inout ReaderOutcome) throws -> Route {
         guard let (layout, cuts) = plan(file) else {
-            try reader.readWhole(into: &sink, outcome: &outcome, skipping: 0)
+            try reader.readWhole(file, into: &sink, outcome: &outcome, skipping: 0)
             return .whole
         }
         var pieces: [XMLPieceBytes] = []
@@ -87,17 +86,20 @@ struct XMLPieces {
         reader.label(&sink)
         switch try deliver(pieces, layout: layout, file: file, into: &sink) {
         case .complete(let encoding):
+            try file.failIfChanged()
             outcome.bytes = file.size
             outcome.notes.append("encoding " + (encoding ?? "UTF-8"))
             return .pieces(startingAt: cuts)
-        case .gaveUp(let delivered):
+        case .gaveUp(let delivered, let observedBytes):
             // Read again, a file that changed since it was opened would not show it.
-            var status = stat()
-            if fstat(file.fileDescriptor, &status) == 0, Int(status.st_size) != file.size {
-                throw FileFailure(SourceLocation(path: reader.path, line: 1),
-                                  ChunkedFile.changedWhileRead(opened: file.size, now: Int(status.st_size)))
+            try file.failIfChanged()
+            // The read again must read the bytes the pieces read: their digest is checked.
+            var checkpoint: XMLInputGuard.Checkpoint?
+            if let observer = reader.observer {
+                if observedBytes > 0 { checkpoint = XMLInputGuard.Checkpoint(offset: observedBytes, digest: observer.digestSoFar()) }
+                observer.restart()
             }
-            try reader.readWhole(into: &sink, outcome: &outcome, skipping: delivered)
+            try reader.readWhole(file, into: &sink, outcome: &outcome, skipping: delivered, verifying: checkpoint)
             return .readAgain(after: delivered)
         }
     }
@@ -110,8 +112,9 @@ struct XMLPieces {
 
     private enum Delivery {
         case complete(encoding: String?)
-        /// A piece gave up; this many records were handed on before it.
-        case gaveUp(delivered: Int)
+        /// A piece gave up; this many records were handed on before it, and the file's first
+        /// `observedBytes` bytes went to the observer.
+        case gaveUp(delivered: Int, observedBytes: Int)
     }
 
     /// Parses the pieces on `workers` threads, each taking every `workers`-th piece, and hands
@@ -150,10 +153,12 @@ struct XMLPieces {
         var newlinesBefore = 0
         var encoding: String?
         var held: (batches: [RecordBatch], records: Int)?
+        var observing = RangeObserver(observer: reader.observer, descriptor: descriptor)
         for index in pieces.indices {
             guard case .item(let result) = channels[index % workers].receive(),
-                  case .parsed(var batches, let records, let newlines, let pieceEncoding) = result else {
-                return .gaveUp(delivered: delivered)
+                  case .parsed(var batches, let records, let newlines, let pieceEncoding) = result,
+                  observing.observe(pieces[index].range) else {
+                return .gaveUp(delivered: delivered, observedBytes: observing.observedBytes)
             }
             let shift = newlinesBefore - (index == 0 ? 0 : layout.prologNewlines)
             for batch in batches.indices { batches[batch].shiftLines(by: shift) }
@@ -167,7 +172,9 @@ struct XMLPieces {
         }
         // A file that changed while it was read is reported by the caller.
         var status = stat()
-        guard fstat(descriptor, &status) == 0, Int(status.st_size) == file.size else { return .gaveUp(delivered: delivered) }
+        guard fstat(descriptor, &status) == 0, Int(status.st_size) == file.size else {
+            return .gaveUp(delivered: delivered, observedBytes: observing.observedBytes)
+        }
         for batch in held?.batches ?? [] { try sink.forward(batch) }
         return .complete(encoding: encoding)
     }
@@ -264,6 +271,41 @@ struct XMLPieces {
 
     private static func bytes(_ text: UnsafePointer<xmlChar>) -> [UInt8] {
         Array(UnsafeBufferPointer(start: text, count: Int(xmlStrlen(text))))
+    }
+}
+
+/// Hands the pieces' bytes to the observer in the file's order, as each piece is taken in
+/// turn: read again through the file's one descriptor (the pieces were parsed on other threads,
+/// in any order, and a digest runs front to back). The bytes are those the piece's parser has
+/// just read (the page cache holds them); `ChunkedFile.checkUnchanged` at the end sees a file
+/// written meanwhile.
+private struct RangeObserver: ~Copyable {
+    let observer: (any ByteObserver)?
+    let descriptor: Int32
+    private(set) var observedBytes = 0
+    private let buffer: UnsafeMutableRawBufferPointer
+
+    init(observer: (any ByteObserver)?, descriptor: Int32) {
+        self.observer = observer
+        self.descriptor = descriptor
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: observer == nil ? 0 : 1 << 20, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// False when the range cannot be read whole (the file shrank, or a read failed).
+    mutating func observe(_ range: Range<Int>) -> Bool {
+        guard let observer, let base = buffer.baseAddress else { return true }
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let count = pread(descriptor, base, min(buffer.count, range.upperBound - offset), off_t(offset))
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return false }
+            observer.observe(UnsafeRawBufferPointer(start: base, count: count))
+            offset += count
+            observedBytes = offset
+        }
+        return true
     }
 }
 

@@ -16,31 +16,40 @@ struct XMLSourceReader: RecordReader {
     /// Parse the file in pieces of about this many bytes on several threads (`XMLPieces`);
     /// nil reads it whole on one.
     var pieceBytes: Int? = nil
+    var policy = InputPolicy()
+    /// Sees the file's bytes once, in order, whichever way it is read.
+    var observer: (any ByteObserver)?
 
     /// NOBLANKS and COMPACT only spare libxml2 work on whitespace between elements and on
     /// small text nodes; neither changes what a record holds.
     static let parseOptions: Int32 = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_BIG_LINES.rawValue)
         | Int32(XML_PARSE_NOCDATA.rawValue) | Int32(XML_PARSE_NOBLANKS.rawValue) | Int32(XML_PARSE_COMPACT.rawValue)
 
+    /// Opens the file once: pieces, and a read again after a piece in doubt, use this descriptor,
+    /// so that a file renamed over the path meanwhile is not read in part.
     func read(into sink: inout BatchSink, outcome: inout ReaderOutcome) throws {
+        let file = try ChunkedFile.opening(path, policy)
+        outcome.identity = file.identity
         if let pieceBytes {
-            try XMLPieces(reader: self, pieceBytes: pieceBytes).read(into: &sink, outcome: &outcome)
+            try XMLPieces(reader: self, pieceBytes: pieceBytes).read(file, into: &sink, outcome: &outcome)
         } else {
-            try readWhole(into: &sink, outcome: &outcome, skipping: 0)
+            try readWhole(file, into: &sink, outcome: &outcome, skipping: 0)
         }
     }
 
     /// Reads the file front to back on this thread; the first `skipping` records were already
-    /// delivered (by pieces parsed before one gave up) and are passed over.
-    func readWhole(into sink: inout BatchSink, outcome: inout ReaderOutcome, skipping: Int) throws {
-        let file = try ChunkedFile.opening(path)
+    /// delivered (by pieces parsed before one gave up) and are passed over. With `verifying`,
+    /// the digest of the file's first `offset` bytes must be the one the pieces observed.
+    func readWhole(_ file: borrowing ChunkedFile, into sink: inout BatchSink, outcome: inout ReaderOutcome, skipping: Int,
+                   verifying checkpoint: XMLInputGuard.Checkpoint? = nil) throws {
+        try file.failingRewind()
         outcome.bytes = file.size
         let errors = XMLErrorCollector()
         // libxml2 holds an unretained pointer to `errors`: keep it alive until the reader is freed
         // (defers run last-registered first, so this one runs after the reader's).
         defer { withExtendedLifetime(errors) {} }
         let input = XMLInputGuard(descriptor: file.fileDescriptor, maxFields: spec.limits.maxFields,
-                                  expectedSize: file.size)
+                                  expectedSize: file.size, observer: observer, checkpoint: checkpoint)
         defer { withExtendedLifetime(input) {} }
         guard let reader = LibXML2.textReader(input, errors: errors) else {
             throw FileFailure(SourceLocation(path: path, line: 1), "libxml2 could not start a reader for this file")
@@ -57,7 +66,7 @@ struct XMLSourceReader: RecordReader {
         var skipped = 0
         var status = xmlTextReaderRead(reader)
         while status == 1 {
-            if errors.fatal != nil { throw failure(errors, reader: reader, input: input) }
+            if errors.fatal != nil { throw failure(errors, reader: reader, input: input, file: file) }
             let type = xmlTextReaderNodeType(reader)
             if type == element, let node = xmlTextReaderCurrentNode(reader), matcher.isRecord(node) {
                 if skipped < skipping {
@@ -66,7 +75,7 @@ struct XMLSourceReader: RecordReader {
                     continue
                 }
                 guard let subtree = xmlTextReaderExpand(reader), errors.fatal == nil else {
-                    throw failure(errors, reader: reader, input: input)
+                    throw failure(errors, reader: reader, input: input, file: file)
                 }
                 let line = XMLRecordMatcher.line(of: subtree, reader: reader)
                 var entity: String?
@@ -74,17 +83,18 @@ struct XMLSourceReader: RecordReader {
                     entity = matcher.collect(subtree, into: &batch)
                     return entity == nil
                 }
-                if let entity { throw entityFailure(entity, line: line) }
+                if let entity { throw entityFailure(entity, line: line, file: file) }
                 status = xmlTextReaderNext(reader)
             } else {
                 if type == entityReference {
                     let name = xmlTextReaderConstName(reader).map { String(cString: $0) } ?? "?"
-                    throw entityFailure(name, line: Self.nodeLine(reader) ?? Int(xmlTextReaderGetParserLineNumber(reader)))
+                    throw entityFailure(name, line: Self.nodeLine(reader) ?? Int(xmlTextReaderGetParserLineNumber(reader)), file: file)
                 }
                 status = xmlTextReaderRead(reader)
             }
         }
-        if status < 0 || errors.fatal != nil || input.violation != nil { throw failure(errors, reader: reader, input: input) }
+        if status < 0 || errors.fatal != nil || input.violation != nil { throw failure(errors, reader: reader, input: input, file: file) }
+        try file.failIfChanged()
         outcome.notes.append("encoding " + (xmlTextReaderConstEncoding(reader).map { String(cString: $0) } ?? "UTF-8"))
     }
 
@@ -94,16 +104,21 @@ struct XMLSourceReader: RecordReader {
         sink.recordName = settings.record.localName
     }
 
-    private func entityFailure(_ name: String, line: Int) -> FileFailure {
-        FileFailure(SourceLocation(path: path, line: line),
-                    "entity reference '&\(name);' is not expanded: entities declared in a DOCTYPE are never substituted",
-                    notes: ["ask for the export without a DOCTYPE, or with the values written out"])
+    /// At the reference itself: libxml2 gives it its record's first line and no column.
+    private func entityFailure(_ name: String, line: Int, file: borrowing ChunkedFile) -> FileFailure {
+        let reference = XMLEntityLocator(descriptor: file.fileDescriptor).firstReference(named: name, fromLine: line)
+        return FileFailure(SourceLocation(path: path, line: reference?.line ?? line, column: reference?.column),
+                           "entity reference '&\(name);' is not expanded: entities declared in a DOCTYPE are never substituted",
+                           notes: ["ask for the export without a DOCTYPE, or with the values written out"])
     }
 
-    private func failure(_ errors: XMLErrorCollector, reader: xmlTextReaderPtr, input: XMLInputGuard) -> FileFailure {
+    private func failure(_ errors: XMLErrorCollector, reader: xmlTextReaderPtr, input: XMLInputGuard, file: borrowing ChunkedFile) -> FileFailure {
         if let violation = input.violation {
             // The guard does not count lines; libxml2's line is where it stopped.
             return FileFailure(SourceLocation(path: path, line: max(1, Int(xmlTextReaderGetParserLineNumber(reader)))), violation)
+        }
+        if let fatal = errors.fatal, fatal.code == Int32(XML_ERR_ENTITY_LOOP.rawValue) {
+            return amplificationFailure(fatal, file: file)
         }
         if let fatal = errors.fatal {
             return FileFailure(SourceLocation(path: path, line: fatal.line, column: fatal.column), "XML: " + fatal.message)
@@ -112,6 +127,18 @@ struct XMLSourceReader: RecordReader {
         let column = Int(xmlTextReaderGetParserColumnNumber(reader))
         return FileFailure(SourceLocation(path: path, line: max(line, 1), column: column > 0 ? column : nil),
                            "XML: the file cannot be parsed")
+    }
+
+    /// libxml2 2.9 stops an entity that expands without bound (a billion-laughs bomb; entities
+    /// that refer to each other) with "Detected an entity reference loop" at the DOCTYPE. Say
+    /// what it is, at the reference in the document that set it off.
+    private func amplificationFailure(_ fatal: XMLErrorCollector.Entry, file: borrowing ChunkedFile) -> FileFailure {
+        let reference = XMLEntityLocator(descriptor: file.fileDescriptor).firstReference()
+        let named = reference.map { "entity reference '&\($0.name);'" } ?? "an entity reference"
+        return FileFailure(SourceLocation(path: path, line: reference?.line ?? fatal.line, column: reference?.column ?? fatal.column),
+                           "\(named) expands without bound: an entity amplification bomb (entities that multiply, as in "
+                               + "'billion laughs', or refer to each other); it is never expanded and the file is rejected",
+                           notes: ["libxml2: " + fatal.message, "ask for the export without a DOCTYPE"])
     }
 
     /// The line the current node starts on (the parser's own line may already be further on).

@@ -27,6 +27,9 @@ public struct PipelineDefinition: Sendable {
     /// When and how finely evaluation rows are normalized in partitions on disk (the
     /// `partitions:` section); the reports are the same bytes either way.
     public var partitions = PartitionSettings()
+    /// With `confine_paths: true`: the real path of the definition's folder, where every file
+    /// the run opens must lie (checked on the opened file too, not only on its name).
+    public var confinedTo: String?
 }
 
 /// The `partitions:` section: evaluation inputs larger than `aboveBytes` (all files together) go
@@ -70,13 +73,14 @@ public enum DefinitionLoader {
         throws(DefinitionError) -> PipelineDefinition {
         let text: String
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: file))
-            guard let decoded = String(data: data, encoding: .utf8) else {
+            guard let decoded = String(validating: try RegularFile.contents(file), as: UTF8.self) else {
                 throw DefinitionError(SourceLocation(path: file, line: 1), "the definition is not UTF-8 text")
             }
             text = decoded
         } catch let error as DefinitionError {
             throw error
+        } catch let error as FileReadError {
+            throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read the definition: \(error.message)")
         } catch {
             throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read the definition: \(error.localizedDescription)")
         }
@@ -97,6 +101,7 @@ public enum DefinitionLoader {
         if let node = top["limits"] { limits = try readLimits(node, defaults: limits) }
         let sources = try readSources(try top.required("sources"), paths: paths, limits: limits)
         var definition = PipelineDefinition(file: file, name: name, outputDirectory: resolve(output, base: base), sources: sources)
+        definition.confinedTo = confinedTo
         try readSettings(top, paths: paths, into: &definition)
         return definition
     }
@@ -166,7 +171,8 @@ public enum DefinitionLoader {
         func file(_ key: String) throws(DefinitionError) -> String {
             paths.display(resolve(try map.required(key).string(key), base: paths.base))
         }
-        return ReferenceLoader.Files(sites: try file("sites"), disciplines: try file("disciplines"), curriculum: try file("curriculum"))
+        return ReferenceLoader.Files(sites: try file("sites"), disciplines: try file("disciplines"), curriculum: try file("curriculum"),
+                                     confinedTo: paths.confinedTo)
     }
 
     static func readAsOf(_ node: YAMLNode) throws(DefinitionError) -> Day {

@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Normalize
 import Domain
 import Yams
@@ -10,12 +11,14 @@ public enum ReferenceLoader {
         public var sites: String
         public var disciplines: String
         public var curriculum: String
+        /// With `confine_paths`: the folder each file must really lie in when opened.
+        public var confinedTo: String? = nil
     }
 
     public static func load(_ files: Files) throws(DefinitionError) -> ReferenceData {
-        let (sites, aliases) = try loadSites(files.sites)
-        let disciplines = try loadDisciplines(files.disciplines)
-        let (curriculum, curriculumLocation) = try loadCurriculum(files.curriculum)
+        let (sites, aliases) = try loadSites(files.sites, confinedTo: files.confinedTo)
+        let disciplines = try loadDisciplines(files.disciplines, confinedTo: files.confinedTo)
+        let (curriculum, curriculumLocation) = try loadCurriculum(files.curriculum, confinedTo: files.confinedTo)
         do {
             return try ReferenceData(sites: sites, extraAliases: aliases, disciplines: disciplines, curriculum: curriculum,
                                      curriculumSource: curriculumLocation)
@@ -25,12 +28,19 @@ public enum ReferenceLoader {
         }
     }
 
-    static func root(_ file: String) throws(DefinitionError) -> YAMLNode {
+    static func root(_ file: String, confinedTo folder: String?) throws(DefinitionError) -> YAMLNode {
         let text: String
         do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
+            guard let decoded = String(validating: try RegularFile.contents(file, confinedTo: folder), as: UTF8.self) else {
+                throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read reference data: the file is not UTF-8 text")
+            }
+            text = decoded
+        } catch let error as DefinitionError {
+            throw error
+        } catch let error as FileReadError {
+            throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read reference data: \(error.message)")
         } catch {
-            throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read reference data: \(error.localizedDescription)")
+            throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read reference data: \(error)")
         }
         do {
             try YAMLExpansionGuard.check(text, file: file)
@@ -47,8 +57,8 @@ public enum ReferenceLoader {
         }
     }
 
-    static func loadSites(_ file: String) throws(DefinitionError) -> ([Site], [SiteAlias]) {
-        let top = try root(file).mapping("the site register", allowed: ["sites", "aliases"])
+    static func loadSites(_ file: String, confinedTo folder: String? = nil) throws(DefinitionError) -> ([Site], [SiteAlias]) {
+        let top = try root(file, confinedTo: folder).mapping("the site register", allowed: ["sites", "aliases"])
         var sites: [Site] = []
         for node in try top.required("sites").sequence("sites") {
             let map = try node.mapping("a site", allowed: ["code", "name", "aliases", "kind", "region", "city", "country"])
@@ -81,8 +91,8 @@ public enum ReferenceLoader {
         return (sites, aliases)
     }
 
-    static func loadDisciplines(_ file: String) throws(DefinitionError) -> [Discipline] {
-        let top = try root(file).mapping("the discipline taxonomy", allowed: ["disciplines"])
+    static func loadDisciplines(_ file: String, confinedTo folder: String? = nil) throws(DefinitionError) -> [Discipline] {
+        let top = try root(file, confinedTo: folder).mapping("the discipline taxonomy", allowed: ["disciplines"])
         var disciplines: [Discipline] = []
         for node in try top.required("disciplines").sequence("disciplines") {
             let map = try node.mapping("a discipline", allowed: ["code", "nl", "en", "aliases", "parent"])
@@ -95,8 +105,8 @@ public enum ReferenceLoader {
         return disciplines
     }
 
-    static func loadCurriculum(_ file: String) throws(DefinitionError) -> (Curriculum, SourceLocation?) {
-        let rootNode = try root(file)
+    static func loadCurriculum(_ file: String, confinedTo folder: String? = nil) throws(DefinitionError) -> (Curriculum, SourceLocation?) {
+        let rootNode = try root(file, confinedTo: folder)
         let top = try rootNode.mapping("the curriculum", allowed: ["required_weeks", "blocks", "clinical_weeks", "scientific_weeks", "pass_mark"])
         var required: [String: Int] = [:]
         for entry in try top.required("required_weeks").mapping("required_weeks", allowed: nil).entries {

@@ -40,6 +40,8 @@ struct HistoryStore {
         var rowsRead: Int
         var rowsAccepted: Int
         var rowsQuarantined: Int
+        /// `FileIdentity` of the file as read (nil before version 0.6, or when it was not read).
+        var identity: String? = nil
     }
 
     /// A finding of an earlier run, as the changes report shows it.
@@ -85,6 +87,9 @@ struct HistoryStore {
         migrator.registerMigration("v3: capacity rows keep slot days as a number, not figures as text", migrate: capacityAsNumbers)
         migrator.registerMigration("v4: which key made a run's fingerprints (runs for auditors key them)") { db in
             try db.execute(sql: "ALTER TABLE run ADD COLUMN fingerprint_key TEXT")
+        }
+        migrator.registerMigration("v5: which file each input was read from (device, inode, size, times)") { db in
+            try db.execute(sql: "ALTER TABLE run_input ADD COLUMN identity TEXT")
         }
         return migrator
     }
@@ -167,6 +172,7 @@ struct HistoryStore {
     /// by another program past the busy timeout, is an output error: nothing is published.
     static func open(directory: String) throws(OutputError) -> HistoryStore {
         let path = directory + "/" + fileName
+        try refuseLinks(directory: directory)
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
@@ -178,11 +184,34 @@ struct HistoryStore {
                 try db.execute(sql: "PRAGMA secure_delete = FAST")
             }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
+            // Checked again once SQLite has the file: a link swapped in between is refused
+            // before anything is written (GRDB offers no SQLITE_OPEN_NOFOLLOW).
+            try refuseLinks(directory: directory)
             try migrator().migrate(queue)
             return HistoryStore(path: path, queue: queue)
         } catch {
             throw OutputError(path: path, message: "cannot open the history database: \(error)")
         }
+    }
+
+    /// SQLite opens the database by path and would follow a symbolic link planted as
+    /// `history.sqlite` (or as its journal) and write a database wherever it points: neither
+    /// may be a link, and the database must be a plain file of one link. A missing database is
+    /// created here with `O_NOFOLLOW | O_EXCL` (SQLite takes an empty file as a new database).
+    static func refuseLinks(directory: String) throws(OutputError) {
+        for name in OutputFolder.historyFiles {
+            var status = stat()
+            let path = directory + "/" + name
+            guard lstat(path, &status) == 0 else { continue }
+            if status.st_mode & S_IFMT == S_IFLNK {
+                throw OutputFolder.linkRefused(name, in: directory, target: try? FileManager.default.destinationOfSymbolicLink(atPath: path))
+            }
+            guard name != fileName || (status.st_mode & S_IFMT == S_IFREG && status.st_nlink == 1) else {
+                throw OutputError(path: path, message: "'\(name)' is not a plain file of its own (a hard link to another file, "
+                                  + "a device or a pipe); stagebalans writes the history there: remove it")
+            }
+        }
+        OutputFolder.createIfMissing(directory + "/" + fileName)
     }
 
     func lastPublished() throws(OutputError) -> (run: Run, inputs: [Input])? {
@@ -193,7 +222,8 @@ struct HistoryStore {
             let inputs = try Row.fetchAll(db, sql: "SELECT * FROM run_input WHERE run_id = ? ORDER BY rowid", arguments: [run.id])
                 .map { row in
                     Input(source: row["source"], path: row["path"], bytes: row["bytes"], sha256: row["sha256"],
-                          rowsRead: row["rows_read"], rowsAccepted: row["rows_accepted"], rowsQuarantined: row["rows_quarantined"])
+                          rowsRead: row["rows_read"], rowsAccepted: row["rows_accepted"], rowsQuarantined: row["rows_quarantined"],
+                          identity: row["identity"])
                 }
             return (run, inputs)
         }
@@ -207,6 +237,11 @@ struct HistoryStore {
                 FROM run ORDER BY started_at, id
                 """).map { row in (Self.run(row), row["findings"], row["inputs"]) }
         }
+    }
+
+    /// The ids of every published run: the run folders that are the tool's own.
+    func publishedRuns() throws(OutputError) -> Set<String> {
+        try read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM run WHERE published = 1")) }
     }
 
     /// The ids of the published runs for the office (not for auditors), oldest first.
@@ -279,9 +314,9 @@ struct HistoryStore {
                                      run.referenceSHA256, run.toolVersion, run.published, run.forAuditors, run.fingerprintKey])
                 if run.published { try Self.forgetFindings(notMadeWith: run.fingerprintKey, in: db) }
                 for input in record.inputs {
-                    try db.execute(sql: "INSERT INTO run_input VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    try db.execute(sql: "INSERT INTO run_input VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                    arguments: [run.id, input.source, input.path, input.bytes, input.sha256, input.rowsRead,
-                                               input.rowsAccepted, input.rowsQuarantined])
+                                               input.rowsAccepted, input.rowsQuarantined, input.identity])
                 }
                 try db.execute(sql: "UPDATE run SET findings = ? WHERE id = ?", arguments: [record.findingCount, run.id])
                 try Self.storeFindings(record.findings, of: run.id, in: db)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Ingest
 import Domain
@@ -5,12 +6,16 @@ import Domain
 /// What a run reads, by content: the definition (with the settings given beside it on the
 /// command line), the reference data and every input file. Equal fingerprints and the same
 /// placement year of the as-of date mean the reports would come out the same.
+///
+/// The inputs are not hashed here: ingest hashes the bytes it reads as it reads them
+/// (`InputDigest`), so that the digest recorded is that of the bytes the reports were built
+/// from, and each input is read once. Before the lock only their sizes are known.
 struct InputFingerprint: Sendable {
     struct Input: Sendable, Hashable {
         var source: String
         var path: String
+        /// The size the path shows before the run (the run records what it read).
         var bytes: Int
-        var sha256: String
     }
 
     var definition: String
@@ -33,17 +38,28 @@ struct InputFingerprint: Sendable {
         self.definition = FileDigest.sha256(text: (FileDigest.sha256(path: definition.file) ?? "") + "\n" + settings)
         let files = definition.reference.map { [$0.sites, $0.disciplines, $0.curriculum] } ?? []
         referenceFiles = files.map { path in
-            (path, Self.size(path), FileDigest.sha256(path: path) ?? "")
+            (path, Self.size(path), FileDigest.sha256(path: path, confinedTo: definition.confinedTo) ?? "")
         }
         reference = FileDigest.sha256(text: referenceFiles.map { $0.path + " " + $0.sha256 }.joined(separator: "\n"))
         inputs = definition.sources.flatMap { spec in
-            spec.files.map { Input(source: spec.name, path: $0, bytes: Self.size($0), sha256: FileDigest.sha256(path: $0) ?? "") }
+            spec.files.map { Input(source: spec.name, path: $0, bytes: Self.size($0)) }
         }
     }
 
-    static func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+    /// Without opening the file (a FIFO would block): 0 when there is none.
+    static func size(_ path: String) -> Int { FileIdentity.current(path)?.size ?? 0 }
 
-    func sha256(of path: String) -> String { inputs.first { $0.path == path }?.sha256 ?? FileDigest.sha256(path: path) ?? "" }
+    /// Whether every input is the file a previous run read, with its bytes: the same paths; each
+    /// file still the one read then (device, inode, size, modification and status-change times
+    /// as recorded); and, only when it is, its bytes hashed again to the digest recorded. A
+    /// replaced or written file is changed without reading it; an unchanged one is read once.
+    func inputsUnchanged(since previous: [HistoryStore.Input], confinedTo folder: String?) -> Bool {
+        guard previous.map(\.path) == inputs.map(\.path) else { return false }
+        return previous.allSatisfy { input in
+            guard let recorded = input.identity, FileIdentity.current(input.path)?.description == recorded else { return false }
+            return FileDigest.sha256(path: input.path, confinedTo: folder) == input.sha256
+        }
+    }
 
     func run(id: String, asOf: Day, startedAt: Date, exitCode: ExitStatus, published: Bool,
              fingerprintKey: String?) -> HistoryStore.Run {
@@ -54,15 +70,32 @@ struct InputFingerprint: Sendable {
                                 forAuditors: forAuditors, fingerprintKey: fingerprintKey)
     }
 
-    /// The inputs with the rows ingest counted (zeros for files a failed run did not reach).
+    /// The inputs as ingest read them: the digest of the bytes read, the file they were read
+    /// from, and the rows counted (no digest and zeros for files a failed run did not reach or
+    /// could not read whole).
     func historyInputs(_ reports: [FileReport]) -> [HistoryStore.Input] {
         // The first report of each path, looked up rather than searched for: many files would make it quadratic.
         let byPath = Dictionary(reports.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         return inputs.map { input in
             let report = byPath[input.path]
-            return HistoryStore.Input(source: input.source, path: input.path, bytes: input.bytes, sha256: input.sha256,
-                                      rowsRead: report?.read ?? 0, rowsAccepted: report?.accepted ?? 0,
-                                      rowsQuarantined: report?.quarantined ?? 0)
+            return HistoryStore.Input(source: input.source, path: input.path, bytes: report?.bytes ?? input.bytes,
+                                      sha256: report?.sha256 ?? "", rowsRead: report?.read ?? 0,
+                                      rowsAccepted: report?.accepted ?? 0, rowsQuarantined: report?.quarantined ?? 0,
+                                      identity: report?.identity?.description)
         }
     }
+}
+
+/// SHA-256 of the bytes ingest reads, fed as they are read (`ByteObserver`). Each input has its
+/// own; one thread at a time feeds it (the reading thread, handed over with the file).
+final class InputDigest: ByteObserver, @unchecked Sendable {
+    private var hasher = SHA256()
+
+    func observe(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+
+    func digestSoFar() -> [UInt8] { Array(hasher.finalize()) }
+
+    func restart() { hasher = SHA256() }
+
+    var hex: String { hasher.finalize().hexDigits }
 }

@@ -139,7 +139,7 @@ struct FindingStoreBuilder {
     mutating func add(_ findings: [Finding]) throws(OutputError) {
         guard !findings.isEmpty else { return }
         let path = directory + "/findings-\(runs.count).spill"
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw OutputError(path: path, message: "cannot create the findings spill file: " + String(cString: strerror(errno)))
         }

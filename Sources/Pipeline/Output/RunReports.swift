@@ -27,7 +27,7 @@ public enum PseudonymKey {
         var bytes: [UInt8]
         let origin: String
         if let file = settings.pseudonymKeyFile {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let data = try? RegularFile.contents(file) else {
                 throw DefinitionError(SourceLocation(path: definition, line: 1),
                                       "reports for auditors need a pseudonym key, but the key file '\(file)' cannot be read; "
                                       + "nothing was written (student ids are never written in their place)")
@@ -270,15 +270,13 @@ enum RunReports {
             appendFileEntry(file.path, bytes: file.bytes, sha256: file.sha256, to: &out)
         }
         out.append("\n  ],\n  \"inputs\": [")
-        // One look-up table, not a search of the inputs per report: a glob may match 100,000 files.
-        let digests = Dictionary(fingerprint.inputs.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
         for (index, report) in input.reports.enumerated() {
             out.append(index == 0 ? "\n    {\"source\": " : ",\n    {\"source\": ")
             TableFormats.appendJSONString(report.source, to: &out)
             out.append(", \"path\": ")
             TableFormats.appendJSONString(report.path, to: &out)
             out.append(", \"bytes\": \(report.bytes), \"sha256\": ")
-            TableFormats.appendJSONString(digests[report.path] ?? fingerprint.sha256(of: report.path), to: &out)
+            TableFormats.appendJSONString(report.sha256, to: &out)
             out.append(", \"rows_read\": \(report.read), \"rows_accepted\": \(report.accepted), \"rows_quarantined\": \(report.quarantined)}")
         }
         out.append("\n  ],\n  \"outputs\": [")
@@ -305,20 +303,13 @@ enum RunReports {
     }
 }
 
-/// SHA-256 of a file, read in 1 MB pieces.
+/// SHA-256 of a file, read in 1 MB pieces; only a regular file (a FIFO would never end), in
+/// `confinedTo` when given.
 enum FileDigest {
-    static func sha256(path: String) -> String? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if count > 0 { hasher.update(data: buffer[0..<count]) }
-            if count < buffer.count { break }
-        }
-        guard ferror(file) == 0 else { return nil }
-        return hasher.finalize().hexDigits
+    static func sha256(path: String, confinedTo folder: String? = nil) -> String? {
+        let digest = InputDigest()
+        guard (try? RegularFile.forEachChunk(path, confinedTo: folder) { digest.observe($0) }) != nil else { return nil }
+        return digest.hex
     }
 
     static func sha256(text: String) -> String {

@@ -27,8 +27,13 @@ final class TextFileWriter {
     init(path: String) throws(OutputError) {
         self.path = path
         temporaryPath = path + ".partial-\(getpid())"
-        guard let handle = fopen(temporaryPath, "w") else {
-            throw OutputError(path: path, message: "cannot create: " + String(cString: strerror(errno)))
+        // O_NOFOLLOW: a link planted under the temporary name is refused, not written through
+        // (the rename onto `path` replaces a link there without following it).
+        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        guard descriptor >= 0, let handle = fdopen(descriptor, "w") else {
+            let message = String(cString: strerror(errno))
+            if descriptor >= 0 { close(descriptor) }
+            throw OutputError(path: path, message: "cannot create: " + message)
         }
         self.handle = handle
         buffer.reserveCapacity(Self.bufferSize + 4096)

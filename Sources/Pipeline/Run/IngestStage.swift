@@ -10,7 +10,7 @@ enum IngestStage {
     /// `pseudonymisation` (a run for auditors), ids are replaced as they come in.
     static func read(_ definition: PipelineDefinition, reference: ReferenceData, quarantine: QuarantineWriter,
                      spill: SpillSettings? = nil, pseudonymisation: Normalizer.Pseudonymisation? = nil,
-                     threading: Ingester.Threading = .automatic,
+                     threading: Ingester.Threading = .automatic, onOpened: (@Sendable (String) -> Void)? = nil,
                      progress: (@Sendable (String, Int) -> Void)? = nil,
                      onFile: (@Sendable (FileReport, Double) -> Void)? = nil) throws(RunFailure) -> ([FileReport], Normalizer) {
         var normalizer: Normalizer
@@ -27,7 +27,8 @@ enum IngestStage {
         let reports: [FileReport]
         var rows = 0
         do {
-            reports = try Validation.ingestAll(definition, quarantine: quarantine, threading: threading, onFile: onFile) { source, event in
+            reports = try Validation.ingestAll(definition, quarantine: quarantine, threading: threading, onOpened: onOpened,
+                                               onFile: onFile) { source, event in
                 if case .accepted(let record) = event { normalizer.add(record) }
                 if let progress {
                     rows += 1
@@ -50,7 +51,8 @@ enum IngestStage {
                                         individualAgreement: { keyed.agreementToken($0) })
         }
         let (reports, normalizer) = try read(plan.definition, reference: plan.reference, quarantine: quarantine, spill: spill,
-                                             pseudonymisation: pseudonymisation, threading: options.threading, progress: options.onProgress, onFile: options.onFile)
+                                             pseudonymisation: pseudonymisation, threading: options.threading,
+                                             onOpened: options.onInputOpened, progress: options.onProgress, onFile: options.onFile)
         session.reports = reports
         let rejected = reports.filter { $0.rejection != nil }
         guard rejected.isEmpty else { throw .unreadableInput(rejected) }

@@ -4,15 +4,25 @@ import Domain
 /// the history as published, `latest` is switched to it, and old runs are pruned.
 enum PublishStage {
     /// The published folder and the run's exit status.
-    static func run(_ session: RunSession, findings: FindingStore,
-                    current: Changes.Current) throws(OutputError) -> (directory: String, exitStatus: ExitStatus) {
+    static func run(_ session: RunSession, findings: FindingStore, current: Changes.Current,
+                    clock: StageClock) throws(OutputError) -> (directory: String, exitStatus: ExitStatus) {
         let exitStatus = exitStatus(failOn: session.plan.definition.failOn, findings: findings)
-        let directory = try session.publisher.moveIntoPlace(staging: session.staging, runID: session.runID)
-        try session.record(exitStatus, published: true, current: current)
+        let directory = try session.publisher.moveIntoPlace(stagingName: session.stagingName, runID: session.runID)
+        clock.crashPoint("record")
+        do {
+            try session.record(exitStatus, published: true, current: current)
+        } catch {
+            // Not recorded is not published (a full disk, a locked database): the folder goes
+            // now rather than linger as an orphan until the next run's start removes it.
+            session.publisher.withdraw(runID: session.runID)
+            throw error
+        }
         try session.publisher.switchLatest(to: session.runID)
         // Housekeeping: the detail rows of runs whose folders are gone. A failure here leaves
         // them for the next night; the run is published.
-        try? session.history.keepDetails(of: session.publisher.prune())
+        if let published = try? session.history.publishedRuns() {
+            try? session.history.keepDetails(of: session.publisher.prune(published: published))
+        }
         return (directory, exitStatus)
     }
 

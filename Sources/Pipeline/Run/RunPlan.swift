@@ -8,7 +8,8 @@ import Rules
 import Domain
 
 /// What a run reads and how, settled before it takes the lock: the as-of date, the reference
-/// data, the fingerprint of every input, and the pseudonym key of a run for auditors.
+/// data, the fingerprint of the definition and the reference data (the inputs are hashed as
+/// ingest reads them), and the pseudonym key of a run for auditors. Nothing here opens an input.
 struct RunPlan: Sendable {
     let definition: PipelineDefinition
     let asOf: Day
@@ -56,7 +57,8 @@ struct RunPlan: Sendable {
         case fingerprint(InputFingerprint)
     }
 
-    /// The reference data, loaded while the inputs are hashed: neither needs the other.
+    /// The reference data, loaded while the definition and reference files are hashed and the
+    /// inputs' sizes taken: neither needs the other.
     private static func referenceAndFingerprint(_ definition: PipelineDefinition, forAuditors: Bool)
         throws(RunFailure) -> (ReferenceData, InputFingerprint) {
         var loaded: ReferenceData?

@@ -20,33 +20,55 @@ final class RunSession {
     let previous: (run: HistoryStore.Run, inputs: [HistoryStore.Input])?
     /// `OUTPUT/.staging-ID`: the run's reports until one rename publishes them.
     let staging: String
+    let stagingName: String
     /// `OUTPUT/.spill-ID`: the partitions of large evaluation inputs, beside the staging folder.
     let spillDirectory: String
+    let spillName: String
     /// The inputs' reports once ingest has them: a failed run's history row counts their rows.
     var reports: [FileReport] = []
     /// Held until the session ends: the kernel releases the lock with it, or with the process.
     private let lock: RunLock
 
-    /// Takes the output folder's lock, opens the history and repairs `latest` after a crash.
-    /// Nothing is recorded when this fails: the run has not started.
-    static func open(_ plan: RunPlan, startedAt: Date) throws(RunFailure) -> RunSession {
-        let output = plan.definition.outputDirectory
-        let lock = try takeLock(output, startedAt: startedAt)
-        let publisher = Publisher(outputDirectory: output, keepRuns: plan.definition.keepRuns)
-        let history: HistoryStore
+    /// Takes the output folder's lock, refuses links planted among the tool's own entries, opens
+    /// the history, removes orphan run folders and repairs `latest` after a crash. Nothing is
+    /// recorded when this fails: the run has not started.
+    static func open(_ plan: RunPlan, startedAt: Date, warn: (String) -> Void = { _ in }) throws(RunFailure) -> RunSession {
+        let lock: RunLock, publisher: Publisher, history: HistoryStore
         do {
-            history = try HistoryStore.open(directory: output)
+            let folder = try OutputFolder(path: plan.definition.outputDirectory)
+            lock = try takeLock(folder, startedAt: startedAt)
+            try folder.refuseForeignEntries()
+            publisher = Publisher(folder: folder, keepRuns: plan.definition.keepRuns)
+            history = try HistoryStore.open(directory: folder.path)
+        } catch let failure as RunFailure {
+            throw failure
         } catch {
-            throw .output(error)
+            throw .output(error as? OutputError ?? OutputError(path: plan.definition.outputDirectory, message: "\(error)"))
         }
         if plan.pseudonyms != nil { try refuseOfficeRuns(history, publisher: publisher, definition: plan.definition) }
         do {
+            try removeOrphans(history, publisher: publisher, warn: warn)
             let previous = try history.lastPublished()
             try publisher.repair(lastPublished: previous?.run.id)
             return RunSession(plan: plan, startedAt: startedAt, lock: lock, history: history, publisher: publisher,
                               previous: previous)
         } catch {
             throw .output(error)
+        }
+    }
+
+    /// The history is the truth: a run folder it does not record as published is left by a run
+    /// that failed between its rename and its record, and goes, said on the log. The one
+    /// `latest` names stays while it names it.
+    private static func removeOrphans(_ history: HistoryStore, publisher: Publisher, warn: (String) -> Void) throws(OutputError) {
+        let orphans = try publisher.removeOrphans(published: try history.publishedRuns())
+        for run in orphans.removed {
+            warn("\(publisher.runsDirectory)/\(run): warning: removed this run folder: the history does not record it as "
+                 + "published (a run that failed after publishing its folder, before recording it)")
+        }
+        if let kept = orphans.keptForLatest {
+            warn("\(publisher.runsDirectory)/\(kept): warning: latest names this run, which the history does not record as "
+                 + "published; it is kept while latest names it and is not counted in keep_runs")
         }
     }
 
@@ -57,9 +79,7 @@ final class RunSession {
                                          definition: PipelineDefinition) throws(RunFailure) {
         let office: [String]
         do {
-            office = try history.publishedOfficeRuns().filter {
-                FileManager.default.fileExists(atPath: publisher.runsDirectory + "/" + $0)
-            }
+            office = try history.publishedOfficeRuns().filter(publisher.hasRunFolder)
         } catch {
             throw .output(error)
         }
@@ -81,35 +101,34 @@ final class RunSession {
         self.publisher = publisher
         self.previous = previous
         runID = Publisher.runID(startedAt)
-        staging = plan.definition.outputDirectory + "/.staging-" + runID
-        spillDirectory = plan.definition.outputDirectory + "/.spill-" + runID
+        stagingName = OutputFolder.stagingPrefix + runID
+        spillName = OutputFolder.spillPrefix + runID
+        staging = publisher.outputDirectory + "/" + stagingName
+        spillDirectory = publisher.outputDirectory + "/" + spillName
     }
 
-    private static func takeLock(_ output: String, startedAt: Date) throws(RunFailure) -> RunLock {
-        let acquired: Result<RunLock, RunLock.Held>
-        do {
-            acquired = try RunLock.acquire(outputDirectory: output, startedAt: startedAt)
-        } catch {
-            throw .output(error)
-        }
+    private static func takeLock(_ folder: OutputFolder, startedAt: Date) throws -> RunLock {
+        let acquired = try RunLock.acquire(folder, startedAt: startedAt)
         switch acquired {
         case .success(let lock): return lock
-        case .failure(let held): throw .locked(held.path, held.holder)
+        case .failure(let held): throw RunFailure.locked(held.path, held.holder)
         }
     }
 
     /// The last published run, when this run would publish the same reports: the definition,
-    /// the reference data and every input as then, the same placement year, its folder still there.
+    /// the reference data and every input as then (the same file, unwritten, with the digest
+    /// recorded), the same placement year, its folder still there.
     var unchangedSince: HistoryStore.Run? {
         let fingerprint = plan.fingerprint
         guard let previous, previous.run.definitionSHA256 == fingerprint.definition,
               previous.run.referenceSHA256 == fingerprint.reference,
               // Reports made with other fingerprints (and, before version 0.6, ids left in them) are rebuilt.
               previous.run.fingerprintKey == plan.fingerprintKey,
-              previous.inputs.map({ [$0.path, $0.sha256] }) == fingerprint.inputs.map({ [$0.path, $0.sha256] }),
               case .success(let previousAsOf) = DateParser(formats: [DateParser.iso]).parse(previous.run.asOf),
               PlacementYear(containing: previousAsOf) == PlacementYear(containing: plan.asOf),
-              FileManager.default.fileExists(atPath: publisher.runsDirectory + "/" + previous.run.id) else { return nil }
+              publisher.hasRunFolder(previous.run.id),
+              // Last: it may read every input once (only those that are still the files read then).
+              fingerprint.inputsUnchanged(since: previous.inputs, confinedTo: plan.definition.confinedTo) else { return nil }
         return previous.run
     }
 
@@ -121,8 +140,8 @@ final class RunSession {
     /// the one is renamed and the other pruned already).
     func recordingFailure<Value>(_ stages: () throws -> Value) throws(RunFailure) -> Value {
         defer {
-            try? FileManager.default.removeItem(atPath: staging)
-            try? FileManager.default.removeItem(atPath: spillDirectory)
+            OutputFolder.remove(stagingName, in: publisher.folder.descriptor)
+            OutputFolder.remove(spillName, in: publisher.folder.descriptor)
         }
         do {
             return try stages()
@@ -158,7 +177,7 @@ final class RunSession {
 
     /// The staging folder, new (a leftover of the same id is removed), with the quarantine in it.
     func openStaging() throws(OutputError) -> QuarantineWriter {
-        try? FileManager.default.removeItem(atPath: staging)
+        try publisher.folder.makeOwnDirectory(stagingName, for: "the reports")
         let quarantine = try QuarantineWriter(directory: staging)
         quarantine.redactsRawText = plan.pseudonyms != nil
         return quarantine
@@ -169,11 +188,7 @@ final class RunSession {
     func spillSettings() throws(OutputError) -> SpillSettings? {
         let partitions = plan.definition.partitions
         guard plan.evaluationBytes > partitions.aboveBytes else { return nil }
-        do {
-            try FileManager.default.createDirectory(atPath: spillDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw OutputError(path: spillDirectory, message: "cannot create the folder for partitions: \(error.localizedDescription)")
-        }
+        try publisher.folder.makeOwnDirectory(spillName, for: "partitions")
         return SpillSettings(directory: spillDirectory, partitionRows: partitions.rows)
     }
 }

@@ -43,6 +43,12 @@ struct StageClock {
     /// kills the process here exactly as `kill -9` would (the tests of atomic publishing).
     func start(_ stage: String) {
         onStage?(stage)
-        if environment["STAGEBALANS_CRASH_AT"] == stage { kill(getpid(), SIGKILL) }
+        crashPoint(stage)
+    }
+
+    /// A point inside a stage where a test may kill the process: `record`, between the rename
+    /// of the run's folder into `runs/` and its record in the history (the orphan run folder).
+    func crashPoint(_ name: String) {
+        if environment["STAGEBALANS_CRASH_AT"] == name { kill(getpid(), SIGKILL) }
     }
 }
