@@ -7,18 +7,30 @@ public struct SourcePathTable: Sendable, Hashable {
     public private(set) var paths: [String] = []
     /// The last path looked up: rows arrive file by file, so it is almost always the next one too.
     private var last = -1
+    /// Each path's number, kept only once there are more than `scanned` paths: a finding's
+    /// table holds a path or two, where a scan costs less than hashing; the run's table holds
+    /// one per input file, and a glob may match 100,000 of them.
+    private var numbers: [String: Int] = [:]
+    private static let scanned = 16
 
     public init() {}
 
-    /// The number of `path`, adding it when new. Paths are few (one per input file), so a scan
-    /// costs less than hashing the path of every row.
+    /// The number of `path`, adding it when new.
     public mutating func number(of path: String) -> Int {
         if last >= 0 && paths[last] == path { return last }
-        if let known = paths.firstIndex(of: path) {
+        let known = paths.count > Self.scanned ? numbers[path] : paths.firstIndex(of: path)
+        if let known {
             last = known
-        } else {
-            paths.append(path)
-            last = paths.count - 1
+            return last
+        }
+        paths.append(path)
+        last = paths.count - 1
+        if paths.count > Self.scanned {
+            if numbers.isEmpty {
+                for (number, known) in paths.enumerated() { numbers[known] = number }
+            } else {
+                numbers[path] = last
+            }
         }
         return last
     }
@@ -27,7 +39,7 @@ public struct SourcePathTable: Sendable, Hashable {
 
     public var count: Int { paths.count }
 
-    // The look-up hint is not part of the value.
+    // The look-up hint and the index are not part of the value.
     public static func == (lhs: SourcePathTable, rhs: SourcePathTable) -> Bool { lhs.paths == rhs.paths }
     public func hash(into hasher: inout Hasher) { hasher.combine(paths) }
 }

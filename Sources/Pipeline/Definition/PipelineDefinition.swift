@@ -108,6 +108,7 @@ public enum DefinitionLoader {
 
     /// The definition's top-level mapping, from its YAML text.
     static func topLevel(_ text: String, file: String) throws(DefinitionError) -> YAMLMapping {
+        try YAMLExpansionGuard.check(text, file: file)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -134,11 +135,12 @@ public enum DefinitionLoader {
         let sourceNodes = try sourcesNode.sequence("sources")
         guard !sourceNodes.isEmpty else { throw sourcesNode.fail("sources must name at least one source") }
         var sources: [SourceSpec] = []
+        var names: Set<String> = []  // not a search of the sources so far: a 1 MB definition holds 10,000
         for node in sourceNodes {
             let source = try readSource(node, base: paths.base, workingDirectory: paths.workingDirectory, limits: limits)
             let pathNode = (try? node.mapping("a source", allowed: nil))?["path"] ?? node
             for file in source.files { try paths.confine(resolve(file, base: paths.workingDirectory), pathNode, "source file") }
-            if sources.contains(where: { $0.name == source.name }) {
+            guard names.insert(source.name).inserted else {
                 throw node.fail("two sources are named '\(source.name)'")
             }
             sources.append(source)

@@ -43,6 +43,7 @@ public enum ReferenceLoader {
             throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read reference data: \(error)")
         }
         do {
+            try YAMLExpansionGuard.check(text, file: file)
             guard let node = try Yams.compose(yaml: text) else {
                 throw DefinitionError(SourceLocation(path: file, line: 1), "the file is empty")
             }

@@ -74,8 +74,10 @@ struct InputFingerprint: Sendable {
     /// from, and the rows counted (no digest and zeros for files a failed run did not reach or
     /// could not read whole).
     func historyInputs(_ reports: [FileReport]) -> [HistoryStore.Input] {
-        inputs.map { input in
-            let report = reports.first { $0.path == input.path }
+        // The first report of each path, looked up rather than searched for: many files would make it quadratic.
+        let byPath = Dictionary(reports.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        return inputs.map { input in
+            let report = byPath[input.path]
             return HistoryStore.Input(source: input.source, path: input.path, bytes: report?.bytes ?? input.bytes,
                                       sha256: report?.sha256 ?? "", rowsRead: report?.read ?? 0,
                                       rowsAccepted: report?.accepted ?? 0, rowsQuarantined: report?.quarantined ?? 0,
