@@ -39,9 +39,12 @@ let package = Package(
             name: "Report",
             dependencies: ["Domain", "Rules", "Normalize", "Reconcile", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // libyaml's events (CYaml, built by Yams) without Foundation: see YAMLExpansionGuard.swift.
+        .target(name: "YAMLGuard", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "Pipeline",
-            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", .product(name: "Yams", package: "Yams"),
+            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "YAMLGuard",
+                           .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]
         ),

@@ -7,6 +7,10 @@
 #   scripts/many_files.sh                    # N = 1000 2000 4000 8000 100000
 #   COUNTS="1000 8000" scripts/many_files.sh
 #   BIN=.build/debug/stagebalans scripts/many_files.sh   # another build (default: release)
+#   MAX_GROWTH=3 COUNTS="2000 16000" scripts/many_files.sh
+#                                            # CI: fails when a file costs more than 3 x as much
+#                                            # at the last count as at the first (linear: about 1;
+#                                            # quadratic over 8 x the files: about 8)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -60,11 +64,23 @@ seconds() { # command...: prints the wall seconds, fails with the command's outp
 }
 
 printf '%8s %10s %8s\n' files validate run
+first="" last=""
 for count in $COUNTS; do
   folder="$WORK/n$count"
   generate "$count" "$folder"
   validate=$(seconds "$BIN" validate "$folder/many.yml")
   run=$(seconds "$BIN" run "$folder/many.yml")
   printf '%8d %10s %8s\n' "$count" "$validate" "$run"
+  [ -z "$first" ] && first="$count $validate $run"
+  last="$count $validate $run"
   rm -rf "$folder"
 done
+if [ -n "${MAX_GROWTH:-}" ]; then
+  # Seconds per file at the last count over those at the first, for validate and for run: a
+  # ratio of timings in one command, not a time, so a slow or busy machine does not fail it.
+  echo "$first $last" | awk -v max="$MAX_GROWTH" '{
+    growth_validate = ($5 / $4) / ($2 / $1); growth_run = ($6 / $4) / ($3 / $1)
+    printf "seconds per file, last count / first: validate %.2f, run %.2f (limit %s)\n", growth_validate, growth_run, max
+    if (growth_validate > max || growth_run > max) { print "many files: a step grows faster than the number of files"; exit 1 }
+  }'
+fi

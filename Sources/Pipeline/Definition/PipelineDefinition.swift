@@ -2,6 +2,7 @@ import Foundation
 import Ingest
 import Domain
 import Yams
+import YAMLGuard
 
 /// A pipeline definition: what to read and how, and where results go.
 public struct PipelineDefinition: Sendable {

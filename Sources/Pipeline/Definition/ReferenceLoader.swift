@@ -3,6 +3,7 @@ import Ingest
 import Normalize
 import Domain
 import Yams
+import YAMLGuard
 
 /// Loads a faculty's reference data: the site register, the discipline taxonomy and the
 /// curriculum, each a YAML file kept by hand. Errors carry the file, line and column.

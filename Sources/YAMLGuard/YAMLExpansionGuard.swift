@@ -1,4 +1,3 @@
-import Domain
 // libyaml itself, which Yams vendors and builds as its module CYaml: Yams offers no event
 // stream and no limit on what aliases expand to, so the check below reads libyaml's events
 // directly, before Yams composes the same text.
@@ -15,45 +14,30 @@ internal import CYaml
 ///
 /// Counting is by hand because neither Yams nor libyaml counts: each anchor's expanded size is
 /// remembered when its node ends, and an alias adds that size.
-enum YAMLExpansionGuard {
+///
+/// A module of its own, without Foundation: a module that imports a C library's headers
+/// (libyaml's, here) beside Foundation can define ICU's `UErrorCode` twice, seen only in a clean
+/// build (as with libxml2 in Ingest). Pipeline turns a refusal into its error.
+public enum YAMLExpansionGuard {
     /// Nodes a file may expand to. A definition has a few hundred, a register of 10,000 sites
     /// about 100,000.
-    static let maximumExpandedNodes = 1_000_000
+    public static let maximumExpandedNodes = 1_000_000
 
-    /// Throws the first alias key or the point where the expansion passes the limit; a file
-    /// libyaml cannot parse passes, so that Yams reports its syntax error as before.
-    static func check(_ text: String, file: String) throws(DefinitionError) {
-        guard !text.utf8.isEmpty else { return }
+    /// The first alias key, or the point where the expansion passes the limit; nil for a file
+    /// libyaml cannot parse, so that Yams reports its syntax error as before.
+    public static func firstRefusal(in text: String) -> Refusal? {
+        guard !text.utf8.isEmpty else { return nil }
         var counter = ExpansionCounter()
         let bytes = Array(text.utf8)
-        let refusal = bytes.withUnsafeBufferPointer { buffer in counter.scan(buffer) }
-        guard let refusal else { return }
-        throw refusal.error(file: file)
+        return bytes.withUnsafeBufferPointer { buffer in counter.scan(buffer) }
     }
 
-    struct Refusal {
-        enum Reason { case aliasKey(anchor: String), tooManyNodes(alias: String?) }
-        var reason: Reason
-        var line: Int
-        var column: Int
-
-        func error(file: String) -> DefinitionError {
-            let location = SourceLocation(path: file, line: line, column: column)
-            switch reason {
-            case .aliasKey(let anchor):
-                return DefinitionError(location, "YAML: the alias *\(anchor) is used as a mapping key; "
-                                       + "expected keys written out, with aliases only as values",
-                                       notes: ["write the key itself instead of *\(anchor): an alias as a key can make "
-                                               + "reading the file take exponential time"])
-            case .tooManyNodes(let alias):
-                let cause = alias.map { "with the alias *\($0) " } ?? ""
-                return DefinitionError(location, "YAML: the file expands \(cause)to more than "
-                                       + "\(maximumExpandedNodes) nodes once its aliases are repeated; "
-                                       + "expected a definition or reference file of far fewer",
-                                       notes: ["write the repeated parts out, or use fewer aliases: "
-                                               + "aliases of aliases multiply (an alias bomb?)"])
-            }
-        }
+    public struct Refusal: Sendable {
+        public enum Reason: Sendable { case aliasKey(anchor: String), tooManyNodes(alias: String?) }
+        public var reason: Reason
+        /// 1-based, as libyaml's marks plus one.
+        public var line: Int
+        public var column: Int
     }
 }
 
