@@ -194,6 +194,6 @@ public enum PipelineRun {
                          comparedWith: session.previous?.run.id, exitStatus: exitStatus,
                          findingCounts: placed.findings.countsPerCode, firstFindings: firstFindings,
                          placementCount: placed.partitions.placementCount,
-                         fingerprintsRekeyed: session.previous.map { $0.run.fingerprintKey != plan.fingerprintKey } ?? false)
+                         fingerprintsRekeyed: session.fingerprintsRekeyed)
     }
 }

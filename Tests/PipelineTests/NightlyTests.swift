@@ -92,6 +92,25 @@ struct NightlyTests {
         var runs: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: output + "/runs")) ?? []).sorted() }
     }
 
+    /// Another program (Python's sqlite3) in a `transaction` (IMMEDIATE or EXCLUSIVE) on
+    /// `database` for 30 s, or until the caller kills it; returns once the transaction is open.
+    static func holdDatabase(_ database: String, transaction: String) throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = ["-c", """
+            import sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN \(transaction)")
+            print("locked", flush=True)
+            time.sleep(30)
+            """, database]
+        let pipe = Pipe()
+        holder.standardOutput = pipe
+        try holder.run()
+        _ = pipe.fileHandleForReading.availableData  // "locked"
+        return holder
+    }
+
     func run(_ faculty: Faculty, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
         try cli.stagebalans(["run", "p.yml"] + arguments, in: faculty.folder, environment: environment)
     }
@@ -345,20 +364,8 @@ struct NightlyTests {
         let database = faculty.output + "/history.sqlite"
 
         // Locked: another program holds an exclusive transaction past the busy timeout (5 s).
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = ["-c", """
-            import sqlite3, sys, time
-            db = sqlite3.connect(sys.argv[1], isolation_level=None)
-            db.execute("BEGIN EXCLUSIVE")
-            print("locked", flush=True)
-            time.sleep(30)
-            """, database]
-        let pipe = Pipe()
-        holder.standardOutput = pipe
-        try holder.run()
+        let holder = try Self.holdDatabase(database, transaction: "EXCLUSIVE")
         defer { kill(holder.processIdentifier, SIGKILL) }
-        _ = pipe.fileHandleForReading.availableData  // "locked"
         let before = faculty.history
         let locked = try run(faculty, ["--force"])
         #expect(locked.status == 4, "\(locked.err)")

@@ -174,20 +174,8 @@ struct OutputFolderTests {
         let runs = faculty.runs, latest = faculty.latestTarget
         // Another program in a write transaction: readers go ahead, the run's record waits past
         // the busy timeout (5 s) and fails after its folder was renamed into runs/.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = ["-c", """
-            import sqlite3, sys, time
-            db = sqlite3.connect(sys.argv[1], isolation_level=None)
-            db.execute("BEGIN IMMEDIATE")
-            print("locked", flush=True)
-            time.sleep(30)
-            """, faculty.output + "/history.sqlite"]
-        let pipe = Pipe()
-        holder.standardOutput = pipe
-        try holder.run()
+        let holder = try NightlyTests.holdDatabase(faculty.output + "/history.sqlite", transaction: "IMMEDIATE")
         defer { kill(holder.processIdentifier, SIGKILL) }
-        _ = pipe.fileHandleForReading.availableData  // "locked"
         let result = try nightly.run(faculty, ["--force"])
         #expect(result.status == 4, "\(result.err)")
         #expect(result.err.contains("cannot record the run in the history database"), "\(result.err)")

@@ -7,24 +7,10 @@ import Testing
 /// their position before Yams composes them (the time each takes is `scripts/yaml_bombs.sh`).
 @Suite("YAML alias bombs")
 struct YAMLBombTests {
-    func error(_ yaml: String) -> String {
-        do {
-            _ = try DefinitionLoader.parse(yaml, file: "pipelines/x.yml", workingDirectory: "/data")
-            return "no error"
-        } catch {
-            return error.description
-        }
-    }
+    /// The definition's error as printed, from `pipelines/x.yml` (as the definition tests parse).
+    func error(_ yaml: String) -> String { DefinitionTests().error(yaml) }
 
-    static let definition = """
-        output: ../out
-        sources:
-          - name: a
-            kind: agreements
-            format: csv
-            path: ../samples/a.csv
-
-        """
+    static let definition = DefinitionTests.minimal
 
     static let aliasKey = "YAML: the alias *a is used as a mapping key; expected keys written out, with aliases only as values"
 

@@ -17,8 +17,8 @@ struct FiguresJob: Sendable {
     /// The run compared with; nil on the first run.
     let previous: HistoryStore.Run?
     let settings: ChangeSettings
-    /// Which key makes this run's fingerprints (nil: the office's).
-    let fingerprintKey: String?
+    /// Another key made the previous run's fingerprints (`RunSession.fingerprintsRekeyed`).
+    let fingerprintsRekeyed: Bool
 
     init(_ session: RunSession, _ placed: PartitionLoop.Outcome) {
         partitions = placed.partitions
@@ -29,12 +29,8 @@ struct FiguresJob: Sendable {
         history = session.history
         previous = session.previous?.run
         settings = session.plan.definition.changes
-        fingerprintKey = session.plan.fingerprintKey
+        fingerprintsRekeyed = session.fingerprintsRekeyed
     }
-
-    /// Another key made the previous run's fingerprints: the first run for auditors since they
-    /// are keyed, a new pseudonym key, or a folder that had runs of the other kind.
-    var fingerprintsRekeyed: Bool { previous.map { $0.fingerprintKey != fingerprintKey } ?? false }
 
     func make() throws(OutputError) -> RunFigures {
         partitions.addLastFigures()

@@ -32,11 +32,11 @@ struct Reconciling {
     /// are consumed: the reconciler moves each placement into its matched one.
     mutating func reconcile(_ placements: consuming [Placement], building findings: [Finding]) throws(OutputError) -> [MatchedPlacement] {
         let part = reconciler.reconcile(partition: consume placements, agreements: agreements, index: index, tally: &tally)
-        let made = Self.fingerprinted(findings + part.findings, by: keyed)
         if spilled != nil {
-            try spilled?.add(made)
+            try spilled?.add(Self.fingerprinted(findings + part.findings, by: keyed))
         } else {
-            held += made
+            held += Self.fingerprinted(findings, by: keyed)
+            held += Self.fingerprinted(part.findings, by: keyed)
         }
         return part.matched
     }

@@ -132,6 +132,11 @@ final class RunSession {
         return previous.run
     }
 
+    /// Another key made the previous run's fingerprints: the first run for auditors since they
+    /// are keyed, a new pseudonym key, or a folder that had runs of the other kind. No finding
+    /// is compared with that run.
+    var fingerprintsRekeyed: Bool { previous.map { $0.run.fingerprintKey != plan.fingerprintKey } ?? false }
+
     // MARK: The failure path
 
     /// Runs the stages. Whatever they throw ends the run here, once: it is recorded in the
