@@ -45,6 +45,24 @@ struct HistoryMigrationTests {
         rows.map { Tables.capacity.text(column, of: $0) }
     }
 
+    @Test("two runs started in the same second: the last published is the one recorded last, whatever the pids in their ids")
+    func sameSecond() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try HistoryStore.open(directory: folder)
+        try store.queue.write { db in
+            for id in ["2026-11-30T16-11-29Z-941", "2026-11-30T16-11-29Z-1190"] {
+                try db.execute(sql: """
+                    INSERT INTO run (id, as_of, started_at, ended_at, exit_code, definition_sha256, reference_sha256, tool_version,
+                                     published, for_auditors) VALUES (?, '2026-04-15', '2026-11-30T16:11:29Z', '2026-11-30T16:11:29Z',
+                                     0, 'd', 'r', '0.6.0', 1, 0)
+                    """, arguments: [id])
+            }
+        }
+        #expect(try store.lastPublished()?.run.id == "2026-11-30T16-11-29Z-1190")
+        #expect(try store.publishedOfficeRuns() == ["2026-11-30T16-11-29Z-941", "2026-11-30T16-11-29Z-1190"])
+    }
+
     @Test("a database of the format before: opened, its capacity figures become slot days and read back as they were printed")
     func migration() throws {
         let folder = try temporaryFolder()

@@ -214,9 +214,11 @@ struct HistoryStore {
         OutputFolder.createIfMissing(directory + "/" + fileName)
     }
 
+    /// Runs that started in the same second are ordered by when they were recorded (rowid):
+    /// their ids end in a pid, which sorts as text (`…-941` after `…-1190`).
     func lastPublished() throws(OutputError) -> (run: Run, inputs: [Input])? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE published = 1 ORDER BY started_at DESC, id DESC LIMIT 1")
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE published = 1 ORDER BY started_at DESC, rowid DESC LIMIT 1")
             else { return nil }
             let run = Self.run(row)
             let inputs = try Row.fetchAll(db, sql: "SELECT * FROM run_input WHERE run_id = ? ORDER BY rowid", arguments: [run.id])
@@ -234,7 +236,7 @@ struct HistoryStore {
             try Row.fetchAll(db, sql: """
                 SELECT run.*, COALESCE(run.findings, (SELECT COUNT(*) FROM run_finding WHERE run_id = run.id)) AS findings,
                        (SELECT COUNT(*) FROM run_input WHERE run_id = run.id) AS inputs
-                FROM run ORDER BY started_at, id
+                FROM run ORDER BY started_at, rowid
                 """).map { row in (Self.run(row), row["findings"], row["inputs"]) }
         }
     }
@@ -247,7 +249,7 @@ struct HistoryStore {
     /// The ids of the published runs for the office (not for auditors), oldest first.
     func publishedOfficeRuns() throws(OutputError) -> [String] {
         try read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM run WHERE published = 1 AND for_auditors = 0 ORDER BY started_at, id")
+            try String.fetchAll(db, sql: "SELECT id FROM run WHERE published = 1 AND for_auditors = 0 ORDER BY started_at, rowid")
         }
     }
 
