@@ -464,7 +464,18 @@ def agreement_findings(framework: list[Agreement], placements: list[Placement], 
     """The info findings that follow from the agreements as generated: those ending within 90
     days of the as-of date, and those a reported year does not use."""
     years = sorted({p.start.year if p.start.month >= 7 else p.start.year - 1 for p in placements})
-    used = {(p.agreement.agreement_id, p.start.year if p.start.month >= 7 else p.start.year - 1) for p in placements}
+    # Every winner counts as used (SPEC §5, "Matching"): the placement's agreement and every other
+    # agreement of its row (site and discipline) and kind that is valid over all of its days.
+    row = {}
+    for a in framework:
+        row.setdefault((a.site.code, a.discipline), []).append(a)
+    used = set()
+    for p in placements:
+        year = p.start.year if p.start.month >= 7 else p.start.year - 1
+        used.add((p.agreement.agreement_id, year))
+        for other in row.get((p.agreement.site.code, p.agreement.discipline), []):
+            if other.kind == p.agreement.kind and other.valid_from <= p.start and p.end <= other.valid_to:
+                used.add((other.agreement_id, year))
     for a in framework:
         if AS_OF <= a.valid_to <= AS_OF + dt.timedelta(days=90):
             plan.finding("AGREEMENT_EXPIRING", f"agreement={a.agreement_id}")
@@ -473,7 +484,21 @@ def agreement_findings(framework: list[Agreement], placements: list[Placement], 
                 plan.finding("AGREEMENT_UNUSED", f"agreement={a.agreement_id} year={year}-{year + 1}")
 
 
-def write_agreements_csv(rng, path, rel, agreements, planted: Planted):
+def second_agreement(framework: list[Agreement], placements: list[Placement], plan: Plan) -> Agreement:
+    """A second framework agreement for a department that already has one (issue 18): valid from
+    1 July 2025, it wins the placements of 2025-2026 together with the first, so it is used, and
+    the placements still name the first (the lower id). The department is the first, in the
+    agreements' order, with placements of 2025-2026 and no over-capacity planted."""
+    over = {f["key"].split(" from=")[0] for f in plan.findings if f["code"] == "OVER_CAPACITY"}
+    placed = {(p.agreement.agreement_id) for p in placements if p.start >= dt.date(2025, 7, 1) and p.agreement.kind == "framework"}
+    for a in framework:
+        if a.agreement_id in placed and a.site.region == "peripheral" and f"site={a.site.code} discipline={a.discipline}" not in over:
+            return Agreement(f"RO-{len(framework) + 1:04d}", a.site, a.discipline, 1, dt.date(2025, 7, 1), dt.date(2028, 6, 30),
+                             "framework", None, "Dr. A. Peeters")
+    raise SystemExit("no department for the second agreement")
+
+
+def write_agreements_csv(rng, path, rel, agreements, planted: Planted, second: Agreement | None = None):
     """Framework agreements as Excel on a Belgian Windows machine saves them; the bad rows are
     extra rows, so that the agreements themselves stay whole."""
     out = LineWriter("\r\n")
@@ -531,6 +556,14 @@ def write_agreements_csv(rng, path, rel, agreements, planted: Planted):
         if row[4].isdigit():
             planted.quirk("Excel serial date", rel, line)
         out.record(";".join(csv_field(v, ";") for v in row))
+    # Written without the random generator, so that every other file stays as it was.
+    if second is not None:
+        out.record(";".join([second.agreement_id, second.site.name, DISC[second.discipline][0], str(second.slots), "01/07/2025",
+                             "30/06/2028", "raamovereenkomst", "", second.supervisor, "tweede overeenkomst, zelfde dienst", "", ""]))
+    first = agreements[0]
+    planted.bad(rel, out.line, "agreement_id", f"agreement id {first.agreement_id} repeats line 2")
+    out.record(";".join([first.agreement_id, "AZ Groeninge", "cardiologie", "2", "01/07/2025", "30/06/2028", "raamovereenkomst", "",
+                         "Dr. A. Peeters", "hetzelfde nummer als de eerste", "", ""]))
     for _ in range(3):
         out.record(";" * (len(header) - 1))  # Excel's trailing empty rows
     planted.quirk("trailing empty rows", rel, out.line - 3)
@@ -745,7 +778,10 @@ DISCIPLINE_ALIASES = {
     "PED": ["kindergeneeskunde"], "BV": ["radiologie", "medische beeldvorming"], "GYN": ["gynecologie", "verloskunde"],
     "HK": ["chirurgie"], "IG": ["inwendige geneeskunde"], "KS-NKO": ["NKO"], "HA": ["huisartsenstage"],
 }
-CURRICULUM = {"HK": 8, "IG": 8, "PED": 4, "HA": 4, "GYN": 4, "BV": 2, "WET": 16}
+# Required weeks per clinical group. The scientific placement's group (WET) is named apart,
+# as `scientific_group`: its required weeks are the scientific weeks (SPEC §5, "Progress rows").
+CURRICULUM = {"HK": 8, "IG": 8, "PED": 4, "HA": 4, "GYN": 4, "BV": 2}
+SCIENTIFIC_GROUP = "WET"
 BLOCKS = [("Orientation with limited choice", 12), ("Free choice, at home or abroad", 12),
           ("Free choice for the specialty track", 8), ("Scientific placement", 16)]
 
@@ -786,7 +822,10 @@ def write_reference(folder: str, sites: list) -> None:
         handle.write("blocks:\n")
         for name, weeks in BLOCKS:
             handle.write(f"  - {{name: {yaml_text(name)}, weeks: {weeks}}}\n")
-        handle.write("clinical_weeks: 62\nscientific_weeks: 16\npass_mark: 10\n")
+        handle.write("clinical_weeks: 62\nscientific_weeks: 16\n")
+        handle.write(f"# The scientific placement's group: its weeks are the SCIENTIFIC progress row, not a row of\n"
+                     f"# its own; in coverage its required weeks are scientific_weeks.\nscientific_group: {SCIENTIFIC_GROUP}\n")
+        handle.write("pass_mark: 10\n")
 
 
 def write_roster(path, students, rng):
@@ -815,7 +854,8 @@ def main() -> None:
     scheduler.schedule(students)
     plan = Plan()
     plant_findings(rng, scheduler, plan)
-    agreement_findings(framework, scheduler.placements, plan)
+    second = second_agreement(framework, scheduler.placements, plan)
+    agreement_findings(framework + [second], scheduler.placements, plan)
     placements = sorted(scheduler.placements, key=lambda p: (p.start, p.student, p.site.code, p.discipline))
     individual = scheduler.individual
     planted = Planted()
@@ -823,7 +863,7 @@ def main() -> None:
     def target(name):
         return os.path.join(args.out, name), "samples/" + name
 
-    write_agreements_csv(rng, *target("agreements_framework.csv"), framework, planted)
+    write_agreements_csv(rng, *target("agreements_framework.csv"), framework, planted, second)
     write_individual_xml(rng, *target("agreements_individual.xml"), individual, planted)
     first_year = [p for p in placements if p.start < dt.date(2025, 7, 1)]
     second_year = [p for p in placements if p.start >= dt.date(2025, 7, 1)]

@@ -113,11 +113,17 @@ def main():
         for d in disciplines:
             for name in [d["code"], d["nl"], d["en"]] + d["aliases"]:
                 f.write(f'"{canonical_key(name)}",{d["code"]}\n')
-    required = {}
+    # Required weeks per group; the scientific group (`scientific_group:`) has the scientific weeks.
+    required, scientific = {}, {}
     for line in open(os.path.join(ROOT, "pipelines/sample/curriculum.yml"), encoding="utf-8"):
         m = re.match(r"\s+([A-Z]+):\s*(\d+)", line)
         if m:
             required[m.group(1)] = int(m.group(2))
+        m = re.match(r"(scientific_group|scientific_weeks):\s*(\w+)", line)
+        if m:
+            scientific[m.group(1)] = m.group(2)
+    if "scientific_group" in scientific:
+        required[scientific["scientific_group"]] = int(scientific["scientific_weeks"])
     with open(os.path.join(out, "ref/required_weeks.csv"), "w", encoding="utf-8") as f:
         f.write("discipline_group,required_weeks\n")
         for code, weeks in sorted(required.items()):

@@ -35,6 +35,11 @@ public struct AgreementRecord: Sendable, Hashable {
     public var student: String?
     public var supervisor: String?
     public var source: SourceLocation
+    /// The record as it stood in the file, as a quarantined record's `raw`: an agreement typed
+    /// well can still be quarantined when its id repeats an earlier one (`UniqueAgreementIDs`).
+    public var raw: String = ""
+    /// The column of its id in the file, for that quarantine's `path:line:col`.
+    public var idColumn: Int?
 
     public init(agreementID: String, site: String, discipline: String, slots: Int, validFrom: Day, validTo: Day,
                 kind: AgreementKind, student: String?, supervisor: String?, source: SourceLocation) {

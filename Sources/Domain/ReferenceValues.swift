@@ -63,19 +63,24 @@ public struct Curriculum: Sendable, Hashable {
         }
     }
 
-    /// Required weeks per discipline group code.
+    /// Required weeks per discipline group code (the scientific group apart).
     public var requiredWeeks: [String: Int]
     public var blocks: [Block]
     public var clinicalWeeks: Int
     public var scientificWeeks: Int
+    /// The discipline group of the scientific placement (WET in the model trajectory), when the
+    /// curriculum names it: its required weeks are `scientificWeeks`.
+    public var scientificGroup: String?
     /// On the 0–20 scale; a final score at or above it passes.
     public var passMark: Double
 
-    public init(requiredWeeks: [String: Int], blocks: [Block], clinicalWeeks: Int, scientificWeeks: Int, passMark: Double) {
+    public init(requiredWeeks: [String: Int], blocks: [Block], clinicalWeeks: Int, scientificWeeks: Int,
+                scientificGroup: String? = nil, passMark: Double) {
         self.requiredWeeks = requiredWeeks
         self.blocks = blocks
         self.clinicalWeeks = clinicalWeeks
         self.scientificWeeks = scientificWeeks
+        self.scientificGroup = scientificGroup
         self.passMark = passMark
     }
 }

@@ -67,12 +67,19 @@ public struct Ingester: Sendable {
     /// Reads one of the source's files. Errors thrown by `handle` end the read and are passed
     /// on; a file that cannot be read is not an error here but a report with its `rejection` set.
     /// `observer` sees the file's bytes once, in order, as they are read (the caller hashes them).
+    /// `screenAgreement` may still quarantine an agreement typed well, in the file's order
+    /// (`UniqueAgreementIDs`: the caller keeps one across every file and source).
     public func ingest(file path: String, observer: (any ByteObserver)? = nil,
+                       screenAgreement: ((AgreementRecord) -> QuarantinedRecord?)? = nil,
                        _ handle: (IngestEvent) throws -> Void) throws -> FileReport {
         var report = FileReport(source: spec.name, path: path)
         let size = Self.size(of: path)
         let threaded = shouldThread(size)
-        let counted: (IngestEvent, inout FileReport) throws -> Void = { event, report in
+        func counted(_ typed: IngestEvent, _ report: inout FileReport) throws {
+            var event = typed
+            if case .accepted(.agreement(let record)) = typed, let quarantined = screenAgreement?(record) {
+                event = .quarantined(quarantined)
+            }
             report.read += 1
             switch event {
             case .accepted: report.accepted += 1

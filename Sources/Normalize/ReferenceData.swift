@@ -31,6 +31,7 @@ public struct ReferenceData: Sendable {
         for group in curriculum.requiredWeeks.keys.sorted() where disciplineIndex[group] == nil {
             errors.append(Diagnostic(.error, at: curriculumSource, "the curriculum requires weeks of '\(group)', which is not a discipline"))
         }
+        Self.checkScientificGroup(curriculum, disciplines, disciplineIndex: disciplineIndex, at: curriculumSource, errors: &errors)
         guard errors.isEmpty else { throw ReferenceDataError(diagnostics: errors) }
 
         self.sites = sites
@@ -86,6 +87,21 @@ public struct ReferenceData: Sendable {
                     claimed[key] = (site.code, site.source)
                 }
             }
+        }
+    }
+
+    /// The curriculum's scientific group is a discipline group: a discipline without a parent,
+    /// since coverage counts placements at their group.
+    private static func checkScientificGroup(_ curriculum: Curriculum, _ disciplines: [Discipline], disciplineIndex: [String: Int],
+                                             at source: SourceLocation?, errors: inout [Diagnostic]) {
+        guard let group = curriculum.scientificGroup else { return }
+        guard let index = disciplineIndex[group] else {
+            errors.append(Diagnostic(.error, at: source, "the curriculum's scientific_group '\(group)' is not a discipline"))
+            return
+        }
+        if let parent = disciplines[index].parent {
+            errors.append(Diagnostic(.error, at: source, "the curriculum's scientific_group '\(group)' is not a discipline group: "
+                                         + "it has parent '\(parent)'; name the group (e.g. '\(parent)')"))
         }
     }
 

@@ -65,16 +65,21 @@ public enum Validation {
                           _ handle: (_ source: String, IngestEvent) -> Void) throws(OutputError) -> [FileReport] {
         var reports: [FileReport] = []
         let policy = InputPolicy(confinedTo: definition.confinedTo, onOpened: onOpened)
+        // One across every agreement source: a repeated id is quarantined, citing the first.
+        var agreementIDs = UniqueAgreementIDs()
         for spec in definition.sources {
             let ingester = Ingester(spec: spec, threading: threading, policy: policy)
             for file in spec.files {
                 do {
                     let started = ContinuousClock.now
                     let digest = InputDigest()
-                    var report = try ingester.ingest(file: file, observer: digest) { event in
+                    let idsBefore = agreementIDs
+                    var report = try ingester.ingest(file: file, observer: digest, screenAgreement: { agreementIDs.admit($0) }) { event in
                         if case .quarantined(let record) = event { try quarantine.add(record, source: spec.name) }
                         handle(spec.name, event)
                     }
+                    // A file rejected whole is not used: its ids are not the first of anything.
+                    if report.rejection != nil { agreementIDs = idsBefore }
                     if report.rejection == nil { report.sha256 = digest.hex }
                     reports.append(report)
                     onFile?(report, StageClock.seconds(since: started))

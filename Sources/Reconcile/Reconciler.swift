@@ -80,7 +80,7 @@ public struct Reconciler: Sendable {
             case 1: return .findings(self.overlapping(placements))
             default:
                 var added = AgreementTally()
-                added.add(placements, matches, agreements)
+                added.add(placements, matches, agreements, byRowIndex)
                 return .tally(added)
             }
         }) {
@@ -217,7 +217,9 @@ public struct AgreementTally: Sendable {
     /// (agreement index, year) packed in one integer.
     static func pair(_ index: Int, _ year: Int) -> Int { index << 16 | (year & 0xFFFF) }
 
-    mutating func add(_ placements: [Placement], _ matches: [Match], _ agreements: [Agreement]) {
+    /// `byRow` is the index of agreements by (site, discipline): a placement's other winners
+    /// are among the agreements of its matched agreement's row.
+    mutating func add(_ placements: [Placement], _ matches: [Match], _ agreements: [Agreement], _ byRow: [Int: [Int]]) {
         var lastYear: PlacementYear?
         for index in placements.indices {
             if placements[index].year != lastYear {
@@ -225,9 +227,13 @@ public struct AgreementTally: Sendable {
                 years.insert(placements[index].year)
             }
             guard case .agreement(let matched) = matches[index] else { continue }
-            used.insert(Self.pair(matched, placements[index].year.startYear))
-            guard agreements[matched].kind == .framework else { continue }
             let key = agreements[matched].rowKey
+            for winner in byRow[key] ?? [matched] where winner == matched || Matching.winsAlongside(
+                agreements[matched], agreements[winner], student: placements[index].student,
+                start: placements[index].start, end: placements[index].end) {
+                used.insert(Self.pair(winner, placements[index].year.startYear))
+            }
+            guard agreements[matched].kind == .framework else { continue }
             var row = rows.removeValue(forKey: key) ?? Row()
             row.starts.append(Int32(clamping: placements[index].start.daysSinceEpoch))
             row.ends.append(Int32(clamping: placements[index].end.daysSinceEpoch))

@@ -213,7 +213,7 @@ public enum Figures {
                 for group in groups.sorted() {
                     let counted = counts[GroupYear(group: group, year: year.startYear)] ?? Counts()
                     rows.append(CoverageRow(group: group, year: year, students: counted.students,
-                                            requiredWeeks: reference.curriculum.requiredWeeks[group] ?? 0, studentWeeks: counted.total,
+                                            requiredWeeks: CoverageFigures.requiredWeeks(of: group, reference.curriculum), studentWeeks: counted.total,
                                             recognisedWeeks: counted.recognised, nonRecognisedWeeks: counted.total - counted.recognised,
                                             recognisedSlotDays: capacity[group] ?? 0))
                 }

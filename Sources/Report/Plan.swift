@@ -35,9 +35,10 @@ extension Figures {
             slotDays[group, default: 0] += CapacityFigures.slotDays(agreement, in: year)
             if agreement.validTo < year.lastDay { expiring[group, default: []].append(agreement) }
         }
-        let groups = Set(reference.curriculum.requiredWeeks.keys).union(slotDays.keys).sorted()
+        let groups = CoverageFigures.curriculumGroups(reference.curriculum).union(slotDays.keys).sorted()
         return groups.filter { only == nil || $0 == only }.map { group in
-            PlanRow(group: group, year: year, students: students, requiredWeeks: reference.curriculum.requiredWeeks[group] ?? 0,
+            PlanRow(group: group, year: year, students: students,
+                    requiredWeeks: CoverageFigures.requiredWeeks(of: group, reference.curriculum),
                     slotDays: slotDays[group] ?? 0,
                     expiring: (expiring[group] ?? []).sorted { ($0.validTo, $0.id) < ($1.validTo, $1.id) })
         }

@@ -78,7 +78,7 @@ extension Figures {
 
         init(_ curriculum: Curriculum) {
             self.curriculum = curriculum
-            groups = curriculum.requiredWeeks.keys.sorted()
+            groups = Progress.groups(curriculum)
             groupPosition = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
         }
 

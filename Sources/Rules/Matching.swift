@@ -5,8 +5,10 @@
 // name its student. Those whose validity contains all of [start, end] match; a placement must
 // fit inside one agreement (consecutive agreements do not add up). Among the matching ones the
 // most specific discipline wins, and at equal discipline an individual agreement beats a
-// framework one; the placement names the lowest id among the winners. No match but some
-// candidate: OUTSIDE_VALIDITY; no candidate at all: NO_AGREEMENT.
+// framework one. Several agreements can win together (two framework agreements of one site and
+// discipline, both valid): every winner counts as used by the placement, and the placement
+// names the lowest id among them. No match but some candidate: OUTSIDE_VALIDITY; no candidate
+// at all: NO_AGREEMENT.
 
 import Domain
 
@@ -32,6 +34,16 @@ public enum Matching {
         let individual = candidate.kind == .individual, bestIndividual = best.kind == .individual
         if individual != bestIndividual { return individual }
         return candidate.id < best.id
+    }
+
+    /// Whether `other` wins the placement together with `winner`, the agreement it matched:
+    /// the winners share the most specific discipline (so the same row of site and discipline)
+    /// and the preferred kind, and each must match on its own. Every winner counts as used by
+    /// the placement (AGREEMENT_UNUSED concerns an agreement that won no placement of the year).
+    @inlinable
+    public static func winsAlongside(_ winner: Agreement, _ other: Agreement, student: String, start: Day, end: Day) -> Bool {
+        other.siteIndex == winner.siteIndex && other.disciplineIndex == winner.disciplineIndex && other.kind == winner.kind
+            && isCandidate(other, forStudent: student) && covers(other, from: start, to: end)
     }
 
     /// Matches one placement. `candidates` calls its argument with every agreement at the

@@ -34,8 +34,8 @@ struct ReportOutputTests {
         let goldenFolder = packageRoot + "/Tests/PipelineTests/Fixtures/golden/sample-run"
         let update = ProcessInfo.processInfo.environment["STAGEBALANS_UPDATE_GOLDEN"] == "1"
         if update { try FileManager.default.createDirectory(atPath: goldenFolder, withIntermediateDirectories: true) }
-        for name in ["audit.csv", "capacity.csv", "capacity.excel.csv", "coverage.csv", "coverage.json", "findings.csv", "summary.md",
-                     "report.html"] {
+        for name in ["audit.csv", "capacity.csv", "capacity.excel.csv", "coverage.csv", "coverage.json", "findings.csv", "progress.csv",
+                     "summary.md", "report.html"] {
             let produced = try read(output, name)
             if update { try produced.write(to: URL(fileURLWithPath: goldenFolder + "/" + name)) }
             let golden = try Data(contentsOf: URL(fileURLWithPath: goldenFolder + "/" + name))

@@ -165,6 +165,27 @@ struct FindingTests {
         #expect(result.findings(.agreementUnused).map(\.key) == ["agreement=A2 year=2024-2025"])
         #expect(result.findings(.agreementUnused).first?.severity == .info)
     }
+
+    @Test("unused: every winner counts as used, not only the lowest id (issue 18's reproduction)")
+    func unusedWithSeveralWinners() throws {
+        // A-1 (2 slots) and A-2 (1 slot), same site and discipline, both valid all year; three
+        // students overlap in September. Both win each placement: neither is unused, the
+        // placements name A-1, and the row has 3 slots, so 3 students are not over capacity.
+        let result = try reconcile([agreement("A-2", slots: 1), agreement("A-1", slots: 2),
+                                    evaluation("r1", line: 3), evaluation("r2", line: 4), evaluation("r3", line: 5)])
+        #expect(result.findings(.agreementUnused).isEmpty)
+        #expect(result.placements.map { $0.match.agreementIndex.map { result.agreements[$0].id } } == ["A-1", "A-1", "A-1"])
+        #expect(result.findings(.overCapacity).isEmpty)
+        // With a fourth student the row is over capacity (4 > 2 + 1), and still neither is unused.
+        let four = try reconcile([agreement("A-2", slots: 1), agreement("A-1", slots: 2), evaluation("r1", line: 3),
+                                  evaluation("r2", line: 4), evaluation("r3", line: 5), evaluation("r4", line: 6)])
+        #expect(four.findings(.overCapacity).count == 1)
+        #expect(four.findings(.agreementUnused).isEmpty)
+        // A-2 valid only until 20 September does not win the September placements: it is unused.
+        let short = try reconcile([agreement("A-2", slots: 1, to: "2025-09-20"), agreement("A-1", slots: 2),
+                                   evaluation("r1", line: 3), evaluation("r2", line: 4)])
+        #expect(short.findings(.agreementUnused).map(\.key) == ["agreement=A-2 year=2025-2026"])
+    }
 }
 
 @Suite("Matching and placement edges")

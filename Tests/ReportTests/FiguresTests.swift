@@ -167,6 +167,40 @@ struct FiguresTests {
         #expect(rows.count == 16)
     }
 
+    /// s1: cardiology 1–28 Sep 2025 (4 weeks, hospital) and the scientific placement in WET,
+    /// 6 Oct – 30 Nov 2025 (56 days: 8 weeks, kind scientific), both final 14. The curriculum
+    /// names WET its scientific group (16 weeks).
+    @Test("the scientific group: no progress row of its own (its weeks are SCIENTIFIC); in coverage and the plan, the scientific weeks")
+    func scientificGroup() throws {
+        let here = Location(path: "ref.yml", line: 1)
+        let base = try fixtureReference()
+        let reference = try ReferenceData(
+            sites: base.sites,
+            disciplines: base.disciplines + [Discipline(code: "WET", dutch: "wetenschappelijke stage", english: "scientific placement",
+                                                        parent: nil, source: here)],
+            curriculum: Curriculum(requiredWeeks: ["IG": 8, "HK": 8], blocks: [], clinicalWeeks: 62, scientificWeeks: 16,
+                                   scientificGroup: "WET", passMark: 10))
+        var normalizer = Normalizer(reference: reference)
+        let scientific = EvaluationRecord(student: "s1", site: "AZSJ", discipline: "wetenschappelijke stage", start: day("2025-10-06"),
+                                          end: day("2025-11-30"), weeks: nil, placementKind: .scientific, role: .supervisor,
+                                          status: .final, scores: CriterionScores(knowledgeAndSkills: 14, patientContact: 14, teamwork: 14),
+                                          finalScore: 14, submitted: day("2025-12-01"), source: Location(path: "e.csv", line: 3))
+        for record in [agreement("A1", "cardiologie", slots: 2, from: "2025-07-01", to: "2026-06-30"),
+                       placement("s1", "cardiologie", "2025-09-01", "2025-09-28", line: 2), .evaluation(scientific)] {
+            normalizer.add(record)
+        }
+        let reconciliation = Reconciler(reference: reference, settings: ReconcileSettings(asOf: day("2026-08-01")))
+            .reconcile(try normalizer.finish())
+        let progress = Figures.progress(reconciliation, reference: reference)
+        #expect(progress.map { "\($0.part) \($0.passedWeeks)/\($0.requiredWeeks)" }
+            == ["HK 0/8", "IG 4/8", "CLINICAL 4/62", "SCIENTIFIC 8/16"], "no WET row")
+        let coverage = Figures.coverage(reconciliation, reference: reference)
+        #expect(coverage.map { "\($0.group) \($0.studentWeeks)/\($0.requiredWeeks)" } == ["IG 4/8", "WET 8/16"])
+        let plan = Figures.plan(year: PlacementYear(startYear: 2026), students: 10, group: nil, agreements: reconciliation.agreements,
+                                reference: reference)
+        #expect(plan.map { "\($0.group) \($0.demandWeeks)" } == ["HK 80", "IG 80", "WET 160"])
+    }
+
     /// As of 1 August 2026 every placement has ended (r5 on 12 July) and has its final evaluation.
     @Test func audit() throws {
         let (reconciliation, reference) = try reconciliation()

@@ -38,15 +38,17 @@ struct BatchTypist: Sendable {
             }
             // Optional chaining mutates the stored typer in place, so its caches are never copied.
             guard let event = typer?.type(values, line: line, path: path) else { continue }
-            if case .quarantined(var quarantined) = event {
-                if let name = context.recordName {
-                    quarantined.raw = XMLRawText.render(recordName: name, values)
-                } else {
-                    quarantined.raw = context.rawEncoding.decodeForDisplay(batch.raw(record))
-                }
+            switch event {
+            case .quarantined(var quarantined):
+                quarantined.raw = raw(record, of: batch, context)
                 if let note = batch.note(record) { quarantined.reason += note }
                 try emit(.quarantined(quarantined), &report)
-            } else {
+            case .accepted(.agreement(var agreement)):
+                // Kept for a quarantine by id (`UniqueAgreementIDs`); agreements are few.
+                agreement.raw = raw(record, of: batch, context)
+                agreement.idColumn = values.column(of: .agreementID)
+                try emit(.accepted(.agreement(agreement)), &report)
+            case .accepted:
                 try emit(event, &report)
             }
         }
@@ -54,6 +56,12 @@ struct BatchTypist: Sendable {
 }
 
 extension BatchTypist {
+    /// The record as it stood in the file: CSV's physical text, XML's fields read.
+    private func raw(_ record: Int, of batch: RecordBatch, _ context: BatchContext) -> String {
+        if let name = context.recordName { return XMLRawText.render(recordName: name, values) }
+        return context.rawEncoding.decodeForDisplay(batch.raw(record))
+    }
+
     private func label(_ field: LogicalField, _ context: BatchContext) -> String {
         context.labels[field].map { "field '\(field.rawValue)' (\($0))" } ?? "field '\(field.rawValue)'"
     }

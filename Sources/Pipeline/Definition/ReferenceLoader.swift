@@ -108,10 +108,17 @@ public enum ReferenceLoader {
 
     static func loadCurriculum(_ file: String, confinedTo folder: String? = nil) throws(DefinitionError) -> (Curriculum, SourceLocation?) {
         let rootNode = try root(file, confinedTo: folder)
-        let top = try rootNode.mapping("the curriculum", allowed: ["required_weeks", "blocks", "clinical_weeks", "scientific_weeks", "pass_mark"])
+        let top = try rootNode.mapping("the curriculum", allowed: ["required_weeks", "blocks", "clinical_weeks", "scientific_weeks", "scientific_group", "pass_mark"])
+        let scientificGroup = try top["scientific_group"]?.string("scientific_group")
+        let scientificWeeks = try top.required("scientific_weeks").integer("scientific_weeks", range: 0...500)
         var required: [String: Int] = [:]
         for entry in try top.required("required_weeks").mapping("required_weeks", allowed: nil).entries {
             required[entry.key] = try entry.value.integer("the weeks of \(entry.key)", range: 0...200)
+            if entry.key == scientificGroup {
+                // Listed here too, the group would get a progress row that repeats SCIENTIFIC.
+                throw entry.value.fail("'\(entry.key)' is the scientific_group: its required weeks are scientific_weeks "
+                                       + "(\(scientificWeeks)); remove it from required_weeks")
+            }
         }
         var blocks: [Curriculum.Block] = []
         for node in try top["blocks"]?.sequence("blocks") ?? [] {
@@ -126,8 +133,7 @@ public enum ReferenceLoader {
         }
         let curriculum = Curriculum(requiredWeeks: required, blocks: blocks,
                                     clinicalWeeks: try top.required("clinical_weeks").integer("clinical_weeks", range: 0...500),
-                                    scientificWeeks: try top.required("scientific_weeks").integer("scientific_weeks", range: 0...500),
-                                    passMark: passMark)
+                                    scientificWeeks: scientificWeeks, scientificGroup: scientificGroup, passMark: passMark)
         return (curriculum, rootNode.location)
     }
 }

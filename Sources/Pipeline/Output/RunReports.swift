@@ -8,7 +8,7 @@ import Engine
 import Domain
 
 /// The version written into manifests and printed by `--version`.
-public let stagebalansVersion = "0.6.0"
+public let stagebalansVersion = "0.7.0"
 
 /// A file a run wrote, for the manifest.
 public struct WrittenFile: Sendable, Hashable {

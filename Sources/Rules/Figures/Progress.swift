@@ -14,6 +14,12 @@ public enum Progress {
         }
     }
 
+    /// The groups with a progress row of their own, in code order: the curriculum's groups. The
+    /// scientific group has none: its weeks are the SCIENTIFIC row (SPEC §5, "Progress rows").
+    public static func groups(_ curriculum: Curriculum) -> [String] {
+        curriculum.requiredWeeks.keys.filter { $0 != curriculum.scientificGroup }.sorted()
+    }
+
     /// A placement's weeks are passed when its chosen final score reaches the pass mark (10 on 20
     /// unless the curriculum says otherwise).
     @inlinable
