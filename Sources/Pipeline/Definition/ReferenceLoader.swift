@@ -58,7 +58,18 @@ public enum ReferenceLoader {
         }
     }
 
+    /// A reference file kept as a table (by its extension: CSV, or a workbook whose sheet named
+    /// `role` is read, else its first sheet); nil for YAML.
+    static func table(_ file: String, role: String, confinedTo folder: String?) throws(DefinitionError) -> ReferenceTable? {
+        switch ReferenceTable.Format(path: file) {
+        case .yaml: return nil
+        case .csv: return try ReferenceCSV.read(file, confinedTo: folder)
+        case .xlsx: return try ReferenceWorkbook.read(file, sheet: role, confinedTo: folder)
+        }
+    }
+
     static func loadSites(_ file: String, confinedTo folder: String? = nil) throws(DefinitionError) -> ([Site], [SiteAlias]) {
+        if let table = try table(file, role: "sites", confinedTo: folder) { return (try sites(table), []) }
         let top = try root(file, confinedTo: folder).mapping("the site register", allowed: ["sites", "aliases"])
         var sites: [Site] = []
         for node in try top.required("sites").sequence("sites") {
@@ -93,6 +104,7 @@ public enum ReferenceLoader {
     }
 
     static func loadDisciplines(_ file: String, confinedTo folder: String? = nil) throws(DefinitionError) -> [Discipline] {
+        if let table = try table(file, role: "disciplines", confinedTo: folder) { return try disciplines(table) }
         let top = try root(file, confinedTo: folder).mapping("the discipline taxonomy", allowed: ["disciplines"])
         var disciplines: [Discipline] = []
         for node in try top.required("disciplines").sequence("disciplines") {
@@ -107,6 +119,7 @@ public enum ReferenceLoader {
     }
 
     static func loadCurriculum(_ file: String, confinedTo folder: String? = nil) throws(DefinitionError) -> (Curriculum, SourceLocation?) {
+        if let table = try table(file, role: "curriculum", confinedTo: folder) { return (try curriculum(table), table.header.location) }
         let rootNode = try root(file, confinedTo: folder)
         let top = try rootNode.mapping("the curriculum", allowed: ["required_weeks", "blocks", "clinical_weeks", "scientific_weeks", "scientific_group", "pass_mark"])
         let scientificGroup = try top["scientific_group"]?.string("scientific_group")
