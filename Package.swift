@@ -26,6 +26,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // The system's zlib: deflate and crc32 for the workbook's ZIP container.
+        .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Engine mechanics with no business rule: threads, spill files, packed source rows.
         .target(name: "Engine"),
         // The domain's plain values: records, placements, agreements, findings, days.
@@ -39,18 +41,22 @@ let package = Package(
             name: "Report",
             dependencies: ["Domain", "Rules", "Normalize", "Reconcile", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The xlsx workbook: declared tables as SpreadsheetML sheets in a ZIP container (zlib's
+        // deflate), streamed. Apart from Ingest: it needs no Foundation, but keeps zlib out of
+        // the module that imports libxml2's headers.
+        .target(name: "Workbook", dependencies: ["Report", "Domain", "SystemZlib"]),
         // libyaml's events (CYaml, built by Yams) without Foundation: see YAMLExpansionGuard.swift.
         .target(name: "YAMLGuard", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "Pipeline",
-            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "YAMLGuard",
+            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "Workbook", "YAMLGuard",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "stagebalans",
-            dependencies: ["Pipeline", "Ingest", "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Pipeline", "Ingest", "Report", "Workbook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain"], resources: [.copy("Fixtures")]),
@@ -59,9 +65,10 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
         .testTarget(name: "ReconcileTests", dependencies: ["TestSupport", "Reconcile", "Rules", "Normalize", "Ingest", "Domain", "Engine"]),
         .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Rules", "Reconcile", "Normalize", "Ingest", "Domain"]),
+        .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "Report", "Domain", "SystemZlib"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Ingest", "Domain", "stagebalans"],
+            dependencies: ["Pipeline", "Ingest", "Domain", "Report", "Workbook", "SystemZlib", "stagebalans"],
             resources: [.copy("Fixtures")]
         ),
     ],

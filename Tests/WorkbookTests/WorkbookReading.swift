@@ -1,0 +1,100 @@
+import SystemZlib
+import Testing
+
+/// A reader of the workbooks the tests write: the ZIP's central directory, each entry
+/// inflated by zlib, and each sheet's cells. Independent of the writer's code: it finds
+/// entries from the end record, as every ZIP reader does.
+struct WorkbookReading {
+    struct Entry {
+        var name: String
+        var method: Int
+        var dosDate: Int
+        var bytes: [UInt8]
+    }
+
+    /// A cell as the sheet holds it.
+    struct SheetCell: Equatable {
+        var reference: String
+        var style: Int
+        /// `n` (a number), `inlineStr`, or whatever else the sheet says.
+        var type: String
+        var value: String
+    }
+
+    let entries: [Entry]
+
+    init(_ zip: [UInt8]) throws {
+        func le16(_ at: Int) -> Int { Int(zip[at]) | Int(zip[at + 1]) << 8 }
+        func le32(_ at: Int) -> Int { le16(at) | le16(at + 2) << 16 }
+        let end = zip.count - 22
+        try #require(end > 0 && le32(end) == 0x0605_4B50, "no end record without a comment")
+        var at = le32(end + 16)
+        var entries: [Entry] = []
+        for _ in 0..<le16(end + 10) {
+            try #require(le32(at) == 0x0201_4B50)
+            let method = le16(at + 10), date = le16(at + 14), compressed = le32(at + 20), size = le32(at + 24)
+            let nameLength = le16(at + 28), extra = le16(at + 30), comment = le16(at + 32), local = le32(at + 42)
+            let name = String(decoding: zip[(at + 46)..<(at + 46 + nameLength)], as: UTF8.self)
+            try #require(le32(local) == 0x0403_4B50)
+            let start = local + 30 + le16(local + 26) + le16(local + 28)
+            let data = Array(zip[start..<(start + compressed)])
+            let bytes = method == 8 ? try Self.inflate(data, size: size) : data
+            entries.append(Entry(name: name, method: method, dosDate: date, bytes: bytes))
+            at += 46 + nameLength + extra + comment
+        }
+        self.entries = entries
+    }
+
+    static func inflate(_ data: [UInt8], size: Int) throws -> [UInt8] {
+        var stream = z_stream()
+        try #require(inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+        defer { inflateEnd(&stream) }
+        var input = data, output = [UInt8](repeating: 0, count: max(size, 1))
+        let status = input.withUnsafeMutableBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { output in
+                stream.next_in = input.baseAddress
+                stream.avail_in = uInt(input.count)
+                stream.next_out = output.baseAddress
+                stream.avail_out = uInt(output.count)
+                return SystemZlib.inflate(&stream, Z_FINISH)
+            }
+        }
+        try #require(status == Z_STREAM_END && Int(stream.total_out) == size)
+        return Array(output.prefix(size))
+    }
+
+    func text(_ name: String) throws -> String {
+        let entry = try #require(entries.first { $0.name == name }, "no \(name)")
+        return String(decoding: entry.bytes, as: UTF8.self)
+    }
+
+    /// The sheet names in workbook order, with their part names.
+    func sheets() throws -> [(name: String, part: String)] {
+        let workbook = try text("xl/workbook.xml")
+        let names = workbook.matches(of: /<sheet name="([^"]*)" sheetId="(\d+)"/).map { String($0.output.1) }
+        return names.enumerated().map { ($0.element, "xl/worksheets/sheet\($0.offset + 1).xml") }
+    }
+
+    /// Every cell of a sheet, in order.
+    func cells(_ part: String) throws -> [SheetCell] {
+        let xml = try text(part)
+        let pattern = /<c r="([A-Z]+\d+)"(?: s="(\d+)")?(?: t="(\w+)")?>(?:<v>([^<]*)<\/v>|<is><t(?: xml:space="preserve")?>([^<]*)<\/t><\/is>)<\/c>/
+        return xml.matches(of: pattern).map { match in
+            SheetCell(reference: String(match.output.1), style: match.output.2.flatMap { Int($0) } ?? 0,
+                      type: match.output.3.map(String.init) ?? "n",
+                      value: Self.unescaped(String(match.output.4 ?? match.output.5 ?? "")))
+        }
+    }
+
+    /// Character data as an XML parser gives it.
+    static func unescaped(_ text: String) -> String {
+        text.replacingOccurrences("&lt;", "<").replacingOccurrences("&gt;", ">").replacingOccurrences("&#13;", "\r")
+            .replacingOccurrences("&amp;", "&")
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
