@@ -61,14 +61,15 @@ let package = Package(
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain"], resources: [.copy("Fixtures")]),
         // Whole runs held in memory, for the tests (the engine works partition by partition).
-        .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "Domain", "Engine"], path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "Domain", "Engine", "SystemZlib"],
+                path: "Tests/Support"),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
         .testTarget(name: "ReconcileTests", dependencies: ["TestSupport", "Reconcile", "Rules", "Normalize", "Ingest", "Domain", "Engine"]),
         .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Rules", "Reconcile", "Normalize", "Ingest", "Domain"]),
-        .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "Report", "Domain", "SystemZlib"]),
+        .testTarget(name: "WorkbookTests", dependencies: ["TestSupport", "Workbook", "Report", "Domain"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Ingest", "Domain", "Report", "Workbook", "SystemZlib", "stagebalans"],
+            dependencies: ["TestSupport", "Pipeline", "Ingest", "Domain", "Report", "Workbook", "stagebalans"],
             resources: [.copy("Fixtures")]
         ),
     ],

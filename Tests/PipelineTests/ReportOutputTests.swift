@@ -198,7 +198,7 @@ struct ReportOutputTests {
             #expect(row[2] == .year(PlacementYear(startYear: 2025)))
         }
         // Cells keep their kinds: the Excel rendering of the filtered table uses decimal commas.
-        let excel = String(decoding: Coordinator.render(table, format: .excel, title: "t"), as: UTF8.self)
+        let excel = String(decoding: try Coordinator.render(table, format: .excel, title: "t"), as: UTF8.self)
         #expect(excel.contains(";UZG;") == false && excel.contains("UZG;HK"))
         #expect(throws: DefinitionError.self) {
             try Coordinator.report(.capacity, definition: definition, filters: .init(year: nil, site: "Nowhere Hospital", discipline: nil))

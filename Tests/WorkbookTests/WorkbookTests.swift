@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Report
 import Testing
+import TestSupport
 @testable import Workbook
 
 /// The xlsx writer: a workbook written and read back by `WorkbookReading` (the ZIP's own

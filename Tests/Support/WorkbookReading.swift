@@ -4,26 +4,33 @@ import Testing
 /// A reader of the workbooks the tests write: the ZIP's central directory, each entry
 /// inflated by zlib, and each sheet's cells. Independent of the writer's code: it finds
 /// entries from the end record, as every ZIP reader does.
-struct WorkbookReading {
-    struct Entry {
-        var name: String
-        var method: Int
-        var dosDate: Int
-        var bytes: [UInt8]
+public struct WorkbookReading {
+    public struct Entry: Sendable {
+        public var name: String
+        public var method: Int
+        public var dosDate: Int
+        public var bytes: [UInt8]
     }
 
     /// A cell as the sheet holds it.
-    struct SheetCell: Equatable {
-        var reference: String
-        var style: Int
+    public struct SheetCell: Equatable, Sendable {
+        public var reference: String
+        public var style: Int
         /// `n` (a number), `inlineStr`, or whatever else the sheet says.
-        var type: String
-        var value: String
+        public var type: String
+        public var value: String
+
+        public init(reference: String, style: Int, type: String, value: String) {
+            self.reference = reference
+            self.style = style
+            self.type = type
+            self.value = value
+        }
     }
 
-    let entries: [Entry]
+    public let entries: [Entry]
 
-    init(_ zip: [UInt8]) throws {
+    public init(_ zip: [UInt8]) throws {
         func le16(_ at: Int) -> Int { Int(zip[at]) | Int(zip[at + 1]) << 8 }
         func le32(_ at: Int) -> Int { le16(at) | le16(at + 2) << 16 }
         let end = zip.count - 22
@@ -63,20 +70,20 @@ struct WorkbookReading {
         return Array(output.prefix(size))
     }
 
-    func text(_ name: String) throws -> String {
+    public func text(_ name: String) throws -> String {
         let entry = try #require(entries.first { $0.name == name }, "no \(name)")
         return String(decoding: entry.bytes, as: UTF8.self)
     }
 
     /// The sheet names in workbook order, with their part names.
-    func sheets() throws -> [(name: String, part: String)] {
+    public func sheets() throws -> [(name: String, part: String)] {
         let workbook = try text("xl/workbook.xml")
         let names = workbook.matches(of: /<sheet name="([^"]*)" sheetId="(\d+)"/).map { String($0.output.1) }
         return names.enumerated().map { ($0.element, "xl/worksheets/sheet\($0.offset + 1).xml") }
     }
 
     /// Every cell of a sheet, in order.
-    func cells(_ part: String) throws -> [SheetCell] {
+    public func cells(_ part: String) throws -> [SheetCell] {
         let xml = try text(part)
         let pattern = /<c r="([A-Z]+\d+)"(?: s="(\d+)")?(?: t="(\w+)")?>(?:<v>([^<]*)<\/v>|<is><t(?: xml:space="preserve")?>([^<]*)<\/t><\/is>)<\/c>/
         return xml.matches(of: pattern).map { match in
@@ -87,14 +94,14 @@ struct WorkbookReading {
     }
 
     /// Character data as an XML parser gives it.
-    static func unescaped(_ text: String) -> String {
+    public static func unescaped(_ text: String) -> String {
         text.replacingOccurrences("&lt;", "<").replacingOccurrences("&gt;", ">").replacingOccurrences("&#13;", "\r")
             .replacingOccurrences("&amp;", "&")
     }
 }
 
 extension String {
-    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+    public func replacingOccurrences(_ target: String, _ replacement: String) -> String {
         split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
