@@ -115,7 +115,7 @@ public enum Coordinator {
     }
 
     /// The fields of each record of an RFC 4180 file.
-    private static func csvFields(_ bytes: [UInt8], path: String, name: String) throws(DefinitionError) -> [[String]] {
+    static func csvFields(_ bytes: [UInt8], path: String, name: String) throws(DefinitionError) -> [[String]] {
         var tokenizer = CSVTokenizer(delimiter: UInt8(ascii: ","), maxRecordBytes: 1 << 24, maxFields: 1000)
         var rows: [[String]] = []
         do {

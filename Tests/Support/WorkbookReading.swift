@@ -1,3 +1,4 @@
+import Domain
 import SystemZlib
 import Testing
 
@@ -91,6 +92,23 @@ public struct WorkbookReading {
                       type: match.output.3.map(String.init) ?? "n",
                       value: Self.unescaped(String(match.output.4 ?? match.output.5 ?? "")))
         }
+    }
+
+    /// A sheet's rows as text, header first: numbers as the sheet writes them, date cells
+    /// (style `dateStyle`) as `yyyy-mm-dd`, an absent cell as "".
+    public func grid(_ part: String, dateStyle: Int) throws -> [[String]] {
+        var rows: [[String]] = []
+        for cell in try cells(part) {
+            let letters = cell.reference.prefix { $0.isLetter }
+            let row = try #require(Int(cell.reference.dropFirst(letters.count))) - 1
+            let column = letters.utf8.reduce(0) { $0 * 26 + Int($1 - UInt8(ascii: "A")) + 1 } - 1
+            while rows.count <= row { rows.append([]) }
+            while rows[row].count <= column { rows[row].append("") }
+            var value = cell.value
+            if cell.style == dateStyle, let serial = Int(value) { value = Day(daysSinceEpoch: serial - 25_569).description }
+            rows[row][column] = value
+        }
+        return rows
     }
 
     /// Character data as an XML parser gives it.
