@@ -136,4 +136,24 @@ struct WorkbookTests {
         #expect(values[11].utf16.count <= SheetXML.cellCharacters && values[11].hasSuffix("…⟨cut: 40000 characters⟩"))
         #expect(values[11].hasPrefix(String(repeating: "é", count: 32_000)))
     }
+
+    @Test("sheets deflated into a folder leave nothing there, and a link planted under a part's name is not followed")
+    func spillFolder() throws {
+        let folder = NSTemporaryDirectory() + "workbook-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let victim = folder + "-victim"
+        try "keep me".write(toFile: victim, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: victim) }
+        try FileManager.default.createSymbolicLink(atPath: folder + "/.xlsx-part-\(getpid())-placements", withDestinationPath: victim)
+        let writer = WorkbookWriter(date: Self.asOf, spillFolder: folder)
+        let sheet = writer.sheet("placements", headings: Self.headings)
+        for index in 0..<3_000 { try sheet.append(Self.row("s\(index)")) }
+        var sink = MemorySink()
+        try writer.write(into: &sink)
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        let cells = try WorkbookReading(sink.bytes).cells("xl/worksheets/sheet1.xml")
+        #expect(cells.count == 9 * 3_001 && cells.last?.reference == "I3001")
+    }
 }
