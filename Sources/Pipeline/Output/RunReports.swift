@@ -166,13 +166,8 @@ enum RunReports {
                                                 }))
                 if formats.contains(.markdown) { files.append(try save.file("summary.md", MarkdownSummary.render(content))) }
                 if formats.contains(.html) { files.append(try save.file("report.html", HTMLPage.render(content, reference: reference))) }
-                if let workbook = input.workbook {
-                    try workbook.writeSummary(content.summary)
-                    try workbook.write(Tables.capacity.table(capacity), to: workbook.capacity)
-                    try workbook.write(Tables.coverage.table(coverage), to: workbook.coverage)
-                    try workbook.write(audit, to: workbook.audit)
-                    try workbook.write(changes.table, to: workbook.changes)
-                }
+                try input.workbook?.writeTables(content, capacity: Tables.capacity.table(capacity),
+                                                coverage: Tables.coverage.table(coverage))
                 return JobOutput(files: files, figures: figures)
             },
             { JobOutput(files: try partitions.finishPlacements()) },

@@ -37,6 +37,17 @@ final class RunWorkbook: @unchecked Sendable {
         changes = writer.sheet(Tables.changes)
     }
 
+    /// The sheets of the tables the figures' job holds whole: the summary, capacity, coverage,
+    /// audit and changes.
+    func writeTables(_ content: ReportPageContent, capacity: ReportTable, coverage: ReportTable) throws(OutputError) {
+        try writeSummary(content.summary)
+        try write(capacity, to: self.capacity)
+        try write(coverage, to: self.coverage)
+        try write(content.audit, to: audit)
+        // No changes table is a sheet with its header only (`WorkbookWriter.write` finishes it).
+        if let table = content.changes { try write(table, to: changes) }
+    }
+
     /// The headline figures as the page shows them, counts as numbers and the as-of date as a date.
     func writeSummary(_ summary: ReportSummary) throws(OutputError) {
         try Self.outputting { () throws(WorkbookError) in
