@@ -34,16 +34,13 @@ struct FinishedSheet {
 /// time; the run's report jobs each write their own tables.
 public final class SheetStream: @unchecked Sendable {
     public let name: String
-    let columns: [SheetColumn]
     let limits: SheetLimits
     private let folder: String?
     private(set) var sheets: [FinishedSheet] = []
-    private var out = TextBuffer()
-    private var scratch = TextBuffer()
+    /// The rows being rendered, and what the sheet's start needs (columns, widths).
+    @usableFromInline var rows: SheetRows
     private var part: DeflatedPart?
     private var rowsInSheet = 0
-    private var measuring = true
-    private var widths: [Int]
     private var closed = false
 
     /// Column widths come from the header and the first 1,000 rows of each sheet.
@@ -54,31 +51,35 @@ public final class SheetStream: @unchecked Sendable {
 
     init(name: String, headings: [ColumnHeading], limits: SheetLimits, folder: String?) {
         self.name = name
-        columns = headings.enumerated().map { SheetColumn($0.element, index: $0.offset) }
         self.limits = limits
         self.folder = folder
-        widths = Self.headerWidths(headings)
-        out.bytes.reserveCapacity(Self.pieceSize + 4096)
+        rows = SheetRows(headings: headings)
     }
 
-    /// A header's width: its name and the autofilter's button.
-    private static func headerWidths(_ headings: [ColumnHeading]) -> [Int] {
-        headings.map { $0.name.unicodeScalars.count + 3 }
-    }
+    var columns: [SheetColumn] { rows.columns }
 
     /// A row of cells in column order.
     public func append(_ cells: [Cell]) throws(WorkbookError) {
         try beginRow()
-        for index in cells.indices where index < columns.count { appendCell(cells[index], column: index) }
+        let count = min(cells.count, rows.columns.count)
+        withRows { rows in for index in 0..<count { rows.appendCell(cells[index], column: index) } }
         try endRow()
+    }
+
+    /// The rows lent out for one row's cells: one exclusive access instead of one per append.
+    @usableFromInline
+    func withRows(_ body: (inout SheetRows) -> Void) {
+        body(&rows)
     }
 
     /// A row of a declared table where it lies (see `Column.cell(at:_:)`).
     @inlinable
     public func append<Row>(rowAt row: UnsafePointer<Row>, of table: TableDeclaration<Row>, _ context: TableContext) throws(WorkbookError) {
         try beginRow()
-        try table.columns.withUnsafeBufferPointer { columns throws(WorkbookError) in
-            for index in columns.indices { appendCell(columns[index].cell(at: row, context), column: index) }
+        table.columns.withUnsafeBufferPointer { columns in
+            withRows { rows in
+                for index in columns.indices { rows.appendCell(columns[index].cell(at: row, context), column: index) }
+            }
         }
         try endRow()
     }
@@ -98,29 +99,20 @@ public final class SheetStream: @unchecked Sendable {
 
     @usableFromInline
     func beginRow() throws(WorkbookError) {
-        if part != nil && (rowsInSheet >= limits.rows || (part?.uncompressedSize ?? 0) + out.bytes.count >= limits.bytes) {
+        if part != nil && (rowsInSheet >= limits.rows || (part?.uncompressedSize ?? 0) + rows.out.bytes.count >= limits.bytes) {
             try finishSheet()
         }
         if part == nil { part = try DeflatedPart(name: sheetName(sheets.count), folder: folder) }
-        out.append("<row r=\"")
-        out.append(integer: rowsInSheet + 2)
-        out.append("\">")
-    }
-
-    @usableFromInline
-    func appendCell(_ cell: Cell, column index: Int) {
-        let column = columns[index]
-        SheetXML.appendCell(cell, column: column, row: rowsInSheet + 2, to: &out, scratch: &scratch)
-        if measuring { widths[index] = max(widths[index], SheetXML.shownLength(cell, style: column.style)) }
+        rows.beginRow(rowsInSheet + 2)
     }
 
     @usableFromInline
     func endRow() throws(WorkbookError) {
-        out.append("</row>")
+        rows.out.append("</row>")
         rowsInSheet += 1
-        if measuring {
-            if rowsInSheet >= Self.measuredRows || out.bytes.count >= Self.measuredBytes { try writeHead() }
-        } else if out.bytes.count >= Self.pieceSize {
+        if rows.measuring {
+            if rowsInSheet >= Self.measuredRows || rows.out.bytes.count >= Self.measuredBytes { try writeHead() }
+        } else if rows.out.bytes.count >= Self.pieceSize {
             try drain()
         }
     }
@@ -133,13 +125,13 @@ public final class SheetStream: @unchecked Sendable {
     }
 
     private func drain() throws(WorkbookError) {
-        try part?.append(out.bytes)
-        out.bytes.removeAll(keepingCapacity: true)
+        try part?.append(rows.out.bytes)
+        rows.out.bytes.removeAll(keepingCapacity: true)
     }
 
     /// The sheet's start, now that the widths are known, then the rows held so far.
     private func writeHead() throws(WorkbookError) {
-        measuring = false
+        rows.measuring = false
         var head = TextBuffer()
         head.append(WorkbookXML.declaration)
         head.append("<worksheet xmlns=\"\(WorkbookXML.mainNamespace)\" xmlns:r=\"\(WorkbookXML.relationshipNamespace)\">")
@@ -148,38 +140,37 @@ public final class SheetStream: @unchecked Sendable {
                     + "state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews>")
         head.append("<sheetFormatPr defaultRowHeight=\"15\"/><cols>")
         for index in columns.indices {
-            head.append("<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(min(widths[index] + 2, 80))\" customWidth=\"1\"/>")
+            head.append("<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(min(rows.widths[index] + 2, 80))\" customWidth=\"1\"/>")
         }
-        head.append("</cols><sheetData><row r=\"1\">")
-        for column in columns {
-            SheetXML.appendStart(column, row: 1, style: .header, to: &head)
-            SheetXML.appendInlineString(column.heading.name, to: &head)
-        }
-        head.append("</row>")
-        try part?.append(head.bytes)
+        head.append("</cols><sheetData>")
+        // The header row goes after the start and before the rows held so far.
+        let held = rows.out.bytes
+        rows.out.bytes = head.bytes
+        rows.appendHeader()
+        rows.out.bytes += held
         try drain()
     }
 
     /// The sheet's end: the autofilter over the header and every row, the utilisation's colours.
     private func finishSheet() throws(WorkbookError) {
-        if measuring { try writeHead() }
+        if rows.measuring { try writeHead() }
         let last = rowsInSheet + 1
         let lastLetters = String(decoding: columns.last?.letters ?? [UInt8(ascii: "A")], as: UTF8.self)
-        out.append("</sheetData><autoFilter ref=\"A1:\(lastLetters)\(last)\"/>")
+        rows.out.append("</sheetData><autoFilter ref=\"A1:\(lastLetters)\(last)\"/>")
         if rowsInSheet > 0 {
             for column in columns where column.heading.spreadsheet == .utilisation {
-                WorkbookXML.appendUtilisationBands(column: String(decoding: column.letters, as: UTF8.self), lastRow: last, to: &out)
+                WorkbookXML.appendUtilisationBands(column: String(decoding: column.letters, as: UTF8.self), lastRow: last, to: &rows.out)
             }
         }
-        out.append("</worksheet>")
+        rows.out.append("</worksheet>")
         try drain()
         guard let part else { return }
         try part.finish()
         sheets.append(FinishedSheet(name: sheetName(sheets.count), part: part, rows: rowsInSheet, columns: columns.count))
         self.part = nil
         rowsInSheet = 0
-        measuring = true
-        widths = Self.headerWidths(columns.map(\.heading))
+        rows.measuring = true
+        rows.widths = SheetRows.headerWidths(columns.map(\.heading))
     }
 
     /// The table's last sheet closed; a table without rows still has its sheet, with its header.

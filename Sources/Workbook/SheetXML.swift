@@ -53,44 +53,6 @@ enum SheetXML {
         return letters
     }
 
-    /// One cell with its reference (`<c r="B7" …>`); nothing for an empty cell.
-    static func appendCell(_ cell: Cell, column: SheetColumn, row: Int, to out: inout TextBuffer, scratch: inout TextBuffer) {
-        switch cell {
-        case .empty: return
-        case .integer, .decimal:
-            appendStart(column, row: row, style: column.style, to: &out)
-            out.append(">" + "<v>")
-            out.append(plain: cell)
-            out.append("</v></c>")
-        case .date(let day) where day.daysSinceEpoch + serialOf1970 >= firstTrueSerial:
-            appendStart(column, row: row, style: .date, to: &out)
-            out.append("><v>")
-            out.append(integer: day.daysSinceEpoch + serialOf1970)
-            out.append("</v></c>")
-        case .text(let text):
-            appendStart(column, row: row, style: .general, to: &out)
-            appendInlineString(text, to: &out)
-        default:
-            // Years, yes/no, fingerprints, source rows, a day before 1900-03-01: their CSV text.
-            scratch.bytes.removeAll(keepingCapacity: true)
-            scratch.append(plain: cell)
-            appendStart(column, row: row, style: .general, to: &out)
-            scratch.bytes.withUnsafeBufferPointer { appendInlineString(bytes: $0, to: &out) }
-        }
-    }
-
-    static func appendStart(_ column: SheetColumn, row: Int, style: CellStyle, to out: inout TextBuffer) {
-        out.append("<c r=\"")
-        out.append(bytes: column.letters)
-        out.append(integer: row)
-        out.append(byte: 0x22)
-        if style != .general {
-            out.append(" s=\"")
-            out.append(integer: style.rawValue)
-            out.append(byte: 0x22)
-        }
-    }
-
     static func appendInlineString(_ text: String, to out: inout TextBuffer) {
         if text.utf8.withContiguousStorageIfAvailable({ appendInlineString(bytes: $0, to: &out) }) == nil {
             Array(text.utf8).withUnsafeBufferPointer { appendInlineString(bytes: $0, to: &out) }
@@ -156,11 +118,11 @@ enum SheetXML {
                 index += 1
                 continue
             }
-            if plainStart < index { out.append(bytes: UnsafeBufferPointer(rebasing: text[plainStart..<index])) }
+            if plainStart < index { out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[plainStart..<index])) }
             index = appendSpecial(text, at: index, to: &out)
             plainStart = index
         }
-        if plainStart < text.count { out.append(bytes: UnsafeBufferPointer(rebasing: text[plainStart...])) }
+        if plainStart < text.count { out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[plainStart...])) }
     }
 
     /// `&`, `<`, `>`, `_`, CR: characters XML holds once escaped.

@@ -69,13 +69,15 @@ final class PartitionReports: @unchecked Sendable {
             last = part
             return
         }
-        let results = Parallel.map(2) { job -> Result<Void, OutputError> in
+        // The placements' sheet is a job of its own: as long as their CSV, beside it on the other core.
+        let results = Parallel.map(placementsSheet == nil ? 2 : 3) { job -> Result<Void, OutputError> in
             do throws(OutputError) {
-                if job == 0 {
-                    try self.addPlacements(part)
-                } else {
+                switch job {
+                case 0: try self.addPlacements(part)
+                case 1:
                     try self.addProgress(part)
                     self.addFigures(part)
+                default: try self.addPlacementsSheet(part)
                 }
                 return .success(())
             } catch {
@@ -90,11 +92,18 @@ final class PartitionReports: @unchecked Sendable {
         if let last { addFigures(last) }
     }
 
-    /// The last partition's placements, and the placements' files (and sheet) closed.
+    /// The last partition's placements, and the placements' files closed.
     func finishPlacements() throws(OutputError) -> [WrittenFile] {
         if let last { try addPlacements(last) }
-        if let placementsSheet { try RunWorkbook.outputting { () throws(WorkbookError) in try placementsSheet.finish() } }
         return try Self.finish(&placementsFiles)
+    }
+
+    /// The last partition's placements in the workbook, and their sheet closed: a report job
+    /// beside `finishPlacements`.
+    func finishPlacementsSheet() throws(OutputError) {
+        guard let placementsSheet else { return }
+        if let last { try addPlacementsSheet(last) }
+        try RunWorkbook.outputting { () throws(WorkbookError) in try placementsSheet.finish() }
     }
 
     /// The last partition's progress rows, and the progress files (and sheet) closed.
@@ -150,10 +159,14 @@ final class PartitionReports: @unchecked Sendable {
             var writer = files[index].writer
             try files[index].stream.append(rows: part.placements, of: Tables.placements, context, into: &writer)
         }
-        if let placementsSheet {
-            try RunWorkbook.outputting { () throws(WorkbookError) in
-                try placementsSheet.append(rows: part.placements, of: Tables.placements, context)
-            }
+    }
+
+    private func addPlacementsSheet(_ part: Reconciliation) throws(OutputError) {
+        guard let placementsSheet else { return }
+        var context = self.context
+        context.agreements = part.agreements
+        try RunWorkbook.outputting { () throws(WorkbookError) in
+            try placementsSheet.append(rows: part.placements, of: Tables.placements, context)
         }
     }
 }
