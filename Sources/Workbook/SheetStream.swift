@@ -99,6 +99,7 @@ public final class SheetStream: @unchecked Sendable {
 
     @usableFromInline
     func beginRow() throws(WorkbookError) {
+        guard !closed else { throw WorkbookError(path: name, message: "a row after the sheet was finished") }
         if part != nil && (rowsInSheet >= limits.rows || (part?.uncompressedSize ?? 0) + rows.out.bytes.count >= limits.bytes) {
             try finishSheet()
         }

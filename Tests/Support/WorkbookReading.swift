@@ -83,15 +83,32 @@ public struct WorkbookReading {
         return names.enumerated().map { ($0.element, "xl/worksheets/sheet\($0.offset + 1).xml") }
     }
 
-    /// Every cell of a sheet, in order.
+    /// Every cell of a sheet, in order, with its reference: its `r`, or when it has none the
+    /// next column of its row (ECMA-376: a cell without a reference follows the one before).
     public func cells(_ part: String) throws -> [SheetCell] {
         let xml = try text(part)
-        let pattern = /<c r="([A-Z]+\d+)"(?: s="(\d+)")?(?: t="(\w+)")?>(?:<v>([^<]*)<\/v>|<is><t(?: xml:space="preserve")?>([^<]*)<\/t><\/is>)<\/c>/
-        return xml.matches(of: pattern).map { match in
-            SheetCell(reference: String(match.output.1), style: match.output.2.flatMap { Int($0) } ?? 0,
-                      type: match.output.3.map(String.init) ?? "n",
-                      value: Self.unescaped(String(match.output.4 ?? match.output.5 ?? "")))
+        let cell = /<c(?: r="([A-Z]+\d+)")?(?: s="(\d+)")?(?: t="(\w+)")?(?:\/>|>(?:<v>([^<]*)<\/v>|<is><t(?: xml:space="preserve")?>([^<]*)<\/t><\/is>)<\/c>)/
+        var cells: [SheetCell] = []
+        for row in xml.matches(of: /<row r="(\d+)">(.*?)<\/row>/.dotMatchesNewlines()) {
+            for (column, match) in row.output.2.matches(of: cell).enumerated() {
+                let reference = match.output.1.map(String.init) ?? String(decoding: Self.letters(column), as: UTF8.self) + row.output.1
+                guard match.output.4 != nil || match.output.5 != nil else { continue }
+                cells.append(SheetCell(reference: reference, style: match.output.2.flatMap { Int($0) } ?? 0,
+                                       type: match.output.3.map(String.init) ?? "n",
+                                       value: Self.unescaped(String(match.output.4 ?? match.output.5 ?? ""))))
+            }
         }
+        return cells
+    }
+
+    /// `A`, `B`, … `AA` for a column from 0.
+    static func letters(_ index: Int) -> [UInt8] {
+        var letters: [UInt8] = [], number = index + 1
+        while number > 0 {
+            letters.insert(UInt8(ascii: "A") + UInt8((number - 1) % 26), at: 0)
+            number = (number - 1) / 26
+        }
+        return letters
     }
 
     /// A sheet's rows as text, header first: numbers as the sheet writes them, date cells
