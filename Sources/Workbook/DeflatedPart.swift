@@ -1,8 +1,9 @@
-// A part of the workbook (a sheet, the styles) deflated as it is written, by the system's zlib.
+// A part of the workbook (a sheet, the styles) deflated as it is written, by the system's zlib
+// (`ZlibStream`).
 // The ZIP container is put together only when every part is done (`WorkbookArchive`), so a
 // part's deflated bytes wait in memory or, for a run, in a file of the staging folder.
 
-internal import SystemZlib
+import ZlibStream
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -98,66 +99,47 @@ final class PartStore {
 final class DeflatedPart {
     let name: String
     let store: PartStore
-    private let stream: UnsafeMutablePointer<z_stream>
-    private var output = [UInt8](repeating: 0, count: 1 << 16)
-    private(set) var crc: UInt32 = 0
-    private(set) var uncompressedSize = 0
-    private var finished = false
+    private let deflater: Deflater
 
     init(name: String, folder: String?) throws(WorkbookError) {
         self.name = name
         store = try PartStore(folder: folder, name: name.split(separator: "/").joined(separator: "-"))
-        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        // Raw deflate (negative window bits): ZIP's method 8 carries no zlib header.
-        let status = deflateInit2_(stream, Z_BEST_SPEED, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-                                   Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
-            stream.deallocate()
-            throw WorkbookError(path: name, message: "zlib could not start deflating (status \(status))")
+        do {
+            deflater = try Deflater(level: 1)
+        } catch {
+            throw WorkbookError(path: name, message: error.description)
         }
     }
 
-    deinit {
-        deflateEnd(stream)
-        stream.deallocate()
-    }
+    var crc: UInt32 { deflater.crc }
+    var uncompressedSize: Int { deflater.inputSize }
 
     func append(_ bytes: [UInt8]) throws(WorkbookError) {
         try bytes.withUnsafeBufferPointer { bytes throws(WorkbookError) in try append(bytes) }
     }
 
     func append(_ bytes: UnsafeBufferPointer<UInt8>) throws(WorkbookError) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        crc = UInt32(truncatingIfNeeded: crc32(uLong(crc), base, uInt(bytes.count)))
-        uncompressedSize += bytes.count
-        stream.pointee.next_in = UnsafeMutablePointer(mutating: base)
-        stream.pointee.avail_in = uInt(bytes.count)
-        try run(Z_NO_FLUSH)
+        do {
+            try deflater.append(bytes)
+        } catch {
+            throw WorkbookError(path: name, message: error.description)
+        }
+        try takeOutput()
     }
 
     /// The end of the part: everything zlib still holds is written.
     func finish() throws(WorkbookError) {
-        guard !finished else { return }
-        finished = true
-        stream.pointee.next_in = nil
-        stream.pointee.avail_in = 0
-        try run(Z_FINISH)
+        do {
+            try deflater.finish()
+        } catch {
+            throw WorkbookError(path: name, message: error.description)
+        }
+        try takeOutput()
     }
 
-    private func run(_ flush: Int32) throws(WorkbookError) {
-        try output.withUnsafeMutableBufferPointer { output throws(WorkbookError) in
-            repeat {
-                stream.pointee.next_out = output.baseAddress
-                stream.pointee.avail_out = uInt(output.count)
-                let status = deflate(stream, flush)
-                guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                    throw WorkbookError(path: name, message: "zlib could not deflate (status \(status))")
-                }
-                let produced = output.count - Int(stream.pointee.avail_out)
-                if produced > 0 { try store.append(UnsafeBufferPointer(rebasing: output[..<produced])) }
-                if flush == Z_FINISH && status == Z_STREAM_END { return }
-            } while stream.pointee.avail_out == 0 || (flush == Z_FINISH)
-        }
+    private func takeOutput() throws(WorkbookError) {
+        guard !deflater.output.isEmpty else { return }
+        try deflater.output.withUnsafeBufferPointer { output throws(WorkbookError) in try store.append(output) }
+        deflater.output.removeAll(keepingCapacity: true)
     }
 }

@@ -1,5 +1,5 @@
 import Domain
-import SystemZlib
+import ZlibStream
 import Testing
 
 /// A reader of the workbooks the tests write: the ZIP's central directory, each entry
@@ -54,21 +54,7 @@ public struct WorkbookReading {
     }
 
     static func inflate(_ data: [UInt8], size: Int) throws -> [UInt8] {
-        var stream = z_stream()
-        try #require(inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK)
-        defer { inflateEnd(&stream) }
-        var input = data, output = [UInt8](repeating: 0, count: max(size, 1))
-        let status = input.withUnsafeMutableBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { output in
-                stream.next_in = input.baseAddress
-                stream.avail_in = uInt(input.count)
-                stream.next_out = output.baseAddress
-                stream.avail_out = uInt(output.count)
-                return SystemZlib.inflate(&stream, Z_FINISH)
-            }
-        }
-        try #require(status == Z_STREAM_END && Int(stream.total_out) == size)
-        return Array(output.prefix(size))
+        try Inflater.inflate(data, size: size)
     }
 
     public func text(_ name: String) throws -> String {
