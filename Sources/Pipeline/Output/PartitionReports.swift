@@ -99,11 +99,12 @@ final class PartitionReports: @unchecked Sendable {
     }
 
     /// The last partition's placements in the workbook, and their sheet closed: a report job
-    /// beside `finishPlacements`.
-    func finishPlacementsSheet() throws(OutputError) {
-        guard let placementsSheet else { return }
+    /// beside `finishPlacements`. No file of its own (report.xlsx is written after the jobs).
+    func finishPlacementsSheet() throws(OutputError) -> [WrittenFile] {
+        guard let placementsSheet else { return [] }
         if let last { try addPlacementsSheet(last) }
         try RunWorkbook.outputting { () throws(WorkbookError) in try placementsSheet.finish() }
+        return []
     }
 
     /// The last partition's progress rows, and the progress files (and sheet) closed.

@@ -170,10 +170,7 @@ enum RunReports {
                                                 coverage: Tables.coverage.table(coverage))
                 return JobOutput(files: files, figures: figures)
             },
-            {
-                try partitions.finishPlacementsSheet()
-                return JobOutput(files: [])
-            },
+            { JobOutput(files: try partitions.finishPlacementsSheet()) },
             { JobOutput(files: try partitions.finishPlacements()) },
             {
                 JobOutput(files: try writeFindings(input.findings, csv: true, excel: formats.contains(.excel), json: false,
