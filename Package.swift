@@ -26,6 +26,11 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // The system's zlib: deflate and crc32 for the workbook's ZIP container, behind a Swift
+        // interface of bytes (ZlibStream) that imports nothing else: the C module beside
+        // Foundation and libxml2's headers fails a clean build (ICU's UErrorCode twice).
+        .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "ZlibStream", dependencies: ["SystemZlib"]),
         // Engine mechanics with no business rule: threads, spill files, packed source rows.
         .target(name: "Engine"),
         // The domain's plain values: records, placements, agreements, findings, days.
@@ -39,29 +44,35 @@ let package = Package(
             name: "Report",
             dependencies: ["Domain", "Rules", "Normalize", "Reconcile", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The xlsx workbook: declared tables as SpreadsheetML sheets in a ZIP container (zlib's
+        // deflate), streamed. Apart from Ingest: it needs no Foundation, but keeps zlib out of
+        // the module that imports libxml2's headers.
+        .target(name: "Workbook", dependencies: ["Report", "Domain", "ZlibStream"]),
         // libyaml's events (CYaml, built by Yams) without Foundation: see YAMLExpansionGuard.swift.
         .target(name: "YAMLGuard", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "Pipeline",
-            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "YAMLGuard",
+            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "Workbook", "YAMLGuard",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "stagebalans",
-            dependencies: ["Pipeline", "Ingest", "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Pipeline", "Ingest", "Report", "Workbook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain"], resources: [.copy("Fixtures")]),
         // Whole runs held in memory, for the tests (the engine works partition by partition).
-        .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "Domain", "Engine"], path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "Domain", "Engine", "ZlibStream"],
+                path: "Tests/Support"),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
         .testTarget(name: "ReconcileTests", dependencies: ["TestSupport", "Reconcile", "Rules", "Normalize", "Ingest", "Domain", "Engine"]),
         .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Rules", "Reconcile", "Normalize", "Ingest", "Domain"]),
+        .testTarget(name: "WorkbookTests", dependencies: ["TestSupport", "Workbook", "Report", "Domain"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Ingest", "Domain", "stagebalans"],
+            dependencies: ["TestSupport", "Pipeline", "Ingest", "Domain", "Report", "Workbook", "stagebalans"],
             resources: [.copy("Fixtures")]
         ),
     ],

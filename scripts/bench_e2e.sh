@@ -12,6 +12,9 @@
 #   BASELINE_BIN=/path/to/old/stagebalans scripts/bench_e2e.sh
 #                                      # also an earlier build, alternated with this one in every
 #                                      # round (CSV and XML), with this build / baseline ratios
+#   XLSX=0 scripts/bench_e2e.sh        # without the xlsx variant: by default every round also runs
+#                                      # the CSV input with report.xlsx on (issue 19: at most 1.5 x
+#                                      # the time of the CSV-only run, at most 50 MB more memory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -57,6 +60,10 @@ bench() { # rows folder
   "$VENV/bin/python" scripts/duckdb_peer.py "$data" "$data/peer" --threads "$peer_threads" --compare "$data/out/latest" \
     || { echo "the figures differ: no comparison" >&2; exit 1; }
   : > "$data/times.txt"
+  if [ "${XLSX:-1}" = 1 ]; then
+    # The same run with the workbook on, into an output folder of its own.
+    sed -e 's/^output: .*/output: out-xlsx/' -e 's/^  formats: \[\(.*\)\]/  formats: [\1, xlsx]/' "$data/faculty.yml" > "$data/faculty-xlsx.yml"
+  fi
   if [ -n "${BASELINE_BIN:-}" ]; then
     # The baseline writes its own output folders: its history may be of an older schema.
     sed 's/^output: .*/output: out-baseline/' "$data/faculty.yml" > "$data/baseline.yml"
@@ -66,12 +73,16 @@ bench() { # rows folder
     echo "stagebalans-csv $(timed "$BIN" run "$data/faculty.yml" --force --quiet)" | tee -a "$data/times.txt"
     echo "duckdb          $(timed "$VENV/bin/python" scripts/duckdb_peer.py "$data" "$data/peer" --threads "$peer_threads")" | tee -a "$data/times.txt"
     echo "stagebalans-xml $(timed "$BIN" run "$data/faculty-xml.yml" --force --quiet)" | tee -a "$data/times.txt"
+    if [ "${XLSX:-1}" = 1 ]; then
+      echo "stagebalans-xlsx $(timed "$BIN" run "$data/faculty-xlsx.yml" --force --quiet)" | tee -a "$data/times.txt"
+    fi
     if [ -n "${BASELINE_BIN:-}" ]; then
       echo "baseline-csv    $(timed "$BASELINE_BIN" run "$data/baseline.yml" --force --quiet)" | tee -a "$data/times.txt"
       echo "baseline-xml    $(timed "$BASELINE_BIN" run "$data/baseline-xml.yml" --force --quiet)" | tee -a "$data/times.txt"
     fi
   done
   local kinds="stagebalans-csv duckdb stagebalans-xml"
+  [ "${XLSX:-1}" = 1 ] && kinds="$kinds stagebalans-xlsx"
   [ -n "${BASELINE_BIN:-}" ] && kinds="$kinds baseline-csv baseline-xml"
   for what in $kinds; do
     printf '%-16s median wall %6.2f s  cpu %6.2f s  peak %5d MB\n' "$what" \
@@ -84,6 +95,13 @@ bench() { # rows folder
   duck=$(awk '$1 == "duckdb" { print $2 }' "$data/times.txt" | median)
   xml=$(awk '$1 == "stagebalans-xml" { print $2 }' "$data/times.txt" | median)
   awk -v c="$csv" -v d="$duck" -v x="$xml" 'BEGIN { printf "stagebalans CSV / DuckDB = %.2f (goal <= 1.0); XML / CSV = %.2f (goal <= 1.5)\n", c / d, x / c }'
+  if [ "${XLSX:-1}" = 1 ]; then
+    awk -v x="$(awk '$1 == "stagebalans-xlsx" { print $2 }' "$data/times.txt" | median)" -v c="$csv" \
+        -v xm="$(awk '$1 == "stagebalans-xlsx" { print $4 }' "$data/times.txt" | median)" \
+        -v cm="$(awk '$1 == "stagebalans-csv" { print $4 }' "$data/times.txt" | median)" \
+        -v size="$(du -m "$data/out-xlsx/latest/report.xlsx" | cut -f1)" \
+        'BEGIN { printf "xlsx on / CSV only: time %.2f (goal <= 1.5), peak memory %+.0f MB (goal <= +50); report.xlsx %d MB\n", x / c, (xm - cm) / 1024, size }'
+  fi
   if [ -n "${BASELINE_BIN:-}" ]; then
     for form in csv xml; do
       awk -v n="$(awk -v w="stagebalans-$form" '$1 == w { print $2 }' "$data/times.txt" | median)" \

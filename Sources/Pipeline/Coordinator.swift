@@ -3,6 +3,7 @@ import Ingest
 import Normalize
 import Reconcile
 import Report
+import Workbook
 import Domain
 
 /// The coordinators' commands: `report` (a table of the last run, filtered) and `plan`.
@@ -11,7 +12,7 @@ public enum Coordinator {
         case capacity, coverage, progress, audit
 
         /// The kind's declared columns: the types its published file is read back with.
-        var headings: [ColumnHeading] {
+        public var headings: [ColumnHeading] {
             switch self {
             case .capacity: return Tables.capacity.headings
             case .coverage: return Tables.coverage.headings
@@ -22,7 +23,7 @@ public enum Coordinator {
     }
 
     public enum OutputFormat: String, CaseIterable, Sendable {
-        case csv, excel, json, md, html
+        case csv, excel, json, md, html, xlsx
     }
 
     public struct Filters: Sendable {
@@ -114,7 +115,7 @@ public enum Coordinator {
     }
 
     /// The fields of each record of an RFC 4180 file.
-    private static func csvFields(_ bytes: [UInt8], path: String, name: String) throws(DefinitionError) -> [[String]] {
+    static func csvFields(_ bytes: [UInt8], path: String, name: String) throws(DefinitionError) -> [[String]] {
         var tokenizer = CSVTokenizer(delimiter: UInt8(ascii: ","), maxRecordBytes: 1 << 24, maxFields: 1000)
         var rows: [[String]] = []
         do {
@@ -168,9 +169,21 @@ public enum Coordinator {
         return (Figures.plan(year: year, students: students, group: group, agreements: agreements, reference: reference), reference)
     }
 
-    /// A table in a format, for standard output.
-    public static func render(_ table: ReportTable, format: OutputFormat, plan: [PlanRow] = [], title: String) -> [UInt8] {
+    /// A table in a format, for standard output. The workbook's sheet types its columns by
+    /// `headings` (text where a column is not named there) and dates its ZIP entries `date`.
+    public static func render(_ table: ReportTable, format: OutputFormat, plan: [PlanRow] = [], title: String,
+                              headings: [ColumnHeading] = [], date: Day = Day(daysSinceEpoch: 0)) throws(WorkbookError) -> [UInt8] {
         switch format {
+        case .xlsx:
+            let typed = table.columns.map { name in headings.first { $0.name == name } ?? ColumnHeading(name: name, type: .text) }
+            do {
+                return try Workbook.bytes([WorkbookTable(name: table.name, headings: typed, rows: table.rows)], date: date)
+            } catch let error as WorkbookError {
+                throw error
+            } catch {
+                // A sink in memory never fails: only zlib can.
+                throw WorkbookError(path: table.name + ".xlsx", message: "\(error)")
+            }
         case .csv: return TableFormats.csv(table, dialect: .rfc4180)
         case .excel: return TableFormats.csv(table, dialect: .excelBelgium)
         case .json: return TableFormats.json(table)

@@ -8,6 +8,7 @@ import Logging
 import Normalize
 import Pipeline
 import Report
+import Workbook
 import Domain
 
 struct Stagebalans: ParsableCommand {
@@ -229,20 +230,24 @@ struct Report: ParsableCommand {
     @Option(help: "A discipline or discipline group, by name, alias or code.")
     var discipline: String?
 
-    @Option(help: "csv, excel (Excel for Belgium: ';', decimal comma), json, md or html.")
+    @Option(help: "csv, excel (Excel for Belgium: ';', decimal comma), json, md, html or xlsx (a workbook: redirect it to a file).")
     var format: Coordinator.OutputFormat = .csv
 
     func run() throws {
+        try refuseWorkbookOnTerminal(format)
         let definition = try loadDefinition(try pipelineFile(pipeline))
         let placementYear = try parseYear(year)
+        let table: ReportTable
         do {
-            let table = try Coordinator.report(kind, definition: definition,
-                                               filters: .init(year: placementYear, site: site, discipline: discipline))
-            let title = ([kind.rawValue] + [year, site, discipline].compactMap { $0 }).joined(separator: " · ")
-            FileHandle.standardOutput.write(Data(Coordinator.render(table, format: format, title: title)))
+            table = try Coordinator.report(kind, definition: definition,
+                                           filters: .init(year: placementYear, site: site, discipline: discipline))
         } catch {
             printError(error.description)
             throw ExitCode(ExitStatus.badDefinition.rawValue)
+        }
+        let title = ([kind.rawValue] + [year, site, discipline].compactMap { $0 }).joined(separator: " · ")
+        try writeOut { () throws(WorkbookError) in
+            try Coordinator.render(table, format: format, title: title, headings: kind.headings, date: definition.asOf ?? Today.day)
         }
     }
 }
@@ -270,22 +275,43 @@ struct Plan: ParsableCommand {
     @Option(help: "One discipline group, by code or name.")
     var group: String?
 
-    @Option(help: "csv, excel, json, md or html.")
+    @Option(help: "csv, excel, json, md, html or xlsx (a workbook: redirect it to a file, `> plan.xlsx`).")
     var format: Coordinator.OutputFormat = .csv
 
     func run() throws {
+        try refuseWorkbookOnTerminal(format)
         let definition = try loadDefinition(try pipelineFile(pipeline))
         guard let placementYear = try parseYear(year) else { return }
         guard students >= 0 else { throw ValidationError("--students must be 0 or more") }
+        let rows: [PlanRow]
         do {
-            let (rows, _) = try Coordinator.plan(definition: definition, year: placementYear, students: students, group: group)
-            let title = "Plan \(placementYear): \(students) students"
-            FileHandle.standardOutput.write(Data(Coordinator.render(Tables.plan.table(rows), format: format, plan: rows, title: title)))
+            (rows, _) = try Coordinator.plan(definition: definition, year: placementYear, students: students, group: group)
         } catch {
             printError(error.description)
             throw ExitCode(error.exitStatus.rawValue)
         }
+        let title = "Plan \(placementYear): \(students) students"
+        try writeOut { () throws(WorkbookError) in
+            try Coordinator.render(Tables.plan.table(rows), format: format, plan: rows, title: title, headings: Tables.plan.headings,
+                                   date: definition.asOf ?? Today.day)
+        }
     }
+}
+
+/// Rendered bytes to standard output; a workbook that cannot be made fails as an output (exit 4).
+func writeOut(_ render: () throws(WorkbookError) -> [UInt8]) throws(ExitCode) {
+    do {
+        FileHandle.standardOutput.write(Data(try render()))
+    } catch {
+        printError(error.description)
+        throw ExitCode(ExitStatus.outputFailed.rawValue)
+    }
+}
+
+/// A workbook is binary: written to a terminal it would garble the screen.
+func refuseWorkbookOnTerminal(_ format: Coordinator.OutputFormat) throws {
+    guard format == .xlsx, isatty(STDOUT_FILENO) == 1 else { return }
+    throw ValidationError("--format xlsx writes a workbook to standard output: redirect it to a file, e.g. `> plan.xlsx`")
 }
 
 func pipelineFile(_ given: String?) throws -> String {

@@ -4,6 +4,7 @@ import GRDB
 import Report
 import Domain
 import Testing
+import TestSupport
 
 /// SPEC §7's first promise, tried as an auditor and an attacker would: ids of every shape, two
 /// nights of runs for auditors through the executable, every byte of the output folder
@@ -109,6 +110,39 @@ struct AuditorsPrivacyTests {
 
     static func text(_ faculty: NightlyTests.Faculty, _ name: String) throws -> String {
         try String(contentsOfFile: faculty.output + "/latest/" + name, encoding: .utf8)
+    }
+
+    @Test("the workbook of a run for auditors holds what its CSVs hold, cell for cell, and no id in any part")
+    func workbook() throws {
+        let faculty = try self.faculty()
+        defer { try? FileManager.default.removeItem(atPath: faculty.folder) }
+        let definition = try String(contentsOfFile: faculty.folder + "/p.yml", encoding: .utf8)
+        try faculty.write("p.yml", definition + "\nreport:\n  formats: [csv, excel, xlsx]\n")
+        #expect(try run(faculty).status == 0)
+        let latest = faculty.output + "/latest/"
+        let book = try WorkbookReading(Array(try Data(contentsOf: URL(fileURLWithPath: latest + "report.xlsx"))))
+        for entry in book.entries {
+            for id in Self.ids {
+                for form in Self.forms(of: id) { #expect(!String(decoding: entry.bytes, as: UTF8.self).contains(form), "\(entry.name): \(form)") }
+            }
+        }
+        let sheets = try book.sheets()
+        #expect(sheets.map(\.name) == ["summary", "capacity", "coverage", "progress", "audit", "findings", "placements", "quarantine",
+                                       "changes"])
+        for (name, part) in sheets where name != "summary" {
+            let csv = try Coordinator.csvFields(Array(try Data(contentsOf: URL(fileURLWithPath: latest + name + ".csv"))),
+                                                path: name, name: name).filter { $0 != [""] }
+            let expected = csv.map { row in row.map(TableFormats.unguardedCSVText) }
+            let grid = try book.grid(part, dateStyle: 2)
+            #expect(grid.count == expected.count && grid.count > 1 || name == "changes", "\(name)")
+            for (sheetRow, csvRow) in zip(grid, expected) {
+                #expect(sheetRow + Array(repeating: "", count: max(0, csvRow.count - sheetRow.count)) == csvRow, "\(name)")
+            }
+        }
+        // The Excel CSVs of every table, placements and quarantine included (issue 19, item 4).
+        for name in ["capacity", "coverage", "progress", "audit", "findings", "placements", "quarantine", "changes"] {
+            #expect(FileManager.default.fileExists(atPath: latest + name + ".excel.csv"), "\(name)")
+        }
     }
 
     @Test("two nights with a resolved finding: no file of the folder, history.sqlite included, holds an id in any form")

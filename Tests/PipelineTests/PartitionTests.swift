@@ -9,7 +9,8 @@ import Testing
 struct PartitionTests {
     static let files = ["audit.csv", "audit.json", "capacity.csv", "capacity.excel.csv", "capacity.json", "changes.csv", "coverage.csv",
                         "coverage.json", "findings.csv", "findings.excel.csv", "findings.json", "placements.csv", "progress.csv",
-                        "progress.excel.csv", "progress.json", "quarantine.csv", "summary.md", "report.html"]
+                        "progress.excel.csv", "progress.json", "quarantine.csv", "summary.md", "report.html",
+                        "placements.excel.csv", "quarantine.excel.csv", "report.xlsx"]
 
     func definition(output: String, partitionRows: Int?) throws -> PipelineDefinition {
         var definition = try DefinitionLoader.load(file: packageRoot + "/pipelines/sample.yml", workingDirectory: packageRoot)

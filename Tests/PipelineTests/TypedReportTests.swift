@@ -47,7 +47,7 @@ struct TypedReportTests {
     }
 
     func text(_ table: ReportTable, _ format: Coordinator.OutputFormat) -> String {
-        String(decoding: Coordinator.render(table, format: format, title: "t"), as: UTF8.self)
+        String(decoding: (try? Coordinator.render(table, format: format, title: "t")) ?? [], as: UTF8.self)
     }
 
     @Test("ids with leading zeros keep them in report's output and filters, read from the JSON or, without it, the CSV",

@@ -46,7 +46,7 @@ public struct PartitionSettings: Sendable, Hashable {
 /// The `report:` section of a definition.
 public struct ReportSettings: Sendable, Hashable {
     public enum Format: String, Sendable, CaseIterable {
-        case csv, excel, json, markdown, html
+        case csv, excel, json, markdown, html, xlsx
     }
 
     /// RFC 4180 CSV is always written; the Excel-for-Belgium dialect only on request.

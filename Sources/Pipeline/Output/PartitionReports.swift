@@ -1,6 +1,7 @@
 import Normalize
 import Reconcile
 import Report
+import Workbook
 import Engine
 import Domain
 
@@ -17,29 +18,44 @@ final class PartitionReports: @unchecked Sendable {
     /// The placements' and progress tables' context (ids are pseudonyms already in a run for
     /// auditors: the normalizer replaced them).
     private let context: TableContext
-    private let placementsFile: TextFileWriter
-    /// nil only while a job writes it (see `addPlacements`).
-    private var placementsStream: TableStream?
-    private var progressFiles: [(name: String, writer: TextFileWriter, stream: TableStream)] = []
+    /// placements.csv, and placements.excel.csv when asked for. Empty only while a job writes
+    /// them (see `addPlacements`).
+    private var placementsFiles: [StreamedFile] = []
+    private var progressFiles: [StreamedFile] = []
+    /// The workbook's sheets of the same tables, when the run writes one.
+    private let placementsSheet: SheetStream?
+    private let progressSheet: SheetStream?
     private(set) var capacity = Figures.CapacityTally()
     private(set) var coverage = Figures.CoverageTally()
     private(set) var audit: Figures.AuditTally
     private(set) var placementCount = 0
     private(set) var studentCount = 0
 
-    init(directory: String, formats: Set<ReportSettings.Format>, reference: ReferenceData, asOf: Day) throws(OutputError) {
+    typealias StreamedFile = (name: String, writer: TextFileWriter, stream: TableStream)
+
+    init(directory: String, formats: Set<ReportSettings.Format>, reference: ReferenceData, asOf: Day,
+         workbook: RunWorkbook? = nil) throws(OutputError) {
         self.reference = reference
         context = TableContext()
         audit = Figures.AuditTally(asOf: asOf)
-        placementsFile = try TextFileWriter(path: directory + "/" + Tables.placements.name + ".csv")
-        placementsStream = TableStream(Tables.placements, format: .csv(.rfc4180))
-        let name = Tables.progress.name
-        var progress: [(String, TableStream.Format)] = [(name + ".csv", .csv(.rfc4180))]
-        if formats.contains(.excel) { progress.append((name + ".excel.csv", .csv(.excelBelgium))) }
-        if formats.contains(.json) { progress.append((name + ".json", .json)) }
-        for (file, format) in progress {
-            progressFiles.append((file, try TextFileWriter(path: directory + "/" + file), TableStream(Tables.progress, format: format)))
+        // Placements have no JSON: at 10 M rows it would be gigabytes no one reads.
+        placementsFiles = try Self.files(Tables.placements, formats: formats.subtracting([.json]), directory: directory)
+        progressFiles = try Self.files(Tables.progress, formats: formats, directory: directory)
+        placementsSheet = workbook?.placements
+        progressSheet = workbook?.progress
+    }
+
+    /// The table's CSV, and its Excel CSV and JSON as `formats` ask.
+    private static func files<Row>(_ table: TableDeclaration<Row>, formats: Set<ReportSettings.Format>,
+                                   directory: String) throws(OutputError) -> [StreamedFile] {
+        var forms: [(String, TableStream.Format)] = [(table.name + ".csv", .csv(.rfc4180))]
+        if formats.contains(.excel) { forms.append((table.name + ".excel.csv", .csv(.excelBelgium))) }
+        if formats.contains(.json) { forms.append((table.name + ".json", .json)) }
+        var files: [StreamedFile] = []
+        for (file, format) in forms {
+            files.append((file, try TextFileWriter(path: directory + "/" + file), TableStream(table, format: format)))
         }
+        return files
     }
 
     /// The last partition, left for the report jobs (`addLastFigures`, `finishPlacements`,
@@ -53,13 +69,15 @@ final class PartitionReports: @unchecked Sendable {
             last = part
             return
         }
-        let results = Parallel.map(2) { job -> Result<Void, OutputError> in
+        // The placements' sheet is a job of its own: as long as their CSV, beside it on the other core.
+        let results = Parallel.map(placementsSheet == nil ? 2 : 3) { job -> Result<Void, OutputError> in
             do throws(OutputError) {
-                if job == 0 {
-                    try self.addPlacements(part)
-                } else {
+                switch job {
+                case 0: try self.addPlacements(part)
+                case 1:
                     try self.addProgress(part)
                     self.addFigures(part)
+                default: try self.addPlacementsSheet(part)
                 }
                 return .success(())
             } catch {
@@ -74,24 +92,35 @@ final class PartitionReports: @unchecked Sendable {
         if let last { addFigures(last) }
     }
 
-    /// The last partition's placements, and placements.csv closed.
+    /// The last partition's placements, and the placements' files closed.
     func finishPlacements() throws(OutputError) -> [WrittenFile] {
         if let last { try addPlacements(last) }
-        var writer = placementsFile
-        try placementsStream?.finish(into: &writer)
-        try placementsFile.commit()
-        return [WrittenFile(name: Tables.placements.name + ".csv", bytes: placementsFile.bytesWritten, sha256: placementsFile.sha256)]
+        return try Self.finish(&placementsFiles)
     }
 
-    /// The last partition's progress rows, and the progress files closed.
+    /// The last partition's placements in the workbook, and their sheet closed: a report job
+    /// beside `finishPlacements`. No file of its own (report.xlsx is written after the jobs).
+    func finishPlacementsSheet() throws(OutputError) -> [WrittenFile] {
+        guard let placementsSheet else { return [] }
+        if let last { try addPlacementsSheet(last) }
+        try RunWorkbook.outputting { () throws(WorkbookError) in try placementsSheet.finish() }
+        return []
+    }
+
+    /// The last partition's progress rows, and the progress files (and sheet) closed.
     func finishProgress() throws(OutputError) -> [WrittenFile] {
         if let last { try addProgress(last) }
+        if let progressSheet { try RunWorkbook.outputting { () throws(WorkbookError) in try progressSheet.finish() } }
+        return try Self.finish(&progressFiles)
+    }
+
+    private static func finish(_ files: inout [StreamedFile]) throws(OutputError) -> [WrittenFile] {
         var written: [WrittenFile] = []
-        for index in progressFiles.indices {
-            var writer = progressFiles[index].writer
-            try progressFiles[index].stream.finish(into: &writer)
+        for index in files.indices {
+            var writer = files[index].writer
+            try files[index].stream.finish(into: &writer)
             try writer.commit()
-            written.append(WrittenFile(name: progressFiles[index].name, bytes: writer.bytesWritten, sha256: writer.sha256))
+            written.append(WrittenFile(name: files[index].name, bytes: writer.bytesWritten, sha256: writer.sha256))
         }
         return written
     }
@@ -101,6 +130,9 @@ final class PartitionReports: @unchecked Sendable {
         for index in progressFiles.indices {
             var writer = progressFiles[index].writer
             try progressFiles[index].stream.append(rows: progress, of: Tables.progress, context, into: &writer)
+        }
+        if let progressSheet {
+            try RunWorkbook.outputting { () throws(WorkbookError) in try progressSheet.append(rows: progress, of: Tables.progress, context) }
         }
     }
 
@@ -118,12 +150,24 @@ final class PartitionReports: @unchecked Sendable {
     }
 
     private func addPlacements(_ part: Reconciliation) throws(OutputError) {
-        // A local stream: every append to a property of a class is checked for exclusive access.
-        guard var stream = placementsStream.take() else { return }
-        defer { placementsStream = stream }
+        // Local streams: every append to a property of a class is checked for exclusive access.
+        var files = placementsFiles
+        placementsFiles = []
+        defer { placementsFiles = files }
         var context = self.context
         context.agreements = part.agreements
-        var writer = placementsFile
-        try stream.append(rows: part.placements, of: Tables.placements, context, into: &writer)
+        for index in files.indices {
+            var writer = files[index].writer
+            try files[index].stream.append(rows: part.placements, of: Tables.placements, context, into: &writer)
+        }
+    }
+
+    private func addPlacementsSheet(_ part: Reconciliation) throws(OutputError) {
+        guard let placementsSheet else { return }
+        var context = self.context
+        context.agreements = part.agreements
+        try RunWorkbook.outputting { () throws(WorkbookError) in
+            try placementsSheet.append(rows: part.placements, of: Tables.placements, context)
+        }
     }
 }

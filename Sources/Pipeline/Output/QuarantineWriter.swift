@@ -1,53 +1,61 @@
 import Foundation
 import Report
+import Workbook
 import Domain
 
-/// Writes the quarantine (`Tables.quarantine`) as `quarantine.csv` and `quarantine.json`, one
-/// record at a time, so that a file with a million bad rows does not need a million rows of
-/// memory.
+/// Writes the quarantine (`Tables.quarantine`) as `quarantine.csv` and `quarantine.json`, and
+/// `quarantine.excel.csv` and the workbook's sheet when the run asks for them, one record at a
+/// time, so that a file with a million bad rows does not need a million rows of memory.
 final class QuarantineWriter {
     static var csvHeader: String { Tables.quarantine.columnNames.joined(separator: ",") + "\n" }
     let csvPath: String
     let jsonPath: String
-    private let csv: TextFileWriter
-    private let json: TextFileWriter
-    private var csvStream = TableStream(Tables.quarantine, format: .csv(.rfc4180))
-    private var jsonStream = TableStream(Tables.quarantine, format: .json)
+    /// The files, each with its stream: csv and json always, the Excel dialect on request.
+    private var files: [(writer: TextFileWriter, stream: TableStream)] = []
+    private let sheet: SheetStream?
     /// For auditors: raw rows hold student ids and are left out (path, line and reason stay).
     var redactsRawText = false
 
-    init(directory: String) throws(OutputError) {
+    init(directory: String, excel: Bool = false, sheet: SheetStream? = nil) throws(OutputError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw OutputError(path: directory, message: "cannot create the folder: \(error.localizedDescription)")
         }
-        csvPath = directory + "/" + Tables.quarantine.name + ".csv"
-        jsonPath = directory + "/" + Tables.quarantine.name + ".json"
-        csv = try TextFileWriter(path: csvPath)
-        json = try TextFileWriter(path: jsonPath)
+        let name = directory + "/" + Tables.quarantine.name
+        csvPath = name + ".csv"
+        jsonPath = name + ".json"
+        var forms: [(String, TableStream.Format)] = [(csvPath, .csv(.rfc4180)), (jsonPath, .json)]
+        if excel { forms.append((name + ".excel.csv", .csv(.excelBelgium))) }
+        for (path, format) in forms { files.append((try TextFileWriter(path: path), TableStream(Tables.quarantine, format: format))) }
+        self.sheet = sheet
     }
 
     func add(_ record: QuarantinedRecord, source: String) throws(OutputError) {
         let entry = QuarantineEntry(source: source, record: record)
         let context = TableContext(forAuditors: redactsRawText)
-        var csvWriter = csv, jsonWriter = json
-        try csvStream.append(entry, of: Tables.quarantine, context, into: &csvWriter)
-        try jsonStream.append(entry, of: Tables.quarantine, context, into: &jsonWriter)
+        try withUnsafePointer(to: entry) { entry throws(OutputError) in
+            for index in files.indices {
+                var writer = files[index].writer
+                try files[index].stream.append(rowAt: entry, of: Tables.quarantine, context, into: &writer)
+            }
+            if let sheet { try RunWorkbook.outputting { () throws(WorkbookError) in try sheet.append(rowAt: entry, of: Tables.quarantine, context) } }
+        }
     }
 
     func commit() throws(OutputError) {
-        var csvWriter = csv, jsonWriter = json
-        try csvStream.finish(into: &csvWriter)
-        try jsonStream.finish(into: &jsonWriter)
-        try csv.commit()
-        try json.commit()
+        for index in files.indices {
+            var writer = files[index].writer
+            try files[index].stream.finish(into: &writer)
+            try writer.commit()
+        }
+        if let sheet { try RunWorkbook.outputting { () throws(WorkbookError) in try sheet.finish() } }
     }
 
-    /// The two files with the digests taken while writing them (after `commit()`).
+    /// The files with the digests taken while writing them (after `commit()`).
     var written: [WrittenFile] {
-        [csv, json].map { writer in
-            WrittenFile(name: (writer.path as NSString).lastPathComponent, bytes: writer.bytesWritten, sha256: writer.sha256)
+        files.map { file in
+            WrittenFile(name: (file.writer.path as NSString).lastPathComponent, bytes: file.writer.bytesWritten, sha256: file.writer.sha256)
         }
     }
 }

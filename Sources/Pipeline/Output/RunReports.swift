@@ -4,6 +4,7 @@ import Ingest
 import Normalize
 import Reconcile
 import Report
+import Workbook
 import Engine
 import Domain
 
@@ -122,6 +123,8 @@ struct RunReportInput: Sendable {
     /// Reports for auditors: ids are pseudonyms already (the normalizer replaced them as they
     /// came in); raw rows are left out.
     var forAuditors: Bool
+    /// `report.xlsx` when the run writes one: the jobs fill its sheets, `ReportStage` writes it.
+    var workbook: RunWorkbook?
 }
 
 /// Writes the reports of a run into a folder: SPEC §5's tables in the requested formats,
@@ -163,12 +166,15 @@ enum RunReports {
                                                 }))
                 if formats.contains(.markdown) { files.append(try save.file("summary.md", MarkdownSummary.render(content))) }
                 if formats.contains(.html) { files.append(try save.file("report.html", HTMLPage.render(content, reference: reference))) }
+                try input.workbook?.writeTables(content, capacity: Tables.capacity.table(capacity),
+                                                coverage: Tables.coverage.table(coverage))
                 return JobOutput(files: files, figures: figures)
             },
+            { JobOutput(files: try partitions.finishPlacementsSheet()) },
             { JobOutput(files: try partitions.finishPlacements()) },
             {
                 JobOutput(files: try writeFindings(input.findings, csv: true, excel: formats.contains(.excel), json: false,
-                                                   context: context, to: directory))
+                                                   sheet: input.workbook?.findings, context: context, to: directory))
             },
             {
                 // The JSON beside the CSV: at 10 M rows each is half a gigabyte of text.
@@ -217,8 +223,8 @@ enum RunReports {
     /// over the findings: read back from disk (a run in partitions) each pass decodes them all.
     /// Each is the findings table (`Tables.findings`) streamed; the JSON keeps sources as an
     /// array of `path:line`.
-    static func writeFindings(_ findings: FindingStore, csv: Bool, excel: Bool, json: Bool, context: TableContext,
-                              to directory: String) throws(OutputError) -> [WrittenFile] {
+    static func writeFindings(_ findings: FindingStore, csv: Bool, excel: Bool, json: Bool, sheet: SheetStream? = nil,
+                              context: TableContext, to directory: String) throws(OutputError) -> [WrittenFile] {
         let table = Tables.findings, name = table.name
         var forms: [(name: String, format: TableStream.Format)] = []
         if csv { forms.append((name + ".csv", .csv(.rfc4180))) }
@@ -235,8 +241,10 @@ enum RunReports {
                     var writer = targets[index].writer
                     try targets[index].stream.append(rowAt: finding, of: table, context, into: &writer)
                 }
+                if let sheet { try RunWorkbook.outputting { () throws(WorkbookError) in try sheet.append(rowAt: finding, of: table, context) } }
             }
         }
+        if let sheet { try RunWorkbook.outputting { () throws(WorkbookError) in try sheet.finish() } }
         var written: [WrittenFile] = []
         for index in targets.indices {
             var writer = targets[index].writer

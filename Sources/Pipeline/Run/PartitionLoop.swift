@@ -42,7 +42,7 @@ struct PartitionLoop {
         let seconds = Seconds(normalize: clock.sinceLap)
         try quarantine.commit()
         let reports = try PartitionReports(directory: session.staging, formats: plan.definition.report.formats,
-                                           reference: plan.reference, asOf: plan.asOf)
+                                           reference: plan.reference, asOf: plan.asOf, workbook: session.workbook)
         var loop = PartitionLoop(building: building, reports: reports, seconds: seconds)
         let kept = try loop.eachPartition(&reconciling, clock: clock)
 

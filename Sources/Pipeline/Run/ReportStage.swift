@@ -17,10 +17,12 @@ enum ReportStage {
         let plan = session.plan
         let input = RunReportInput(definition: plan.definition, reference: plan.reference, reconciliation: placed.reconciliation,
                                    partitions: placed.partitions, findings: placed.findings, reports: reports, asOf: plan.asOf,
-                                   forAuditors: plan.pseudonyms != nil)
+                                   forAuditors: plan.pseudonyms != nil, workbook: session.workbook)
         let figuresJob = FiguresJob(session, placed)
         var (files, figures) = try RunReports.write(input, figures: figuresJob.make, to: session.staging)
         files += quarantine.written
+        // Last: its sheets are filled by every job before.
+        if let workbook = session.workbook { files.append(try workbook.write(to: session.staging)) }
         files.sort { $0.name < $1.name }
         return Written(input: input, files: files, figures: figures)
     }

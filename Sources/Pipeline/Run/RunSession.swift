@@ -24,6 +24,8 @@ final class RunSession {
     /// `OUTPUT/.spill-ID`: the partitions of large evaluation inputs, beside the staging folder.
     let spillDirectory: String
     let spillName: String
+    /// `report.xlsx` being written, when `report.formats` asks for it (`openStaging`).
+    private(set) var workbook: RunWorkbook?
     /// The inputs' reports once ingest has them: a failed run's history row counts their rows.
     var reports: [FileReport] = []
     /// Held until the session ends: the kernel releases the lock with it, or with the process.
@@ -180,10 +182,13 @@ final class RunSession {
 
     // MARK: Folders
 
-    /// The staging folder, new (a leftover of the same id is removed), with the quarantine in it.
+    /// The staging folder, new (a leftover of the same id is removed), with the quarantine in it,
+    /// and the workbook when the run writes one.
     func openStaging() throws(OutputError) -> QuarantineWriter {
         try publisher.folder.makeOwnDirectory(stagingName, for: "the reports")
-        let quarantine = try QuarantineWriter(directory: staging)
+        let formats = plan.definition.report.formats
+        if formats.contains(.xlsx) { workbook = RunWorkbook(staging: staging, asOf: plan.asOf) }
+        let quarantine = try QuarantineWriter(directory: staging, excel: formats.contains(.excel), sheet: workbook?.quarantine)
         quarantine.redactsRawText = plan.pseudonyms != nil
         return quarantine
     }

@@ -76,7 +76,7 @@ extension TextBuffer {
     /// A cell's text with a decimal point, for CSV with `mark` as its decimal mark: every kind
     /// but text, which formats escape their own way.
     @inlinable
-    mutating func append(plain cell: Cell, mark: UInt8 = UInt8(ascii: ".")) {
+    public mutating func append(plain cell: Cell, mark: UInt8 = UInt8(ascii: ".")) {
         switch cell {
         case .text(let text): append(text)
         case .integer(let value): append(integer: value)

@@ -14,7 +14,7 @@ public enum Tables {
             .integer("used_weeks") { $0.usedWeeks },
             .integer("placements") { $0.placements },
             .integer("students") { $0.students },
-            .decimal("utilisation", places: 3) { $0.utilisation },
+            .decimal("utilisation", places: 3, spreadsheet: .utilisation) { $0.utilisation },
             .integer("peak_concurrent") { $0.peakConcurrent },
             .integer("over_capacity_days") { $0.overCapacityDays },
         ])
@@ -29,9 +29,9 @@ public enum Tables {
             .integer("student_weeks") { $0.studentWeeks },
             .integer("recognised_weeks") { $0.recognisedWeeks },
             .integer("non_recognised_weeks") { $0.nonRecognisedWeeks },
-            .decimal("share_non_recognised", places: 3) { $0.shareNonRecognised },
+            .decimal("share_non_recognised", places: 3, spreadsheet: .percentage) { $0.shareNonRecognised },
             .decimal("recognised_capacity_weeks", places: 1) { $0.recognisedCapacityWeeks },
-            .decimal("capacity_coverage", places: 3) { $0.capacityCoverage },
+            .decimal("capacity_coverage", places: 3, spreadsheet: .percentage) { $0.capacityCoverage },
         ])
 
     /// The run writes it row by row as the partitions come (a row per student and part).
@@ -57,7 +57,7 @@ public enum Tables {
             .integer("student_weeks") { $0.studentWeeks },
             .integer("placements_without_agreement") { $0.withoutAgreement },
             .integer("individual_agreements") { $0.individualAgreements },
-            .decimal("evaluation_completeness", places: 3) { $0.completeness },
+            .decimal("evaluation_completeness", places: 3, spreadsheet: .percentage) { $0.completeness },
             .decimal("mean_final_score", places: 2) { row, context in row.meanFinal(minimum: context.minimumEvaluations) },
             .decimal("mean_knowledge_and_skills", places: 2) { row, context in row.meanKnowledge(minimum: context.minimumEvaluations) },
             .decimal("mean_patient_contact", places: 2) { row, context in row.meanPatient(minimum: context.minimumEvaluations) },

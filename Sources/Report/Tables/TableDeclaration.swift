@@ -20,10 +20,28 @@ public enum ColumnType: Sendable, Hashable {
     case figure
 }
 
-/// A column's name and type: what a reader of a published table needs.
+/// How a spreadsheet shows a figure beyond its type: the xlsx workbook's number format and
+/// colours. CSV and JSON write the figure as it is (0.857).
+public enum SpreadsheetStyle: Sendable, Hashable {
+    case plain
+    /// A share shown as a percentage: 0.857 as 85.7%.
+    case percentage
+    /// A percentage in the colour bands of the page's utilisation chart (`HTMLPage.colour`).
+    case utilisation
+}
+
+/// A column's name and type: what a reader of a published table needs; and how a spreadsheet
+/// shows it.
 public struct ColumnHeading: Sendable, Hashable {
     public var name: String
     public var type: ColumnType
+    public var spreadsheet: SpreadsheetStyle = .plain
+
+    public init(name: String, type: ColumnType, spreadsheet: SpreadsheetStyle = .plain) {
+        self.name = name
+        self.type = type
+        self.spreadsheet = spreadsheet
+    }
 }
 
 /// What cells need besides their row: whether the reports are for auditors, the minimum of
@@ -64,7 +82,7 @@ public struct TableDeclaration<Row>: Sendable {
     }
 
     public var columnNames: [String] { columns.map(\.name) }
-    public var headings: [ColumnHeading] { columns.map { ColumnHeading(name: $0.name, type: $0.type) } }
+    public var headings: [ColumnHeading] { columns.map { ColumnHeading(name: $0.name, type: $0.type, spreadsheet: $0.spreadsheet) } }
 
     public func column(_ name: String) -> Column<Row>? { columns.first { $0.name == name } }
 
@@ -92,20 +110,29 @@ public struct TableDeclaration<Row>: Sendable {
 public struct Column<Row>: Sendable {
     public let name: String
     public let type: ColumnType
+    public let spreadsheet: SpreadsheetStyle
     /// Takes the row where it lies: a row passed by value was copied for every cell (a
     /// placement with its strings and sources). One closure, not an enum of them: binding an
     /// enum's closure retained it for every cell.
     @usableFromInline let getter: @Sendable (UnsafePointer<Row>, TableContext) -> Cell
 
-    private init(_ name: String, _ type: ColumnType, _ getter: @escaping @Sendable (UnsafePointer<Row>, TableContext) -> Cell) {
+    private init(_ name: String, _ type: ColumnType, spreadsheet: SpreadsheetStyle = .plain,
+                 _ getter: @escaping @Sendable (UnsafePointer<Row>, TableContext) -> Cell) {
         self.name = name
         self.type = type
+        self.spreadsheet = spreadsheet
         self.getter = getter
     }
 
     @inlinable
     public func cell(_ row: Row, _ context: TableContext) -> Cell {
         withUnsafePointer(to: row) { getter($0, context) }
+    }
+
+    /// The cell of the row where it lies, for writers in other modules (the workbook).
+    @inlinable
+    public func cell(at row: UnsafePointer<Row>, _ context: TableContext) -> Cell {
+        getter(row, context)
     }
 
     /// Hundredths rounded half away from zero, written with as few decimals as they need (as
@@ -130,12 +157,14 @@ public struct Column<Row>: Sendable {
     }
 
     /// nil (an undefined figure) is an empty cell.
-    public static func decimal(_ name: String, places: Int, _ value: @escaping @Sendable (Row) -> Ratio?) -> Column {
-        Column(name, .decimal(places: places)) { row, _ in .decimal(value(row.pointee), places: places) }
+    public static func decimal(_ name: String, places: Int, spreadsheet: SpreadsheetStyle = .plain,
+                               _ value: @escaping @Sendable (Row) -> Ratio?) -> Column {
+        Column(name, .decimal(places: places), spreadsheet: spreadsheet) { row, _ in .decimal(value(row.pointee), places: places) }
     }
 
-    public static func decimal(_ name: String, places: Int, _ value: @escaping @Sendable (Row, TableContext) -> Ratio?) -> Column {
-        Column(name, .decimal(places: places)) { row, context in .decimal(value(row.pointee, context), places: places) }
+    public static func decimal(_ name: String, places: Int, spreadsheet: SpreadsheetStyle = .plain,
+                               _ value: @escaping @Sendable (Row, TableContext) -> Ratio?) -> Column {
+        Column(name, .decimal(places: places), spreadsheet: spreadsheet) { row, context in .decimal(value(row.pointee, context), places: places) }
     }
 
     public static func score(_ name: String, _ value: @escaping @Sendable (Row) -> Double?) -> Column {
