@@ -26,6 +26,15 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // The system's zlib, for ZipReading (Debian: zlib1g-dev).
+        .systemLibrary(
+            name: "CSystemZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // ZIP archives read in place and inflated as pull streams (the .xlsx container), without
+        // Foundation; Pipeline hands its streams to Ingest, which must not depend on it.
+        .target(name: "ZipReading", dependencies: ["CSystemZlib"]),
         // Engine mechanics with no business rule: threads, spill files, packed source rows.
         .target(name: "Engine"),
         // The domain's plain values: records, placements, agreements, findings, days.
@@ -43,7 +52,7 @@ let package = Package(
         .target(name: "YAMLGuard", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "Pipeline",
-            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "YAMLGuard",
+            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "YAMLGuard", "ZipReading",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]

@@ -56,10 +56,29 @@ final class XMLInputGuard {
         checkpoint = nil
     }
 
+    /// For a part of a workbook: bytes pulled from its inflating stream (`pull` returns the
+    /// count, 0 at the end, -1 when the stream failed; the stream keeps why).
+    private var pull: ((UnsafeMutableRawBufferPointer) -> Int)?
+
+    init(maxFields: Int, pull: @escaping (UnsafeMutableRawBufferPointer) -> Int) {
+        descriptor = -1
+        maxAttributes = 10 * maxFields
+        expectedSize = 0
+        piece = nil
+        observer = nil
+        checkpoint = nil
+        self.pull = pull
+    }
+
     /// libxml2's read callback: fills `buffer`, returns the bytes read, 0 at the end, -1 to stop.
     func read(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int32) -> Int32 {
         guard violation == nil else { return -1 }
         if piece != nil { return readPiece(buffer, length) }
+        if let pull {
+            let count = pull(UnsafeMutableRawBufferPointer(start: buffer, count: Int(length)))
+            if count > 0 { check(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count) }
+            return count < 0 || violation != nil ? -1 : Int32(count)
+        }
         let count = Glibc.read(descriptor, buffer, Int(length))
         if count == 0 && total < expectedSize {
             violation = ChunkedFile.changedWhileRead(opened: expectedSize, now: total)
