@@ -63,6 +63,8 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain"], resources: [.copy("Fixtures")]),
+        // .xlsx input: workbooks (hostile ones too) made byte by byte in the tests, read through Pipeline's ZIP opener.
+        .testTarget(name: "WorkbookTests", dependencies: ["Ingest", "Pipeline", "ZipReading", "Domain", "CSystemZlib"]),
         // Whole runs held in memory, for the tests (the engine works partition by partition).
         .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "Domain", "Engine"], path: "Tests/Support"),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),

@@ -274,7 +274,8 @@ enum OOXMLText {
         guard text.contains(UInt8(ascii: "_")) else { return out.append(contentsOf: text) }
         var index = 0
         while index < text.count {
-            if let unit = codeUnit(text, at: index) {
+            // `_x0000_` stays as written: a NUL is no character of any value.
+            if let unit = codeUnit(text, at: index), unit != 0 {
                 var scalar = Unicode.Scalar(unit)
                 var length = 7
                 if (0xD800...0xDBFF).contains(unit), let low = codeUnit(text, at: index + 7), (0xDC00...0xDFFF).contains(low) {

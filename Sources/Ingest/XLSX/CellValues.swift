@@ -22,6 +22,8 @@ struct CellValues: Sendable {
     let strings: SharedStrings
     let styles: CellStyles
     let date1904: Bool
+    /// A percentage as `70%` (for the typing of scores), or as its number, `0.7`.
+    var percentSign = true
 
     /// Appends the cell's value to `out`; `asDate` when the field it is read for is a date.
     func write(_ cell: SheetCell, of row: SheetRow, asDate: Bool, into out: inout [UInt8]) -> CellOutcome {
@@ -65,7 +67,7 @@ struct CellValues: Sendable {
     private func number(_ value: UnsafeBufferPointer<UInt8>, style: NumberFormatKind, asDate: Bool,
                         into out: inout [UInt8]) -> CellOutcome {
         guard style == .date || asDate else {
-            guard ExcelNumber.canonical(value, percent: style == .percent, into: &out) else {
+            guard ExcelNumber.canonical(value, percent: style == .percent && percentSign, into: &out) else {
                 return .problem("the number cell holds '\(String(decoding: value.prefix(40), as: UTF8.self))', which is not a number")
             }
             return .number

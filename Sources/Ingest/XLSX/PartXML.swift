@@ -75,8 +75,7 @@ final class PartXML {
         if status == 1 && errors.fatal == nil && input.violation == nil {
             switch xmlTextReaderNodeType(reader) {
             case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
-                throw WorkbookFailure("part '\(part)' has a DOCTYPE: no spreadsheet program writes one, and its entities could "
-                                      + "attack the reader; the file is refused", notes: ["save the workbook again in Excel or LibreOffice"])
+                throw Self.doctypeFailure(part)
             case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
                 let name = xmlTextReaderConstName(reader).map { String(cString: $0) } ?? "?"
                 throw WorkbookFailure("part '\(part)' has the entity reference '&\(name);', which is never expanded; the file is refused")
@@ -88,8 +87,13 @@ final class PartXML {
         throw failure()
     }
 
+    private static func doctypeFailure(_ part: String) -> WorkbookFailure {
+        WorkbookFailure("part '\(part)' " + XMLInputGuard.doctypeRefused, notes: ["save the workbook again in Excel or LibreOffice"])
+    }
+
     private func failure() -> WorkbookFailure {
         if let failure = source.failure { return WorkbookFailure(failure) }
+        if input.violation == XMLInputGuard.doctypeRefused { return Self.doctypeFailure(part) }
         if let violation = input.violation { return WorkbookFailure("part '\(part)': " + violation) }
         if let fatal = errors.fatal {
             let column = fatal.column.map { ", column \($0)" } ?? ""
