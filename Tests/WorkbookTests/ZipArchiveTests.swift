@@ -82,3 +82,32 @@ struct ZipArchiveTests {
         }
     }
 }
+
+/// SPEC §7 for a workbook as for any input: a regular file, confined on the descriptor opened.
+@Suite("Workbook files")
+struct WorkbookFileTests {
+    @Test("a FIFO named .xlsx is refused before a byte is read; confine_paths is checked on the file opened")
+    func regularFilesOnly() throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let fifo = folder.path + "/pipe.xlsx"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let started = ContinuousClock.now
+        let piped = try read(xlsxSpec(.roster, fifo))
+        #expect(piped.report.rejection?.message == "is a FIFO (named pipe), not a regular file; only regular files are read")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        let outside = try TestFolder()
+        defer { outside.remove() }
+        let target = try outside.write("other.xlsx", ZipBuilder(HostileWorkbookTests.workbook()).build())
+        let link = folder.path + "/book.xlsx"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let spec = xlsxSpec(.roster, link)
+        var accepted = 0
+        let report = try Ingester(spec: spec, threading: .never, policy: InputPolicy(confinedTo: folder.path)).ingest(file: link) { event in
+            if case .accepted = event { accepted += 1 }
+        }
+        #expect(accepted == 0)
+        #expect(report.rejection?.message.hasPrefix("the file opened is \(target), outside the definition's folder \(folder.path); "
+                                                    + "confine_paths: true forbids that") == true, "\(report.rejection?.description ?? "")")
+    }
+}

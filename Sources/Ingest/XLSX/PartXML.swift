@@ -73,7 +73,8 @@ final class PartXML {
     func next() throws(WorkbookFailure) -> Bool {
         let status = xmlTextReaderRead(reader)
         if status == 1 && errors.fatal == nil && input.violation == nil {
-            switch xmlTextReaderNodeType(reader) {
+            nodeType = xmlTextReaderNodeType(reader)
+            switch nodeType {
             case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
                 throw Self.doctypeFailure(part)
             case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
@@ -105,7 +106,8 @@ final class PartXML {
 
     // MARK: The current node
 
-    var nodeType: Int32 { xmlTextReaderNodeType(reader) }
+    /// The current node's type, asked of libxml2 once per node (the walks ask several times).
+    private(set) var nodeType: Int32 = 0
     var isElement: Bool { nodeType == Int32(XML_READER_TYPE_ELEMENT.rawValue) }
     var isEndElement: Bool { nodeType == Int32(XML_READER_TYPE_END_ELEMENT.rawValue) }
     var isText: Bool {
