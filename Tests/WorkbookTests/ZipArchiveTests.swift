@@ -39,6 +39,14 @@ struct ZipArchiveTests {
         #expect(try Self.contents(archive.open(try #require(archive.entry(named: "b.txt")))) == Self.entries[1].data)
     }
 
+    @Test("ZIP64 records (sizes and offsets in the extra field, the ZIP64 end record) read as the plain ones")
+    func zip64() throws {
+        let archive = try Self.archive(ZipBuilder(Self.entries, zip64: true).build())
+        #expect(archive.entries.map(\.name) == ["a.xml", "b.txt"])
+        #expect(try Self.contents(archive.open(try #require(archive.entry(named: "a.xml")))) == Self.entries[0].data)
+        #expect(try read(.roster, bytes: ZipBuilder(HostileWorkbookTests.workbook(), zip64: true).build()).roster.map(\.student) == ["r1"])
+    }
+
     @Test("the hashing pass and the parse must see the same bytes: a changed entry or directory fails")
     func changedBetweenReads() throws {
         let bytes = ZipBuilder(Self.entries).build()

@@ -30,8 +30,14 @@ struct ZipBuilder {
     }
 
     var entries: [Entry]
+    /// Writes ZIP64 records: every size and offset in the directory 0xFFFFFFFF with the real
+    /// ones in the extra field, and the ZIP64 end record and locator.
+    var zip64 = false
 
-    init(_ entries: [Entry]) { self.entries = entries }
+    init(_ entries: [Entry], zip64: Bool = false) {
+        self.entries = entries
+        self.zip64 = zip64
+    }
 
     func build() -> [UInt8] {
         var out: [UInt8] = []
@@ -50,20 +56,31 @@ struct ZipBuilder {
                 out += Self.u32(crc) + Self.u32(compressed.count) + Self.u32(size) + Self.u16(name.count) + Self.u16(0) + name
                 out += compressed
             }
-            directory += Self.u32(0x0201_4B50) + Self.u16(20) + Self.u16(20) + Self.u16(entry.flags) + Self.u16(method)
-            directory += Self.u16(0) + Self.u16(0x5A21) + Self.u32(crc) + Self.u32(compressed.count) + Self.u32(size)
-            directory += Self.u16(name.count) + Self.u16(0) + Self.u16(0) + Self.u16(0) + Self.u16(0) + Self.u32(0) + Self.u32(offset) + name
+            let wide = zip64 ? 0xFFFF_FFFF : nil
+            let extra = zip64 ? Self.u16(1) + Self.u16(24) + Self.u64(size) + Self.u64(compressed.count) + Self.u64(offset) : []
+            directory += Self.u32(0x0201_4B50) + Self.u16(45) + Self.u16(45) + Self.u16(entry.flags) + Self.u16(method)
+            directory += Self.u16(0) + Self.u16(0x5A21) + Self.u32(crc) + Self.u32(wide ?? compressed.count) + Self.u32(wide ?? size)
+            directory += Self.u16(name.count) + Self.u16(extra.count) + Self.u16(0) + Self.u16(0) + Self.u16(0) + Self.u32(0)
+            directory += Self.u32(wide ?? offset) + name + extra
         }
         let start = out.count
         out += directory
-        out += Self.u32(0x0605_4B50) + Self.u16(0) + Self.u16(0) + Self.u16(entries.count) + Self.u16(entries.count)
-        out += Self.u32(directory.count) + Self.u32(start) + Self.u16(0)
+        if zip64 {
+            let record = out.count
+            out += Self.u32(0x0606_4B50) + Self.u64(44) + Self.u16(45) + Self.u16(45) + Self.u32(0) + Self.u32(0)
+            out += Self.u64(entries.count) + Self.u64(entries.count) + Self.u64(directory.count) + Self.u64(start)
+            out += Self.u32(0x0706_4B50) + Self.u32(0) + Self.u64(record) + Self.u32(1)
+        }
+        let count = zip64 ? 0xFFFF : entries.count
+        out += Self.u32(0x0605_4B50) + Self.u16(0) + Self.u16(0) + Self.u16(count) + Self.u16(count)
+        out += Self.u32(zip64 ? 0xFFFF_FFFF : directory.count) + Self.u32(zip64 ? 0xFFFF_FFFF : start) + Self.u16(0)
         return out
     }
 
     static func u16(_ value: Int) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)] }
     static func u32(_ value: Int) -> [UInt8] { u16(value & 0xFFFF) + u16(value >> 16 & 0xFFFF) }
     static func u32(_ value: UInt32) -> [UInt8] { u32(Int(value)) }
+    static func u64(_ value: Int) -> [UInt8] { u32(value & 0xFFFF_FFFF) + u32(value >> 32) }
 
     static func crc(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBufferPointer { UInt32(crc32_z(0, $0.baseAddress, $0.count)) }
