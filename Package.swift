@@ -26,11 +26,15 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        // The system's zlib: deflate and crc32 for the workbook's ZIP container, behind a Swift
-        // interface of bytes (ZlibStream) that imports nothing else: the C module beside
-        // Foundation and libxml2's headers fails a clean build (ICU's UErrorCode twice).
+        // The system's zlib (Debian's zlib1g-dev), one C module for both directions: deflate and crc32
+        // for the workbook's ZIP container (behind ZlibStream, a Swift interface of bytes that imports
+        // nothing else: the C module beside Foundation and libxml2's headers fails a clean build, ICU's
+        // UErrorCode twice), inflate and crc32 for reading .xlsx inputs (ZipReading).
         .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ZlibStream", dependencies: ["SystemZlib"]),
+        // ZIP archives read in place and inflated as pull streams (the .xlsx container), without
+        // Foundation; Pipeline hands its streams to Ingest, which must not depend on it.
+        .target(name: "ZipReading", dependencies: ["SystemZlib"]),
         // Engine mechanics with no business rule: threads, spill files, packed source rows.
         .target(name: "Engine"),
         // The domain's plain values: records, placements, agreements, findings, days.
@@ -52,7 +56,7 @@ let package = Package(
         .target(name: "YAMLGuard", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "Pipeline",
-            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "Workbook", "YAMLGuard",
+            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "Workbook", "YAMLGuard", "ZipReading",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]
@@ -69,7 +73,10 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
         .testTarget(name: "ReconcileTests", dependencies: ["TestSupport", "Reconcile", "Rules", "Normalize", "Ingest", "Domain", "Engine"]),
         .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Rules", "Reconcile", "Normalize", "Ingest", "Domain"]),
-        .testTarget(name: "WorkbookTests", dependencies: ["TestSupport", "Workbook", "Report", "Domain"]),
+        // Workbooks written (the xlsx output) and read (.xlsx inputs, hostile ones too, made byte by
+        // byte in the tests and read through Pipeline's ZIP opener).
+        .testTarget(name: "WorkbookTests", dependencies: ["TestSupport", "Workbook", "Report", "Domain", "Ingest", "Pipeline",
+                                                          "ZipReading", "SystemZlib"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["TestSupport", "Pipeline", "Ingest", "Domain", "Report", "Workbook", "stagebalans"],

@@ -17,6 +17,8 @@ import os
 import random
 from dataclasses import dataclass, field
 
+from sample_xlsx import write_sample_workbooks
+
 # --- The faculty's world -------------------------------------------------------------------
 
 # (code, official name, kind, region, city, country)
@@ -871,6 +873,7 @@ def main() -> None:
     write_evaluations_xml(rng, *target("evaluations_2025-2026.xml"), second_year, plan, planted)
     write_roster(os.path.join(args.out, "roster.tsv"), students, rng)
     write_reference(args.reference_out, sites)
+    write_sample_workbooks(args.out, planted.bad_rows, AS_OF)
 
     summary = {
         "seed": args.seed, "students": len(students), "sites": len(sites), "framework_agreements": len(framework),

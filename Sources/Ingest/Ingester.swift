@@ -100,6 +100,8 @@ public struct Ingester: Sendable {
             // file (tests with `.always`) an eighth of it (`XMLPieces` keeps them at 16 KB at least).
             reader = XMLSourceReader(spec: spec, settings: settings, path: path, pieceBytes: threaded ? min(8 << 20, size / 8) : nil,
                                      policy: policy, observer: observer)
+        case .xlsx(let settings):
+            reader = XLSXSourceReader(spec: spec, settings: settings, path: path, policy: policy, observer: observer)
         }
         var typist = BatchTypist(spec: spec, path: path)
         let outcome = threaded

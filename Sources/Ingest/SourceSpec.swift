@@ -6,6 +6,7 @@ public struct SourceSpec: Sendable {
     public enum InputFormat: Sendable {
         case csv(CSVSettings)
         case xml(XMLSettings)
+        case xlsx(XLSXSettings)
     }
 
     public var name: String
@@ -13,7 +14,7 @@ public struct SourceSpec: Sendable {
     /// The files, as they should appear in messages (relative to the working folder where possible).
     public var files: [String]
     public var format: InputFormat
-    /// Header names (CSV) per logical field that replace the defaults for that field.
+    /// Header names (CSV, XLSX) per logical field that replace the defaults for that field.
     public var columns: [LogicalField: [String]]
     public var dates: DateParser
     public var decimal: DecimalSeparator
@@ -137,6 +138,14 @@ public struct Limits: Sendable, Hashable {
     public var maxFieldBytes: Int
     public var maxRecordBytes: Int
     public var maxFields: Int
+    /// .xlsx: the most bytes one part of the workbook (a sheet) may inflate to.
+    public var maxInflatedPartBytes = 2 << 30
+    /// .xlsx: the most bytes the parts read from one workbook may inflate to together.
+    public var maxInflatedBytes = 4 << 30
+    /// .xlsx: the most bytes a part may inflate to per compressed byte (past its first MB).
+    public var maxCompressionRatio = 200
+    /// .xlsx: the shared-strings table in memory: its text plus 8 bytes per string.
+    public var maxSharedStringsBytes = 256 << 20
 
     public init(maxFieldBytes: Int = 64 * 1024, maxRecordBytes: Int = 1 << 20, maxFields: Int = 1_000) {
         self.maxFieldBytes = maxFieldBytes

@@ -8,12 +8,17 @@ struct FieldValues {
     private var starts = [Int](repeating: -1, count: LogicalField.allCases.count)
     private var ends = [Int](repeating: 0, count: LogicalField.allCases.count)
     private var columns = [Int](repeating: 0, count: LogicalField.allCases.count)
+    /// Fields (bits by ordinal) whose value is a workbook's date cell, as ISO text, or number
+    /// cell, as plain decimal text with a `.`: typed as such, not by the source's `dates:` or
+    /// `decimal:` (which are for text).
+    private(set) var cells = WorkbookCells()
 
     /// Forgets every field; the next values are ranges into `buffer`.
     mutating func reset(sharing buffer: [UInt8]) {
         bytes = buffer
         isShared = true
         for index in starts.indices { starts[index] = -1 }
+        cells = WorkbookCells()
     }
 
     /// Forgets every field; the next values are appended to an owned buffer.
@@ -24,6 +29,16 @@ struct FieldValues {
         }
         bytes.removeAll(keepingCapacity: true)
         for index in starts.indices { starts[index] = -1 }
+        cells = WorkbookCells()
+    }
+
+    /// Marks the field's value as a typed workbook cell.
+    mutating func mark(_ field: LogicalField, as kind: WorkbookCells.Kind) {
+        cells.mark(field, kind)
+    }
+
+    mutating func restore(_ marked: WorkbookCells) {
+        cells = marked
     }
 
     mutating func set(_ field: LogicalField, range: Range<Int>, column: Int?) {
@@ -100,6 +115,29 @@ struct FieldValues {
         return column > 0 ? column : nil
     }
 
+}
+
+/// Which fields of a record hold a workbook's typed cells (bits by field ordinal).
+struct WorkbookCells: Sendable, Hashable {
+    enum Kind {
+        case date, number
+    }
+
+    private(set) var dates: UInt64 = 0
+    private(set) var numbers: UInt64 = 0
+
+    var isEmpty: Bool { dates | numbers == 0 }
+
+    mutating func mark(_ field: LogicalField, _ kind: Kind) {
+        let bit: UInt64 = 1 << UInt64(field.ordinal)
+        switch kind {
+        case .date: dates |= bit
+        case .number: numbers |= bit
+        }
+    }
+
+    func isDate(_ field: LogicalField) -> Bool { dates & (1 << UInt64(field.ordinal)) != 0 }
+    func isNumber(_ field: LogicalField) -> Bool { numbers & (1 << UInt64(field.ordinal)) != 0 }
 }
 
 enum Whitespace {

@@ -41,6 +41,14 @@ public enum LogicalField: String, Sendable, Hashable, CaseIterable, Comparable {
     /// fits the one byte read here (the record tape stores an ordinal in one byte too).
     var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
+    /// Fields that hold a date: a workbook's number there is a date serial, whatever its format.
+    var isDate: Bool {
+        switch self {
+        case .validFrom, .validTo, .startDate, .endDate, .submitted: return true
+        default: return false
+        }
+    }
+
     /// The fields a kind of export has, in the order reports list them.
     public static func fields(of kind: SourceKind) -> [LogicalField] {
         switch kind {

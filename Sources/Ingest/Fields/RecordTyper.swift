@@ -26,6 +26,9 @@ struct RecordTyper: Sendable {
     private var codedCache: [ByteKeyTable<Int>] = CodedField.allCases.map { _ in ByteKeyTable(limit: cacheLimit) }
     private var dateCache = ByteKeyTable<Result<Day, DateParser.Failure>>(limit: cacheLimit)
     private var scoreCache = ByteKeyTable<Result<Double, NumberParsing.ScoreFailure>>(limit: cacheLimit)
+    /// Scores from a workbook's number cells, always with a `.`: kept apart from `scoreCache`,
+    /// where `14.5` may be read with `decimal: comma`.
+    private var cellScoreCache = ByteKeyTable<Result<Double, NumberParsing.ScoreFailure>>(limit: cacheLimit)
     /// Site and discipline names repeat; interning them makes one `String` per distinct name.
     private var names = ByteKeyTable<String>(limit: 65_536)
 
@@ -66,6 +69,9 @@ struct RecordTyper: Sendable {
         func isPresent(_ field: LogicalField) -> Bool { !(bytes(field)?.isEmpty ?? true) }
 
         func text(_ field: LogicalField) -> String? { bytes(field).map { String(decoding: $0, as: UTF8.self) } }
+
+        func isDateCell(_ field: LogicalField) -> Bool { values.cells.isDate(field) }
+        func isNumberCell(_ field: LogicalField) -> Bool { values.cells.isNumber(field) }
     }
 
     /// A quarantined record comes back with its raw text empty: the caller, which has the
@@ -137,7 +143,11 @@ struct RecordTyper: Sendable {
     private mutating func day(_ row: TrimmedFields, _ field: LogicalField, required: Bool) -> Day? {
         guard required ? require(row, field) : row.isPresent(field), let bytes = row.bytes(field) else { return nil }
         let parsed: Result<Day, DateParser.Failure>
-        if let cached = dateCache.value(for: bytes) {
+        if row.isDateCell(field) {
+            // A workbook's date cell, as ISO text: a date whatever the source's `dates:` say.
+            parsed = ExcelNumber.day(iso: bytes).map { dates.plausibleYears.contains($0.components.year) ? .success($0) : .failure(.implausible($0)) }
+                ?? .failure(.impossible)
+        } else if let cached = dateCache.value(for: bytes) {
             parsed = cached
         } else {
             parsed = dates.parse(bytes: bytes)
@@ -167,7 +177,8 @@ struct RecordTyper: Sendable {
             value = bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         } else {
             let text = String(decoding: bytes, as: UTF8.self)
-            value = NumberParsing.wholeNumber((unit.isEmpty ? text : Self.strippingUnit(text)).replacingSpaces(), separator: decimal)
+            value = NumberParsing.wholeNumber((unit.isEmpty ? text : Self.strippingUnit(text)).replacingSpaces(),
+                                              separator: row.isNumberCell(field) ? .point : decimal)
         }
         guard let value else {
             problem(field, quoting: row, "is not a whole number")
@@ -193,7 +204,14 @@ struct RecordTyper: Sendable {
     private mutating func score(_ row: TrimmedFields, _ field: LogicalField) -> Double? {
         guard let bytes = row.bytes(field), !bytes.isEmpty else { return nil }
         let parsed: Result<Double, NumberParsing.ScoreFailure>
-        if let cached = scoreCache.value(for: bytes) {
+        if row.isNumberCell(field) {
+            if let cached = cellScoreCache.value(for: bytes) {
+                parsed = cached
+            } else {
+                parsed = NumberParsing.score(String(decoding: bytes, as: UTF8.self), separator: .point)
+                cellScoreCache.insert(bytes, parsed)
+            }
+        } else if let cached = scoreCache.value(for: bytes) {
             parsed = cached
         } else {
             parsed = NumberParsing.score(String(decoding: bytes, as: UTF8.self), separator: decimal)

@@ -19,6 +19,7 @@ struct BatchTypist: Sendable {
             typer = RecordTyper(kind: spec.kind, dates: spec.dates, decimal: spec.decimal, valueMaps: spec.valueMaps,
                                 labels: context.labels)
         }
+        let path = context.locationPath ?? self.path
         for record in 0..<batch.count {
             let line = batch.lines[record]
             if let rejection = batch.rejection(record) {
@@ -30,7 +31,7 @@ struct BatchTypist: Sendable {
             }
             if batch.isTape(record) {
                 if let problem = batch.loadTape(record, into: &values, maxFieldBytes: spec.limits.maxFieldBytes) {
-                    try emit(.quarantined(tapeQuarantine(problem, line: line, context)), &report)
+                    try emit(.quarantined(tapeQuarantine(problem, at: SourceLocation(path: path, line: line), context)), &report)
                     continue
                 }
             } else {
@@ -66,9 +67,9 @@ extension BatchTypist {
         context.labels[field].map { "field '\(field.rawValue)' (\($0))" } ?? "field '\(field.rawValue)'"
     }
 
-    fileprivate func tapeQuarantine(_ problem: RecordBatch.TapeProblem, line: Int, _ context: BatchContext) -> QuarantinedRecord {
+    fileprivate func tapeQuarantine(_ problem: RecordBatch.TapeProblem, at location: SourceLocation,
+                                    _ context: BatchContext) -> QuarantinedRecord {
         let raw = XMLRawText.render(recordName: context.recordName ?? "record", values)
-        let location = SourceLocation(path: path, line: line)
         switch problem {
         case .repeated(let field, let count):
             return QuarantinedRecord(source: location, raw: raw, field: field.rawValue,

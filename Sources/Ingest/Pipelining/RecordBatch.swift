@@ -25,6 +25,8 @@ struct RecordBatch: Sendable {
     private var rejections: [Int: Rejection] = [:]
     /// Added to a typing failure's reason (a short CSV row says how many columns it had).
     private var notes: [Int: String] = [:]
+    /// Per record of a workbook, its fields that are typed cells (dates, numbers).
+    private var workbookCells: [Int: WorkbookCells] = [:]
     /// Per record, its tape (XML: its pieces in `bytes`, decoded on the typing side); empty
     /// for records stored as field ranges.
     private var tapes: [Range<Int>] = []
@@ -47,6 +49,7 @@ struct RecordBatch: Sendable {
 
     mutating func append(_ values: FieldValues, line: Int, raw: UnsafeBufferPointer<UInt8>?, note: String? = nil) {
         if let note { notes[lines.count] = note }
+        if !values.cells.isEmpty { workbookCells[lines.count] = values.cells }
         // One copy of the record's buffer, its ranges shifted; cheaper than field by field.
         fieldBase.append(Int32(fieldSpans.count))
         tapes.append(0..<0)
@@ -223,6 +226,7 @@ struct RecordBatch: Sendable {
     /// Points `values` at record `record` (sharing this batch's buffer, copying nothing else).
     func load(_ record: Int, into values: inout FieldValues) {
         values.reset(sharing: bytes)
+        if !workbookCells.isEmpty, let marked = workbookCells[record] { values.restore(marked) }
         let base = Int(fieldBase[record])
         guard base >= 0 else { return }
         for index in 0..<Self.fieldCount {
@@ -253,6 +257,8 @@ struct BatchSink {
     var rawEncoding: TextEncoding = .utf8
     /// For XML: the record element's name, for rendering a record's raw text from its fields.
     var recordName: String?
+    /// For a workbook: the path records are located at, `file.xlsx[Sheet]`.
+    var locationPath: String?
     /// Returns false when the consumer has stopped: the reader must stop too.
     let flush: (RecordBatch, BatchContext) -> Bool
 
@@ -290,7 +296,7 @@ struct BatchSink {
     mutating func forward(_ made: RecordBatch) throws(Stopped) {
         try send()
         guard made.count > 0 else { return }
-        guard flush(made, BatchContext(labels: labels, rawEncoding: rawEncoding, recordName: recordName)) else {
+        guard flush(made, BatchContext(labels: labels, rawEncoding: rawEncoding, recordName: recordName, locationPath: locationPath)) else {
             throw Stopped()
         }
     }
@@ -299,7 +305,7 @@ struct BatchSink {
         guard batch.count > 0 else { return }
         let full = batch
         batch = RecordBatch()
-        guard flush(full, BatchContext(labels: labels, rawEncoding: rawEncoding, recordName: recordName)) else {
+        guard flush(full, BatchContext(labels: labels, rawEncoding: rawEncoding, recordName: recordName, locationPath: locationPath)) else {
             throw Stopped()
         }
     }
@@ -310,6 +316,8 @@ struct BatchContext: Sendable {
     var labels: [LogicalField: String]
     var rawEncoding: TextEncoding
     var recordName: String?
+    /// Where the records are, when not the file's path (a workbook's `file.xlsx[Sheet]`).
+    var locationPath: String?
 }
 
 /// The reading side of ingest for one file: everything up to typed values.

@@ -18,10 +18,11 @@ extension LibXML2 {
     /// A streaming reader over `input`, its errors going to `errors`; nil when libxml2 cannot
     /// start one. libxml2 holds both unretained: the caller keeps them alive until it frees
     /// the reader.
-    static func textReader(_ input: XMLInputGuard, errors: XMLErrorCollector) -> xmlTextReaderPtr? {
+    static func textReader(_ input: XMLInputGuard, errors: XMLErrorCollector,
+                           options: Int32 = XMLSourceReader.parseOptions) -> xmlTextReaderPtr? {
         setUp()
         guard let reader = xmlReaderForIO(xmlInputGuardRead, xmlInputGuardClose, Unmanaged.passUnretained(input).toOpaque(),
-                                          nil, nil, XMLSourceReader.parseOptions) else { return nil }
+                                          nil, nil, options) else { return nil }
         xmlTextReaderSetStructuredErrorHandler(reader, xmlStructuredErrorHandler, Unmanaged.passUnretained(errors).toOpaque())
         return reader
     }

@@ -56,10 +56,39 @@ final class XMLInputGuard {
         checkpoint = nil
     }
 
+    /// For a part of a workbook: bytes pulled from its inflating stream (`pull` returns the
+    /// count, 0 at the end, -1 when the stream failed; the stream keeps why).
+    private var pull: ((UnsafeMutableRawBufferPointer) -> Int)?
+
+    /// In a workbook's part a DOCTYPE is refused before libxml2 sees it: no spreadsheet program
+    /// writes one, and libxml2 reports an entity bomb's declarations before the DOCTYPE node.
+    private var doctype = DoctypeScanner()
+    static let doctypeRefused = "has a DOCTYPE: no spreadsheet program writes one, and its entities could attack the reader; "
+        + "the file is refused"
+
+    init(maxFields: Int, pull: @escaping (UnsafeMutableRawBufferPointer) -> Int) {
+        descriptor = -1
+        maxAttributes = 10 * maxFields
+        expectedSize = 0
+        piece = nil
+        observer = nil
+        checkpoint = nil
+        self.pull = pull
+    }
+
     /// libxml2's read callback: fills `buffer`, returns the bytes read, 0 at the end, -1 to stop.
     func read(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int32) -> Int32 {
         guard violation == nil else { return -1 }
         if piece != nil { return readPiece(buffer, length) }
+        if let pull {
+            let count = pull(UnsafeMutableRawBufferPointer(start: buffer, count: Int(length)))
+            if count > 0 {
+                let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: count)
+                if doctype.found(in: bytes) { violation = Self.doctypeRefused }
+                check(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count)
+            }
+            return count < 0 || violation != nil ? -1 : Int32(count)
+        }
         let count = Glibc.read(descriptor, buffer, Int(length))
         if count == 0 && total < expectedSize {
             violation = ChunkedFile.changedWhileRead(opened: expectedSize, now: total)
@@ -200,3 +229,30 @@ func xmlInputGuardRead(_ context: UnsafeMutableRawPointer?, _ buffer: UnsafeMuta
 }
 
 func xmlInputGuardClose(_ context: UnsafeMutableRawPointer?) -> Int32 { 0 }
+
+/// Finds `<!DOCTYPE` in bytes read chunk by chunk (also across two chunks). Only a `!` is looked
+/// at closely, 16 bytes at a time: sheets have few.
+struct DoctypeScanner {
+    private static let marker = Array("<!DOCTYPE".utf8)
+    /// The previous chunk's last bytes.
+    private var tail: [UInt8] = []
+
+    mutating func found(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let marker = Self.marker
+        let window = tail + bytes.prefix(marker.count - 1)
+        defer { tail = Array(bytes.suffix(marker.count - 1)) }
+        if window.count >= marker.count {
+            for start in 0...(window.count - marker.count) where window[start..<start + marker.count].elementsEqual(marker) { return true }
+        }
+        guard let base = bytes.baseAddress, XMLInputGuard.count(UInt8(ascii: "!"), in: base, bytes.count) > 0 else { return false }
+        var index = 1
+        while index + marker.count - 1 <= bytes.count {
+            if bytes[index] == UInt8(ascii: "!"), bytes[index - 1] == UInt8(ascii: "<"),
+               bytes[(index - 1)..<(index - 1 + marker.count)].elementsEqual(marker) {
+                return true
+            }
+            index += 1
+        }
+        return false
+    }
+}

@@ -3,8 +3,21 @@ import Ingest
 import Domain
 
 /// The `sources:` entries of a definition: kind, format, files, dates, decimals, value maps,
-/// limits, and the CSV settings or the XML record and field paths.
+/// limits, and the CSV settings, the XML record and field paths, or the XLSX sheet and header row.
 extension DefinitionLoader {
+    enum SourceFormat: String, CaseIterable {
+        case csv, xml, xlsx
+
+        /// The keys that apply to this format only.
+        var ownKeys: [String] {
+            switch self {
+            case .csv: return ["encoding", "delimiter", "quote"]
+            case .xml: return ["record", "namespaces"]
+            case .xlsx: return ["sheet", "header_row"]
+            }
+        }
+    }
+
     static func readSource(_ node: YAMLNode, base: String, workingDirectory: String, limits: Limits)
         throws(DefinitionError) -> SourceSpec {
         let map = try node.mapping("a source", allowed: sourceKeys)
@@ -14,7 +27,7 @@ extension DefinitionLoader {
         guard let kind = SourceKind(rawValue: kindText) else {
             throw kindNode.fail(choice("kind", kindText, SourceKind.allCases.map(\.rawValue)))
         }
-        let isCSV = try readIsCSV(map)
+        let sourceFormat = try readFormat(map)
         let files = try resolveFiles(try map.required("path"), base: base, workingDirectory: workingDirectory)
         var dates = DateParser.standard
         if let datesNode = map["dates"] { dates = try readDates(datesNode) }
@@ -35,31 +48,53 @@ extension DefinitionLoader {
 
         let format: SourceSpec.InputFormat
         var columns: [LogicalField: [String]] = [:]
-        if isCSV {
+        if sourceFormat == .xml {
+            format = .xml(try readXMLSettings(map, fields: fieldsMap, kind: kind))
+        } else {
             for entry in fieldsMap?.entries ?? [] {
                 guard let field = LogicalField(rawValue: entry.key) else { continue }
                 columns[field] = try entry.value.strings("the column of \(entry.key)")
             }
-            format = .csv(try readCSVSettings(map))
-        } else {
-            format = .xml(try readXMLSettings(map, fields: fieldsMap, kind: kind))
+            format = sourceFormat == .csv ? .csv(try readCSVSettings(map)) : .xlsx(try readXLSXSettings(map))
         }
         return SourceSpec(name: name, kind: kind, files: files, format: format, columns: columns, dates: dates,
                           decimal: decimal, valueMaps: valueMaps, limits: sourceLimits)
     }
 
-    /// `format:` csv or xml; a key of the other format is an error.
-    static func readIsCSV(_ map: YAMLMapping) throws(DefinitionError) -> Bool {
+    /// `format:` csv, xml or xlsx; a key of another format is an error.
+    static func readFormat(_ map: YAMLMapping) throws(DefinitionError) -> SourceFormat {
         let formatNode = try map.required("format")
         let formatText = try formatNode.string("format")
-        guard ["csv", "xml"].contains(formatText) else { throw formatNode.fail(choice("format", formatText, ["csv", "xml"])) }
-        let isCSV = formatText == "csv"
-        for key in isCSV ? ["record", "namespaces"] : ["encoding", "delimiter", "quote"] {
-            if let entry = map.entries.first(where: { $0.key == key }) {
-                throw entry.keyNode.fail("'\(key)' applies to \(isCSV ? "xml" : "csv") sources only; this source is \(formatText)")
+        guard let format = SourceFormat(rawValue: formatText) else {
+            throw formatNode.fail(choice("format", formatText, SourceFormat.allCases.map(\.rawValue)))
+        }
+        for other in SourceFormat.allCases where other != format {
+            for key in other.ownKeys {
+                if let entry = map.entries.first(where: { $0.key == key }) {
+                    throw entry.keyNode.fail("'\(key)' applies to \(other.rawValue) sources only; this source is \(formatText)")
+                }
             }
         }
-        return isCSV
+        return format
+    }
+
+    /// `sheet:` a name, or a number without quotes for its position (1 is the first);
+    /// `header_row:` the row of the column names.
+    static func readXLSXSettings(_ map: YAMLMapping) throws(DefinitionError) -> XLSXSettings {
+        var settings = XLSXSettings(opener: WorkbookZip.opener)
+        if let node = map["sheet"] {
+            let text = try node.string("sheet")
+            if node.isPlainScalar, !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                settings.sheet = SheetChoice.index(try node.integer("sheet (a position; quote a sheet named with digits)", range: 1...100_000))
+            } else {
+                guard !text.isEmpty else { throw node.fail("sheet must name a sheet or give its position, 1 for the first") }
+                settings.sheet = SheetChoice.named(text)
+            }
+        }
+        if let node = map["header_row"] {
+            settings.headerRow = try node.integer("header_row", range: 1...1_048_576)
+        }
+        return settings
     }
 
     static func readDates(_ datesNode: YAMLNode) throws(DefinitionError) -> DateParser {
@@ -221,6 +256,16 @@ extension DefinitionLoader {
         if let value = map["max_field_bytes"] { limits.maxFieldBytes = try value.integer("max_field_bytes", range: 16...(1 << 30)) }
         if let value = map["max_record_bytes"] { limits.maxRecordBytes = try value.integer("max_record_bytes", range: 64...(1 << 31)) }
         if let value = map["max_fields"] { limits.maxFields = try value.integer("max_fields", range: 1...1_000_000) }
+        if let value = map["max_inflated_part_bytes"] {
+            limits.maxInflatedPartBytes = try value.integer("max_inflated_part_bytes", range: 1024...(1 << 40))
+        }
+        if let value = map["max_inflated_bytes"] { limits.maxInflatedBytes = try value.integer("max_inflated_bytes", range: 1024...(1 << 40)) }
+        if let value = map["max_compression_ratio"] {
+            limits.maxCompressionRatio = try value.integer("max_compression_ratio", range: 2...1_100)
+        }
+        if let value = map["max_shared_strings_bytes"] {
+            limits.maxSharedStringsBytes = try value.integer("max_shared_strings_bytes", range: 1024...(1 << 36))
+        }
         return limits
     }
 }

@@ -67,8 +67,9 @@ public enum DefinitionLoader {
     static let topLevelKeys = ["name", "output", "limits", "sources", "reference", "as_of", "thresholds", "report", "fail_on",
                                 "keep_runs", "changes", "confine_paths", "partitions"]
     static let sourceKeys = ["name", "kind", "format", "path", "encoding", "delimiter", "quote", "decimal", "dates",
-                             "fields", "record", "namespaces", "values", "limits"]
-    static let limitKeys = ["max_field_bytes", "max_record_bytes", "max_fields"]
+                             "fields", "record", "namespaces", "sheet", "header_row", "values", "limits"]
+    static let limitKeys = ["max_field_bytes", "max_record_bytes", "max_fields", "max_inflated_part_bytes", "max_inflated_bytes",
+                            "max_compression_ratio", "max_shared_strings_bytes"]
 
     public static func load(file: String, workingDirectory: String = FileManager.default.currentDirectoryPath)
         throws(DefinitionError) -> PipelineDefinition {

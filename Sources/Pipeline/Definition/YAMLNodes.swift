@@ -42,6 +42,12 @@ struct YAMLNode {
         return scalar.string
     }
 
+    /// A scalar written without quotes (`sheet: 2` is an index, `sheet: "2"` a name).
+    var isPlainScalar: Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return scalar.style == .plain
+    }
+
     func strings(_ what: String) throws(DefinitionError) -> [String] {
         switch node {
         case .scalar(let scalar): return [scalar.string]
