@@ -43,7 +43,8 @@ struct ReferenceExportCommand: ParsableCommand {
             throw ExitCode(ExitStatus.badDefinition.rawValue)
         }
         do {
-            for path in try ReferenceExport.write(reference, format: format, to: output, overwrite: force) { print(path) }
+            let date = definition.asOf ?? Today.day
+            for path in try ReferenceExport.write(reference, format: format, to: output, overwrite: force, date: date) { print(path) }
         } catch {
             printError("reference export: error: \(error.message)")
             throw ExitCode(ExitStatus.outputFailed.rawValue)

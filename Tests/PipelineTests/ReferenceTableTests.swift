@@ -1,6 +1,8 @@
 import Foundation
 @testable import Pipeline
 import Normalize
+import Report
+import Workbook
 import Domain
 import Testing
 
@@ -46,6 +48,49 @@ struct ReferenceTableTests {
         #expect(throws: ReferenceExport.Failure.self, "an existing file is kept without --force") {
             try ReferenceExport.writeCSV(fromYAML, to: folder + "/tables", overwrite: false)
         }
+    }
+
+    @Test("the sample's reference data exported as one workbook reads back the same, and gives the same reports")
+    func workbookRoundTrip() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let yamlDefinition = try sampleDefinition(output: folder + "/yaml")
+        let fromYAML = try PipelineRun.reference(for: yamlDefinition)
+        let path = try ReferenceExport.writeWorkbook(fromYAML, to: folder + "/reference.xlsx", overwrite: false,
+                                                     date: Day(daysSinceEpoch: 20_000))
+        let again = try ReferenceExport.writeWorkbook(fromYAML, to: folder + "/again.xlsx", overwrite: false, date: Day(daysSinceEpoch: 20_000))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(contentsOf: URL(fileURLWithPath: again)), "deterministic")
+        var tableDefinition = try sampleDefinition(output: folder + "/workbook-run")
+        tableDefinition.reference = ReferenceLoader.Files(sites: path, disciplines: path, curriculum: path)
+        let fromWorkbook = try PipelineRun.reference(for: tableDefinition)
+        #expect(content(fromWorkbook) == content(fromYAML))
+        #expect(fromWorkbook.sites.first?.source == SourceLocation(path: path + "[sites]", line: 2))
+        _ = try PipelineRun.run(yamlDefinition, asOf: nil, today: Day(daysSinceEpoch: 0))
+        _ = try PipelineRun.run(tableDefinition, asOf: nil, today: Day(daysSinceEpoch: 0))
+        for name in ["capacity.csv", "coverage.csv", "progress.csv", "audit.csv", "findings.csv", "placements.csv"] {
+            let yaml = try Data(contentsOf: URL(fileURLWithPath: folder + "/yaml/latest/" + name))
+            let workbook = try Data(contentsOf: URL(fileURLWithPath: folder + "/workbook-run/latest/" + name))
+            #expect(!yaml.isEmpty && yaml == workbook, "\(name)")
+        }
+    }
+
+    @Test("a workbook's errors name the sheet, row and column; a workbook of one sheet is read whatever its name")
+    func workbookErrors() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let headings = ReferenceLoader.siteColumns.map { ColumnHeading(name: $0, type: .text) }
+        let row: [Cell] = [.text("AZA"), .text("AZ Alfa"), .empty, .text("hospitl"), .text("peripheral"), .text("Gent"), .text("BE")]
+        let path = folder + "/register.xlsx"
+        try Data(try Workbook.bytes([WorkbookTable(name: "Blad1", headings: headings, rows: [row])], date: Day(daysSinceEpoch: 0)))
+            .write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try ReferenceLoader.loadSites(path)
+            Issue.record("a bad kind was accepted")
+        } catch {
+            #expect(error.description.hasPrefix("\(path)[Blad1]:2:4: error: unknown kind 'hospitl'; did you mean 'hospital'?"), "\(error)")
+        }
+        try Data("not a workbook".utf8).write(to: URL(fileURLWithPath: folder + "/fake.xlsx"))
+        #expect(throws: DefinitionError.self) { try ReferenceLoader.loadSites(folder + "/fake.xlsx") }
     }
 
     /// Writes `text` as a table and loads it as `role` (sites, disciplines or curriculum).

@@ -87,6 +87,9 @@ struct OpenedWorkbook {
                 throw fail("the workbook has no sheet named '\(name)'")
             }
             chosen = found
+        case .namedElseFirst(let name):
+            chosen = sheets.first(where: { $0.name == name })
+                ?? sheets.first(where: { Canonical.text($0.name) == Canonical.text(name) }) ?? sheets[0]
         }
         guard let part = chosen.part else {
             throw fail("sheet '\(chosen.name)' is a \(chosen.kind), not a worksheet of cells")

@@ -36,6 +36,9 @@ struct SheetCell: Sendable {
 struct SheetRow: Sendable {
     var number = 0
     var cells: [SheetCell] = []
+    /// The column of the last `c` element, with a value or not: a cell without a reference
+    /// (`r`) is the next one, also after an empty `<c/>` (our own workbook writes such rows).
+    var lastColumn = 0
     var bytes: [UInt8] = []
 
     func withValue<R>(_ cell: SheetCell, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
@@ -93,7 +96,7 @@ struct SheetRows {
                     inRow = !xml.isEmptyElement
                     if !inRow { try body(row) }
                 } else if name == names.cell, inRow {
-                    cell = try startCell(row)
+                    cell = try startCell(&row)
                     if xml.isEmptyElement { cell = nil }
                 } else if cell != nil, !xml.isEmptyElement {
                     if name == names.value {
@@ -142,10 +145,11 @@ struct SheetRows {
         row.number = number
         row.cells.removeAll(keepingCapacity: true)
         row.bytes.removeAll(keepingCapacity: true)
+        row.lastColumn = 0
     }
 
-    private func startCell(_ row: SheetRow) throws(WorkbookFailure) -> OpenCell {
-        var open = OpenCell(column: (row.cells.last?.column ?? 0) + 1, kind: .number, style: 0, start: row.bytes.count)
+    private func startCell(_ row: inout SheetRow) throws(WorkbookFailure) -> OpenCell {
+        var open = OpenCell(column: row.lastColumn + 1, kind: .number, style: 0, start: row.bytes.count)
         var badReference: String?
         xml.forEachAttribute { name, _, value in
             if name == names.reference {
@@ -164,6 +168,7 @@ struct SheetRows {
             throw WorkbookFailure("part '\(xml.part)': row \(row.number) has a cell with the reference '\(badReference)', which "
                                   + "is not a cell of that row; the sheet is damaged")
         }
+        row.lastColumn = open.column
         return open
     }
 

@@ -57,12 +57,16 @@ public enum SheetChoice: Sendable, Hashable, CustomStringConvertible {
     case named(String)
     /// 1-based, in the workbook's order (hidden sheets count).
     case index(Int)
+    /// The sheet of that name if there is one, else the first: a reference file's role
+    /// (`sites`) in a workbook that holds all three, or a workbook of one table.
+    case namedElseFirst(String)
 
     public var description: String {
         switch self {
         case .first: return "the first sheet"
         case .named(let name): return "sheet '\(name)'"
         case .index(let index): return "sheet \(index)"
+        case .namedElseFirst(let name): return "sheet '\(name)', else the first sheet"
         }
     }
 }

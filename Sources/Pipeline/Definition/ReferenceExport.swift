@@ -1,6 +1,7 @@
 import Foundation
 import Normalize
 import Report
+import Workbook
 import Domain
 
 /// The reference data as the three tables the office can keep in a spreadsheet (`reference
@@ -82,11 +83,32 @@ public enum ReferenceExport {
 }
 
 extension ReferenceExport {
-    /// Writes the tables in `format` (see `writeCSV`; a workbook once the xlsx writer lands).
-    public static func write(_ reference: ReferenceData, format: Format, to output: String, overwrite: Bool) throws(Failure) -> [String] {
+    /// Writes the tables in `format`: CSV files into a folder (`writeCSV`), or one workbook.
+    /// `date` dates the workbook's ZIP entries, so that the same data gives the same bytes.
+    public static func write(_ reference: ReferenceData, format: Format, to output: String, overwrite: Bool,
+                             date: Day) throws(Failure) -> [String] {
         switch format {
         case .csv: return try writeCSV(reference, to: output, overwrite: overwrite)
-        case .xlsx: throw Failure(message: "the xlsx export is not built yet; use --format csv")
+        case .xlsx: return [try writeWorkbook(reference, to: output, overwrite: overwrite, date: date)]
         }
+    }
+
+    /// One workbook with the sheets `sites`, `disciplines` and `curriculum`; `weeks` are numbers.
+    public static func writeWorkbook(_ reference: ReferenceData, to path: String, overwrite: Bool,
+                                     date: Day) throws(Failure) -> String {
+        if !overwrite && FileManager.default.fileExists(atPath: path) {
+            throw Failure(message: "\(path) exists; give another --output, or --force to overwrite")
+        }
+        let tables = try tables(reference).map { table in
+            WorkbookTable(name: table.name, headings: table.columns.map {
+                ColumnHeading(name: $0, type: $0 == "weeks" ? .integer : .text)
+            }, rows: table.rows)
+        }
+        do {
+            try Data(try Workbook.bytes(tables, date: date)).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw Failure(message: "cannot write \(path): \(error)")
+        }
+        return path
     }
 }

@@ -168,10 +168,43 @@ enum ReferenceCSV {
 }
 
 /// Reference data kept in a workbook: the sheet named after the file's role (`sites`,
-/// `disciplines`, `curriculum`), else the first sheet.
+/// `disciplines`, `curriculum`), else the first sheet, read by the reader of `.xlsx` sources
+/// (bounded and confined as they are). Number cells read as their plain text (`8`, `9.5`).
 enum ReferenceWorkbook {
     static func read(_ file: String, sheet: String, confinedTo folder: String?) throws(DefinitionError) -> ReferenceTable {
-        // Wired to the workbook reader once it lands (issue 19, item 2).
-        throw DefinitionError(SourceLocation(path: file, line: 1), "reference data in .xlsx cannot be read yet; save it as CSV UTF-8")
+        let reader = WorkbookSheetReader(path: file, sheet: .namedElseFirst(sheet), opener: WorkbookZip.opener,
+                                         policy: InputPolicy(confinedTo: folder))
+        var rows: [ReferenceTable.Row] = []
+        let path: String
+        do {
+            path = try reader.forEachRow { row in
+                var cells: [ReferenceTable.Cell] = []
+                for cell in row.cells {
+                    while cells.count < cell.column - 1 {
+                        cells.append(ReferenceTable.Cell(text: "", location: SourceLocation(path: row.location.path, line: row.number,
+                                                                                            column: cells.count + 1)))
+                    }
+                    cells.append(ReferenceTable.Cell(text: try text(of: cell), location: cell.location))
+                }
+                rows.append(ReferenceTable.Row(location: row.location, cells: cells))
+            }
+        } catch let error as DefinitionError {
+            throw error
+        } catch let failure as FileFailure {
+            throw DefinitionError(failure.diagnostic, more: [])
+        } catch {
+            throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read reference data: \(error)")
+        }
+        return try ReferenceTable(path: path, rows: rows)
+    }
+
+    static func text(of cell: WorkbookCell) throws(DefinitionError) -> String {
+        switch cell.value {
+        case .text(let text): return text.trimmingCharacters(in: .whitespaces)
+        case .number(let number): return number
+        case .date(let day): return day.description
+        case .boolean(let value): return value ? "TRUE" : "FALSE"
+        case .unreadable(let reason): throw DefinitionError(cell.location, "the cell cannot be read: \(reason)")
+        }
     }
 }
