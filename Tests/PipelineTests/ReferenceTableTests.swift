@@ -93,6 +93,21 @@ struct ReferenceTableTests {
         #expect(throws: DefinitionError.self) { try ReferenceLoader.loadSites(folder + "/fake.xlsx") }
     }
 
+    @Test("reference export through the executable: the paths written; an existing file kept (exit 4) unless --force")
+    func exportCommand() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let cli = CommandLineTests()
+        let arguments = ["reference", "export", "pipelines/sample.yml", "--format", "xlsx", "--output", folder + "/reference.xlsx"]
+        let first = try cli.stagebalans(arguments)
+        #expect(first.status == 0 && first.out == folder + "/reference.xlsx\n", "\(first.err)")
+        let again = try cli.stagebalans(arguments)
+        #expect(again.status == 4 && again.err.contains("reference.xlsx exists; give another --output, or --force to overwrite"))
+        #expect(try cli.stagebalans(arguments + ["--force"]).status == 0)
+        let csv = try cli.stagebalans(["reference", "export", "pipelines/sample.yml", "--output", folder + "/tables"])
+        #expect(csv.out.split(separator: "\n").map { ($0 as NSString).lastPathComponent } == ["sites.csv", "disciplines.csv", "curriculum.csv"])
+    }
+
     /// Writes `text` as a table and loads it as `role` (sites, disciplines or curriculum).
     func error(_ role: String, _ text: String, name: String = "t.csv") throws -> String {
         let folder = try temporaryFolder()
