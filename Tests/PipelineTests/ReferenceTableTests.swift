@@ -145,6 +145,12 @@ struct ReferenceTableTests {
             .hasPrefix("t.csv:4:12: error: 'WET' is the scientific group: its required weeks are scientific_total; remove its group row"))
         #expect(try error("curriculum", "kind,code,weeks\npass_mark,,10\npass_mark,,12\n")
             .hasPrefix("t.csv:3:1: error: the curriculum has two pass_mark rows"))
+        // An unquoted decimal comma or a comma in a name spills into a column the header does not name.
+        #expect(try error("curriculum", "kind,code,weeks,name\npass_mark,,9,5\n")
+            .hasPrefix("t.csv:2:14: error: a pass_mark row has no name, but '5' stands there; a delimiter inside an unquoted value?"))
+        #expect(try error("curriculum", "kind,code,weeks,name\nblock,,12,Free choice, at home\n")
+            .hasPrefix("t.csv:2:23: error: the value 'at home' stands under no column of the header"))
+        #expect(try error("sites", "code,name,kind,region\n").hasPrefix("t.csv:1: error: the site register has no sites under its header"))
         // Windows-1252 (Excel's plain "CSV"): "é" is one byte, 0xE9.
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -157,6 +163,22 @@ struct ReferenceTableTests {
         }
         #expect(try error("sites", "code,name,kind,region\n\"AZA,AZ Alfa,hospital,peripheral\n")
             .hasPrefix("t.csv:2: error: the CSV record is malformed"))
+    }
+
+    @Test("the export writes a pass mark exactly: 9.999 reads back as 9.999, 9.5 as 9.5, 10 as 10")
+    func exactPassMark() throws {
+        for passMark in [9.999, 9.5, 10, 12.25] {
+            let curriculum = Curriculum(requiredWeeks: ["HK": 8], blocks: [], clinicalWeeks: 62, scientificWeeks: 16, passMark: passMark)
+            let header = ReferenceTable.Row(location: SourceLocation(path: "c.csv", line: 1), cells: ReferenceLoader.curriculumColumns.map {
+                ReferenceTable.Cell(text: $0, location: SourceLocation(path: "c.csv", line: 1))
+            })
+            let rows = ReferenceExport.curriculumRows(curriculum).enumerated().map { index, cells in
+                ReferenceTable.Row(location: SourceLocation(path: "c.csv", line: index + 2), cells: cells.map {
+                    ReferenceTable.Cell(text: $0.plainText, location: SourceLocation(path: "c.csv", line: index + 2))
+                })
+            }
+            #expect(try ReferenceLoader.curriculum(ReferenceTable(path: "c.csv", rows: [header] + rows)) == curriculum, "\(passMark)")
+        }
     }
 
     @Test("a table's curriculum is the same as the YAML's, pass mark with a decimal comma")

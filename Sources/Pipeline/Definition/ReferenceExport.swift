@@ -55,8 +55,17 @@ public enum ReferenceExport {
         if let group = curriculum.scientificGroup { rows.append([.text(Kind.scientific.rawValue), .text(group), .empty, .empty]) }
         rows.append([.text(Kind.clinicalTotal.rawValue), .empty, .integer(curriculum.clinicalWeeks), .empty])
         rows.append([.text(Kind.scientificTotal.rawValue), .empty, .integer(curriculum.scientificWeeks), .empty])
-        let hundredths = Int((curriculum.passMark * 100).rounded())
-        let passMark: Cell = hundredths % 100 == 0 ? .integer(hundredths / 100) : .decimal(Ratio(hundredths, 100), places: 2)
+        // Written exactly, so that it reads back the same: a whole number, hundredths, or else
+        // the shortest text that reads back as the same Double (9.999).
+        let hundredths = (curriculum.passMark * 100).rounded()
+        let passMark: Cell
+        if curriculum.passMark == curriculum.passMark.rounded() {
+            passMark = .integer(Int(curriculum.passMark))
+        } else if hundredths / 100 == curriculum.passMark {
+            passMark = .decimal(Ratio(Int(hundredths), 100), places: 2)
+        } else {
+            passMark = .text(String(curriculum.passMark))
+        }
         rows.append([.text(Kind.passMark.rawValue), .empty, passMark, .empty])
         return rows
     }
@@ -96,8 +105,10 @@ extension ReferenceExport {
     /// One workbook with the sheets `sites`, `disciplines` and `curriculum`; `weeks` are numbers.
     public static func writeWorkbook(_ reference: ReferenceData, to path: String, overwrite: Bool,
                                      date: Day) throws(Failure) -> String {
-        if !overwrite && FileManager.default.fileExists(atPath: path) {
-            throw Failure(message: "\(path) exists; give another --output, or --force to overwrite")
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            if isFolder.boolValue { throw Failure(message: "\(path) is a folder; give the workbook's file name, e.g. reference.xlsx") }
+            if !overwrite { throw Failure(message: "\(path) exists; give another --output, or --force to overwrite") }
         }
         let tables = try tables(reference).map { table in
             WorkbookTable(name: table.name, headings: table.columns.map {

@@ -66,7 +66,20 @@ struct ReferenceTable {
         for name in required where positions[name] == nil {
             throw DefinitionError(header.location, "\(what) has no column '\(name)'", notes: ["columns: " + allowed.joined(separator: ", ")])
         }
+        try checkNoStrayValues()
         return positions
+    }
+
+    /// A value under no named column is refused, never dropped: in a comma-separated file an
+    /// unquoted `9,5` or `Free choice, at home` spills into the next column.
+    private func checkNoStrayValues() throws(DefinitionError) {
+        for row in rows {
+            for (position, cell) in row.cells.enumerated() where !cell.text.isEmpty {
+                guard position >= header.cells.count || header.cells[position].text.isEmpty else { continue }
+                throw DefinitionError(cell.location, "the value '\(cell.text)' stands under no column of the header; a delimiter "
+                                          + "inside an unquoted value? Quote the value (\"9,5\"), or write a decimal with a point")
+            }
+        }
     }
 }
 

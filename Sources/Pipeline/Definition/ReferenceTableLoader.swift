@@ -12,6 +12,7 @@ extension ReferenceLoader {
     /// One site per row; aliases separated by `|`.
     static func sites(_ table: ReferenceTable) throws(DefinitionError) -> [Site] {
         let columns = try table.columns("the site register", allowed: siteColumns, required: ["code", "name", "kind", "region"])
+        guard !table.rows.isEmpty else { throw DefinitionError(table.header.location, "the site register has no sites under its header") }
         var sites: [Site] = []
         for row in table.rows.map({ ReferenceRow(row: $0, columns: columns) }) {
             let kindText = try row.required("kind", "a site")
@@ -32,6 +33,9 @@ extension ReferenceLoader {
     /// One discipline per row; aliases separated by `|`; `parent` empty for a group.
     static func disciplines(_ table: ReferenceTable) throws(DefinitionError) -> [Discipline] {
         let columns = try table.columns("the discipline taxonomy", allowed: disciplineColumns, required: ["code", "nl", "en"])
+        guard !table.rows.isEmpty else {
+            throw DefinitionError(table.header.location, "the discipline taxonomy has no disciplines under its header")
+        }
         return try table.rows.map { row throws(DefinitionError) in
             let row = ReferenceRow(row: row, columns: columns)
             return Discipline(code: try row.required("code", "a discipline"), dutch: try row.required("nl", "a discipline"),
@@ -43,6 +47,26 @@ extension ReferenceLoader {
     /// The curriculum's kinds of row, in the order an export writes them.
     enum CurriculumRow: String, CaseIterable {
         case group, block, scientific, clinicalTotal = "clinical_total", scientificTotal = "scientific_total", passMark = "pass_mark"
+
+        /// The columns this kind of row leaves empty.
+        var unused: [String] {
+            switch self {
+            case .group: return ["name"]
+            case .block: return ["code"]
+            case .scientific: return ["weeks", "name"]
+            case .clinicalTotal, .scientificTotal, .passMark: return ["code", "name"]
+            }
+        }
+
+        /// A value in a column the row leaves empty is refused: an unquoted `9,5` in a
+        /// comma-separated file puts `5` under `name`, and the pass mark would read as 9.
+        func checkUnused(_ row: ReferenceRow) throws(DefinitionError) {
+            for name in unused {
+                guard let text = row.text(name) else { continue }
+                throw row.fail(name, "a \(rawValue) row has no \(name), but '\(text)' stands there; a delimiter inside an "
+                                   + "unquoted value? Quote the value (\"9,5\"), or write a decimal with a point")
+            }
+        }
     }
 
     /// One row per fact: `group` (code, weeks), `block` (name, weeks), `scientific` (code: the
@@ -57,6 +81,7 @@ extension ReferenceLoader {
             guard let kind = CurriculumRow(rawValue: kindText) else {
                 throw row.fail("kind", DefinitionLoader.choice("kind", kindText, CurriculumRow.allCases.map(\.rawValue)))
             }
+            try kind.checkUnused(row)
             switch kind {
             case .group:
                 let code = try row.required("code", "a group row")
