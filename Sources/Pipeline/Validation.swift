@@ -78,9 +78,12 @@ public enum Validation {
                         if case .quarantined(let record) = event { try quarantine.add(record, source: spec.name) }
                         handle(spec.name, event)
                     }
-                    // A file rejected whole is not used: its ids are not the first of anything.
-                    if report.rejection != nil { agreementIDs = idsBefore }
-                    if report.rejection == nil { report.sha256 = digest.hex }
+                    if report.rejection == nil {
+                        report.sha256 = digest.hex
+                    } else {
+                        // A file rejected whole is not used: its ids are not the first of anything.
+                        agreementIDs = idsBefore
+                    }
                     reports.append(report)
                     onFile?(report, StageClock.seconds(since: started))
                 } catch let error as OutputError {

@@ -18,8 +18,8 @@ struct WorkbookReadBackTests {
         definition.outputDirectory = output
         _ = try PipelineRun.run(definition, asOf: nil, today: Day(daysSinceEpoch: 0))
         for table in ["capacity", "coverage", "progress", "audit"] {
-            let csv = try String(contentsOfFile: output + "/latest/\(table).csv", encoding: .utf8)
-                .split(separator: "\n").map { CSVFields.split(String($0)) }
+            let csv = try Coordinator.csvFields(Array(try Data(contentsOf: URL(fileURLWithPath: output + "/latest/\(table).csv"))),
+                                                path: table, name: table).filter { $0 != [""] }
             var rows: [[String]] = []
             let reader = WorkbookSheetReader(path: output + "/latest/report.xlsx", sheet: .named(table), opener: WorkbookZip.opener)
             try reader.forEachRow { row in

@@ -20,14 +20,11 @@ public enum ReferenceExport {
 
     /// sites, disciplines and curriculum, in that order.
     public static func tables(_ reference: ReferenceData) throws(Failure) -> [ReportTable] {
-        for site in reference.sites {
-            for alias in site.aliases where alias.contains("|") {
-                throw Failure(message: "site \(site.code): the alias '\(alias)' holds '|', which separates aliases in a table")
-            }
-        }
-        for discipline in reference.disciplines {
-            for alias in discipline.aliases where alias.contains("|") {
-                throw Failure(message: "discipline \(discipline.code): the alias '\(alias)' holds '|', which separates aliases in a table")
+        let aliases = reference.sites.map { ("site", $0.code, $0.aliases) }
+            + reference.disciplines.map { ("discipline", $0.code, $0.aliases) }
+        for (what, code, list) in aliases {
+            if let alias = list.first(where: { $0.contains("|") }) {
+                throw Failure(message: "\(what) \(code): the alias '\(alias)' holds '|', which separates aliases in a table")
             }
         }
         let sites = reference.sites.map { site -> [Cell] in

@@ -112,7 +112,7 @@ struct ReferenceRow {
         (text(name) ?? "").split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// A whole number in `range`; a workbook's number cell reads as `8` or `8.0`.
+    /// A whole number in `range`; `8.0`, as a spreadsheet may save it in a CSV, reads as 8.
     func integer(_ name: String, _ what: String, range: ClosedRange<Int>) throws(DefinitionError) -> Int {
         let text = try required(name, what)
         let whole = text.hasSuffix(".0") ? String(text.dropLast(2)) : text
