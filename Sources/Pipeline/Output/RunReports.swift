@@ -207,16 +207,13 @@ enum RunReports {
     /// The headline figures of the page and the summary.
     static func summary(_ input: RunReportInput) -> ReportSummary {
         let reconciliation = input.reconciliation
-        func count(_ severity: Severity) -> String { String(input.findings.count(severity)) }
         let read = input.reports.reduce(0) { $0 + $1.read }, quarantined = input.reports.reduce(0) { $0 + $1.quarantined }
-        return ReportSummary(
-            title: input.definition.name + (input.forAuditors ? " (for auditors)" : ""), asOf: input.asOf,
-            headline: [("input files", String(input.reports.count)), ("records read", String(read)),
-                       ("quarantined", String(quarantined)), ("placements", String(input.partitions.placementCount)),
-                       ("students", String(input.partitions.studentCount)),
-                       ("agreements", String(reconciliation.agreements.count)),
-                       ("placement years", reconciliation.years.map(\.description).joined(separator: ", ")),
-                       ("errors", count(.error)), ("warnings", count(.warning)), ("info", count(.info))])
+        return ReportSummary(title: input.definition.name + (input.forAuditors ? " (for auditors)" : ""), asOf: input.asOf,
+                             inputFiles: input.reports.count, recordsRead: read, quarantined: quarantined,
+                             placements: input.partitions.placementCount, students: input.partitions.studentCount,
+                             agreements: reconciliation.agreements.count, years: reconciliation.years,
+                             errors: input.findings.count(.error), warnings: input.findings.count(.warning),
+                             info: input.findings.count(.info))
     }
 
     /// findings.csv, findings.excel.csv and findings.json, those asked for written in one pass

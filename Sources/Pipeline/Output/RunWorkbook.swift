@@ -53,10 +53,7 @@ final class RunWorkbook: @unchecked Sendable {
         try Self.outputting { () throws(WorkbookError) in
             try self.summary.append([.text("report"), .text(summary.title)])
             try self.summary.append([.text("as of"), .date(summary.asOf)])
-            for (label, value) in summary.headline {
-                // The headline's counts are written from integers (`RunReports.summary`); the years are text.
-                try self.summary.append([.text(label), Int(value).map(Cell.integer) ?? .text(value)])
-            }
+            for (label, value) in summary.headlineCells { try self.summary.append([.text(label), value]) }
         }
     }
 

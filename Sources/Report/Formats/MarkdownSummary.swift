@@ -7,7 +7,7 @@ public enum MarkdownSummary {
         var out = TextBuffer()
         out.append("# \(TableFormats.markdownCell(content.summary.title))\n\nAs of \(content.summary.asOf).\n\n")
         out.append("| figure | value |\n|---|---:|\n")
-        for (label, value) in content.summary.headline {
+        for (label, value) in content.summary.headline(.en) {
             out.append("| \(TableFormats.markdownCell(label)) | \(TableFormats.markdownCell(value)) |\n")
         }
         if let changes = content.changes {

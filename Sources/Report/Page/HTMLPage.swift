@@ -1,50 +1,6 @@
 import Normalize
 import Domain
 
-/// What the HTML page and the Markdown summary show besides the tables.
-public struct ReportSummary: Sendable {
-    public var title: String
-    public var asOf: Day
-    /// Headline figures in order (inputs, records, placements, findings by severity, ...).
-    public var headline: [(label: String, value: String)]
-
-    public init(title: String, asOf: Day, headline: [(label: String, value: String)]) {
-        self.title = title
-        self.asOf = asOf
-        self.headline = headline
-    }
-}
-
-/// Everything one page shows.
-public struct ReportPageContent: Sendable {
-    public var summary: ReportSummary
-    public var capacity: [CapacityRow]
-    public var coverage: [CoverageRow]
-    public var audit: ReportTable
-    /// The findings table (already pseudonymised when the reports are for auditors).
-    public var findings: ReportTable
-    public var plan: [PlanRow]
-    /// What changed since the previous successful run, and a sentence on what it is compared with.
-    public var changes: ReportTable?
-    public var changesNote: String
-    /// Findings per code when `findings` holds only the first ones of each code.
-    public var findingCounts: [String: Int]?
-
-    public init(summary: ReportSummary, capacity: [CapacityRow], coverage: [CoverageRow], audit: ReportTable,
-                findings: ReportTable, plan: [PlanRow] = [], changes: ReportTable? = nil, changesNote: String = "",
-                findingCounts: [String: Int]? = nil) {
-        self.summary = summary
-        self.capacity = capacity
-        self.coverage = coverage
-        self.audit = audit
-        self.findings = findings
-        self.plan = plan
-        self.changes = changes
-        self.changesNote = changesNote
-        self.findingCounts = findingCounts
-    }
-}
-
 /// One self-contained HTML page: inline CSS, inline SVG charts, a few lines of inline script
 /// to sort tables; no network resource, readable when printed.
 public enum HTMLPage {
@@ -59,7 +15,7 @@ public enum HTMLPage {
         TableFormats.appendHTML(content.summary.title, to: &out)
         out.append("</h1>\n<p class=\"asof\">As of \(content.summary.asOf)</p>\n")
         out.append("<section id=\"summary\"><h2>Summary</h2>\n<dl class=\"headline\">\n")
-        for (label, value) in content.summary.headline {
+        for (label, value) in content.summary.headline(.en) {
             out.append("<div><dt>")
             TableFormats.appendHTML(label, to: &out)
             out.append("</dt><dd>")
