@@ -67,9 +67,10 @@ enum WorkbookXML {
         return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    /// The page's utilisation colours (`HTMLPage.colour`), as differential formats 1–4, and 0
-    /// for an empty cell (no recognised capacity: grey on the page too).
-    static let bandColours = ["D9D9D9", "CFE8F3", "7FC4A4", "F2C14E", "E4572E"]
+    /// The page's utilisation bands (`UtilisationBands`) as differential formats 1–4 (fill and
+    /// text colour), and 0 for an empty cell (no recognised capacity: light grey).
+    static let bandColours: [(fill: String, text: String)] = [("F2F2F2", "000000")]
+        + UtilisationBands.bands.map { ($0.fill, $0.text) }
 
     /// The cell formats, in the order of `CellStyle`: general, header (bold), date, 0.0, 0.00,
     /// 0.000, 0.0%.
@@ -90,15 +91,15 @@ enum WorkbookXML {
         }
         xml += "</cellXfs><cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
             + "<dxfs count=\"\(bandColours.count)\">"
-        for colour in bandColours {
-            xml += "<dxf><fill><patternFill patternType=\"solid\"><fgColor rgb=\"FF\(colour)\"/><bgColor rgb=\"FF\(colour)\"/>"
-                + "</patternFill></fill></dxf>"
+        for (fill, text) in bandColours {
+            xml += "<dxf><font><color rgb=\"FF\(text)\"/></font><fill><patternFill patternType=\"solid\"><fgColor rgb=\"FF\(fill)\"/>"
+                + "<bgColor rgb=\"FF\(fill)\"/></patternFill></fill></dxf>"
         }
         return xml + "</dxfs></styleSheet>"
     }()
 
-    /// The page's bands on a utilisation column: empty grey, under 50% blue, 50–90% green,
-    /// 90–100% yellow, over 100% red; at a band's edge the higher band wins, as on the page
+    /// The page's bands on a utilisation column: empty light grey, then the four bands of
+    /// `UtilisationBands`, lightest under 50%, darkest over 100%; at a band's edge the higher band wins, as on the page
     /// (0.9 is yellow, 1.0 yellow, 0.5 green).
     static func appendUtilisationBands(column: String, lastRow: Int, to out: inout TextBuffer) {
         let first = column + "2"

@@ -1,0 +1,132 @@
+import Domain
+
+/// The charts of one placement year: utilisation per site and discipline group (a table, so
+/// that it stays readable on a phone and reaches the data by position), the day-level
+/// occupancy of the rows with over-capacity days, and coverage per discipline group.
+extension PageWriter {
+    struct CellSum {
+        var used = 0, slotDays = 0, overDays = 0
+    }
+
+    mutating func yearSection(_ year: PlacementYear) {
+        let label = year.description
+        out.append("<section class=\"year\" id=\"year-\(label)\" data-year-section=\"\(label)\"><h2>")
+        escaped(text("Placement year ", "Stagejaar ") + label)
+        out.append("</h2>\n")
+        heatmap(year)
+        timelines(year)
+        coverageBars(year)
+        out.append("</section>\n")
+    }
+
+    /// Per site and discipline group, summed over the capacity rows: utilisation in its band,
+    /// the value printed, over-capacity days outlined and counted; used weeks where there is
+    /// no recognised capacity.
+    mutating func heatmap(_ year: PlacementYear) {
+        var cells: [String: [String: CellSum]] = [:]
+        for row in content.capacity where row.year == year {
+            let group = reference.group(of: row.discipline)
+            var sum = cells[row.site]?[group] ?? CellSum()
+            sum.used += row.usedWeeks
+            sum.slotDays += row.slotDays
+            sum.overDays += row.overCapacityDays
+            cells[row.site, default: [:]][group] = sum
+        }
+        guard !cells.isEmpty else { return }
+        let sites = cells.keys.sorted(), groups = Set(cells.values.flatMap(\.keys)).sorted()
+        out.append("<h3>\(text("Utilisation per site and discipline group", "Bezetting per plaats en disciplinegroep"))</h3>\n")
+        heatmapLegend()
+        out.append("<div class=\"scroll\"><table class=\"heatmap\" data-year=\"\(year)\"><caption>")
+        escaped(text("Used weeks as a share of recognised capacity weeks, \(year). A click on a cell lists its placements.",
+                     "Gebruikte weken als aandeel van de erkende capaciteitsweken, \(year). Een klik op een cel toont haar stages."))
+        out.append("</caption>\n<thead><tr><th scope=\"col\">\(text("site", "plaats"))</th>")
+        for group in groups {
+            out.append("<th scope=\"col\" data-group=\"")
+            escaped(group)
+            out.append("\">")
+            codeAndName(group, disciplineName(group))
+            out.append("</th>")
+        }
+        out.append("</tr></thead>\n<tbody>\n")
+        for site in sites {
+            out.append("<tr data-site=\"")
+            escaped(site)
+            out.append("\"><th scope=\"row\">")
+            codeAndName(site, siteName(site))
+            out.append("</th>")
+            for group in groups { heatmapCell(cells[site]?[group]) }
+            out.append("</tr>\n")
+        }
+        out.append("</tbody></table></div>\n<div class=\"pager\" data-for-heatmap=\"\(year)\"></div>\n")
+        heatmapData(year, cells: cells)
+    }
+
+    mutating func heatmapCell(_ cell: CellSum?) {
+        guard let sum = cell else {
+            out.append("<td></td>")
+            return
+        }
+        guard sum.slotDays > 0 else {
+            out.append("<td class=\"nc\">\(language.integer(sum.used)) \(text("wk", "wk"))</td>")
+            return
+        }
+        let permille = (sum.used * 7 * 1000 + sum.slotDays / 2) / sum.slotDays
+        let band = UtilisationBands.band(permille: permille)
+        out.append("<td class=\"b\(band)\(sum.overDays > 0 ? " over" : "")\">")
+        out.append(language.percent(Ratio(sum.used * 7, sum.slotDays)))
+        if sum.overDays > 0 { out.append("<span class=\"oc\">⚠ \(language.integer(sum.overDays)) \(text("d", "d"))</span>") }
+        out.append("</td>")
+    }
+
+    mutating func heatmapLegend() {
+        out.append("<p class=\"legend\">")
+        for (index, band) in UtilisationBands.bands.enumerated() {
+            out.append("<span class=\"swatch b\(index)\">\(language == .nl ? band.dutch : band.english)</span> ")
+        }
+        out.append("<span class=\"swatch b3 over\">⚠ \(text("days over capacity", "dagen boven capaciteit"))</span> ")
+        out.append("<span class=\"swatch nc\">\(text("no recognised capacity: used weeks", "geen erkende capaciteit: gebruikte weken"))</span></p>\n")
+    }
+
+    /// Per cell "SITE|GROUP": [used weeks, capacity weeks, over-capacity days, placements, [first placements]].
+    mutating func heatmapData(_ year: PlacementYear, cells: [String: [String: CellSum]]) {
+        data.key("cells-\(year)")
+        data.raw("{")
+        var first = true
+        for site in cells.keys.sorted() {
+            for (group, sum) in (cells[site] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if !first { data.raw(",") }
+                first = false
+                data.key(site + "|" + group)
+                let sample = content.drillDown.cells[PageDrillDown.CellKey(year: year, site: site, group: group)] ?? PlacementSample()
+                data.raw("[")
+                data.string(language.integer(sum.used))
+                data.raw(",")
+                data.string(language.decimal(Ratio(sum.slotDays, 7), places: 1))
+                data.raw(",\(sum.overDays),\(sample.total),")
+                placements(sample.first)
+                data.raw("]")
+            }
+        }
+        data.raw("},")
+    }
+
+    /// [[student, discipline, start, end, weeks, agreement, sources], …].
+    mutating func placements(_ list: [PagePlacement]) {
+        let language = self.language
+        data.array(list) { data, placement in
+            data.raw("[")
+            data.string(placement.student)
+            data.raw(",")
+            data.string(placement.discipline)
+            data.raw(",")
+            data.string(language.date(placement.start))
+            data.raw(",")
+            data.string(language.date(placement.end))
+            data.raw(",\(placement.weeks),")
+            if let agreement = placement.agreement { data.string(agreement) } else { data.raw("null") }
+            data.raw(",")
+            data.sources(placement.sources)
+            data.raw("]")
+        }
+    }
+}
