@@ -25,9 +25,7 @@ public struct RunResult: Sendable {
     public var comparedWith: String?
 
     /// Said once, on the night the fingerprints change key: in the changes note and the log.
-    public static let rekeyedNote = "The finding fingerprints were re-keyed since that run (the first run for auditors "
-        + "with keyed fingerprints, or a new pseudonym key): there are no findings to compare this night, and no finding is "
-        + "listed as new or resolved. The next run compares them again."
+    public static let rekeyedNote = ChangesComparison.rekeyedNote(.en)
     /// 0, or 1 when findings reach the definition's fail_on.
     public var exitStatus: ExitStatus
     /// Findings per code, the first ten findings in order, and the placements: also for a run

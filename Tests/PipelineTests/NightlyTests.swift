@@ -126,7 +126,7 @@ struct NightlyTests {
         let firstChanges = try String(contentsOfFile: faculty.output + "/latest/changes.csv", encoding: .utf8)
         #expect(firstChanges == "change,subject,year,before,after,detail\n")
         let page = try String(contentsOfFile: faculty.output + "/latest/report.html", encoding: .utf8)
-        #expect(page.contains("This is the first run: there is nothing to compare with."))
+        #expect(page.contains("Dit is de eerste run: er is niets om mee te vergelijken."), "the page is in Dutch by default")
 
         try faculty.nightTwo()
         let second = try run(faculty, ["--as-of", "2026-04-15"])

@@ -188,7 +188,7 @@ struct OutputSafetyRunTests {
         let printed = findings.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[2]) }
         #expect(!printed.isEmpty && printed.allSatisfy { $0.hasPrefix("fp-") && $0.count == 19 })
         #expect(try latest(folder, "findings.json").contains("\"fingerprint\":\"\(printed[0])\""))
-        #expect(try latest(folder, "report.html").contains("<code>\(printed[0])</code>"))
+        #expect(try latest(folder, "report.html").contains("<li data-fingerprint=\"\(printed[0])\">"))
         // The history as every version wrote it: bare hex at the start of each line.
         let store = try HistoryStore.open(directory: folder + "/out")
         let runID = try #require(try store.lastPublished()?.run.id)

@@ -97,7 +97,7 @@ struct RunFigures: Sendable {
     var capacity: [CapacityRow]
     var audit: [AuditRow]
     var changes: ReportTable
-    var changesNote: String
+    var comparison: ChangesComparison
     var current: Changes.Current
 }
 
@@ -149,7 +149,7 @@ enum RunReports {
             {
                 let figures = try prepare()
                 let capacity = figures.capacity
-                let changes = (table: figures.changes, note: figures.changesNote)
+                let changes = (table: figures.changes, comparison: figures.comparison)
                 let coverage = partitions.coverage.rows(years: reconciliation.years, agreements: reconciliation.agreements,
                                                         reference: reference)
                 let audit = Tables.audit.table(figures.audit, context)
@@ -160,7 +160,7 @@ enum RunReports {
                 // The page and the summary list at most `HTMLPage.findingsPerCode` findings per code.
                 let shown = Tables.findings.table(try input.findings.firstPerCode(HTMLPage.findingsPerCode), context)
                 let content = ReportPageContent(summary: summary(input), capacity: capacity, coverage: coverage, audit: audit,
-                                                findings: shown, changes: changes.table, changesNote: changes.note,
+                                                findings: shown, changes: changes.table, comparison: changes.comparison,
                                                 findingCounts: Dictionary(uniqueKeysWithValues: input.findings.countsPerCode.map {
                                                     ($0.key.rawValue, $0.value)
                                                 }))

@@ -11,7 +11,7 @@ public enum MarkdownSummary {
             out.append("| \(TableFormats.markdownCell(label)) | \(TableFormats.markdownCell(value)) |\n")
         }
         if let changes = content.changes {
-            out.append("\n## Changes since the previous run\n\n\(TableFormats.markdownCell(content.changesNote))\n")
+            out.append("\n## Changes since the previous run\n\n\(TableFormats.markdownCell(content.comparison.sentence(.en)))\n")
             if !changes.rows.isEmpty {
                 out.append("\n")
                 table(changes, into: &out)

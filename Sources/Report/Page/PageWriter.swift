@@ -111,7 +111,7 @@ struct PageWriter {
 
     /// The fingerprints the changes table lists as new since the previous run; nil on a first run.
     var newFingerprints: Set<String>? {
-        guard let changes = content.changes, let change = changes.column("change"), let after = changes.column("after") else {
+        guard !content.comparison.isFirstRun, let changes = content.changes, let change = changes.column("change"), let after = changes.column("after") else {
             return nil
         }
         var new: Set<String> = []
