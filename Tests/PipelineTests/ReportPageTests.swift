@@ -74,4 +74,65 @@ struct ReportPageTests {
         // AZJP IG in 2025-2026: 3 students on 2 slots for 28 days.
         #expect(page.contains(" over\">21%<span class=\"oc\">⚠ 28 d</span></td>"))
     }
+
+    /// Site and discipline names that try to end the data block, open a comment, break out of
+    /// an attribute or end a line inside a script.
+    static let hostileNames = ["</script><script>window.__pwned=1</script>", "<!--<script>window.__pwned=2</script>",
+                               "Q\"'><img src=x onerror=window.__pwned=3>", "line\u{2028}break\u{2029}end"]
+
+    func hostilePage() throws -> String {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func write(_ name: String, _ text: String) throws { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        func yaml(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\u{2028}", with: "\\L").replacingOccurrences(of: "\u{2029}", with: "\\P") + "\""
+        }
+        var sites = "sites:\n"
+        for (index, name) in Self.hostileNames.enumerated() {
+            sites += "  - {code: H\(index), name: \(yaml(name)), aliases: [\"Site \(index)\"], kind: hospital, region: peripheral, city: Gent, country: BE}\n"
+        }
+        try write("sites.yml", sites)
+        try write("disciplines.yml", "disciplines:\n  - {code: IG, nl: \(yaml(Self.hostileNames[0])), en: \(yaml(Self.hostileNames[2]))}\n")
+        try write("curriculum.yml", "required_weeks: {IG: 8}\nblocks: []\nclinical_weeks: 62\nscientific_weeks: 16\npass_mark: 10\n")
+        var agreements = "Overeenkomst,Stageplaats,Discipline,Capaciteit,Geldig van,Geldig tot,Soort\n"
+        var evaluations = "Student ID,Site,Discipline,Start Date,END DATE,Placement kind,Evaluator Role,Status,Final score,Submitted\n"
+        for index in Self.hostileNames.indices {
+            agreements += "A\(index),Site \(index),IG,1,2025-07-01,2027-06-30,erkend\n"
+            for student in 0..<2 {
+                evaluations += "s\(index)\(student),Site \(index),IG,2025-09-01,2025-09-28,hospital,supervisor,final,14,2025-09-30\n"
+            }
+        }
+        try write("agreements.csv", agreements)
+        try write("evaluations.csv", evaluations)
+        try write("p.yml", """
+            name: "hostile </script><!--"
+            output: out
+            as_of: 2026-04-15
+            sources:
+              - {name: agreements, kind: agreements, format: csv, path: agreements.csv, encoding: utf-8, delimiter: ",", dates: ["yyyy-m-d"]}
+              - {name: evaluations, kind: evaluations, format: csv, path: evaluations.csv, encoding: utf-8, delimiter: ",", dates: ["yyyy-m-d"]}
+            reference: {sites: sites.yml, disciplines: disciplines.yml, curriculum: curriculum.yml}
+            report:
+              formats: [csv, html]
+            """)
+        _ = try PipelineRun.run(try DefinitionLoader.load(file: folder + "/p.yml"), asOf: nil, today: Day(daysSinceEpoch: 0))
+        return try String(contentsOfFile: folder + "/out/latest/report.html", encoding: .utf8)
+    }
+
+    @Test("hostile names stay text: no script element, comment or attribute of theirs, a data block that parses back to them")
+    func hostileNamesStayText() throws {
+        let page = try hostilePage()
+        // The page's own two script elements and nothing else; no comment; no line break inside the data.
+        #expect(page.components(separatedBy: "<script").count == 3 && page.components(separatedBy: "</script>").count == 3)
+        #expect(!page.contains("<!--") && !page.contains("<img") && page.contains("Q&quot;&#39;&gt;&lt;img src=x onerror"))
+        #expect(page.contains("&lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;"))
+        let block = try #require(Self.between(page, "<script type=\"application/json\" id=\"page-data\">", "</script>"))
+        #expect(!block.contains("<") && !block.contains(">") && !block.contains("\u{2028}") && !block.contains("\u{2029}"))
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(block.utf8)) as? [String: Any])
+        let sites = try #require(parsed["sites"] as? [String: String])
+        #expect(sites["H0"] == Self.hostileNames[0] && sites["H1"] == Self.hostileNames[1] && sites["H2"] == Self.hostileNames[2])
+        // Hidden line separators are shown as markers, as everywhere else on the page.
+        #expect(sites["H3"] == "line⟨U+2028⟩break⟨U+2029⟩end")
+    }
 }
