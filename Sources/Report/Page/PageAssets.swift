@@ -71,6 +71,7 @@ enum PageAssets {
         #drill h2 { border: 0; margin-top: .2rem; } #drill-close { float: right; }
         g.bar { cursor: pointer; } g.bar:focus { outline: 2px solid var(--accent); }
         @media screen { .paged-out, ul.folded > li.folded-item { display: none; } }
+        html:not(.js) button.drill { display: none; }
         @media (max-width: 600px) {
           body { padding: .5rem .6rem 4rem; } #filters { position: static; } #filters label { width: 100%; }
           #filters select { max-width: 100%; width: 100%; } table.heatmap th[scope=row] { min-width: 7rem; }
@@ -80,7 +81,8 @@ enum PageAssets {
         @media print {
           body { max-width: none; padding: 0; font-size: 10pt; }
           #filters, #drill, nav, .pager, button { display: none !important; }
-          .scroll { overflow: visible; } table.wide { page: wide; } table.heatmap th[scope=row] { position: static; }
+          .scroll { overflow: visible; } #capacity, #audit, section.year { page: wide; }
+          table.heatmap { font-size: 7pt; } table.heatmap th[scope=row] { position: static; min-width: 0; }
           tr, li, figure, svg { break-inside: avoid; }
           a { color: inherit; text-decoration: none; }
           .b0, .b1, .b2, .b3, .swatch { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
@@ -92,6 +94,7 @@ enum PageAssets {
 
         (function () {
           'use strict';
+          document.documentElement.classList.add('js');
           var data = JSON.parse(document.getElementById('page-data').textContent);
           var L = data.labels, PAGE = 50, HEAT_PAGE = 40, FOLD = 5, pages = {};
           var filter = { year: '', site: '', group: '', code: '' }, columnsFiltered = false;
