@@ -33,7 +33,7 @@ enum PageAssets {
           border-radius: 4px; padding: .5rem .7rem; color: var(--ink); text-decoration: none; }
         #action li.urgent a { border-left-color: var(--over); } #action li a:hover, #action li a:focus { background: #f4f4f4; }
         #action .count { display: block; font-size: 1.7rem; font-weight: 700; } #action li.zero .count { color: var(--muted); }
-        #filters { position: sticky; top: 0; z-index: 5; background: #fff; display: flex; flex-wrap: wrap; gap: .4rem 1rem;
+        #filters { display: flex; flex-wrap: wrap; gap: .4rem 1rem;
           align-items: center; padding: .5rem 0; margin-top: 1rem; border-bottom: 1px solid var(--line); }
         #filters select { max-width: 16rem; font: inherit; } #filters output { color: var(--muted); font-size: .9rem; }
         dl.headline { display: flex; flex-wrap: wrap; gap: .5rem; margin: 0; }
@@ -73,7 +73,7 @@ enum PageAssets {
         @media screen { .paged-out, ul.folded > li.folded-item { display: none; } }
         html:not(.js) button.drill { display: none; }
         @media (max-width: 600px) {
-          body { padding: .5rem .6rem 4rem; } #filters { position: static; } #filters label { width: 100%; }
+          body { padding: .5rem .6rem 4rem; } #filters label { width: 100%; }
           #filters select { max-width: 100%; width: 100%; } table.heatmap th[scope=row] { min-width: 7rem; }
         }
         @page { size: A4; margin: 12mm; }
@@ -97,7 +97,7 @@ enum PageAssets {
           document.documentElement.classList.add('js');
           var data = JSON.parse(document.getElementById('page-data').textContent);
           var L = data.labels, PAGE = 50, HEAT_PAGE = 40, FOLD = 5, pages = {};
-          var filter = { year: '', site: '', group: '', code: '' }, columnsFiltered = false;
+          var filter = { year: '', site: '', group: '', code: '' };
           var numbers = new Intl.NumberFormat(document.documentElement.lang === 'nl' ? 'nl-BE' : 'en-GB');
           function num(value) { return numbers.format(value); }
           function el(tag, text, className) {
@@ -129,33 +129,40 @@ enum PageAssets {
               + ' ' + L.of + ' ' + num(count)));
           }
 
-          function heatmaps() {
-            each('table.heatmap', function (table) {
-              var year = table.dataset.year, head = table.tHead.rows[0].cells, groups = [], visible = [];
-              for (var c = 0; c < head.length; c++) {
-                groups.push(head[c].dataset.group || '');
-                if (c > 0) head[c].hidden = !!filter.group && groups[c] !== filter.group;
-              }
-              Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-                var any = !filter.group;
-                if (filter.group || columnsFiltered) {
-                  for (var i = 1; i < row.cells.length; i++) {
-                    var off = !!filter.group && groups[i] !== filter.group;
-                    row.cells[i].hidden = off;
-                    if (!off && row.cells[i].textContent) any = true;
-                  }
-                }
-                row.hidden = !(any && (!filter.site || row.dataset.site === filter.site));
-                if (!row.hidden) visible.push(row);
-              });
-              var key = 'heat-' + year, size = HEAT_PAGE;
-              var page = Math.min(pages[key] || 0, Math.max(0, Math.ceil(visible.length / size) - 1));
-              pages[key] = page;
-              visible.forEach(function (row, i) { row.classList.toggle('paged-out', Math.floor(i / size) !== page); });
-              renderPager(document.querySelector('[data-for-heatmap="' + year + '"]'), visible.length, size, page,
-                function (p) { pages[key] = p; heatmaps(); });
+          function heatRow(heat, site) {
+            var tr = el('tr'), th = tr.appendChild(el('th'));
+            tr.dataset.site = site;
+            th.scope = 'row';
+            th.appendChild(el('span', site, 'code'));
+            if (data.sites[site]) { th.appendChild(document.createTextNode(' ')); th.appendChild(el('span', data.sites[site], 'name')); }
+            heat.groups.forEach(function (group) {
+              var cell = heat.cells[site + '|' + group], td = tr.appendChild(el('td'));
+              td.hidden = !!filter.group && group !== filter.group;
+              if (!cell) return;
+              td.className = cell[1];
+              td.textContent = cell[0];
+              if (cell[4] > 0) td.appendChild(el('span', '⚠ ' + num(cell[4]) + ' d', 'oc'));
             });
-            columnsFiltered = !!filter.group;
+            return tr;
+          }
+
+          function heatmaps(render) {
+            each('table.heatmap', function (table) {
+              var year = table.dataset.year, heat = data['heat-' + year], head = table.tHead.rows[0].cells, key = 'heat-' + year;
+              for (var c = 1; c < head.length; c++) head[c].hidden = !!filter.group && heat.groups[c - 1] !== filter.group;
+              var sites = heat.sites.filter(function (site) {
+                return (!filter.site || site === filter.site) && (!filter.group || heat.cells[site + '|' + filter.group]);
+              });
+              var page = Math.min(pages[key] || 0, Math.max(0, Math.ceil(sites.length / HEAT_PAGE) - 1));
+              pages[key] = page;
+              if (render) {
+                var body = el('tbody');
+                sites.slice(page * HEAT_PAGE, (page + 1) * HEAT_PAGE).forEach(function (site) { body.appendChild(heatRow(heat, site)); });
+                table.replaceChild(body, table.tBodies[0]);
+              }
+              renderPager(document.querySelector('[data-for-heatmap="' + year + '"]'), sites.length, HEAT_PAGE, page,
+                function (p) { pages[key] = p; heatmaps(true); });
+            });
           }
 
           function tables(render) {
@@ -189,9 +196,9 @@ enum PageAssets {
               if (filter.group && g.dataset.group !== filter.group) g.setAttribute('hidden', ''); else g.removeAttribute('hidden');
             });
             each('section.per-code', function (s) { s.hidden = !!filter.code && s.dataset.code !== filter.code; });
-            heatmaps();
+            heatmaps(true);
             tables(true);
-            var shown = document.querySelectorAll('table.heatmap tbody tr:not([hidden])').length;
+            var shown = document.querySelectorAll('table.heatmap tbody tr').length;
             document.getElementById('filter-status').textContent = num(shown) + ' ' + L.rows + ' ' + L.shown;
           }
 
@@ -260,19 +267,19 @@ enum PageAssets {
           }
           function cellOf(td) {
             var table = td.closest('table.heatmap'), group = table.tHead.rows[0].cells[td.cellIndex].dataset.group;
-            var site = td.parentElement.dataset.site, year = table.dataset.year;
-            return { site: site, group: group, year: year, cell: (data['cells-' + year] || {})[site + '|' + group] };
+            var site = td.parentElement.dataset.site, year = table.dataset.year, heat = data['heat-' + year];
+            return { site: site, group: group, year: year, cell: heat && heat.cells[site + '|' + group] };
           }
           function cellText(c) {
-            return named(c.site, data.sites) + ' · ' + named(c.group, data.disciplines) + ' · ' + c.year + ': ' + c.cell[0] + ' '
-              + L.usedWeeks + ', ' + c.cell[1] + ' ' + L.capacityWeeks + ', ' + num(c.cell[2]) + ' ' + L.overDays;
+            return named(c.site, data.sites) + ' · ' + named(c.group, data.disciplines) + ' · ' + c.year + ': ' + c.cell[2] + ' '
+              + L.usedWeeks + ', ' + c.cell[3] + ' ' + L.capacityWeeks + ', ' + num(c.cell[4]) + ' ' + L.overDays;
           }
           function drillCell(td) {
             var c = cellOf(td);
             if (!c.cell) return;
             var key = 'site=' + c.site + ', ' + L.group + '=' + c.group + ', ' + L.year + '=' + c.year;
-            openDrill(L.placementsOf + ' ' + c.site + ' · ' + c.group + ' · ' + c.year, [cellText(c)].concat(more(c.cell[3], c.cell[4].length, key)),
-              placementColumns, placementRows(c.cell[4]));
+            openDrill(L.placementsOf + ' ' + c.site + ' · ' + c.group + ' · ' + c.year,
+              [cellText(c)].concat(more(c.cell[5], c.cell[6].length, key)), placementColumns, placementRows(c.cell[6]));
           }
           function drillBar(g) {
             var year = g.dataset.year, group = g.dataset.group, bar = (data['bars-' + year] || {})[group];
@@ -308,7 +315,7 @@ enum PageAssets {
             var c = cellOf(td);
             if (c.cell) td.title = cellText(c);
           });
-          heatmaps();
+          heatmaps(false);
           tables(false);
         })();
 

@@ -48,34 +48,47 @@ extension PageWriter {
             out.append("</th>")
         }
         out.append("</tr></thead>\n<tbody>\n")
-        for site in sites {
+        // Only the first page of sites is written as rows: a table of a thousand rows took the
+        // browser most of a second to parse and lay out as it grew. The script writes the other
+        // pages from the data block; without it the first page and a link to the CSV remain.
+        for site in sites.prefix(Self.heatmapRowsInPage) {
             out.append("<tr data-site=\"")
             escaped(site)
             out.append("\"><th scope=\"row\">")
             codeAndName(site, siteName(site))
             out.append("</th>")
-            for group in groups { heatmapCell(cells[site]?[group]) }
+            for group in groups {
+                guard let sum = cells[site]?[group] else {
+                    out.append("<td></td>")
+                    continue
+                }
+                let look = cellLook(sum)
+                out.append("<td class=\"\(look.classes)\">\(look.label)")
+                if sum.overDays > 0 { out.append("<span class=\"oc\">⚠ \(language.integer(sum.overDays)) d</span>") }
+                out.append("</td>")
+            }
             out.append("</tr>\n")
         }
         out.append("</tbody></table></div>\n<div class=\"pager\" data-for-heatmap=\"\(year)\"></div>\n")
-        heatmapData(year, cells: cells)
+        if sites.count > Self.heatmapRowsInPage {
+            out.append("<noscript><p class=\"more\">")
+            escaped(text("The first \(Self.heatmapRowsInPage) of \(language.integer(sites.count)) sites; all in ",
+                         "De eerste \(Self.heatmapRowsInPage) van \(language.integer(sites.count)) plaatsen; alle in "))
+            out.append("<a href=\"capacity.csv\">capacity.csv</a>.</p></noscript>\n")
+        }
+        heatmapData(year, sites: sites, groups: groups, cells: cells)
     }
 
-    mutating func heatmapCell(_ cell: CellSum?) {
-        guard let sum = cell else {
-            out.append("<td></td>")
-            return
-        }
-        guard sum.slotDays > 0 else {
-            out.append("<td class=\"nc\">\(language.integer(sum.used)) \(text("wk", "wk"))</td>")
-            return
-        }
+    /// Sites per page of a heatmap (the script's `HEAT_PAGE` is the same number).
+    static let heatmapRowsInPage = 40
+
+    /// A cell's text and classes: its utilisation in its band, over capacity outlined; used weeks
+    /// where there is no recognised capacity.
+    func cellLook(_ sum: CellSum) -> (label: String, classes: String) {
+        guard sum.slotDays > 0 else { return (language.integer(sum.used) + " wk", "nc") }
         let permille = (sum.used * 7 * 1000 + sum.slotDays / 2) / sum.slotDays
         let band = UtilisationBands.band(permille: permille)
-        out.append("<td class=\"b\(band)\(sum.overDays > 0 ? " over" : "")\">")
-        out.append(language.percent(Ratio(sum.used * 7, sum.slotDays)))
-        if sum.overDays > 0 { out.append("<span class=\"oc\">⚠ \(language.integer(sum.overDays)) \(text("d", "d"))</span>") }
-        out.append("</td>")
+        return (language.percent(Ratio(sum.used * 7, sum.slotDays)), "b\(band)" + (sum.overDays > 0 ? " over" : ""))
     }
 
     mutating func heatmapLegend() {
@@ -87,27 +100,38 @@ extension PageWriter {
         out.append("<span class=\"swatch nc\">\(text("no recognised capacity: used weeks", "geen erkende capaciteit: gebruikte weken"))</span></p>\n")
     }
 
-    /// Per cell "SITE|GROUP": [used weeks, capacity weeks, over-capacity days, placements, [first placements]].
-    mutating func heatmapData(_ year: PlacementYear, cells: [String: [String: CellSum]]) {
-        data.key("cells-\(year)")
+    /// `heat-YEAR`: {"sites", "groups", "cells": per "SITE|GROUP" [text, classes, used weeks,
+    /// capacity weeks, over-capacity days, placements, [first placements]]}.
+    mutating func heatmapData(_ year: PlacementYear, sites: [String], groups: [String], cells: [String: [String: CellSum]]) {
+        data.key("heat-\(year)")
+        data.raw("{")
+        data.key("sites")
+        data.strings(sites)
+        data.raw(",")
+        data.key("groups")
+        data.strings(groups)
+        data.raw(",")
+        data.key("cells")
         data.raw("{")
         var first = true
-        for site in cells.keys.sorted() {
+        for site in sites {
             for (group, sum) in (cells[site] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 if !first { data.raw(",") }
                 first = false
                 data.key(site + "|" + group)
                 let sample = content.drillDown.cells[PageDrillDown.CellKey(year: year, site: site, group: group)] ?? PlacementSample()
+                let look = cellLook(sum)
                 data.raw("[")
-                data.string(language.integer(sum.used))
-                data.raw(",")
-                data.string(language.decimal(Ratio(sum.slotDays, 7), places: 1))
-                data.raw(",\(sum.overDays),\(sample.total),")
+                for text in [look.label, look.classes, language.integer(sum.used), language.decimal(Ratio(sum.slotDays, 7), places: 1)] {
+                    data.string(text)
+                    data.raw(",")
+                }
+                data.raw("\(sum.overDays),\(sample.total),")
                 placements(sample.first)
                 data.raw("]")
             }
         }
-        data.raw("},")
+        data.raw("}},")
     }
 
     /// [[student, discipline, start, end, weeks, agreement, sources], …].
