@@ -146,7 +146,7 @@ def viewport(driver, size: tuple[int, int], mobile: bool) -> None:
 
 def open_page(driver, page: Path) -> None:
     viewport(driver, DESKTOP, False)
-    driver.get(page.as_uri())
+    driver.get(page.resolve().as_uri())
     driver.execute_script("return document.readyState")
 
 
