@@ -5,6 +5,7 @@
     scripts/browser_check.py BIN --screenshots docs                    also docs/report-desktop.png, -phone.png
     scripts/browser_check.py BIN --only page|hostile                   one half
     scripts/browser_check.py BIN --keep                                keep the temporary runs, print where
+    scripts/browser_check.py --measure PAGE.html                       its size and load time, nothing else
 
 Runs BIN on the samples (a copy of pipelines/sample.yml with its own output folder) in Dutch,
 in English and for auditors, opens each latest/report.html through file:// and checks the page
@@ -125,7 +126,12 @@ def number(value: int, language: str) -> str:
 # MARK: The browser
 
 def start_browser():
-    from selenium import webdriver
+    try:
+        from selenium import webdriver
+    except ImportError:
+        sys.exit("error: selenium is missing: python3 -m pip install selenium")
+    if not shutil.which("chromedriver"):
+        sys.exit("error: chromedriver is missing: apt-get install chromium chromium-driver")
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
     binary = next((p for p in ("/usr/lib/chromium/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
@@ -214,11 +220,16 @@ def click(driver, element) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("binary", type=Path)
+    parser.add_argument("binary", type=Path, nargs="?")
     parser.add_argument("--screenshots", type=Path, help="folder for report-desktop.png and report-phone.png")
     parser.add_argument("--only", choices=["page", "hostile"])
     parser.add_argument("--keep", action="store_true", help="keep the temporary runs")
+    parser.add_argument("--measure", type=Path, help="a page to measure (the 1 M-row run's): bytes and load time")
     options = parser.parse_args()
+    if options.measure:
+        return measure(options.measure)
+    if options.binary is None:
+        parser.error("give the stagebalans executable, e.g. .build/debug/stagebalans")
     binary = options.binary.resolve()
     if not binary.is_file():
         print(f"error: {options.binary}: no such executable; build it first (`swift build`)", file=sys.stderr)
@@ -243,6 +254,31 @@ def main() -> int:
     print(f"\n{report.passed} of {total} browser checks passed in {time.monotonic() - started:.1f} s"
           + (f"; failed: {', '.join(report.failures)}" if report.failures else ""))
     return 1 if report.failures else 0
+
+
+def load_time(driver) -> float:
+    """domContentLoadedEventEnd of the page last opened, in milliseconds from navigation start."""
+    return driver.execute_script("var n = performance.getEntriesByType('navigation')[0];"
+                                 " return n ? n.domContentLoadedEventEnd : -1;")
+
+
+def measure(page: Path) -> int:
+    """The budget's figures of issue 20 for any page: its size and, over five loads, the median
+    domContentLoadedEventEnd in headless Chromium."""
+    if not page.is_file():
+        print(f"error: {page}: no such file", file=sys.stderr)
+        return 2
+    driver = start_browser()
+    try:
+        times = []
+        for _ in range(5):
+            open_page(driver, page)
+            times.append(load_time(driver))
+    finally:
+        driver.quit()
+    print(f"{page}: {page.stat().st_size:,} bytes, domContentLoadedEventEnd median {sorted(times)[2]:.0f} ms "
+          f"(of {', '.join(f'{t:.0f}' for t in times)})")
+    return 0
 
 
 def csp_and_hashes(html: str) -> str:
