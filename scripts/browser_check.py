@@ -214,8 +214,14 @@ def drill_sources(driver) -> list[list[str]]:
 
 
 def click(driver, element) -> None:
+    """A real click; when something lies over the element (a sticky heading), the click event
+    itself, so that the handler still runs on the data."""
+    from selenium.common.exceptions import ElementClickInterceptedException, ElementNotInteractableException
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
+    try:
+        element.click()
+    except (ElementClickInterceptedException, ElementNotInteractableException):
+        driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}))", element)
 
 
 def main() -> int:
