@@ -38,7 +38,7 @@ ACTION_CODES = {"over-capacity": "OVER_CAPACITY", "expiring": "AGREEMENT_EXPIRIN
 NEW_CHANGES = ("NEW_FINDING", "AGREEMENT_ENTERED_EXPIRY")
 SOURCE_TOKEN = re.compile(r"[^\s,;]+:\d+")
 CSP_PATTERN = re.compile(r"default-src 'none'; script-src( 'sha256-[A-Za-z0-9+/]+=*')+; "
-                         r"style-src( 'sha256-[A-Za-z0-9+/]+=*')+; img-src data:")
+                         r"style-src( 'sha256-[A-Za-z0-9+/]+=*')+; base-uri 'none'; form-action 'none'")
 DESKTOP, PHONE = (1440, 900), (390, 844)
 
 
@@ -295,7 +295,7 @@ def csp_and_hashes(html: str) -> str:
     policy = match.group(1).replace("&#39;", "'").replace("&apos;", "'")
     if "unsafe-inline" in policy or not CSP_PATTERN.fullmatch(policy):
         raise CheckFailed(f"the policy reads {policy!r}; expected exactly \"default-src 'none'; script-src 'sha256-…'; "
-                          "style-src 'sha256-…'; img-src data:\"")
+                          "style-src 'sha256-…'; base-uri 'none'; form-action 'none'\"")
     for tag, directive in (("script", "script-src"), ("style", "style-src")):
         allowed = set(re.findall(directive + r"((?: 'sha256-[^']+')+)", policy)[0].split())
         for attributes, body in re.findall(rf"<{tag}([^>]*)>(.*?)</{tag}>", html, re.S):

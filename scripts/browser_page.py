@@ -226,9 +226,8 @@ def drill_finding(driver, findings: list[dict[str, str]]) -> str:
     finding = next((f for f in findings if f["code"] == "OVER_CAPACITY"), None)
     if finding is None:
         raise CheckFailed("the sample run's findings.csv has no OVER_CAPACITY finding")
-    details = one(driver, "details#finding-OVER_CAPACITY", "the OVER_CAPACITY findings")
-    driver.execute_script("arguments[0].open = true", details)
-    button = one(driver, f'details#finding-OVER_CAPACITY li[data-fingerprint="{finding["fingerprint"]}"] button.drill',
+    one(driver, "section#finding-OVER_CAPACITY", "the OVER_CAPACITY findings")
+    button = one(driver, f'section#finding-OVER_CAPACITY li[data-fingerprint="{finding["fingerprint"]}"] button.drill',
                  f"the drill button of {finding['fingerprint']}")
     click(driver, button)
     shown = {token for row in drill_sources(driver) for token in row}
@@ -257,10 +256,12 @@ def rows_match(rows: list[list[str]], index, matches) -> None:
 
 
 def drill_heatmap(driver, placements, groups) -> str:
-    cell = one(driver, "table.heatmap td.over[data-cell], table.heatmap td[data-cell]", "a heatmap cell")
-    year, site, group = cell.get_attribute("data-cell").split("|")
-    click(driver, one(driver, f'table.heatmap td[data-cell="{cell.get_attribute("data-cell")}"] button.drill',
-                      "the heatmap cell's drill button"))
+    # A cell's key is its table's year, its row's site and its column's group.
+    cell = one(driver, "table.heatmap td.over", "the over-capacity heatmap cell")
+    year, site, group = driver.execute_script(
+        "var td = arguments[0], table = td.closest('table');"
+        "return [table.dataset.year, td.parentElement.dataset.site, table.tHead.rows[0].cells[td.cellIndex].dataset.group];", cell)
+    click(driver, cell)
     rows = drill_sources(driver)
     rows_match(rows, placement_index(placements, groups), lambda key: key == (year, site, group))
     return f"{year} {site} {group}: {len(rows)} placements"
@@ -285,20 +286,21 @@ def print_holds_findings(driver, findings: list[dict[str, str]]) -> str:
         handle.write(pdf)
         handle.flush()
         text = subprocess.run(["pdftotext", handle.name, "-"], capture_output=True, text=True, check=True).stdout
-    flat = re.sub(r"\s+", "", text)
+    # pdftotext joins a word broken at a line's end and drops its hyphen ("fp-" + "1e4e…" → "fp1e4e…").
+    flat = re.sub(r"\s+", "", text).replace("-", "")
     missing, capped = [], 0
     for code in sorted({f["code"] for f in findings}):
         fingerprints = [f["fingerprint"] for f in findings if f["code"] == code]
         shown = driver.execute_script(
             "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.dataset.fingerprint)",
-            f'details#finding-{code} li[data-fingerprint]')
+            f'section#finding-{code} li[data-fingerprint]')
         if shown and len(shown) < len(fingerprints):
             capped += 1
             more = str(len(fingerprints) - len(shown))
-            if not re.search(rf"(?<!\d){more}(?!\d)", one(driver, f"details#finding-{code}", code).get_attribute("textContent")):
+            if not re.search(rf"(?<!\d){more}(?!\d)", one(driver, f"section#finding-{code}", code).get_attribute("textContent")):
                 missing.append(f"{code}: the 'N more' line ({more})")
             fingerprints = shown
-        missing += [f"{code} {fp}" for fp in fingerprints if fp not in flat]
+        missing += [f"{code} {fp}" for fp in fingerprints if fp.replace("-", "") not in flat]
     if missing:
         raise CheckFailed(f"{len(missing)} of {len(findings)} findings not in the PDF's text, first {missing[:3]}")
     return f"{len(pdf):,} bytes, {len(findings)} findings" + (f", {capped} codes capped" if capped else "")

@@ -62,7 +62,7 @@ enum PageAssets {
         .sev-error .sev { background: var(--over); color: #000; } .total { color: var(--muted); }
         ul.findings { padding-left: 1.2rem; margin: .3rem 0; } ul.findings li { margin: .25rem 0; }
         li.new .badge { background: var(--accent); color: #fff; font-size: .75rem; padding: 0 .3rem; border-radius: 3px; }
-        .sources, td.source { color: var(--muted); font-size: .8rem; word-break: break-all; }
+        .sources, td.source { color: var(--muted); font-size: .8rem; word-break: break-all; } code.fp { color: var(--muted); font-size: .75rem; white-space: nowrap; }
         button { font: inherit; font-size: .8rem; cursor: pointer; }
         ul.counts { display: flex; flex-wrap: wrap; gap: .3rem 1rem; list-style: none; padding: 0; }
         .pager { font-size: .85rem; margin-bottom: 1rem; } .pager button { margin-right: .4rem; }

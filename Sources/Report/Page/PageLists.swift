@@ -67,7 +67,10 @@ extension PageWriter {
                 escaped(row[messageColumn].plainText)
                 out.append(" <button type=\"button\" class=\"drill\">\(text("source rows", "bronrijen"))</button><br><span class=\"sources\">")
                 escaped(row[sourcesColumn].plainText)
-                out.append("</span></li>\n")
+                // The fingerprint names the finding in findings.csv and in the history.
+                out.append("</span> <code class=\"fp\">")
+                escaped(fingerprint)
+                out.append("</code></li>\n")
             }
             out.append("</ul>\n")
             if total > min(rows.count, HTMLPage.findingsPerCode) {
