@@ -17,7 +17,8 @@ enum ReportStage {
         let plan = session.plan
         let input = RunReportInput(definition: plan.definition, reference: plan.reference, reconciliation: placed.reconciliation,
                                    partitions: placed.partitions, findings: placed.findings, reports: reports, asOf: plan.asOf,
-                                   forAuditors: plan.pseudonyms != nil, workbook: session.workbook)
+                                   forAuditors: plan.pseudonyms != nil, workbook: session.workbook,
+                                   quarantine: quarantine.firstRows, quarantineTotal: quarantine.total)
         let figuresJob = FiguresJob(session, placed)
         var (files, figures) = try RunReports.write(input, figures: figuresJob.make, to: session.staging)
         files += quarantine.written
