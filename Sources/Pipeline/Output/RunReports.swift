@@ -130,6 +130,8 @@ struct RunReportInput: Sendable {
     /// The first quarantined rows as the page lists them, and how many there are in all.
     var quarantine: [QuarantinedRow] = []
     var quarantineTotal = 0
+    /// `RunOptions.onPageContent`.
+    var onPageContent: (@Sendable (ReportPageContent) -> Void)? = nil
 }
 
 /// Writes the reports of a run into a folder: SPEC §5's tables in the requested formats,
@@ -212,13 +214,16 @@ enum RunReports {
         let shown = Tables.findings.table(try input.findings.firstPerCode(HTMLPage.findingsPerCode), context)
         let timelines = input.partitions.capacity.timelines(of: figures.capacity, agreements: input.reconciliation.agreements,
                                                             limit: timelinesOnPage)
-        return ReportPageContent(summary: summary(input), capacity: figures.capacity, coverage: coverage, audit: audit,
-                                 findings: shown, changes: figures.changes, changesNote: figures.changesNote,
-                                 findingCounts: Dictionary(uniqueKeysWithValues: input.findings.countsPerCode.map {
-                                     ($0.key.rawValue, $0.value)
-                                 }),
-                                 drillDown: input.partitions.drillDown.drillDown, timelines: timelines, quarantine: input.quarantine,
-                                 quarantineTotal: input.quarantineTotal, trends: figures.trends, forAuditors: input.forAuditors)
+        let content = ReportPageContent(summary: summary(input), capacity: figures.capacity, coverage: coverage, audit: audit,
+                                        findings: shown, changes: figures.changes, changesNote: figures.changesNote,
+                                        findingCounts: Dictionary(uniqueKeysWithValues: input.findings.countsPerCode.map {
+                                            ($0.key.rawValue, $0.value)
+                                        }),
+                                        drillDown: input.partitions.drillDown.drillDown, timelines: timelines,
+                                        quarantine: input.quarantine,
+                                        quarantineTotal: input.quarantineTotal, trends: figures.trends, forAuditors: input.forAuditors)
+        input.onPageContent?(content)
+        return content
     }
 
     /// The capacity rows with over-capacity days the page draws a day-level timeline of: those
