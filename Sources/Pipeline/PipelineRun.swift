@@ -73,6 +73,9 @@ public struct RunOptions: Sendable {
     /// For tests only: called with an input's path once ingest has opened it, before reading
     /// (to replace files under a running ingest; see `InputPolicy.onOpened`).
     public var onInputOpened: (@Sendable (_ path: String) -> Void)?
+    /// Called with what the run's page shows (the drill-down, timelines, quarantine and trends
+    /// the page embeds), once made: for tests that check it against the run's files.
+    public var onPageContent: (@Sendable (ReportPageContent) -> Void)?
 
     public init(asOf: Day? = nil, today: Day, forAuditors: Bool = false, force: Bool = false) {
         self.asOf = asOf
@@ -175,7 +178,8 @@ public enum PipelineRun {
         clock.add("normalize", seconds: placed.seconds.normalize)
         clock.add("reconcile", seconds: placed.seconds.reconcile)
         clock.restartLap(counting: placed.seconds.report)
-        let written = try ReportStage.run(session, placed, reports: reports, quarantine: quarantine)
+        let written = try ReportStage.run(session, placed, reports: reports, quarantine: quarantine,
+                                          onPageContent: options.onPageContent)
         clock.lap("report")
 
         try ReportStage.writeManifest(written, session: session, timings: clock.timings)

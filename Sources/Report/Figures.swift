@@ -160,6 +160,29 @@ public enum Figures {
             }
             return rows
         }
+
+        /// The day-level occupancy of the rows with over-capacity days (`rows` as `rows(...)` made
+        /// them): at most `limit`, those with the most over-capacity days first, then in row
+        /// order. A row's placements of every year count, as in its figures.
+        public func timelines(of rows: [CapacityRow], agreements: [Agreement], limit: Int) -> [OccupancyTimeline] {
+            let over = rows.enumerated().filter { $0.element.overCapacityDays > 0 }
+                .sorted { ($1.element.overCapacityDays, $0.offset) < ($0.element.overCapacityDays, $1.offset) }
+                .prefix(limit).map(\.element)
+            guard !over.isEmpty else { return [] }
+            var positionsOfRow: [RowKey: [Int]] = [:]
+            for (position, keyYear) in keyYears.enumerated() { positionsOfRow[keyYear.key, default: []].append(position) }
+            var buffers = CapacityDays.Buffers()
+            return over.map { row in
+                let key = RowKey(site: row.site, discipline: row.discipline)
+                let own = agreements.filter { $0.kind == .framework && $0.site == row.site && $0.discipline == row.discipline }
+                let rowSpans = (positionsOfRow[key] ?? []).lazy.flatMap { self.spans[$0] }
+                    .map { (Day(daysSinceEpoch: Int($0.start)), Day(daysSinceEpoch: Int($0.end))) }
+                let stretches = CapacityDays.stretches(in: row.year, placements: rowSpans, agreements: own, buffers: &buffers)
+                return OccupancyTimeline(site: row.site, discipline: row.discipline, year: row.year, stretches: stretches.map {
+                    OccupancyTimeline.Stretch(first: $0.first, days: $0.days, placements: $0.placements, slots: $0.slots)
+                })
+            }
+        }
     }
 
     /// SPEC §5 coverage: a row for every discipline group with placements or framework capacity

@@ -19,8 +19,27 @@ enum Changes {
         var findings: FindingStore
         var capacity: [CapacityRow]
         var siteYears: [HistoryStore.SiteYear]
+        /// The findings opened and resolved against the previous run (`findingChanges(in:)`);
+        /// nil when none were compared. Recorded for the trends.
+        var findingChanges: HistoryStore.FindingChanges? = nil
+        /// Per discipline group, in the placement year of the as-of date. Recorded for the trends.
+        var groupUse: [HistoryStore.GroupUse] = []
 
         var fingerprints: Set<UInt64> { findings.fingerprints }
+    }
+
+    /// The findings a changes table lists as opened (new, or entered the expiry horizon) and
+    /// as resolved.
+    static func findingChanges(in table: ReportTable) -> HistoryStore.FindingChanges {
+        var counts = HistoryStore.FindingChanges(opened: 0, resolved: 0)
+        for row in table.rows {
+            switch row.first?.plainText {
+            case "NEW_FINDING", "AGREEMENT_ENTERED_EXPIRY": counts.opened += 1
+            case "RESOLVED_FINDING": counts.resolved += 1
+            default: break
+            }
+        }
+        return counts
     }
 
     /// What the comparison needs of the previous run: the fingerprints of its findings, and in

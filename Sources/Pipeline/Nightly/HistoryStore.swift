@@ -58,6 +58,20 @@ struct HistoryStore {
         var placements: Int
     }
 
+    /// A run's use of one discipline group in the placement year of its as-of date: its
+    /// capacity rows' used weeks and slot days summed (v6, for the page's trends).
+    struct GroupUse: Sendable, Hashable {
+        var group: String
+        var usedWeeks: Int
+        var slotDays: Int
+    }
+
+    /// How many findings a run opened and resolved against the run before it (v6).
+    struct FindingChanges: Sendable, Hashable {
+        var opened: Int
+        var resolved: Int
+    }
+
     /// Everything one run adds.
     struct Record: Sendable {
         var run: Run
@@ -68,6 +82,9 @@ struct HistoryStore {
         /// Stored as `run_capacity` keeps them (see `capacity(of:)`).
         var capacity: [CapacityRow]
         var siteYears: [SiteYear]
+        /// nil when the run compared no findings (the first run, fingerprints re-keyed, failed).
+        var findingChanges: FindingChanges? = nil
+        var groupUse: [GroupUse] = []
     }
 
     static func migrator() -> DatabaseMigrator {
@@ -90,6 +107,19 @@ struct HistoryStore {
         }
         migrator.registerMigration("v5: which file each input was read from (device, inode, size, times)") { db in
             try db.execute(sql: "ALTER TABLE run_input ADD COLUMN identity TEXT")
+        }
+        migrator.registerMigration("v6: findings opened and resolved per run; a run's use per discipline group") { db in
+            // Counts only (no id): the trends of a folder for auditors read them too. The group
+            // use is a few rows per run and stays when `keepDetails` prunes the big details.
+            try db.execute(sql: """
+                ALTER TABLE run ADD COLUMN findings_opened INTEGER;
+                ALTER TABLE run ADD COLUMN findings_resolved INTEGER;
+                CREATE TABLE run_group_use (
+                  run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                  grp TEXT NOT NULL, used_weeks INTEGER NOT NULL, slot_days INTEGER NOT NULL
+                );
+                CREATE INDEX run_group_use_run ON run_group_use(run_id);
+                """)
         }
         return migrator
     }
@@ -320,7 +350,12 @@ struct HistoryStore {
                                    arguments: [run.id, input.source, input.path, input.bytes, input.sha256, input.rowsRead,
                                                input.rowsAccepted, input.rowsQuarantined, input.identity])
                 }
-                try db.execute(sql: "UPDATE run SET findings = ? WHERE id = ?", arguments: [record.findingCount, run.id])
+                try db.execute(sql: "UPDATE run SET findings = ?, findings_opened = ?, findings_resolved = ? WHERE id = ?",
+                               arguments: [record.findingCount, record.findingChanges?.opened, record.findingChanges?.resolved, run.id])
+                for use in record.groupUse {
+                    try db.execute(sql: "INSERT INTO run_group_use VALUES (?, ?, ?, ?)",
+                                   arguments: [run.id, use.group, use.usedWeeks, use.slotDays])
+                }
                 try Self.storeFindings(record.findings, of: run.id, in: db)
                 let capacity = try db.makeStatement(sql: """
                     INSERT INTO run_capacity (run_id, site, discipline, year, slots, slot_days, used_weeks) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -405,7 +440,7 @@ struct HistoryStore {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(OutputError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(OutputError) -> T {
         do {
             return try queue.read(body)
         } catch {

@@ -28,6 +28,8 @@ final class PartitionReports: @unchecked Sendable {
     private(set) var capacity = Figures.CapacityTally()
     private(set) var coverage = Figures.CoverageTally()
     private(set) var audit: Figures.AuditTally
+    /// The page's drill-down: the first placements of each heatmap cell and coverage bar.
+    private(set) var drillDown = DrillDownTally()
     private(set) var placementCount = 0
     private(set) var studentCount = 0
 
@@ -140,6 +142,7 @@ final class PartitionReports: @unchecked Sendable {
         capacity.add(part.placements, agreements: part.agreements, reference: reference)
         coverage.add(part.placements, agreements: part.agreements, reference: reference)
         audit.add(part.placements)
+        drillDown.add(part.placements, agreements: part.agreements, reference: reference)
         placementCount += part.placements.count
         var students = 0
         for index in part.placements.indices where index == 0

@@ -15,6 +15,13 @@ final class QuarantineWriter {
     private let sheet: SheetStream?
     /// For auditors: raw rows hold student ids and are left out (path, line and reason stay).
     var redactsRawText = false
+    /// How many rows the page lists (`firstRows`); quarantine.csv holds them all.
+    static let rowsOnPage = 50
+    /// The first `rowsOnPage` rows as the page lists them: where, which field, why (the reason
+    /// for auditors in their runs), never the raw text.
+    private(set) var firstRows: [QuarantinedRow] = []
+    /// Every row quarantined.
+    private(set) var total = 0
 
     init(directory: String, excel: Bool = false, sheet: SheetStream? = nil) throws(OutputError) {
         do {
@@ -33,6 +40,11 @@ final class QuarantineWriter {
 
     func add(_ record: QuarantinedRecord, source: String) throws(OutputError) {
         let entry = QuarantineEntry(source: source, record: record)
+        total += 1
+        if firstRows.count < Self.rowsOnPage {
+            firstRows.append(QuarantinedRow(location: record.source, field: record.field ?? "",
+                                            reason: redactsRawText ? record.reasonForAuditors : record.reason))
+        }
         let context = TableContext(forAuditors: redactsRawText)
         try withUnsafePointer(to: entry) { entry throws(OutputError) in
             for index in files.indices {

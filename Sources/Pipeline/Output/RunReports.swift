@@ -99,6 +99,8 @@ struct RunFigures: Sendable {
     var changes: ReportTable
     var comparison: ChangesComparison
     var current: Changes.Current
+    /// The page's trends: the published runs of this run's kind before it, and this run last.
+    var trends: [NightTrend] = []
 }
 
 /// What one report job wrote, and the figures when it is the job that computed them.
@@ -125,6 +127,11 @@ struct RunReportInput: Sendable {
     var forAuditors: Bool
     /// `report.xlsx` when the run writes one: the jobs fill its sheets, `ReportStage` writes it.
     var workbook: RunWorkbook?
+    /// The first quarantined rows as the page lists them, and how many there are in all.
+    var quarantine: [QuarantinedRow] = []
+    var quarantineTotal = 0
+    /// `RunOptions.onPageContent`.
+    var onPageContent: (@Sendable (ReportPageContent) -> Void)? = nil
 }
 
 /// Writes the reports of a run into a folder: SPEC §5's tables in the requested formats,
@@ -157,13 +164,7 @@ enum RunReports {
                 files += try save.table(Tables.coverage.table(coverage))
                 files += try save.table(audit)
                 files += try save.table(changes.table)
-                // The page and the summary list at most `HTMLPage.findingsPerCode` findings per code.
-                let shown = Tables.findings.table(try input.findings.firstPerCode(HTMLPage.findingsPerCode), context)
-                let content = ReportPageContent(summary: summary(input), capacity: capacity, coverage: coverage, audit: audit,
-                                                findings: shown, changes: changes.table, comparison: changes.comparison,
-                                                findingCounts: Dictionary(uniqueKeysWithValues: input.findings.countsPerCode.map {
-                                                    ($0.key.rawValue, $0.value)
-                                                }))
+                let content = try pageContent(input, figures: figures, coverage: coverage, audit: audit, context: context)
                 if formats.contains(.markdown) { files.append(try save.file("summary.md", MarkdownSummary.render(content))) }
                 if formats.contains(.html) { files.append(try save.file("report.html", HTMLPage.render(content, reference: reference))) }
                 try input.workbook?.writeTables(content, capacity: Tables.capacity.table(capacity),
@@ -203,6 +204,31 @@ enum RunReports {
         }
         return (written, figures)
     }
+
+    /// What the page and the summary show: the figures, the first findings of each code (at
+    /// most `HTMLPage.findingsPerCode`), the drill-down gathered partition by partition, the
+    /// timelines of the rows with over-capacity days (at most `timelinesOnPage`), the first
+    /// quarantined rows and the trends.
+    static func pageContent(_ input: RunReportInput, figures: RunFigures, coverage: [CoverageRow], audit: ReportTable,
+                            context: TableContext) throws(OutputError) -> ReportPageContent {
+        let shown = Tables.findings.table(try input.findings.firstPerCode(HTMLPage.findingsPerCode), context)
+        let timelines = input.partitions.capacity.timelines(of: figures.capacity, agreements: input.reconciliation.agreements,
+                                                            limit: timelinesOnPage)
+        let content = ReportPageContent(summary: summary(input), capacity: figures.capacity, coverage: coverage, audit: audit,
+                                        findings: shown, changes: figures.changes, comparison: figures.comparison,
+                                        findingCounts: Dictionary(uniqueKeysWithValues: input.findings.countsPerCode.map {
+                                            ($0.key.rawValue, $0.value)
+                                        }),
+                                        drillDown: input.partitions.drillDown.drillDown, timelines: timelines,
+                                        quarantine: input.quarantine,
+                                        quarantineTotal: input.quarantineTotal, trends: figures.trends, forAuditors: input.forAuditors)
+        input.onPageContent?(content)
+        return content
+    }
+
+    /// The capacity rows with over-capacity days the page draws a day-level timeline of: those
+    /// with the most such days (each is a few dozen stretches).
+    static let timelinesOnPage = 200
 
     /// The headline figures of the page and the summary.
     static func summary(_ input: RunReportInput) -> ReportSummary {

@@ -1,13 +1,18 @@
+import Ingest
 import Normalize
 import Reconcile
 import Report
 import Domain
 
 /// The report job that needs the whole run, and so the last partition: it gathers that
-/// partition's figures, makes the capacity and audit figures, and compares the run with the
-/// previous published one (the changes report). It is one of the parallel report jobs,
-/// started first as the longest: the placements, findings and progress files do not need it.
+/// partition's figures, makes the capacity and audit figures, compares the run with the
+/// previous published one (the changes report) and reads the trends of the runs before. It is
+/// one of the parallel report jobs, started first as the longest: the placements, findings and
+/// progress files do not need it.
 struct FiguresJob: Sendable {
+    /// The nights the page's trends show: this run and the published runs of its kind before it.
+    static let trendNights = 60
+
     let partitions: PartitionReports
     let years: [PlacementYear]
     let agreements: [Agreement]
@@ -19,6 +24,10 @@ struct FiguresJob: Sendable {
     let settings: ChangeSettings
     /// Another key made the previous run's fingerprints (`RunSession.fingerprintsRekeyed`).
     let fingerprintsRekeyed: Bool
+    let runID: String
+    let asOf: Day
+    let forAuditors: Bool
+    let reports: [FileReport]
 
     init(_ session: RunSession, _ placed: PartitionLoop.Outcome) {
         partitions = placed.partitions
@@ -30,13 +39,17 @@ struct FiguresJob: Sendable {
         previous = session.previous?.run
         settings = session.plan.definition.changes
         fingerprintsRekeyed = session.fingerprintsRekeyed
+        runID = session.runID
+        asOf = session.plan.asOf
+        forAuditors = session.plan.pseudonyms != nil
+        reports = session.reports
     }
 
     func make() throws(OutputError) -> RunFigures {
         partitions.addLastFigures()
         let capacity = partitions.capacity.rows(years: years, agreements: agreements)
         let audit = partitions.audit.rows(years: years, agreements: agreements, reference: reference)
-        let current = Changes.Current(
+        var current = Changes.Current(
             findings: findings,
             capacity: capacity,
             siteYears: audit.map {
@@ -45,7 +58,34 @@ struct FiguresJob: Sendable {
         let changes = try Changes.table(previous: try before(notIn: current.fingerprints), current: current, settings: settings)
         let comparison = ChangesComparison(previousRun: previous?.id, previousAsOf: previous?.asOf, changeCount: changes.rows.count,
                                            fingerprintsRekeyed: previous != nil && fingerprintsRekeyed)
-        return RunFigures(capacity: capacity, audit: audit, changes: changes, comparison: comparison, current: current)
+        if previous != nil && !fingerprintsRekeyed { current.findingChanges = Changes.findingChanges(in: changes) }
+        current.groupUse = Self.groupUse(capacity, year: PlacementYear(containing: asOf), reference: reference)
+        return RunFigures(capacity: capacity, audit: audit, changes: changes, comparison: comparison, current: current,
+                          trends: try trends(current))
+    }
+
+    /// The published runs of this run's kind before it, and this run last (recorded only after
+    /// the reports are written: its night is made from its own figures).
+    private func trends(_ current: Changes.Current) throws(OutputError) -> [NightTrend] {
+        var trends = try history.trends(forAuditors: forAuditors, last: Self.trendNights - 1)
+        var night = NightTrend(asOf: asOf, runID: runID, findingsOpened: current.findingChanges?.opened ?? 0,
+                               findingsResolved: current.findingChanges?.resolved ?? 0,
+                               recordsRead: reports.reduce(0) { $0 + $1.read }, recordsQuarantined: reports.reduce(0) { $0 + $1.quarantined },
+                               groupUse: [:], comparedFindings: current.findingChanges != nil)
+        for use in current.groupUse { night.groupUse[use.group] = (usedWeeks: use.usedWeeks, slotDays: use.slotDays) }
+        trends.append(night)
+        return trends
+    }
+
+    /// The capacity rows of `year` summed per discipline group, by group code.
+    static func groupUse(_ capacity: [CapacityRow], year: PlacementYear, reference: ReferenceData) -> [HistoryStore.GroupUse] {
+        var uses: [String: HistoryStore.GroupUse] = [:]
+        for row in capacity where row.year == year {
+            let group = reference.group(of: row.discipline)
+            uses[group, default: HistoryStore.GroupUse(group: group, usedWeeks: 0, slotDays: 0)].usedWeeks += row.usedWeeks
+            uses[group]?.slotDays += row.slotDays
+        }
+        return uses.values.sorted { $0.group < $1.group }
     }
 
     /// What the comparison needs of the previous run, from the history.

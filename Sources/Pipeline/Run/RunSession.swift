@@ -177,7 +177,7 @@ final class RunSession {
                                  fingerprintKey: plan.fingerprintKey),
             inputs: fingerprint.historyInputs(reports), findingCount: current?.findings.count ?? 0,
             findings: current?.findings ?? FindingStore(sorted: []), capacity: current?.capacity ?? [],
-            siteYears: current?.siteYears ?? []))
+            siteYears: current?.siteYears ?? [], findingChanges: current?.findingChanges, groupUse: current?.groupUse ?? []))
     }
 
     // MARK: Folders

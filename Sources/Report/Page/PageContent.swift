@@ -180,12 +180,17 @@ public struct NightTrend: Sendable, Hashable {
     public var findingsResolved: Int
     public var recordsRead: Int
     public var recordsQuarantined: Int
+    /// false when the run compared no findings with the run before it: the first run of the
+    /// folder, fingerprints made with another key, or a run recorded before history v6. Its
+    /// opened and resolved counts are then 0 and mean "not compared", not "nothing changed".
+    public var comparedFindings: Bool
     /// Used weeks and capacity (slot days) per discipline group, in the placement year of the
     /// run's as-of date.
     public var groupUse: [String: (usedWeeks: Int, slotDays: Int)]
 
     public init(asOf: Day, runID: String, findingsOpened: Int, findingsResolved: Int, recordsRead: Int, recordsQuarantined: Int,
-                groupUse: [String: (usedWeeks: Int, slotDays: Int)]) {
+                groupUse: [String: (usedWeeks: Int, slotDays: Int)], comparedFindings: Bool = true) {
+        self.comparedFindings = comparedFindings
         self.asOf = asOf
         self.runID = runID
         self.findingsOpened = findingsOpened
@@ -198,7 +203,7 @@ public struct NightTrend: Sendable, Hashable {
     public static func == (lhs: NightTrend, rhs: NightTrend) -> Bool {
         lhs.runID == rhs.runID && lhs.asOf == rhs.asOf && lhs.findingsOpened == rhs.findingsOpened
             && lhs.findingsResolved == rhs.findingsResolved && lhs.recordsRead == rhs.recordsRead
-            && lhs.recordsQuarantined == rhs.recordsQuarantined
+            && lhs.recordsQuarantined == rhs.recordsQuarantined && lhs.comparedFindings == rhs.comparedFindings
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(runID) }

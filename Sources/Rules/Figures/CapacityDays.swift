@@ -82,6 +82,38 @@ public enum CapacityDays {
         return figures
     }
 
+    /// A stretch of consecutive days on which a row has the same placements and slots.
+    public struct Stretch: Sendable, Hashable {
+        public var first: Day
+        public var days: Int
+        public var placements: Int
+        public var slots: Int
+
+        public init(first: Day, days: Int, placements: Int, slots: Int) {
+            self.first = first
+            self.days = days
+            self.placements = placements
+            self.slots = slots
+        }
+    }
+
+    /// The row's occupancy over `year` day by day (its placements covering each day against its
+    /// agreements' slots, as `figures` counts them), as maximal stretches of days with equal
+    /// (placements, slots): at most a few dozen per row, where a day each would be 365.
+    public static func stretches<Spans: Sequence<(Day, Day)>>(in year: PlacementYear, placements: Spans, agreements: [Agreement],
+                                                              buffers: inout Buffers) -> [Stretch] {
+        let first = year.firstDay
+        var stretches: [Stretch] = []
+        sweep(from: first, to: year.lastDay, placements: placements, agreements: agreements, buffers: &buffers) { offset, placed, slots in
+            if let last = stretches.indices.last, stretches[last].placements == placed, stretches[last].slots == slots {
+                stretches[last].days += 1
+            } else {
+                stretches.append(Stretch(first: first.adding(days: offset), days: 1, placements: placed, slots: slots))
+            }
+        }
+        return stretches
+    }
+
     /// A maximal run of consecutive over-capacity days of a row (OVER_CAPACITY: one finding per
     /// run, not cut at 30 June).
     public struct OverCapacityRun: Sendable, Hashable {
