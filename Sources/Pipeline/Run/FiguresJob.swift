@@ -59,7 +59,7 @@ struct FiguresJob: Sendable {
         let comparison = ChangesComparison(previousRun: previous?.id, previousAsOf: previous?.asOf, changeCount: changes.rows.count,
                                            fingerprintsRekeyed: previous != nil && fingerprintsRekeyed)
         if previous != nil && !fingerprintsRekeyed { current.findingChanges = Changes.findingChanges(in: changes) }
-        current.groupUse = Self.groupUse(capacity, year: PlacementYear(containing: asOf), reference: reference)
+        current.groupUse = Self.groupUse(capacity, year: Self.trendYear(capacity, asOf: asOf), reference: reference)
         return RunFigures(capacity: capacity, audit: audit, changes: changes, comparison: comparison, current: current,
                           trends: try trends(current))
     }
@@ -78,6 +78,14 @@ struct FiguresJob: Sendable {
     }
 
     /// The capacity rows of `year` summed per discipline group, by group code.
+    /// The placement year a night's utilisation is taken from: the as-of date's, or, when that
+    /// year has no capacity row yet (the first weeks of July), the latest year before it that has.
+    static func trendYear(_ capacity: [CapacityRow], asOf: Day) -> PlacementYear {
+        let current = PlacementYear(containing: asOf)
+        guard !capacity.contains(where: { $0.year == current }) else { return current }
+        return capacity.map(\.year).filter { $0 < current }.max() ?? current
+    }
+
     static func groupUse(_ capacity: [CapacityRow], year: PlacementYear, reference: ReferenceData) -> [HistoryStore.GroupUse] {
         var uses: [String: HistoryStore.GroupUse] = [:]
         for row in capacity where row.year == year {

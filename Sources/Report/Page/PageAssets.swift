@@ -46,7 +46,7 @@ enum PageAssets {
         caption { text-align: left; color: var(--muted); font-size: .85rem; padding-bottom: .3rem; }
         .code { font-weight: 600; } .name { color: var(--muted); font-size: .85em; }
         table.heatmap th[scope=row] { position: sticky; left: 0; background: #fff; min-width: 11rem; }
-        table.heatmap thead th .name { display: block; max-width: 7rem; }
+        table.heatmap thead th .name { display: block; max-width: 7rem; overflow-wrap: anywhere; }
         table.heatmap td { text-align: center; min-width: 3.8rem; cursor: pointer; font-variant-numeric: tabular-nums; }
         .b0 { background: #958F78; color: #000; } .b1 { background: #666970; color: #fff; }
         .b2 { background: #31446B; color: #fff; } .b3 { background: #00204D; color: #fff; }
@@ -62,7 +62,7 @@ enum PageAssets {
         .sev-error .sev { background: var(--over); color: #000; } .total { color: var(--muted); }
         ul.findings { padding-left: 1.2rem; margin: .3rem 0; } ul.findings li { margin: .25rem 0; }
         li.new .badge { background: var(--accent); color: #fff; font-size: .75rem; padding: 0 .3rem; border-radius: 3px; }
-        .sources, td.source { color: var(--muted); font-size: .8rem; word-break: break-all; } code.fp { color: var(--muted); font-size: .75rem; white-space: nowrap; }
+        .sources, td.source { color: var(--muted); font-size: .8rem; word-break: break-all; } code.fp { color: var(--muted); font-size: .75rem; white-space: nowrap; } td.where { white-space: nowrap; font-size: .8rem; }
         button { font: inherit; font-size: .8rem; cursor: pointer; }
         ul.counts { display: flex; flex-wrap: wrap; gap: .3rem 1rem; list-style: none; padding: 0; }
         .pager { font-size: .85rem; margin-bottom: 1rem; } .pager button { margin-right: .4rem; }

@@ -136,7 +136,7 @@ extension PageWriter {
         out.append("<div class=\"scroll\"><table><thead><tr><th scope=\"col\">\(text("row", "rij"))</th><th scope=\"col\">")
         out.append("\(text("field", "veld"))</th><th scope=\"col\">\(text("reason", "reden"))</th></tr></thead>\n<tbody>\n")
         for row in content.quarantine {
-            out.append("<tr><td class=\"source\">")
+            out.append("<tr><td class=\"where\">")
             escaped(row.location.description)
             out.append("</td><td>")
             escaped(row.field)
