@@ -97,8 +97,12 @@ struct RunFigures: Sendable {
     var capacity: [CapacityRow]
     var audit: [AuditRow]
     var changes: ReportTable
-    var changesNote: String
+    /// What the changes are compared with, written in each format's language.
+    var comparison: ComparisonNote
     var current: Changes.Current
+
+    /// The comparison in English, as the page writes it.
+    var changesNote: String { comparison.text(.en) }
 }
 
 /// What one report job wrote, and the figures when it is the job that computed them.
@@ -149,7 +153,7 @@ enum RunReports {
             {
                 let figures = try prepare()
                 let capacity = figures.capacity
-                let changes = (table: figures.changes, note: figures.changesNote)
+                let changes = (table: figures.changes, note: figures.changesNote, comparison: figures.comparison)
                 let coverage = partitions.coverage.rows(years: reconciliation.years, agreements: reconciliation.agreements,
                                                         reference: reference)
                 let audit = Tables.audit.table(figures.audit, context)
@@ -159,11 +163,11 @@ enum RunReports {
                 files += try save.table(changes.table)
                 // The page and the summary list at most `HTMLPage.findingsPerCode` findings per code.
                 let shown = Tables.findings.table(try input.findings.firstPerCode(HTMLPage.findingsPerCode), context)
-                let content = ReportPageContent(summary: summary(input), capacity: capacity, coverage: coverage, audit: audit,
-                                                findings: shown, changes: changes.table, changesNote: changes.note,
+                let content = ReportPageContent(summary: summary(input), language: input.definition.report.language, capacity: capacity,
+                                                coverage: coverage, audit: audit, findings: shown, changes: changes.table, changesNote: changes.note,
                                                 findingCounts: Dictionary(uniqueKeysWithValues: input.findings.countsPerCode.map {
                                                     ($0.key.rawValue, $0.value)
-                                                }))
+                                                }), comparison: changes.comparison)
                 if formats.contains(.markdown) { files.append(try save.file("summary.md", MarkdownSummary.render(content))) }
                 if formats.contains(.html) { files.append(try save.file("report.html", HTMLPage.render(content, reference: reference))) }
                 try input.workbook?.writeTables(content, capacity: Tables.capacity.table(capacity),

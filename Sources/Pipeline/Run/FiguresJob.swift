@@ -43,10 +43,9 @@ struct FiguresJob: Sendable {
                 HistoryStore.SiteYear(site: $0.site, year: $0.year.description, recognised: $0.recognised, placements: $0.placements)
             })
         let changes = try Changes.table(previous: try before(notIn: current.fingerprints), current: current, settings: settings)
-        var note = previous.map { "Compared with run \($0.id) (as of \($0.asOf)): \(changes.rows.count) changes." }
-            ?? "This is the first run: there is nothing to compare with."
-        if fingerprintsRekeyed { note += " " + RunResult.rekeyedNote }
-        return RunFigures(capacity: capacity, audit: audit, changes: changes, changesNote: note, current: current)
+        let comparison = ComparisonNote(previousRun: previous?.id, previousAsOf: previous?.asOf, changes: changes.rows.count,
+                                        fingerprintsRekeyed: fingerprintsRekeyed)
+        return RunFigures(capacity: capacity, audit: audit, changes: changes, comparison: comparison, current: current)
     }
 
     /// What the comparison needs of the previous run, from the history.

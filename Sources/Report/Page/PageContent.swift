@@ -231,11 +231,14 @@ public struct ReportPageContent: Sendable {
     public var trends: [NightTrend]
     /// A run for auditors: ids are pseudonyms already; the page says so.
     public var forAuditors: Bool
+    /// What the changes are compared with, for the note in `language` (`changesNote` is English).
+    public var comparison: ComparisonNote?
 
     public init(summary: ReportSummary, language: ReportLanguage = .standard, capacity: [CapacityRow], coverage: [CoverageRow],
                 audit: ReportTable, findings: ReportTable, plan: [PlanRow] = [], changes: ReportTable? = nil, changesNote: String = "",
                 findingCounts: [String: Int]? = nil, drillDown: PageDrillDown = PageDrillDown(), timelines: [OccupancyTimeline] = [],
-                quarantine: [QuarantinedRow] = [], quarantineTotal: Int = 0, trends: [NightTrend] = [], forAuditors: Bool = false) {
+                quarantine: [QuarantinedRow] = [], quarantineTotal: Int = 0, trends: [NightTrend] = [], forAuditors: Bool = false,
+                comparison: ComparisonNote? = nil) {
         self.summary = summary
         self.language = language
         self.capacity = capacity
@@ -252,5 +255,6 @@ public struct ReportPageContent: Sendable {
         self.quarantineTotal = quarantineTotal
         self.trends = trends
         self.forAuditors = forAuditors
+        self.comparison = comparison
     }
 }
