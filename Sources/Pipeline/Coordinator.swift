@@ -20,6 +20,27 @@ public enum Coordinator {
             case .audit: return Tables.audit.headings
             }
         }
+
+        /// The kind's name as a title in `language`.
+        public func name(_ language: ReportLanguage) -> String {
+            switch self {
+            case .capacity: return language.text("capacity", "capaciteit")
+            case .coverage: return language.text("coverage", "dekking")
+            case .progress: return language.text("progress", "voortgang")
+            case .audit: return language.text("audit", "audit")
+            }
+        }
+    }
+
+    /// The title of `plan`'s Markdown or HTML: "Plan 2026-2027: 300 students".
+    public static func planTitle(year: PlacementYear, students: Int, language: ReportLanguage) -> String {
+        "Plan \(year): \(language.integer(students)) " + language.text("students", "studenten")
+    }
+
+    /// The title of `report`'s Markdown or HTML: the kind and the filters as typed.
+    public static func reportTitle(_ kind: Kind, year: String?, site: String?, discipline: String?,
+                                   language: ReportLanguage) -> String {
+        ([kind.name(language)] + [year, site, discipline].compactMap { $0 }).joined(separator: " · ")
     }
 
     public enum OutputFormat: String, CaseIterable, Sendable {
@@ -171,8 +192,10 @@ public enum Coordinator {
 
     /// A table in a format, for standard output. The workbook's sheet types its columns by
     /// `headings` (text where a column is not named there) and dates its ZIP entries `date`.
+    /// Markdown and HTML are in `language`; CSV, JSON and the workbook never change with it.
     public static func render(_ table: ReportTable, format: OutputFormat, plan: [PlanRow] = [], title: String,
-                              headings: [ColumnHeading] = [], date: Day = Day(daysSinceEpoch: 0)) throws(WorkbookError) -> [UInt8] {
+                              headings: [ColumnHeading] = [], date: Day = Day(daysSinceEpoch: 0),
+                              language: ReportLanguage = .standard) throws(WorkbookError) -> [UInt8] {
         switch format {
         case .xlsx:
             let typed = table.columns.map { name in headings.first { $0.name == name } ?? ColumnHeading(name: name, type: .text) }
@@ -187,8 +210,8 @@ public enum Coordinator {
         case .csv: return TableFormats.csv(table, dialect: .rfc4180)
         case .excel: return TableFormats.csv(table, dialect: .excelBelgium)
         case .json: return TableFormats.json(table)
-        case .md: return MarkdownSummary.tableDocument(table, title: title)
-        case .html: return HTMLPage.standalone(table, title: title, plan: plan)
+        case .md: return MarkdownSummary.tableDocument(table, title: title, language: language)
+        case .html: return HTMLPage.standalone(table, title: title, plan: plan, language: language)
         }
     }
 }

@@ -25,7 +25,7 @@ public struct RunResult: Sendable {
     public var comparedWith: String?
 
     /// Said once, on the night the fingerprints change key: in the changes note and the log.
-    public static let rekeyedNote = ChangesComparison.rekeyedNote(.en)
+    public static let rekeyedNote = ComparisonNote.rekeyed(.en)
     /// 0, or 1 when findings reach the definition's fail_on.
     public var exitStatus: ExitStatus
     /// Findings per code, the first ten findings in order, and the placements: also for a run
@@ -57,6 +57,8 @@ public enum RunOutcome: Sendable {
 public struct RunOptions: Sendable {
     public var asOf: Day?
     public var today: Day
+    /// `--language`: the language of summary.md and the page; default: the definition's.
+    public var language: ReportLanguage?
     public var forAuditors = false
     /// Rewrite even when nothing changed.
     public var force = false
@@ -77,9 +79,10 @@ public struct RunOptions: Sendable {
     /// the page embeds), once made: for tests that check it against the run's files.
     public var onPageContent: (@Sendable (ReportPageContent) -> Void)?
 
-    public init(asOf: Day? = nil, today: Day, forAuditors: Bool = false, force: Bool = false) {
+    public init(asOf: Day? = nil, today: Day, forAuditors: Bool = false, force: Bool = false, language: ReportLanguage? = nil) {
         self.asOf = asOf
         self.today = today
+        self.language = language
         self.forAuditors = forAuditors
         self.force = force
     }

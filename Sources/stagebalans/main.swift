@@ -91,6 +91,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Reports for auditors: student ids become keyed pseudonyms (key from STAGEBALANS_PSEUDONYM_KEY or report.pseudonym_key_file).")
     var forAuditors = false
 
+    @Option(help: "nl or en: the language of summary.md and report.html; default: the definition's report.language, else nl.")
+    var language: ReportLanguage?
+
     @Flag(help: "Rewrite the reports even when no input changed.")
     var force = false
 
@@ -107,7 +110,7 @@ struct Run: ParsableCommand {
             asOfDay = day
         }
         let start = Date()
-        var options = RunOptions(asOf: asOfDay, today: Today.day, forAuditors: forAuditors, force: force)
+        var options = RunOptions(asOf: asOfDay, today: Today.day, forAuditors: forAuditors, force: force, language: language)
         options.onStage = { stage in logger.info("stage \(stage)", metadata: ["stage": .string(stage)]) }
         options.onWarning = { line in logger.warning("\(line)") }
         let progress = logging.showsProgress ? ProgressDisplay() : nil
@@ -202,6 +205,7 @@ struct SuggestAliases: ParsableCommand {
 
 extension Coordinator.Kind: ExpressibleByArgument {}
 extension Coordinator.OutputFormat: ExpressibleByArgument {}
+extension ReportLanguage: ExpressibleByArgument {}
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -233,6 +237,9 @@ struct Report: ParsableCommand {
     @Option(help: "csv, excel (Excel for Belgium: ';', decimal comma), json, md, html or xlsx (a workbook: redirect it to a file).")
     var format: Coordinator.OutputFormat = .csv
 
+    @Option(help: "nl or en: the language of md and html; default: the definition's report.language, else nl.")
+    var language: ReportLanguage?
+
     func run() throws {
         try refuseWorkbookOnTerminal(format)
         let definition = try loadDefinition(try pipelineFile(pipeline))
@@ -245,9 +252,11 @@ struct Report: ParsableCommand {
             printError(error.description)
             throw ExitCode(ExitStatus.badDefinition.rawValue)
         }
-        let title = ([kind.rawValue] + [year, site, discipline].compactMap { $0 }).joined(separator: " · ")
+        let language = language ?? definition.report.language
+        let title = Coordinator.reportTitle(kind, year: year, site: site, discipline: discipline, language: language)
         try writeOut { () throws(WorkbookError) in
-            try Coordinator.render(table, format: format, title: title, headings: kind.headings, date: definition.asOf ?? Today.day)
+            try Coordinator.render(table, format: format, title: title, headings: kind.headings, date: definition.asOf ?? Today.day,
+                                   language: language)
         }
     }
 }
@@ -278,6 +287,9 @@ struct Plan: ParsableCommand {
     @Option(help: "csv, excel, json, md, html or xlsx (a workbook: redirect it to a file, `> plan.xlsx`).")
     var format: Coordinator.OutputFormat = .csv
 
+    @Option(help: "nl or en: the language of md and html; default: the definition's report.language, else nl.")
+    var language: ReportLanguage?
+
     func run() throws {
         try refuseWorkbookOnTerminal(format)
         let definition = try loadDefinition(try pipelineFile(pipeline))
@@ -290,10 +302,11 @@ struct Plan: ParsableCommand {
             printError(error.description)
             throw ExitCode(error.exitStatus.rawValue)
         }
-        let title = "Plan \(placementYear): \(students) students"
+        let language = language ?? definition.report.language
+        let title = Coordinator.planTitle(year: placementYear, students: students, language: language)
         try writeOut { () throws(WorkbookError) in
             try Coordinator.render(Tables.plan.table(rows), format: format, plan: rows, title: title, headings: Tables.plan.headings,
-                                   date: definition.asOf ?? Today.day)
+                                   date: definition.asOf ?? Today.day, language: language)
         }
     }
 }

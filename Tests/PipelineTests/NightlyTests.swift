@@ -146,7 +146,7 @@ struct NightlyTests {
         #expect(rows.count == 8, "\(rows)")
         #expect(second.err.contains("8 changes since"))
         let summary = try String(contentsOfFile: faculty.output + "/latest/summary.md", encoding: .utf8)
-        #expect(summary.contains("## Changes since the previous run") && summary.contains("NEW_NON_RECOGNISED_SITE"))
+        #expect(summary.contains("## Wijzigingen sinds de vorige run") && summary.contains("NEW_NON_RECOGNISED_SITE"))
 
         // The history: two published runs, readable by the sqlite3 shell.
         let history = try cli.stagebalans(["history", "p.yml"], in: faculty.folder)

@@ -140,10 +140,10 @@ struct OutputSafetyTests {
             [.text("![x](http://tracker.example/p.png)\u{202E}"), .integer(-2)],
             [.text("[x](javascript:alert(1))\" onclick=\"x"), .empty],
         ])
-        let page = String(decoding: HTMLPage.standalone(table, title: "\u{1B}[2J<b>"), as: UTF8.self)
+        let page = String(decoding: HTMLPage.standalone(table, title: "\u{1B}[2J<b>", language: .en), as: UTF8.self)
         #expect(!page.contains("<script>alert") && !page.contains("<b>") && !page.contains("\u{1B}") && !page.contains("\u{202E}"))
         #expect(page.contains("<title>⟨U+001B⟩[2J&lt;b&gt;</title>") && page.contains("⟨U+202E⟩"))
-        #expect(page.contains("&quot; onclick=&quot;x") && page.contains("<td class=\"n\">-1.5</td>"))
+        #expect(page.contains("&quot; onclick=&quot;x") && page.contains("<td class=\"n\" data-value=\"-1.5\">-1.5</td>"))
         #expect(!page.contains(" src=") && !page.contains("href="))
     }
 

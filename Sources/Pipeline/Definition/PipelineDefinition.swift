@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
 import Domain
+import Report
 import Yams
 import YAMLGuard
 
@@ -57,6 +58,9 @@ public struct ReportSettings: Sendable, Hashable {
     public var pseudonymKeyFile: String?
     /// Means over fewer evaluations are left empty (SPEC §5: 5).
     public var minimumEvaluations = 5
+    /// The language of what people read (summary.md, the page, `report` and `plan` as Markdown
+    /// or HTML); `--language` overrides it. CSV, JSON and xlsx never change with it.
+    public var language = ReportLanguage.standard
 
     public init() {}
 }
@@ -222,7 +226,7 @@ public enum DefinitionLoader {
     }
 
     static func readReport(_ node: YAMLNode, base: String, workingDirectory: String) throws(DefinitionError) -> ReportSettings {
-        let map = try node.mapping("report", allowed: ["formats", "for_auditors", "pseudonym_key_file", "minimum_evaluations"])
+        let map = try node.mapping("report", allowed: ["formats", "for_auditors", "pseudonym_key_file", "minimum_evaluations", "language"])
         var settings = ReportSettings()
         if let value = map["formats"] {
             var formats: Set<ReportSettings.Format> = [.csv]
@@ -249,7 +253,18 @@ public enum DefinitionLoader {
         if let value = map["minimum_evaluations"] {
             settings.minimumEvaluations = try value.integer("minimum_evaluations", range: 1...1000)
         }
+        if let value = map["language"] { settings.language = try readLanguage(value) }
         return settings
+    }
+
+    /// `report.language`: nl (the default) or en.
+    static func readLanguage(_ node: YAMLNode) throws(DefinitionError) -> ReportLanguage {
+        let text = try node.string("language")
+        guard let language = ReportLanguage(rawValue: text) else {
+            let names = ReportLanguage.allCases.map(\.rawValue)
+            throw node.fail(choice("report language", text, names) + "; write `language: nl` (Dutch, the default) or `language: en`")
+        }
+        return language
     }
 
     // MARK: Paths

@@ -30,7 +30,7 @@ struct InputFingerprint: Sendable {
         let settings = [
             "formats=" + definition.report.formats.map(\.rawValue).sorted().joined(separator: ","),
             "for_auditors=\(forAuditors)", "minimum_evaluations=\(definition.report.minimumEvaluations)",
-            "pseudonym_key_file=\(definition.report.pseudonymKeyFile ?? "")",
+            "pseudonym_key_file=\(definition.report.pseudonymKeyFile ?? "")", "language=\(definition.report.language.rawValue)",
             "evaluation_overdue_days=\(definition.evaluationOverdueDays)", "expiry_horizon_days=\(definition.expiryHorizonDays)",
             "fail_on=\(definition.failOn?.rawValue ?? "")", "changes=\(definition.changes.capacityWeeks),\(definition.changes.utilisationPoints)",
             "sources=" + definition.sources.map { $0.name + ":" + $0.files.joined(separator: "|") }.joined(separator: ";"),

@@ -97,7 +97,8 @@ struct RunFigures: Sendable {
     var capacity: [CapacityRow]
     var audit: [AuditRow]
     var changes: ReportTable
-    var comparison: ChangesComparison
+    /// What the changes are compared with, written in each format's language.
+    var comparison: ComparisonNote
     var current: Changes.Current
     /// The page's trends: the published runs of this run's kind before it, and this run last.
     var trends: [NightTrend] = []
@@ -214,7 +215,8 @@ enum RunReports {
         let shown = Tables.findings.table(try input.findings.firstPerCode(HTMLPage.findingsPerCode), context)
         let timelines = input.partitions.capacity.timelines(of: figures.capacity, agreements: input.reconciliation.agreements,
                                                             limit: timelinesOnPage)
-        let content = ReportPageContent(summary: summary(input), capacity: figures.capacity, coverage: coverage, audit: audit,
+        let content = ReportPageContent(summary: summary(input), language: input.definition.report.language,
+                                        capacity: figures.capacity, coverage: coverage, audit: audit,
                                         findings: shown, changes: figures.changes, comparison: figures.comparison,
                                         findingCounts: Dictionary(uniqueKeysWithValues: input.findings.countsPerCode.map {
                                             ($0.key.rawValue, $0.value)

@@ -56,8 +56,8 @@ struct FiguresJob: Sendable {
                 HistoryStore.SiteYear(site: $0.site, year: $0.year.description, recognised: $0.recognised, placements: $0.placements)
             })
         let changes = try Changes.table(previous: try before(notIn: current.fingerprints), current: current, settings: settings)
-        let comparison = ChangesComparison(previousRun: previous?.id, previousAsOf: previous?.asOf, changeCount: changes.rows.count,
-                                           fingerprintsRekeyed: previous != nil && fingerprintsRekeyed)
+        let comparison = ComparisonNote(previousRun: previous?.id, previousAsOf: previous?.asOf, changes: changes.rows.count,
+                                        fingerprintsRekeyed: fingerprintsRekeyed)
         if previous != nil && !fingerprintsRekeyed { current.findingChanges = Changes.findingChanges(in: changes) }
         current.groupUse = Self.groupUse(capacity, year: Self.trendYear(capacity, asOf: asOf), reference: reference)
         return RunFigures(capacity: capacity, audit: audit, changes: changes, comparison: comparison, current: current,

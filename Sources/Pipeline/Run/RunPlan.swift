@@ -19,7 +19,9 @@ struct RunPlan: Sendable {
     /// auditors without one writes nothing.
     let pseudonyms: Pseudonyms?
 
-    init(_ definition: PipelineDefinition, options: RunOptions) throws(RunFailure) {
+    init(_ given: PipelineDefinition, options: RunOptions) throws(RunFailure) {
+        var definition = given
+        if let language = options.language { definition.report.language = language }
         self.definition = definition
         asOf = options.asOf ?? definition.asOf ?? options.today
         let forAuditors = options.forAuditors || definition.report.forAuditors

@@ -1,37 +1,57 @@
+import Domain
+
 /// The Markdown summary: headline figures, coverage per group, findings per code and the
-/// first findings in order of severity.
+/// first findings in order of severity, in the content's language (labels, headings, numbers
+/// and dates). Column names of the declared tables stay as in their CSV: they are an interface.
+/// Findings' messages are written by the engine, in English.
 public enum MarkdownSummary {
     public static let topFindings = 10
 
     public static func render(_ content: ReportPageContent) -> [UInt8] {
+        let language = content.language
         var out = TextBuffer()
-        out.append("# \(TableFormats.markdownCell(content.summary.title))\n\nAs of \(content.summary.asOf).\n\n")
-        out.append("| figure | value |\n|---|---:|\n")
-        for (label, value) in content.summary.headline(.en) {
+        out.append("# \(TableFormats.markdownCell(content.summary.title))\n\n"
+                   + language.text("As of", "Stand op") + " \(language.date(content.summary.asOf)).\n\n")
+        out.append("| " + language.text("figure | value", "cijfer | waarde") + " |\n|---|---:|\n")
+        for (label, value) in content.summary.headline(language) {
             out.append("| \(TableFormats.markdownCell(label)) | \(TableFormats.markdownCell(value)) |\n")
         }
         if let changes = content.changes {
-            out.append("\n## Changes since the previous run\n\n\(TableFormats.markdownCell(content.comparison.sentence(.en)))\n")
+            let note = content.comparison.text(language)
+            out.append("\n## " + language.text("Changes since the previous run", "Wijzigingen sinds de vorige run")
+                       + "\n\n\(TableFormats.markdownCell(note))\n")
             if !changes.rows.isEmpty {
                 out.append("\n")
-                table(changes, into: &out)
+                table(changes, language: language, into: &out)
             }
         }
-        if !content.plan.isEmpty {
-            out.append("\n## Plan for \(content.plan[0].year): \(content.plan[0].students) students\n\n")
-            table(Tables.plan.table(content.plan), into: &out)
+        if let first = content.plan.first {
+            out.append("\n## " + planHeading(year: first.year, students: first.students, language: language) + "\n\n")
+            table(Tables.plan.table(content.plan), language: language, into: &out)
         }
         if !content.coverage.isEmpty {
-            out.append("\n## Coverage\n\n")
-            table(Tables.coverage.table(content.coverage), into: &out)
+            out.append("\n## " + language.text("Coverage", "Dekking") + "\n\n")
+            table(Tables.coverage.table(content.coverage), language: language, into: &out)
         }
-        let findings = content.findings
-        out.append("\n## Findings\n\n")
+        findings(content, into: &out)
+        return out.bytes
+    }
+
+    /// "Plan for 2026-2027: 300 students", in `language`.
+    public static func planHeading(year: PlacementYear, students: Int, language: ReportLanguage) -> String {
+        language.text("Plan for \(year): \(language.integer(students)) students",
+                      "Plan voor \(year): \(language.integer(students)) studenten")
+    }
+
+    /// The findings per code, then the first `topFindings` of them with their sources.
+    static func findings(_ content: ReportPageContent, into out: inout TextBuffer) {
+        let findings = content.findings, language = content.language
+        out.append("\n## " + language.text("Findings", "Bevindingen") + "\n\n")
         guard let code = findings.column("code"), let severity = findings.column("severity"),
-              let message = findings.column("message"), let sources = findings.column("sources") else { return out.bytes }
+              let message = findings.column("message"), let sources = findings.column("sources") else { return }
         if findings.rows.isEmpty {
-            out.append("No findings.\n")
-            return out.bytes
+            out.append(language.text("No findings.", "Geen bevindingen.") + "\n")
+            return
         }
         var counts: [(code: String, severity: String, count: Int)] = []
         for row in findings.rows {
@@ -41,36 +61,53 @@ public enum MarkdownSummary {
                 counts.append((row[code].plainText, row[severity].plainText, 1))
             }
         }
-        out.append("| code | severity | findings |\n|---|---|---:|\n")
+        out.append("| " + language.text("code | severity | findings", "code | ernst | bevindingen") + " |\n|---|---|---:|\n")
         for entry in counts {
-            out.append("| \(TableFormats.markdownCell(entry.code)) | \(TableFormats.markdownCell(entry.severity)) | "
-                       + "\(content.findingCounts?[entry.code] ?? entry.count) |\n")
+            out.append("| \(TableFormats.markdownCell(entry.code)) | \(TableFormats.markdownCell(language.severity(entry.severity))) | "
+                       + "\(language.integer(content.findingCounts?[entry.code] ?? entry.count)) |\n")
         }
         let total = content.findingCounts?.values.reduce(0, +) ?? findings.rows.count
-        out.append("\nFirst \(min(topFindings, findings.rows.count)) of \(total):\n\n")
+        let shown = language.integer(min(topFindings, findings.rows.count)), all = language.integer(total)
+        out.append("\n" + language.text("First \(shown) of \(all):", "De eerste \(shown) van \(all):") + "\n\n")
         for row in findings.rows.prefix(topFindings) {
             out.append("- **\(TableFormats.markdownCell(row[code].plainText))** \(TableFormats.markdownCell(row[message].plainText)) "
                        + "(\(TableFormats.markdownCode(row[sources].plainText)))\n")
         }
-        return out.bytes
     }
 
-    static func table(_ table: ReportTable, into out: inout TextBuffer) {
+    /// A declared table: its column names as in its CSV, its values as `language` writes them.
+    static func table(_ table: ReportTable, language: ReportLanguage, into out: inout TextBuffer) {
         out.append("| " + table.columns.map(TableFormats.markdownCell).joined(separator: " | ") + " |\n|")
         for _ in table.columns { out.append("---|") }
         out.append("\n")
         for row in table.rows {
-            out.append("| " + row.map { TableFormats.markdownCell($0.plainText) }.joined(separator: " | ") + " |\n")
+            out.append("| " + row.map { TableFormats.markdownCell(language.display($0)) }.joined(separator: " | ") + " |\n")
         }
     }
 }
 
 extension MarkdownSummary {
     /// One table with a heading, for `report` and `plan` on standard output.
-    public static func tableDocument(_ table: ReportTable, title: String) -> [UInt8] {
+    public static func tableDocument(_ table: ReportTable, title: String, language: ReportLanguage = .standard) -> [UInt8] {
         var out = TextBuffer()
         out.append("# \(TableFormats.markdownCell(title))\n\n")
-        if table.rows.isEmpty { out.append("No rows.\n") } else { self.table(table, into: &out) }
+        if table.rows.isEmpty {
+            out.append(language.text("No rows.", "Geen rijen.") + "\n")
+        } else {
+            self.table(table, language: language, into: &out)
+        }
         return out.bytes
+    }
+}
+
+extension ReportLanguage {
+    /// A finding's severity (`error`, `warning`, `info`) as a reader of this language says it;
+    /// any other text as written.
+    public func severity(_ name: String) -> String {
+        switch name {
+        case "error": return text("error", "fout")
+        case "warning": return text("warning", "waarschuwing")
+        default: return name
+        }
     }
 }

@@ -69,13 +69,3 @@ public enum ReportLanguage: String, Sendable, CaseIterable, Hashable {
         }
     }
 }
-
-extension Day {
-    /// A day written `yyyy-mm-dd` (as the history keeps as-of dates); nil for any other text.
-    init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
-        self.init(year: year, month: month, day: day)
-    }
-}

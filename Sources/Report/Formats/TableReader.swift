@@ -127,8 +127,8 @@ extension ColumnType {
         }
     }
 
-    /// `yyyy-mm-dd`.
-    private static func day(_ text: String) -> Day? {
+    /// `yyyy-mm-dd` (also the history's as-of dates, for `ComparisonNote`).
+    static func day(_ text: String) -> Day? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }

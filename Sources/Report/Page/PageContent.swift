@@ -209,49 +209,6 @@ public struct NightTrend: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) { hasher.combine(runID) }
 }
 
-/// What the changes were compared with: the previous published run, or none on a first run.
-public struct ChangesComparison: Sendable, Hashable {
-    /// The run compared with, and its as-of date as the history keeps it; nil on a first run.
-    public var previousRun: String?
-    public var previousAsOf: String?
-    public var changeCount: Int
-    /// Another key made the previous run's fingerprints: no finding is compared this night.
-    public var fingerprintsRekeyed: Bool
-
-    public init(previousRun: String?, previousAsOf: String?, changeCount: Int, fingerprintsRekeyed: Bool) {
-        self.previousRun = previousRun
-        self.previousAsOf = previousAsOf
-        self.changeCount = changeCount
-        self.fingerprintsRekeyed = fingerprintsRekeyed
-    }
-
-    public var isFirstRun: Bool { previousRun == nil }
-
-    /// The sentence above the changes, in `language`.
-    public func sentence(_ language: ReportLanguage) -> String {
-        guard let run = previousRun else {
-            return language.text("This is the first run: there is nothing to compare with.",
-                                 "Dit is de eerste run: er is niets om mee te vergelijken.")
-        }
-        let asOf = previousAsOf.flatMap { Day(iso: $0) }.map(language.date) ?? previousAsOf ?? ""
-        var sentence = language.text("Compared with run \(run) (as of \(asOf)): \(language.integer(changeCount)) changes.",
-                                     "Vergeleken met run \(run) (stand op \(asOf)): \(language.integer(changeCount)) wijzigingen.")
-        if fingerprintsRekeyed { sentence += " " + Self.rekeyedNote(language) }
-        return sentence
-    }
-
-    /// Said once, on the night the fingerprints change key: in the changes note and the log.
-    public static func rekeyedNote(_ language: ReportLanguage) -> String {
-        language.text(
-            "The finding fingerprints were re-keyed since that run (the first run for auditors with keyed fingerprints, or a "
-                + "new pseudonym key): there are no findings to compare this night, and no finding is listed as new or resolved. "
-                + "The next run compares them again.",
-            "De vingerafdrukken van de bevindingen kregen sinds die run een andere sleutel (de eerste run voor auditoren met "
-                + "gesleutelde vingerafdrukken, of een nieuwe pseudoniemsleutel): vannacht worden geen bevindingen vergeleken en "
-                + "geen enkele staat als nieuw of opgelost. De volgende run vergelijkt ze weer.")
-    }
-}
-
 /// Everything one page shows.
 public struct ReportPageContent: Sendable {
     public var summary: ReportSummary
@@ -265,9 +222,9 @@ public struct ReportPageContent: Sendable {
     public var plan: [PlanRow]
     /// What changed since the previous successful run, and what it is compared with.
     public var changes: ReportTable?
-    public var comparison: ChangesComparison
+    public var comparison: ComparisonNote
     /// `comparison`'s sentence in the page's language.
-    public var changesNote: String { comparison.sentence(language) }
+    public var changesNote: String { comparison.text(language) }
     /// Findings per code when `findings` holds only the first ones of each code.
     public var findingCounts: [String: Int]?
     /// The first placements behind each heatmap cell and coverage bar.
@@ -284,7 +241,7 @@ public struct ReportPageContent: Sendable {
 
     public init(summary: ReportSummary, language: ReportLanguage = .standard, capacity: [CapacityRow], coverage: [CoverageRow],
                 audit: ReportTable, findings: ReportTable, plan: [PlanRow] = [], changes: ReportTable? = nil,
-                comparison: ChangesComparison = ChangesComparison(previousRun: nil, previousAsOf: nil, changeCount: 0, fingerprintsRekeyed: false),
+                comparison: ComparisonNote = ComparisonNote(previousRun: nil, previousAsOf: nil, changes: 0, fingerprintsRekeyed: false),
                 findingCounts: [String: Int]? = nil, drillDown: PageDrillDown = PageDrillDown(), timelines: [OccupancyTimeline] = [],
                 quarantine: [QuarantinedRow] = [], quarantineTotal: Int = 0, trends: [NightTrend] = [], forAuditors: Bool = false) {
         self.summary = summary
