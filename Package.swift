@@ -79,9 +79,7 @@ let package = Package(
                                                           "ZipReading", "SystemZlib"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["TestSupport", "Pipeline", "Ingest", "Domain", "Report", "Workbook", "stagebalans",
-                           // The page's Content-Security-Policy hashes are checked against the page's own text.
-                           .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TestSupport", "Pipeline", "Ingest", "Domain", "Report", "Workbook", "stagebalans"],
             resources: [.copy("Fixtures")]
         ),
     ],
