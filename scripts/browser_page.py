@@ -328,5 +328,12 @@ def take_screenshots(driver, folder: Path) -> str:
         driver.execute_script("window.scrollTo(0, 0)")
         shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
         (folder / name).write_bytes(base64.b64decode(shot["data"]))
+    # The over-capacity cell of the newest year, its placements open in the drill-down panel.
     viewport(driver, DESKTOP, False)
-    return "report-desktop.png, report-phone.png"
+    cell = one(driver, "table.heatmap td.over", "the over-capacity heatmap cell")
+    driver.execute_script("arguments[0].closest('tr').scrollIntoView({block: 'center'})", cell)
+    click(driver, cell)
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+    (folder / "report-heatmap.png").write_bytes(base64.b64decode(shot["data"]))
+    driver.execute_script("document.getElementById('drill').hidden = true")
+    return "report-desktop.png, report-phone.png, report-heatmap.png"

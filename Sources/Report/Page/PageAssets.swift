@@ -46,7 +46,7 @@ enum PageAssets {
         caption { text-align: left; color: var(--muted); font-size: .85rem; padding-bottom: .3rem; }
         .code { font-weight: 600; } .name { color: var(--muted); font-size: .85em; }
         table.heatmap th[scope=row] { position: sticky; left: 0; background: #fff; min-width: 11rem; }
-        table.heatmap thead th .name { display: block; max-width: 7rem; overflow-wrap: anywhere; }
+        table.heatmap thead th .name { display: block; max-width: 9rem; overflow-wrap: break-word; hyphens: auto; }
         table.heatmap td { text-align: center; min-width: 3.8rem; cursor: pointer; font-variant-numeric: tabular-nums; }
         .b0 { background: #958F78; color: #000; } .b1 { background: #666970; color: #fff; }
         .b2 { background: #31446B; color: #fff; } .b3 { background: #00204D; color: #fff; }
