@@ -95,228 +95,235 @@ enum PageAssets {
         (function () {
           'use strict';
           document.documentElement.classList.add('js');
-          var data = JSON.parse(document.getElementById('page-data').textContent);
-          var L = data.labels, PAGE = 50, HEAT_PAGE = 40, FOLD = 5, pages = {};
-          var filter = { year: '', site: '', group: '', code: '' };
-          var numbers = new Intl.NumberFormat(document.documentElement.lang === 'nl' ? 'nl-BE' : 'en-GB');
-          function num(value) { return numbers.format(value); }
-          function el(tag, text, className) {
-            var node = document.createElement(tag);
-            if (text !== undefined && text !== null) node.textContent = String(text);
-            if (className) node.className = className;
-            return node;
-          }
-          function source(pair) { return data.paths[pair[0]] + ':' + pair[1]; }
-          function named(code, names) { var name = names && names[code]; return name ? code + ' ' + name : code; }
-          function each(selector, body) { Array.prototype.forEach.call(document.querySelectorAll(selector), body); }
-          function keep(year, site, group) {
-            return (!filter.year || !year || year === filter.year) && (!filter.site || site === filter.site)
-              && (!filter.group || !group || group === filter.group);
-          }
+          // The data block is parsed and the page made interactive in the task after parsing: the
+          // page shows and DOMContentLoaded fires first (a 1 M-row run's block is a few megabytes).
+          setTimeout(start, 0);
+          function start() {
+            var data = JSON.parse(document.getElementById('page-data').textContent);
+            var L = data.labels, PAGE = 50, HEAT_PAGE = 40, FOLD = 5, pages = {};
+            var filter = { year: '', site: '', group: '', code: '' };
+            var numbers = new Intl.NumberFormat(document.documentElement.lang === 'nl' ? 'nl-BE' : 'en-GB');
+            function num(value) { return numbers.format(value); }
+            function el(tag, text, className) {
+              var node = document.createElement(tag);
+              if (text !== undefined && text !== null) node.textContent = String(text);
+              if (className) node.className = className;
+              return node;
+            }
+            function source(pair) { return data.paths[pair[0]] + ':' + pair[1]; }
+            function named(code, names) { var name = names && names[code]; return name ? code + ' ' + name : code; }
+            function each(selector, body) { Array.prototype.forEach.call(document.querySelectorAll(selector), body); }
+            function keep(year, site, group) {
+              return (!filter.year || !year || year === filter.year) && (!filter.site || site === filter.site)
+                && (!filter.group || !group || group === filter.group);
+            }
 
-          function renderPager(pager, count, size, page, go) {
-            if (!pager) return;
-            pager.textContent = '';
-            if (count <= size) { pager.textContent = num(count) + ' ' + L.rows; return; }
-            var last = Math.ceil(count / size) - 1;
-            var previous = el('button', '‹ ' + L.previous), next = el('button', L.next + ' ›');
-            previous.type = next.type = 'button';
-            previous.disabled = page === 0; next.disabled = page === last;
-            previous.addEventListener('click', function () { go(page - 1); });
-            next.addEventListener('click', function () { go(page + 1); });
-            pager.appendChild(previous); pager.appendChild(next);
-            pager.appendChild(el('span', L.rows + ' ' + num(page * size + 1) + '–' + num(Math.min(count, (page + 1) * size))
-              + ' ' + L.of + ' ' + num(count)));
-          }
+            function renderPager(pager, count, size, page, go) {
+              if (!pager) return;
+              pager.textContent = '';
+              if (count <= size) { pager.textContent = num(count) + ' ' + L.rows; return; }
+              var last = Math.ceil(count / size) - 1;
+              var previous = el('button', '‹ ' + L.previous), next = el('button', L.next + ' ›');
+              previous.type = next.type = 'button';
+              previous.disabled = page === 0; next.disabled = page === last;
+              previous.addEventListener('click', function () { go(page - 1); });
+              next.addEventListener('click', function () { go(page + 1); });
+              pager.appendChild(previous); pager.appendChild(next);
+              pager.appendChild(el('span', L.rows + ' ' + num(page * size + 1) + '–' + num(Math.min(count, (page + 1) * size))
+                + ' ' + L.of + ' ' + num(count)));
+            }
 
-          function heatRow(heat, site) {
-            var tr = el('tr'), th = tr.appendChild(el('th'));
-            tr.dataset.site = site;
-            th.scope = 'row';
-            th.appendChild(el('span', site, 'code'));
-            if (data.sites[site]) { th.appendChild(document.createTextNode(' ')); th.appendChild(el('span', data.sites[site], 'name')); }
-            heat.groups.forEach(function (group) {
-              var cell = heat.cells[site + '|' + group], td = tr.appendChild(el('td'));
-              td.hidden = !!filter.group && group !== filter.group;
-              if (!cell) return;
-              td.className = cell[1];
-              td.textContent = cell[0];
-              if (cell[4] > 0) td.appendChild(el('span', '⚠ ' + num(cell[4]) + ' d', 'oc'));
-            });
-            return tr;
-          }
-
-          function heatmaps(render) {
-            each('table.heatmap', function (table) {
-              var year = table.dataset.year, heat = data['heat-' + year], head = table.tHead.rows[0].cells, key = 'heat-' + year;
-              for (var c = 1; c < head.length; c++) head[c].hidden = !!filter.group && heat.groups[c - 1] !== filter.group;
-              var sites = heat.sites.filter(function (site) {
-                return (!filter.site || site === filter.site) && (!filter.group || heat.cells[site + '|' + filter.group]);
+            function heatRow(heat, site) {
+              var tr = el('tr'), th = tr.appendChild(el('th'));
+              tr.dataset.site = site;
+              th.scope = 'row';
+              th.appendChild(el('span', site, 'code'));
+              if (data.sites[site]) { th.appendChild(document.createTextNode(' ')); th.appendChild(el('span', data.sites[site], 'name')); }
+              heat.groups.forEach(function (group) {
+                var cell = heat.cells[site + '|' + group], td = tr.appendChild(el('td'));
+                td.hidden = !!filter.group && group !== filter.group;
+                if (!cell) return;
+                td.className = cell[1];
+                td.textContent = cell[0];
+                if (cell[4] > 0) td.appendChild(el('span', '⚠ ' + num(cell[4]) + ' d', 'oc'));
               });
-              var page = Math.min(pages[key] || 0, Math.max(0, Math.ceil(sites.length / HEAT_PAGE) - 1));
-              pages[key] = page;
-              if (render) {
-                var body = el('tbody');
-                sites.slice(page * HEAT_PAGE, (page + 1) * HEAT_PAGE).forEach(function (site) { body.appendChild(heatRow(heat, site)); });
-                table.replaceChild(body, table.tBodies[0]);
-              }
-              renderPager(document.querySelector('[data-for-heatmap="' + year + '"]'), sites.length, HEAT_PAGE, page,
-                function (p) { pages[key] = p; heatmaps(true); });
-            });
-          }
+              return tr;
+            }
 
-          function tables(render) {
-            each('table.paged', function (table) {
-              var id = table.dataset.table, t = data[id], rows = [];
-              t.rows.forEach(function (row, i) { var k = t.keys[i]; if (keep(k[0], k[1], k[2])) rows.push(row); });
-              var page = Math.min(pages[id] || 0, Math.max(0, Math.ceil(rows.length / PAGE) - 1));
-              pages[id] = page;
-              if (render) {
-                var body = el('tbody');
-                rows.slice(page * PAGE, (page + 1) * PAGE).forEach(function (row) {
-                  var tr = body.appendChild(el('tr'));
-                  row.forEach(function (value, c) {
-                    var td = tr.appendChild(el('td', null, t.numeric[c] ? 'n' : '')), names = t.named[c] && data[t.named[c]];
-                    if (!names) { td.textContent = value; return; }
-                    td.appendChild(el('span', value, 'code'));
-                    if (names[value]) { td.appendChild(document.createTextNode(' ')); td.appendChild(el('span', names[value], 'name')); }
-                  });
+            function heatmaps(render) {
+              each('table.heatmap', function (table) {
+                var year = table.dataset.year, heat = data['heat-' + year], head = table.tHead.rows[0].cells, key = 'heat-' + year;
+                for (var c = 1; c < head.length; c++) head[c].hidden = !!filter.group && heat.groups[c - 1] !== filter.group;
+                var sites = heat.sites.filter(function (site) {
+                  return (!filter.site || site === filter.site) && (!filter.group || heat.cells[site + '|' + filter.group]);
                 });
-                table.replaceChild(body, table.tBodies[0]);
-              }
-              renderPager(document.querySelector('.pager[data-for="' + id + '"]'), rows.length, PAGE, page,
-                function (p) { pages[id] = p; tables(true); });
-            });
-          }
+                var page = Math.min(pages[key] || 0, Math.max(0, Math.ceil(sites.length / HEAT_PAGE) - 1));
+                pages[key] = page;
+                if (render) {
+                  var body = el('tbody');
+                  sites.slice(page * HEAT_PAGE, (page + 1) * HEAT_PAGE).forEach(function (site) { body.appendChild(heatRow(heat, site)); });
+                  table.replaceChild(body, table.tBodies[0]);
+                }
+                renderPager(document.querySelector('[data-for-heatmap="' + year + '"]'), sites.length, HEAT_PAGE, page,
+                  function (p) { pages[key] = p; heatmaps(true); });
+              });
+            }
 
-          function apply() {
-            each('[data-year-section]', function (s) { s.hidden = !!filter.year && s.dataset.yearSection !== filter.year; });
-            each('figure.timeline-row', function (f) { f.hidden = !keep('', f.dataset.site, f.dataset.group); });
-            each('g.bar', function (g) {
-              if (filter.group && g.dataset.group !== filter.group) g.setAttribute('hidden', ''); else g.removeAttribute('hidden');
-            });
-            each('section.per-code', function (s) { s.hidden = !!filter.code && s.dataset.code !== filter.code; });
-            heatmaps(true);
-            tables(true);
-            var shown = document.querySelectorAll('table.heatmap tbody tr').length;
-            document.getElementById('filter-status').textContent = num(shown) + ' ' + L.rows + ' ' + L.shown;
-          }
+            function tables(render) {
+              each('table.paged', function (table) {
+                var id = table.dataset.table, t = data[id], rows = [];
+                t.rows.forEach(function (row, i) { var k = t.keys[i]; if (keep(k[0], k[1], k[2])) rows.push(row); });
+                var page = Math.min(pages[id] || 0, Math.max(0, Math.ceil(rows.length / PAGE) - 1));
+                pages[id] = page;
+                if (render) {
+                  var body = el('tbody');
+                  rows.slice(page * PAGE, (page + 1) * PAGE).forEach(function (row) {
+                    var tr = body.appendChild(el('tr'));
+                    row.forEach(function (value, c) {
+                      var td = tr.appendChild(el('td', null, t.numeric[c] ? 'n' : '')), names = t.named[c] && data[t.named[c]];
+                      if (!names) { td.textContent = value; return; }
+                      td.appendChild(el('span', value, 'code'));
+                      if (names[value]) { td.appendChild(document.createTextNode(' ')); td.appendChild(el('span', names[value], 'name')); }
+                    });
+                  });
+                  table.replaceChild(body, table.tBodies[0]);
+                }
+                renderPager(document.querySelector('.pager[data-for="' + id + '"]'), rows.length, PAGE, page,
+                  function (p) { pages[id] = p; tables(true); });
+              });
+            }
 
-          var form = document.getElementById('filters');
-          function fill(name, entries) {
-            var select = form.elements[name];
-            entries.forEach(function (entry) { var option = el('option', entry[1]); option.value = entry[0]; select.appendChild(option); });
-          }
-          fill('year', data.years.map(function (y) { return [y, y]; }));
-          fill('site', Object.keys(data.sites).sort().map(function (c) { return [c, named(c, data.sites)]; }));
-          fill('group', data.groups.map(function (g) { return [g, named(g, data.disciplines)]; }));
-          fill('code', Array.prototype.map.call(document.querySelectorAll('section.per-code'), function (s) {
-            return [s.dataset.code, s.dataset.code];
-          }));
-          form.hidden = false;
-          form.addEventListener('change', function () {
-            ['year', 'site', 'group', 'code'].forEach(function (n) { filter[n] = form.elements[n].value; });
-            apply();
-          });
-          form.addEventListener('reset', function () {
-            setTimeout(function () { filter = { year: '', site: '', group: '', code: '' }; apply(); }, 0);
-          });
-          form.addEventListener('submit', function (event) { event.preventDefault(); });
+            function apply() {
+              each('[data-year-section]', function (s) { s.hidden = !!filter.year && s.dataset.yearSection !== filter.year; });
+              each('figure.timeline-row', function (f) { f.hidden = !keep('', f.dataset.site, f.dataset.group); });
+              each('g.bar', function (g) {
+                if (filter.group && g.dataset.group !== filter.group) g.setAttribute('hidden', ''); else g.removeAttribute('hidden');
+              });
+              each('section.per-code', function (s) { s.hidden = !!filter.code && s.dataset.code !== filter.code; });
+              heatmaps(true);
+              tables(true);
+              var shown = document.querySelectorAll('table.heatmap tbody tr').length;
+              document.getElementById('filter-status').textContent = num(shown) + ' ' + L.rows + ' ' + L.shown;
+            }
 
-          each('ul.findings', function (list) {
-            var items = list.children, count = items.length;
-            if (count <= FOLD) return;
-            for (var i = FOLD; i < count; i++) items[i].classList.add('folded-item');
-            list.classList.add('folded');
-            var button = el('button', L.showAll + ' (' + num(count) + ')', 'fold-toggle');
-            button.type = 'button';
-            button.setAttribute('aria-expanded', 'false');
-            button.addEventListener('click', function () {
-              var folded = list.classList.toggle('folded');
-              button.textContent = folded ? L.showAll + ' (' + num(count) + ')' : L.showFewer;
-              button.setAttribute('aria-expanded', String(!folded));
+            var form = document.getElementById('filters');
+            function fill(name, entries) {
+              var select = form.elements[name];
+              entries.forEach(function (entry) { var option = el('option', entry[1]); option.value = entry[0]; select.appendChild(option); });
+            }
+            fill('year', data.years.map(function (y) { return [y, y]; }));
+            fill('site', Object.keys(data.sites).sort().map(function (c) { return [c, named(c, data.sites)]; }));
+            fill('group', data.groups.map(function (g) { return [g, named(g, data.disciplines)]; }));
+            fill('code', Array.prototype.map.call(document.querySelectorAll('section.per-code'), function (s) {
+              return [s.dataset.code, s.dataset.code];
+            }));
+            form.hidden = false;
+            form.addEventListener('change', function () {
+              ['year', 'site', 'group', 'code'].forEach(function (n) { filter[n] = form.elements[n].value; });
+              apply();
             });
-            list.parentNode.insertBefore(button, list.nextSibling);
-          });
+            form.addEventListener('reset', function () {
+              setTimeout(function () { filter = { year: '', site: '', group: '', code: '' }; apply(); }, 0);
+            });
+            form.addEventListener('submit', function (event) { event.preventDefault(); });
 
-          var panel = document.getElementById('drill'), panelBody = document.getElementById('drill-body');
-          function openDrill(title, lines, columns, rows) {
-            panelBody.textContent = '';
-            panelBody.appendChild(el('h2', title));
-            lines.forEach(function (line) { panelBody.appendChild(el('p', line)); });
-            var table = el('table'), head = table.appendChild(el('thead')).appendChild(el('tr'));
-            columns.forEach(function (c) { var th = head.appendChild(el('th', c)); th.scope = 'col'; });
-            var body = table.appendChild(el('tbody'));
-            rows.forEach(function (row) {
-              var tr = body.appendChild(el('tr'));
-              row.forEach(function (value, i) { tr.appendChild(el('td', value, i === row.length - 1 ? 'source' : '')); });
+            each('ul.findings', function (list) {
+              var items = list.children, count = items.length;
+              if (count <= FOLD) return;
+              for (var i = FOLD; i < count; i++) items[i].classList.add('folded-item');
+              list.classList.add('folded');
+              var button = el('button', L.showAll + ' (' + num(count) + ')', 'fold-toggle');
+              button.type = 'button';
+              button.setAttribute('aria-expanded', 'false');
+              button.addEventListener('click', function () {
+                var folded = list.classList.toggle('folded');
+                button.textContent = folded ? L.showAll + ' (' + num(count) + ')' : L.showFewer;
+                button.setAttribute('aria-expanded', String(!folded));
+              });
+              list.parentNode.insertBefore(button, list.nextSibling);
             });
-            panelBody.appendChild(el('div', null, 'scroll')).appendChild(table);
-            panel.hidden = false;
-            panel.focus();
-          }
-          var placementColumns = [L.student, L.discipline, L.start, L.end, L.weeks, L.agreement, L.source];
-          function placementRows(list) {
-            return list.map(function (p) {
-              return [p[0], named(p[1], data.disciplines), p[2], p[3], num(p[4]), p[5] === null ? L.none : p[5],
-                p[6].map(source).join(' ')];
+
+            var panel = document.getElementById('drill'), panelBody = document.getElementById('drill-body');
+            function openDrill(title, lines, columns, rows) {
+              panelBody.textContent = '';
+              panelBody.appendChild(el('h2', title));
+              lines.forEach(function (line) { panelBody.appendChild(el('p', line)); });
+              var table = el('table'), head = table.appendChild(el('thead')).appendChild(el('tr'));
+              columns.forEach(function (c) { var th = head.appendChild(el('th', c)); th.scope = 'col'; });
+              var body = table.appendChild(el('tbody'));
+              rows.forEach(function (row) {
+                var tr = body.appendChild(el('tr'));
+                row.forEach(function (value, i) { tr.appendChild(el('td', value, i === row.length - 1 ? 'source' : '')); });
+              });
+              panelBody.appendChild(el('div', null, 'scroll')).appendChild(table);
+              panel.hidden = false;
+              panel.focus();
+            }
+            var placementColumns = [L.student, L.discipline, L.start, L.end, L.weeks, L.agreement, L.source];
+            function placementRows(list) {
+              return list.map(function (p) {
+                return [p[0], named(p[1], data.disciplines), p[2], p[3], num(p[4]), p[5] === null ? L.none : p[5],
+                  p[6].map(source).join(' ')];
+              });
+            }
+            function more(total, shown, key) {
+              return total > shown ? ['… ' + num(total - shown) + ' ' + L.morePlacements + ' (' + L.key + ': ' + key + ')'] : [];
+            }
+            function cellOf(td) {
+              var table = td.closest('table.heatmap'), group = table.tHead.rows[0].cells[td.cellIndex].dataset.group;
+              var site = td.parentElement.dataset.site, year = table.dataset.year, heat = data['heat-' + year];
+              return { site: site, group: group, year: year, cell: heat && heat.cells[site + '|' + group] };
+            }
+            function cellText(c) {
+              return named(c.site, data.sites) + ' · ' + named(c.group, data.disciplines) + ' · ' + c.year + ': ' + c.cell[2] + ' '
+                + L.usedWeeks + ', ' + c.cell[3] + ' ' + L.capacityWeeks + ', ' + num(c.cell[4]) + ' ' + L.overDays;
+            }
+            function drillCell(td) {
+              var c = cellOf(td);
+              if (!c.cell) return;
+              var key = 'site=' + c.site + ', ' + L.group + '=' + c.group + ', ' + L.year + '=' + c.year;
+              openDrill(L.placementsOf + ' ' + c.site + ' · ' + c.group + ' · ' + c.year,
+                [cellText(c)].concat(more(c.cell[5], c.cell[6].length, key)), placementColumns, placementRows(c.cell[6]));
+            }
+            function drillBar(g) {
+              var year = g.dataset.year, group = g.dataset.group, bar = (data['bars-' + year] || {})[group];
+              if (!bar) return;
+              var key = L.group + '=' + group + ', ' + L.year + '=' + year;
+              openDrill(L.placementsOf + ' ' + named(group, data.disciplines) + ' · ' + year,
+                [g.getAttribute('aria-label')].concat(more(bar[0], bar[1].length, key)), placementColumns, placementRows(bar[1]));
+            }
+            function drillFinding(item) {
+              var code = item.closest('section.per-code').dataset.code, fingerprint = item.dataset.fingerprint, entry = data.findings[code];
+              var finding = entry && entry[1].filter(function (f) { return f[0] === fingerprint; })[0];
+              if (!finding) return;
+              openDrill(L.sourceRowsOf + ' ' + code + ' ' + fingerprint, [finding[1]], [L.source],
+                finding[2].map(function (s) { return [source(s)]; }));
+            }
+            document.getElementById('drill-close').addEventListener('click', function () { panel.hidden = true; });
+            document.addEventListener('click', function (event) {
+              var target = event.target, button = target.closest('button.drill');
+              if (button) { drillFinding(button.closest('li')); return; }
+              var td = target.closest('table.heatmap td');
+              if (td && td.textContent) { drillCell(td); return; }
+              var bar = target.closest('g.bar');
+              if (bar) drillBar(bar);
             });
+            document.addEventListener('keydown', function (event) {
+              if (event.key === 'Escape') { panel.hidden = true; return; }
+              var bar = event.target.closest && event.target.closest('g.bar');
+              if (bar && (event.key === 'Enter' || event.key === ' ')) { event.preventDefault(); drillBar(bar); }
+            });
+            document.addEventListener('mouseover', function (event) {
+              var td = event.target.closest && event.target.closest('table.heatmap td');
+              if (!td || td.title || !td.textContent) return;
+              var c = cellOf(td);
+              if (c.cell) td.title = cellText(c);
+            });
+            heatmaps(false);
+            tables(false);
+            document.documentElement.dataset.ready = 'yes';
+            if (performance.mark) performance.mark('page-ready');
           }
-          function more(total, shown, key) {
-            return total > shown ? ['… ' + num(total - shown) + ' ' + L.morePlacements + ' (' + L.key + ': ' + key + ')'] : [];
-          }
-          function cellOf(td) {
-            var table = td.closest('table.heatmap'), group = table.tHead.rows[0].cells[td.cellIndex].dataset.group;
-            var site = td.parentElement.dataset.site, year = table.dataset.year, heat = data['heat-' + year];
-            return { site: site, group: group, year: year, cell: heat && heat.cells[site + '|' + group] };
-          }
-          function cellText(c) {
-            return named(c.site, data.sites) + ' · ' + named(c.group, data.disciplines) + ' · ' + c.year + ': ' + c.cell[2] + ' '
-              + L.usedWeeks + ', ' + c.cell[3] + ' ' + L.capacityWeeks + ', ' + num(c.cell[4]) + ' ' + L.overDays;
-          }
-          function drillCell(td) {
-            var c = cellOf(td);
-            if (!c.cell) return;
-            var key = 'site=' + c.site + ', ' + L.group + '=' + c.group + ', ' + L.year + '=' + c.year;
-            openDrill(L.placementsOf + ' ' + c.site + ' · ' + c.group + ' · ' + c.year,
-              [cellText(c)].concat(more(c.cell[5], c.cell[6].length, key)), placementColumns, placementRows(c.cell[6]));
-          }
-          function drillBar(g) {
-            var year = g.dataset.year, group = g.dataset.group, bar = (data['bars-' + year] || {})[group];
-            if (!bar) return;
-            var key = L.group + '=' + group + ', ' + L.year + '=' + year;
-            openDrill(L.placementsOf + ' ' + named(group, data.disciplines) + ' · ' + year,
-              [g.getAttribute('aria-label')].concat(more(bar[0], bar[1].length, key)), placementColumns, placementRows(bar[1]));
-          }
-          function drillFinding(item) {
-            var code = item.closest('section.per-code').dataset.code, fingerprint = item.dataset.fingerprint, entry = data.findings[code];
-            var finding = entry && entry[1].filter(function (f) { return f[0] === fingerprint; })[0];
-            if (!finding) return;
-            openDrill(L.sourceRowsOf + ' ' + code + ' ' + fingerprint, [finding[1]], [L.source],
-              finding[2].map(function (s) { return [source(s)]; }));
-          }
-          document.getElementById('drill-close').addEventListener('click', function () { panel.hidden = true; });
-          document.addEventListener('click', function (event) {
-            var target = event.target, button = target.closest('button.drill');
-            if (button) { drillFinding(button.closest('li')); return; }
-            var td = target.closest('table.heatmap td');
-            if (td && td.textContent) { drillCell(td); return; }
-            var bar = target.closest('g.bar');
-            if (bar) drillBar(bar);
-          });
-          document.addEventListener('keydown', function (event) {
-            if (event.key === 'Escape') { panel.hidden = true; return; }
-            var bar = event.target.closest && event.target.closest('g.bar');
-            if (bar && (event.key === 'Enter' || event.key === ' ')) { event.preventDefault(); drillBar(bar); }
-          });
-          document.addEventListener('mouseover', function (event) {
-            var td = event.target.closest && event.target.closest('table.heatmap td');
-            if (!td || td.title || !td.textContent) return;
-            var c = cellOf(td);
-            if (c.cell) td.title = cellText(c);
-          });
-          heatmaps(false);
-          tables(false);
         })();
 
         """
