@@ -1,5 +1,5 @@
 import Foundation
-@testable import Ingest
+import Ingest
 import Pipeline
 import Domain
 import Testing
