@@ -236,7 +236,9 @@ enum RunReports {
     static func summary(_ input: RunReportInput) -> ReportSummary {
         let reconciliation = input.reconciliation
         let read = input.reports.reduce(0) { $0 + $1.read }, quarantined = input.reports.reduce(0) { $0 + $1.quarantined }
-        return ReportSummary(title: input.definition.name + (input.forAuditors ? " (for auditors)" : ""), asOf: input.asOf,
+        let language = input.definition.report.language
+        let auditors = input.forAuditors ? language.text(" (for auditors)", " (voor auditoren)") : ""
+        return ReportSummary(title: input.definition.name + auditors, asOf: input.asOf,
                              inputFiles: input.reports.count, recordsRead: read, quarantined: quarantined,
                              placements: input.partitions.placementCount, students: input.partitions.studentCount,
                              agreements: reconciliation.agreements.count, years: reconciliation.years,

@@ -81,7 +81,7 @@ enum PageAssets {
         @media print {
           body { max-width: none; padding: 0; font-size: 10pt; }
           #filters, #drill, nav, .pager, button { display: none !important; }
-          .scroll { overflow: visible; } #capacity, #audit, section.year { page: wide; }
+          .scroll { overflow: visible; } #coverage, #capacity, #audit, section.year { page: wide; }
           table.heatmap { font-size: 7pt; } table.heatmap th[scope=row] { position: static; min-width: 0; }
           tr, li, figure, svg { break-inside: avoid; }
           a { color: inherit; text-decoration: none; }

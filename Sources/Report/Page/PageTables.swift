@@ -28,7 +28,7 @@ extension PageWriter {
     /// A table for the script to filter and page: its first `tableRowsInPage` rows here, with
     /// the code columns named; all of them in the data block under `id`.
     mutating func pagedTable(_ table: ReportTable, id: String, keys: [(year: String, site: String, group: String)]) {
-        let siteColumn = table.column("site"), disciplineColumn = table.column("discipline")
+        let siteColumn = table.column("site"), disciplineColumn = table.column("discipline") ?? table.column("discipline_group")
         out.append("<div class=\"scroll\"><table class=\"paged wide\" id=\"\(id)-table\" data-table=\"\(id)\"><thead><tr>")
         for column in table.columns {
             out.append("<th scope=\"col\">")
@@ -72,7 +72,7 @@ extension PageWriter {
         data.raw(",")
         data.key("named")
         data.array(table.columns) { data, column in
-            data.raw(column == "site" ? "\"sites\"" : column == "discipline" ? "\"disciplines\"" : "null")
+            data.raw(column == "site" ? "\"sites\"" : column == "discipline" || column == "discipline_group" ? "\"disciplines\"" : "null")
         }
         data.raw(",")
         data.key("rows")
@@ -82,6 +82,13 @@ extension PageWriter {
         data.key("keys")
         data.array(keys) { $0.strings([$1.year, $1.site, $1.group]) }
         data.raw("},")
+    }
+
+    mutating func coverageTable() {
+        out.append("<section id=\"coverage\"><h2>\(text("Coverage per discipline group and year", "Dekking per disciplinegroep en stagejaar"))</h2>\n")
+        let keys = content.coverage.map { ($0.year.description, "", $0.group) }
+        pagedTable(Tables.coverage.table(content.coverage), id: "coverage", keys: keys)
+        out.append("</section>\n")
     }
 
     mutating func capacityTable() {

@@ -42,6 +42,7 @@ struct PageWriter {
         for year in years.reversed() { yearSection(year) }
         trendsSection()
         if !content.plan.isEmpty { HTMLPage.planSection(content.plan, into: &out) }
+        coverageTable()
         capacityTable()
         auditTable()
         out.append("</main>\n")
@@ -103,7 +104,7 @@ struct PageWriter {
         let sections = [("action", text("Today", "Vandaag")), ("summary", text("Figures", "Cijfers")),
                         ("findings", text("Findings", "Bevindingen")), ("changes", text("Changes", "Wijzigingen")),
                         ("quarantine", text("Quarantine", "Quarantaine")), ("years", text("Charts", "Grafieken")),
-                        ("trends", text("Trends", "Trends")), ("capacity", text("Capacity", "Capaciteit")),
+                        ("trends", text("Trends", "Trends")), ("coverage", text("Coverage", "Dekking")), ("capacity", text("Capacity", "Capaciteit")),
                         ("audit", text("Audit", "Audit"))]
         for (id, name) in sections { out.append("<li><a href=\"#\(id)\">\(name)</a></li>") }
         out.append("</ul></nav>\n</header>\n")
