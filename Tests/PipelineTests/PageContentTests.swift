@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 @testable import Pipeline
 import Report
 import Rules
@@ -14,12 +13,12 @@ struct PageContentTests {
     /// A run in-process, its page content caught as the report job makes it.
     static func run(_ definition: PipelineDefinition, asOf: Day? = nil, forAuditors: Bool = false,
                     force: Bool = false) throws -> (result: RunResult, content: ReportPageContent) {
-        let caught = Mutex<ReportPageContent?>(nil)
+        let caught = CaughtContent()
         var options = RunOptions(asOf: asOf, today: Day(daysSinceEpoch: 0), forAuditors: forAuditors, force: force)
         if forAuditors { options.environment[PseudonymKey.environmentVariable] = AuditorsPrivacyTests.key }
-        options.onPageContent = { content in caught.withLock { $0 = content } }
+        options.onPageContent = { content in caught.set(content) }
         let result = try #require(try PipelineRun.run(definition, options: options).result)
-        return (result, try #require(caught.withLock { $0 }))
+        return (result, try #require(caught.get()))
     }
 
     /// Run ids are the second a run started and the process id: in-process runs of one folder
@@ -193,5 +192,25 @@ struct PageTrendsTests {
             + String(reflecting: keyed.content.trends) + String(reflecting: keyed.content.timelines)
         for id in AuditorsPrivacyTests.ids { #expect(!text.contains(id), "\(id)") }
         #expect(keyed.content.forAuditors && keyed.content.quarantineTotal > 0)
+    }
+}
+
+/// The page content a report job hands over, kept under a lock. Not Synchronization's `Mutex`:
+/// importing Synchronization in this target, beside Foundation, made a clean build fail on ICU's
+/// `UErrorCode` defined twice (libxml2's headers reach the target through Ingest).
+final class CaughtContent: @unchecked Sendable {
+    private let lock = NSLock()
+    private var content: ReportPageContent?
+
+    func set(_ content: ReportPageContent) {
+        lock.lock()
+        defer { lock.unlock() }
+        self.content = content
+    }
+
+    func get() -> ReportPageContent? {
+        lock.lock()
+        defer { lock.unlock() }
+        return content
     }
 }
