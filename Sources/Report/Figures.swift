@@ -171,10 +171,18 @@ public enum Figures {
             guard !over.isEmpty else { return [] }
             var positionsOfRow: [RowKey: [Int]] = [:]
             for (position, keyYear) in keyYears.enumerated() { positionsOfRow[keyYear.key, default: []].append(position) }
+            // The framework agreements of the rows drawn, gathered in one pass (a filter of every
+            // agreement per row copied thousands of them for each).
+            let wanted = Set(over.map { RowKey(site: $0.site, discipline: $0.discipline) })
+            var frameworks: [RowKey: [Agreement]] = [:]
+            for agreement in agreements where agreement.kind == .framework {
+                let key = RowKey(site: agreement.site, discipline: agreement.discipline)
+                if wanted.contains(key) { frameworks[key, default: []].append(agreement) }
+            }
             var buffers = CapacityDays.Buffers()
             return over.map { row in
                 let key = RowKey(site: row.site, discipline: row.discipline)
-                let own = agreements.filter { $0.kind == .framework && $0.site == row.site && $0.discipline == row.discipline }
+                let own = frameworks[key] ?? []
                 let rowSpans = (positionsOfRow[key] ?? []).lazy.flatMap { self.spans[$0] }
                     .map { (Day(daysSinceEpoch: Int($0.start)), Day(daysSinceEpoch: Int($0.end))) }
                 let stretches = CapacityDays.stretches(in: row.year, placements: rowSpans, agreements: own, buffers: &buffers)

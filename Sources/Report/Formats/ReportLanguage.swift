@@ -57,6 +57,25 @@ public enum ReportLanguage: String, Sendable, CaseIterable, Hashable {
         return "\(two(dayOfMonth))/\(two(month))/\(year)"
     }
 
+    /// A day as `date(_:)` writes it, into `out` without a String (the page writes thousands).
+    public func append(date day: Day, to out: inout TextBuffer) {
+        let (year, month, dayOfMonth) = day.components
+        guard self == .nl, (0...9999).contains(year) else {
+            out.append(day: day)
+            return
+        }
+        func two(_ value: Int) {
+            out.append(byte: UInt8(truncatingIfNeeded: 48 + value / 10))
+            out.append(byte: UInt8(truncatingIfNeeded: 48 + value % 10))
+        }
+        two(dayOfMonth)
+        out.append(byte: UInt8(ascii: "/"))
+        two(month)
+        out.append(byte: UInt8(ascii: "/"))
+        two(year / 100)
+        two(year % 100)
+    }
+
     /// A cell as a person reads it in this language: numbers with its marks and separators,
     /// dates in its order, yes/no translated; text, years, fingerprints and sources as written.
     public func display(_ cell: Cell) -> String {

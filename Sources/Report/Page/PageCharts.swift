@@ -143,9 +143,9 @@ extension PageWriter {
             data.raw(",")
             data.string(placement.discipline)
             data.raw(",")
-            data.string(language.date(placement.start))
+            data.date(placement.start, language)
             data.raw(",")
-            data.string(language.date(placement.end))
+            data.date(placement.end, language)
             data.raw(",\(placement.weeks),")
             if let agreement = placement.agreement { data.string(agreement) } else { data.raw("null") }
             data.raw(",")
