@@ -194,9 +194,14 @@ def filter_narrows(driver) -> str:
     if not candidates:
         raise CheckFailed(f"no #filter-site option matches some but not all of the {len(sites)} rows with data-site")
     before = visible(driver, FILTERABLE)
+    coverage = visible(driver, "#coverage-table tbody tr")
     site = candidates[0][1]
     select.select_by_value(site)
     after = visible(driver, FILTERABLE)
+    # Coverage is per discipline group, not per site: a site filter leaves its rows.
+    if visible(driver, "#coverage-table tbody tr") != coverage or not coverage:
+        raise CheckFailed(f"site {site!r}: the coverage table went from {coverage} rows to "
+                          f"{visible(driver, '#coverage-table tbody tr')}")
     strays = driver.execute_script(
         f"return Array.from(document.querySelectorAll('{FILTERABLE}')).filter(e => !e.closest('[hidden]')"
         " && e.dataset.site && e.dataset.site !== arguments[0]).length", site)

@@ -114,7 +114,7 @@ enum PageAssets {
             function named(code, names) { var name = names && names[code]; return name ? code + ' ' + name : code; }
             function each(selector, body) { Array.prototype.forEach.call(document.querySelectorAll(selector), body); }
             function keep(year, site, group) {
-              return (!filter.year || !year || year === filter.year) && (!filter.site || site === filter.site)
+              return (!filter.year || !year || year === filter.year) && (!filter.site || !site || site === filter.site)
                 && (!filter.group || !group || group === filter.group);
             }
 
