@@ -148,4 +148,42 @@ struct ReportPageTests {
         // Hidden line separators are shown as markers, as everywhere else on the page.
         #expect(sites["H3"] == "line⟨U+2028⟩break⟨U+2029⟩end")
     }
+
+    @Test("a finding on 150 rows lists its first 100 on the page and in the data block, and says how many more")
+    func sourcesCapped() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func write(_ name: String, _ text: String) throws { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        try write("sites.yml", "sites:\n  - {code: H1, name: \"Known\", kind: hospital, region: peripheral, city: Gent, country: BE}\n")
+        try write("disciplines.yml", "disciplines:\n  - {code: IG, nl: \"interne\", en: \"internal\"}\n")
+        try write("curriculum.yml", "required_weeks: {IG: 8}\nblocks: []\nclinical_weeks: 62\nscientific_weeks: 16\npass_mark: 10\n")
+        try write("agreements.csv", "Overeenkomst,Stageplaats,Discipline,Capaciteit,Geldig van,Geldig tot,Soort\nA1,Known,IG,1,2025-07-01,2027-06-30,erkend\n")
+        var evaluations = "Student ID,Site,Discipline,Start Date,END DATE,Placement kind,Evaluator Role,Status,Final score,Submitted\n"
+        for student in 0..<150 {
+            evaluations += "s\(student),Nowhere Hospital,IG,2025-09-01,2025-09-28,hospital,supervisor,final,14,2025-09-30\n"
+        }
+        try write("evaluations.csv", evaluations)
+        try write("p.yml", """
+            name: capped
+            output: out
+            as_of: 2026-04-15
+            sources:
+              - {name: agreements, kind: agreements, format: csv, path: agreements.csv, encoding: utf-8, delimiter: ",", dates: ["yyyy-m-d"]}
+              - {name: evaluations, kind: evaluations, format: csv, path: evaluations.csv, encoding: utf-8, delimiter: ",", dates: ["yyyy-m-d"]}
+            reference: {sites: sites.yml, disciplines: disciplines.yml, curriculum: curriculum.yml}
+            report:
+              formats: [csv, html]
+            """)
+        _ = try PipelineRun.run(try DefinitionLoader.load(file: folder + "/p.yml"), asOf: nil, today: Day(daysSinceEpoch: 0))
+        let page = try String(contentsOfFile: folder + "/out/latest/report.html", encoding: .utf8)
+        let item = try #require(Self.between(page, "<section class=\"per-code sev-error\" id=\"finding-UNKNOWN_SITE\"", "</section>"))
+        #expect(item.contains("evaluations.csv:101 ") && !item.contains("evaluations.csv:102 ") && !item.contains("evaluations.csv:151"))
+        #expect(item.contains("… nog 50 rijen in findings.csv"), "\(item.suffix(300))")
+        let block = try #require(Self.between(page, "<script type=\"application/json\" id=\"page-data\">", "</script>"))
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(block.utf8)) as? [String: Any])
+        let findings = try #require(parsed["findings"] as? [String: Any])
+        let unknown = try #require(findings["UNKNOWN_SITE"] as? [Any])
+        let first = try #require((unknown[1] as? [[Any]])?.first)
+        #expect((first[2] as? [Any])?.count == 100 && first[3] as? Int == 150)
+    }
 }

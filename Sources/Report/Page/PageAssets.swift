@@ -296,7 +296,9 @@ enum PageAssets {
               var code = item.closest('section.per-code').dataset.code, fingerprint = item.dataset.fingerprint, entry = data.findings[code];
               var finding = entry && entry[1].filter(function (f) { return f[0] === fingerprint; })[0];
               if (!finding) return;
-              openDrill(L.sourceRowsOf + ' ' + code + ' ' + fingerprint, [finding[1]], [L.source],
+              var lines = [finding[1]];
+              if (finding[3] > finding[2].length) lines.push('… ' + num(finding[3] - finding[2].length) + ' ' + L.moreFindingRows);
+              openDrill(L.sourceRowsOf + ' ' + code + ' ' + fingerprint, lines, [L.source],
                 finding[2].map(function (s) { return [source(s)]; }));
             }
             document.getElementById('drill-close').addEventListener('click', function () { panel.hidden = true; });

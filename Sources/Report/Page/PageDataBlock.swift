@@ -49,7 +49,8 @@ extension PageWriter {
         data.raw("},")
     }
 
-    /// Per code: [count, [[fingerprint, message, sources], …]] for the findings the page lists.
+    /// Per code: [count, [[fingerprint, message, first sources, sources in all], …]] for the
+    /// findings the page lists.
     mutating func findingsData() {
         let findings = content.findings
         data.key("findings")
@@ -72,9 +73,9 @@ extension PageWriter {
                 data.raw(",")
                 data.string(row[message].plainText)
                 data.raw(",")
-                var locations: [SourceLocation] = []
-                if case .sources(let list) = row[sources] { list.forEach { locations.append($0) } }
-                data.sources(locations)
+                let (shown, total) = Self.firstSources(row[sources])
+                data.sources(shown)
+                data.raw(",\(total)")
                 data.raw("]")
             }
             data.raw("]")
@@ -90,6 +91,7 @@ extension PageWriter {
             ("source", "source rows", "bronrijen"), ("none", "none", "geen"), ("previous", "previous", "vorige"),
             ("next", "next", "volgende"), ("rows", "rows", "rijen"), ("of", "of", "van"), ("shown", "shown", "getoond"),
             ("morePlacements", "more in placements.csv", "meer in placements.csv"), ("moreFindings", "more in findings.csv", "meer in findings.csv"),
+            ("moreFindingRows", "more rows in findings.csv", "rijen meer in findings.csv"),
             ("placementsOf", "Placements of", "Stages van"), ("sourceRowsOf", "Source rows of", "Bronrijen van"),
             ("usedWeeks", "used weeks", "gebruikte weken"), ("capacityWeeks", "capacity weeks", "capaciteitsweken"),
             ("overDays", "days over capacity", "dagen boven capaciteit"), ("showAll", "show all", "toon alle"),

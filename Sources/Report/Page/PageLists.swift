@@ -66,7 +66,12 @@ extension PageWriter {
                 if new.contains(fingerprint) { out.append("<span class=\"badge\">\(text("new", "nieuw"))</span> ") }
                 escaped(row[messageColumn].plainText)
                 out.append(" <button type=\"button\" class=\"drill\">\(text("source rows", "bronrijen"))</button><br><span class=\"sources\">")
-                escaped(row[sourcesColumn].plainText)
+                let (shown, total) = Self.firstSources(row[sourcesColumn])
+                escaped(shown.map(\.description).joined(separator: " "))
+                if total > shown.count {
+                    escaped(text(" … \(language.integer(total - shown.count)) more rows in findings.csv",
+                                 " … nog \(language.integer(total - shown.count)) rijen in findings.csv"))
+                }
                 // The fingerprint names the finding in findings.csv and in the history.
                 out.append("</span> <code class=\"fp\">")
                 escaped(fingerprint)
@@ -80,6 +85,21 @@ extension PageWriter {
             out.append("</section>\n")
         }
         out.append("</section>\n")
+    }
+
+    /// Source rows listed per finding on the page: an unknown name repeated on a hundred
+    /// thousand rows is one finding whose rows are all in findings.csv.
+    static let sourcesPerFinding = 100
+
+    /// A finding's first `sourcesPerFinding` source rows, and how many it has.
+    static func firstSources(_ cell: Cell) -> (shown: [SourceLocation], total: Int) {
+        guard case .sources(let list) = cell else { return ([], 0) }
+        var shown: [SourceLocation] = [], total = 0
+        list.forEach { location in
+            if total < sourcesPerFinding { shown.append(location) }
+            total += 1
+        }
+        return (shown, total)
     }
 
     /// "… N more in FILE (KEY)", with a link to the file beside the page.
