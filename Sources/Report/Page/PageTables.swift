@@ -77,7 +77,15 @@ extension PageWriter {
         data.raw(",")
         data.key("rows")
         let language = self.language
-        data.array(table.rows) { data, row in data.array(row) { $0.string(language.display($1)) } }
+        data.array(table.rows) { data, row in
+            data.array(row) { data, cell in
+                switch cell {
+                // Written by the tool itself, digits and marks only: no escaping to look for.
+                case .integer, .decimal, .date, .year, .empty: data.raw("\"" + language.display(cell) + "\"")
+                default: data.string(language.display(cell))
+                }
+            }
+        }
         data.raw(",")
         data.key("keys")
         data.array(keys) { $0.strings([$1.year, $1.site, $1.group]) }
