@@ -186,9 +186,7 @@ public enum Figures {
                 let rowSpans = (positionsOfRow[key] ?? []).lazy.flatMap { self.spans[$0] }
                     .map { (Day(daysSinceEpoch: Int($0.start)), Day(daysSinceEpoch: Int($0.end))) }
                 let stretches = CapacityDays.stretches(in: row.year, placements: rowSpans, agreements: own, buffers: &buffers)
-                return OccupancyTimeline(site: row.site, discipline: row.discipline, year: row.year, stretches: stretches.map {
-                    OccupancyTimeline.Stretch(first: $0.first, days: $0.days, placements: $0.placements, slots: $0.slots)
-                })
+                return OccupancyTimeline(site: row.site, discipline: row.discipline, year: row.year, stretches: stretches)
             }
         }
     }

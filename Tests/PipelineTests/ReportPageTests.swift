@@ -93,33 +93,20 @@ struct ReportPageTests {
     static let hostileNames = ["</script><script>window.__pwned=1</script>", "<!--<script>window.__pwned=2</script>",
                                "Q\"'><img src=x onerror=window.__pwned=3>", "line\u{2028}break\u{2029}end"]
 
-    func hostilePage() throws -> String {
+    /// The page of a small faculty written into a temporary folder: its register, taxonomy,
+    /// agreements and evaluations as given, one curriculum, one definition named `name`.
+    func smallFacultyPage(name: String, sites: String, disciplines: String, agreements: String, evaluations: String) throws -> String {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         func write(_ name: String, _ text: String) throws { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
-        func yaml(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\u{2028}", with: "\\L").replacingOccurrences(of: "\u{2029}", with: "\\P") + "\""
-        }
-        var sites = "sites:\n"
-        for (index, name) in Self.hostileNames.enumerated() {
-            sites += "  - {code: H\(index), name: \(yaml(name)), aliases: [\"Site \(index)\"], kind: hospital, region: peripheral, city: Gent, country: BE}\n"
-        }
         try write("sites.yml", sites)
-        try write("disciplines.yml", "disciplines:\n  - {code: IG, nl: \(yaml(Self.hostileNames[0])), en: \(yaml(Self.hostileNames[2]))}\n")
+        try write("disciplines.yml", disciplines)
         try write("curriculum.yml", "required_weeks: {IG: 8}\nblocks: []\nclinical_weeks: 62\nscientific_weeks: 16\npass_mark: 10\n")
-        var agreements = "Overeenkomst,Stageplaats,Discipline,Capaciteit,Geldig van,Geldig tot,Soort\n"
-        var evaluations = "Student ID,Site,Discipline,Start Date,END DATE,Placement kind,Evaluator Role,Status,Final score,Submitted\n"
-        for index in Self.hostileNames.indices {
-            agreements += "A\(index),Site \(index),IG,1,2025-07-01,2027-06-30,erkend\n"
-            for student in 0..<2 {
-                evaluations += "s\(index)\(student),Site \(index),IG,2025-09-01,2025-09-28,hospital,supervisor,final,14,2025-09-30\n"
-            }
-        }
-        try write("agreements.csv", agreements)
-        try write("evaluations.csv", evaluations)
+        try write("agreements.csv", "Overeenkomst,Stageplaats,Discipline,Capaciteit,Geldig van,Geldig tot,Soort\n" + agreements)
+        try write("evaluations.csv", "Student ID,Site,Discipline,Start Date,END DATE,Placement kind,Evaluator Role,Status,Final score,Submitted\n"
+                  + evaluations)
         try write("p.yml", """
-            name: "hostile </script><!--"
+            name: \(name)
             output: out
             as_of: 2026-04-15
             sources:
@@ -131,6 +118,24 @@ struct ReportPageTests {
             """)
         _ = try PipelineRun.run(try DefinitionLoader.load(file: folder + "/p.yml"), asOf: nil, today: Day(daysSinceEpoch: 0))
         return try String(contentsOfFile: folder + "/out/latest/report.html", encoding: .utf8)
+    }
+
+    func hostilePage() throws -> String {
+        func yaml(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\u{2028}", with: "\\L").replacingOccurrences(of: "\u{2029}", with: "\\P") + "\""
+        }
+        var sites = "sites:\n", agreements = "", evaluations = ""
+        for (index, name) in Self.hostileNames.enumerated() {
+            sites += "  - {code: H\(index), name: \(yaml(name)), aliases: [\"Site \(index)\"], kind: hospital, region: peripheral, city: Gent, country: BE}\n"
+            agreements += "A\(index),Site \(index),IG,1,2025-07-01,2027-06-30,erkend\n"
+            for student in 0..<2 {
+                evaluations += "s\(index)\(student),Site \(index),IG,2025-09-01,2025-09-28,hospital,supervisor,final,14,2025-09-30\n"
+            }
+        }
+        return try smallFacultyPage(name: "\"hostile </script><!--\"", sites: sites,
+                                    disciplines: "disciplines:\n  - {code: IG, nl: \(yaml(Self.hostileNames[0])), en: \(yaml(Self.hostileNames[2]))}\n",
+                                    agreements: agreements, evaluations: evaluations)
     }
 
     @Test("hostile names stay text: no script element, comment or attribute of theirs, a data block that parses back to them")
@@ -151,31 +156,14 @@ struct ReportPageTests {
 
     @Test("a finding on 150 rows lists its first 100 on the page and in the data block, and says how many more")
     func sourcesCapped() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        func write(_ name: String, _ text: String) throws { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
-        try write("sites.yml", "sites:\n  - {code: H1, name: \"Known\", kind: hospital, region: peripheral, city: Gent, country: BE}\n")
-        try write("disciplines.yml", "disciplines:\n  - {code: IG, nl: \"interne\", en: \"internal\"}\n")
-        try write("curriculum.yml", "required_weeks: {IG: 8}\nblocks: []\nclinical_weeks: 62\nscientific_weeks: 16\npass_mark: 10\n")
-        try write("agreements.csv", "Overeenkomst,Stageplaats,Discipline,Capaciteit,Geldig van,Geldig tot,Soort\nA1,Known,IG,1,2025-07-01,2027-06-30,erkend\n")
-        var evaluations = "Student ID,Site,Discipline,Start Date,END DATE,Placement kind,Evaluator Role,Status,Final score,Submitted\n"
+        var evaluations = ""
         for student in 0..<150 {
             evaluations += "s\(student),Nowhere Hospital,IG,2025-09-01,2025-09-28,hospital,supervisor,final,14,2025-09-30\n"
         }
-        try write("evaluations.csv", evaluations)
-        try write("p.yml", """
-            name: capped
-            output: out
-            as_of: 2026-04-15
-            sources:
-              - {name: agreements, kind: agreements, format: csv, path: agreements.csv, encoding: utf-8, delimiter: ",", dates: ["yyyy-m-d"]}
-              - {name: evaluations, kind: evaluations, format: csv, path: evaluations.csv, encoding: utf-8, delimiter: ",", dates: ["yyyy-m-d"]}
-            reference: {sites: sites.yml, disciplines: disciplines.yml, curriculum: curriculum.yml}
-            report:
-              formats: [csv, html]
-            """)
-        _ = try PipelineRun.run(try DefinitionLoader.load(file: folder + "/p.yml"), asOf: nil, today: Day(daysSinceEpoch: 0))
-        let page = try String(contentsOfFile: folder + "/out/latest/report.html", encoding: .utf8)
+        let page = try smallFacultyPage(name: "capped",
+                                        sites: "sites:\n  - {code: H1, name: \"Known\", kind: hospital, region: peripheral, city: Gent, country: BE}\n",
+                                        disciplines: "disciplines:\n  - {code: IG, nl: \"interne\", en: \"internal\"}\n",
+                                        agreements: "A1,Known,IG,1,2025-07-01,2027-06-30,erkend\n", evaluations: evaluations)
         let item = try #require(Self.between(page, "<section class=\"per-code sev-error\" id=\"finding-UNKNOWN_SITE\"", "</section>"))
         #expect(item.contains("evaluations.csv:101 ") && !item.contains("evaluations.csv:102 ") && !item.contains("evaluations.csv:151"))
         #expect(item.contains("… nog 50 rijen in findings.csv"), "\(item.suffix(300))")

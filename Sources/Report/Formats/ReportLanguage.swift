@@ -51,10 +51,9 @@ public enum ReportLanguage: String, Sendable, CaseIterable, Hashable {
 
     /// A day: 15/07/2026 (nl) or 2026-07-15 (en).
     public func date(_ day: Day) -> String {
-        guard self == .nl else { return day.description }
-        let (year, month, dayOfMonth) = day.components
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-        return "\(two(dayOfMonth))/\(two(month))/\(year)"
+        var out = TextBuffer()
+        append(date: day, to: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// A day as `date(_:)` writes it, into `out` without a String (the page writes thousands).

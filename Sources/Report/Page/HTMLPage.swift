@@ -8,52 +8,6 @@ public enum HTMLPage {
     /// Source rows listed per finding code on the page; the rest are in findings.csv.
     public static let findingsPerCode = 50
 
-    static func planSection(_ rows: [PlanRow], into out: inout TextBuffer) {
-        out.append("<section id=\"plan\"><h2>Plan for \(rows[0].year): \(rows[0].students) students</h2>\n")
-        let maxWeeks = max(1, rows.map { max($0.demandWeeks, $0.slotDays / 7) }.max() ?? 1)
-        let labelWidth = 90, barWidth = 480, lineHeight = 36, top = 30
-        let width = labelWidth + barWidth + 160, height = top + lineHeight * rows.count + 10
-        out.append("<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" "
-                   + "xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"11\">\n")
-        out.append("<rect x=\"\(labelWidth)\" y=\"4\" width=\"12\" height=\"12\" fill=\"#8c6bb1\"/><text x=\"\(labelWidth + 16)\" y=\"14\">demand weeks</text>"
-                   + "<rect x=\"\(labelWidth + 120)\" y=\"4\" width=\"12\" height=\"12\" fill=\"#3b6ea5\"/><text x=\"\(labelWidth + 136)\" y=\"14\">recognised capacity weeks</text>\n")
-        for (line, row) in rows.enumerated() {
-            let y = top + line * lineHeight
-            out.append("<text x=\"\(labelWidth - 6)\" y=\"\(y + 18)\" text-anchor=\"end\">")
-            TableFormats.appendHTML(row.group, to: &out)
-            out.append("</text>\n")
-            let demand = row.demandWeeks * barWidth / maxWeeks, capacity = row.slotDays / 7 * barWidth / maxWeeks
-            out.append("<rect x=\"\(labelWidth)\" y=\"\(y + 2)\" width=\"\(demand)\" height=\"13\" fill=\"#8c6bb1\"/>\n")
-            out.append("<rect x=\"\(labelWidth)\" y=\"\(y + 16)\" width=\"\(capacity)\" height=\"13\" fill=\"#3b6ea5\"/>\n")
-            out.append("<text x=\"\(labelWidth + max(demand, capacity) + 6)\" y=\"\(y + 18)\">balance \(Tables.plan.text("balance_weeks", of: row)) weeks "
-                       + "(\(Tables.plan.text("balance_slots", of: row)) slots)</text>\n")
-        }
-        out.append("</svg>\n")
-        table(Tables.plan.table(rows), into: &out)
-        out.append("</section>\n")
-    }
-
-    /// A sortable table: a click on a column's heading sorts by it (numbers as numbers).
-    static func table(_ table: ReportTable, into out: inout TextBuffer) {
-        out.append("<table class=\"sortable\"><thead><tr>")
-        for column in table.columns {
-            out.append("<th>")
-            TableFormats.appendHTML(column.replacingUnderscores, to: &out)
-            out.append("</th>")
-        }
-        out.append("</tr></thead>\n<tbody>\n")
-        for row in table.rows {
-            out.append("<tr>")
-            for cell in row {
-                out.append(cell.isNumeric ? "<td class=\"n\">" : "<td>")
-                TableFormats.appendHTML(cell.plainText, to: &out)
-                out.append("</td>")
-            }
-            out.append("</tr>\n")
-        }
-        out.append("</tbody></table>\n")
-    }
-
     static let style = """
         body { font-family: sans-serif; margin: 2em; color: #222; max-width: 1100px; }
         h1 { margin-bottom: 0; } .asof { color: #555; margin-top: 0.2em; }
@@ -68,27 +22,6 @@ public enum HTMLPage {
         svg.chart { max-width: 100%; height: auto; display: block; margin: 0.5em 0 1em; }
         @media print { details { display: block; } details > summary { list-style: none; } th { cursor: auto; }
           section { break-inside: avoid-page; } body { margin: 0; } }
-
-        """
-
-    /// Sorting only; no network, no libraries.
-    static let script = """
-        document.querySelectorAll('table.sortable th').forEach(function (th, index) {
-          th.addEventListener('click', function () {
-            var table = th.closest('table'), body = table.tBodies[0];
-            var ascending = !th.classList.contains('asc');
-            table.querySelectorAll('th').forEach(function (other) { other.classList.remove('asc', 'desc'); });
-            th.classList.add(ascending ? 'asc' : 'desc');
-            var rows = Array.prototype.slice.call(body.rows);
-            rows.sort(function (a, b) {
-              var x = a.cells[index].textContent, y = b.cells[index].textContent;
-              var nx = parseFloat(x), ny = parseFloat(y);
-              var result = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
-              return ascending ? result : -result;
-            });
-            rows.forEach(function (row) { body.appendChild(row); });
-          });
-        });
 
         """
 }
@@ -110,13 +43,8 @@ extension HTMLPage {
         out.append("</title>\n<style>\n\(style)</style>\n</head>\n<body>\n<h1>")
         TableFormats.appendHTML(title, to: &out)
         out.append("</h1>\n")
-        if let first = plan.first {
-            out.append("<section id=\"plan\"><h2>")
-            TableFormats.appendHTML(MarkdownSummary.planHeading(year: first.year, students: first.students, language: language), to: &out)
-            out.append("</h2>\n")
-            standalonePlanChart(plan, language: language, into: &out)
-            standaloneTable(Tables.plan.table(plan), language: language, into: &out)
-            out.append("</section>\n")
+        if !plan.isEmpty {
+            planSection(plan, language: language, into: &out)
         } else if table.rows.isEmpty {
             out.append("<p>" + language.text("No rows.", "Geen rijen.") + "</p>\n")
         } else {
@@ -124,6 +52,18 @@ extension HTMLPage {
         }
         out.append("<script>\n\(standaloneScript)</script>\n</body>\n</html>\n")
         return out.bytes
+    }
+
+    /// The plan's heading, bars and table in `language` (the page of `plan`, and the run's page
+    /// when it is given a plan).
+    static func planSection(_ rows: [PlanRow], language: ReportLanguage, into out: inout TextBuffer) {
+        guard let first = rows.first else { return }
+        out.append("<section id=\"plan\"><h2>")
+        TableFormats.appendHTML(MarkdownSummary.planHeading(year: first.year, students: first.students, language: language), to: &out)
+        out.append("</h2>\n")
+        standalonePlanChart(rows, language: language, into: &out)
+        standaloneTable(Tables.plan.table(rows), language: language, into: &out)
+        out.append("</section>\n")
     }
 
     /// Demand against recognised capacity per group, as bars with the balance beside them.

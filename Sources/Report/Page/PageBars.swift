@@ -21,7 +21,7 @@ extension PageWriter {
     }
 
     mutating func timelineFigure(_ timeline: OccupancyTimeline) {
-        let overDays = timeline.stretches.filter { CapacityDays.isOverCapacity(placements: $0.placements, slots: $0.slots) }.reduce(0) { $0 + $1.days }
+        let overDays = timeline.stretches.filter(\.isOverCapacity).reduce(0) { $0 + $1.days }
         let peak = timeline.stretches.map(\.placements).max() ?? 0
         let top = max(1, timeline.stretches.map { max($0.placements, $0.slots) }.max() ?? 1)
         let group = reference.group(of: timeline.discipline)
@@ -57,7 +57,7 @@ extension PageWriter {
             let x = left + (stretch.first.daysSinceEpoch - origin) * dayWidth, w = stretch.days * dayWidth
             if stretch.placements > 0 {
                 let box = "M\(x) \(y(0))V\(y(stretch.placements))h\(w)V\(y(0))z"
-                if CapacityDays.isOverCapacity(placements: stretch.placements, slots: stretch.slots) { over += box } else { within += box }
+                if stretch.isOverCapacity { over += box } else { within += box }
             }
             slotsPath += (slotsPath.isEmpty ? "M\(x) \(y(stretch.slots))" : "L\(x) \(y(stretch.slots))") + "h\(w)"
         }

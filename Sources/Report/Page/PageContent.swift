@@ -1,4 +1,5 @@
 import Domain
+import Rules
 
 /// The headline figures of the page and the summary, as numbers: each format labels and
 /// writes them in its language.
@@ -131,19 +132,8 @@ public struct PageDrillDown: Sendable {
 /// A capacity row's occupancy day by day over one placement year, as runs of days with the
 /// same placements and slots: drawn for every row with over-capacity days.
 public struct OccupancyTimeline: Sendable, Hashable {
-    public struct Stretch: Sendable, Hashable {
-        public var first: Day
-        public var days: Int
-        public var placements: Int
-        public var slots: Int
-
-        public init(first: Day, days: Int, placements: Int, slots: Int) {
-            self.first = first
-            self.days = days
-            self.placements = placements
-            self.slots = slots
-        }
-    }
+    /// Days with the same placements and slots, as `CapacityDays.stretches` gives them.
+    public typealias Stretch = CapacityDays.Stretch
 
     public var site: String
     public var discipline: String

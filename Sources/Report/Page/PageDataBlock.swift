@@ -55,18 +55,16 @@ extension PageWriter {
         let findings = content.findings
         data.key("findings")
         data.raw("{")
-        guard let code = findings.column("code"), let message = findings.column("message"),
-              let sources = findings.column("sources"), let fingerprint = findings.column("fingerprint") else {
+        guard let message = findings.column("message"), let sources = findings.column("sources"),
+              let fingerprint = findings.column("fingerprint") else {
             data.raw("},")
             return
         }
-        var byCode: [String: [[Cell]]] = [:]
-        for row in findings.rows { byCode[row[code].plainText, default: []].append(row) }
-        for (index, name) in byCode.keys.sorted().enumerated() {
+        for (index, name) in findingsByCode.keys.sorted().enumerated() {
             if index > 0 { data.raw(",") }
             data.key(name)
-            let rows = byCode[name] ?? []
-            data.raw("[\(content.findingCounts?[name] ?? rows.count),")
+            let rows = findingsByCode[name] ?? []
+            data.raw("[\(findingCount(name)),")
             data.array(rows.prefix(HTMLPage.findingsPerCode)) { data, row in
                 data.raw("[")
                 data.string(row[fingerprint].plainText)

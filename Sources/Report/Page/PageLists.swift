@@ -44,16 +44,13 @@ extension PageWriter {
     mutating func findingsSection() {
         out.append("<section id=\"findings\"><h2>\(text("Findings", "Bevindingen"))</h2>\n")
         let findings = content.findings
-        guard let codeColumn = findings.column("code"), let severityColumn = findings.column("severity"),
-              let messageColumn = findings.column("message"), let sourcesColumn = findings.column("sources"),
-              let fingerprintColumn = findings.column("fingerprint") else { return }
+        guard let severityColumn = findings.column("severity"), let messageColumn = findings.column("message"),
+              let sourcesColumn = findings.column("sources"), let fingerprintColumn = findings.column("fingerprint") else { return }
         if findings.rows.isEmpty { out.append("<p>\(text("No findings.", "Geen bevindingen."))</p>\n") }
-        var byCode: [String: [[Cell]]] = [:]
-        for row in findings.rows { byCode[row[codeColumn].plainText, default: []].append(row) }
         let new = newFingerprints ?? []
         for code in FindingCode.allCases {
-            guard let rows = byCode[code.rawValue], let severity = rows.first?[severityColumn].plainText else { continue }
-            let total = content.findingCounts?[code.rawValue] ?? rows.count
+            guard let rows = findingsByCode[code.rawValue], let severity = rows.first?[severityColumn].plainText else { continue }
+            let total = findingCount(code)
             out.append("<section class=\"per-code sev-\(severity)\" id=\"finding-\(code.rawValue)\" data-code=\"\(code.rawValue)\">\n<h3>")
             out.append("\(code.rawValue) <span class=\"sev\">\(severityName(severity))</span> <span class=\"total\">\(language.integer(total))</span></h3>\n<p class=\"note\">")
             escaped(explanation(code))

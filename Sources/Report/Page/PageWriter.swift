@@ -18,9 +18,18 @@ struct PageWriter {
     /// from the data block.
     static let tableRowsInPage = 50
 
+    /// The findings the page lists, by code (the action list, the findings and the data block
+    /// read them).
+    let findingsByCode: [String: [[Cell]]]
+
     init(content: ReportPageContent, reference: ReferenceData) {
         self.content = content
         self.reference = reference
+        var byCode: [String: [[Cell]]] = [:]
+        if let code = content.findings.column("code") {
+            for row in content.findings.rows { byCode[row[code].plainText, default: []].append(row) }
+        }
+        findingsByCode = byCode
     }
 
     func text(_ english: String, _ dutch: String) -> String { language.text(english, dutch) }
@@ -41,7 +50,7 @@ struct PageWriter {
         let years = Set(content.capacity.map(\.year)).union(content.coverage.map(\.year)).sorted()
         for year in years.reversed() { yearSection(year) }
         trendsSection()
-        if !content.plan.isEmpty { HTMLPage.planSection(content.plan, into: &out) }
+        HTMLPage.planSection(content.plan, language: language, into: &out)
         coverageTable()
         capacityTable()
         auditTable()
@@ -122,11 +131,10 @@ struct PageWriter {
         return new
     }
 
-    func findingCount(_ code: FindingCode) -> Int {
-        if let counts = content.findingCounts { return counts[code.rawValue] ?? 0 }
-        guard let column = content.findings.column("code") else { return 0 }
-        return content.findings.rows.filter { $0[column].plainText == code.rawValue }.count
-    }
+    /// The findings of `code` in the run: all of them, when the page lists only the first ones.
+    func findingCount(_ code: String) -> Int { content.findingCounts?[code] ?? findingsByCode[code]?.count ?? 0 }
+
+    func findingCount(_ code: FindingCode) -> Int { findingCount(code.rawValue) }
 
     /// What must be done today, each with its count and a link into its list.
     mutating func actionSection() {

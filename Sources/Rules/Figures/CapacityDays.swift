@@ -95,6 +95,9 @@ public enum CapacityDays {
             self.placements = placements
             self.slots = slots
         }
+
+        /// More placements than slots on each of these days.
+        public var isOverCapacity: Bool { CapacityDays.isOverCapacity(placements: placements, slots: slots) }
     }
 
     /// The row's occupancy over `year` day by day (its placements covering each day against its
