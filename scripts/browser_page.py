@@ -75,6 +75,10 @@ def check_interaction(report: Report, driver, latest: Path, findings: list[dict[
     report.check("nl: drill-down of a heatmap cell shows its placements", drill_heatmap, driver, placements, groups)
     report.check("nl: drill-down of a coverage bar (Enter key) shows its placements", drill_coverage, driver,
                  placements, groups)
+    open_page(driver, latest / "report.html")
+    report.check("nl: a heatmap cell by keyboard; Escape gives the focus back", drill_heatmap_keyboard, driver)
+    open_page(driver, latest / "report.html")
+    report.check("nl: a filter change starts the tables at their first page", filter_resets_paging, driver)
     drain_requests_and_console(driver, seen)
 
 
@@ -270,6 +274,43 @@ def drill_heatmap(driver, placements, groups) -> str:
     rows = drill_sources(driver)
     rows_match(rows, placement_index(placements, groups), lambda key: key == (year, site, group))
     return f"{year} {site} {group}: {len(rows)} placements"
+
+
+def drill_heatmap_keyboard(driver) -> str:
+    from selenium.webdriver.common.keys import Keys
+    cell = one(driver, 'table.heatmap td.over[tabindex="0"]', "a heatmap cell reachable by Tab")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus()", cell)
+    cell.send_keys(Keys.ENTER)
+    rows = drill_sources(driver)
+    driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    if not driver.execute_script("return document.getElementById('drill').hidden"):
+        raise CheckFailed("Escape left the drill-down panel open")
+    if not driver.execute_script("return document.activeElement === arguments[0]", cell):
+        raise CheckFailed("after Escape the focus is not on the heatmap cell that opened the panel")
+    return f"{len(rows)} placements, focus back on the cell"
+
+
+def filter_resets_paging(driver) -> str:
+    from selenium.webdriver.support.ui import Select
+    pager = one(driver, '.pager[data-for="capacity"]', "the capacity table's pager")
+    buttons = pager.find_elements("css selector", "button")
+    if len(buttons) < 2:
+        raise CheckFailed(f"the capacity table has no second page to go to: {pager.text!r}")
+    click(driver, buttons[1])
+    if " 51–" not in pager.text:
+        raise CheckFailed(f"'next' did not go to rows 51–: {pager.text!r}")
+    select = Select(one(driver, "#filters select#filter-year", "the year filter"))
+    select.select_by_index(1)
+    text = one(driver, '.pager[data-for="capacity"]', "the capacity table's pager").text
+    if " 51–" in text or (" 1–" not in text and "–" in text):
+        raise CheckFailed(f"after choosing a year the capacity table stays on a later page: {text!r}")
+    status = one(driver, "#filter-status", "the filter status").text
+    sites = driver.execute_script(
+        "var heat = JSON.parse(document.getElementById('page-data').textContent)['heat-' + arguments[0]];"
+        "return heat.sites.length;", select.first_selected_option.get_attribute("value"))
+    if not status.startswith(f"{sites} "):
+        raise CheckFailed(f"the status says {status!r}; the year's heatmap has {sites} sites")
+    return f"{text}; {status}"
 
 
 def drill_coverage(driver, placements, groups) -> str:

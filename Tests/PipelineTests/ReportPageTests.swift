@@ -85,7 +85,7 @@ struct ReportPageTests {
         #expect(page.contains("<tr data-site=\"AZJP\"><th scope=\"row\"><span class=\"code\">AZJP</span> <span class=\"name\">AZ Jan Portaels</span></th>"))
         #expect(page.contains("<th scope=\"col\" data-group=\"IG\"><span class=\"code\">IG</span> <span class=\"name\">interne geneeskunde</span></th>"))
         // AZJP IG in 2025-2026: 3 students on 2 slots for 28 days.
-        #expect(page.contains(" over\">21%<span class=\"oc\">⚠ 28 d</span></td>"))
+        #expect(page.contains(" over\" tabindex=\"0\">21%<span class=\"oc\">⚠ 28 d</span></td>"), "a cell is reached by keyboard too")
     }
 
     /// Site and discipline names that try to end the data block, open a comment, break out of
@@ -173,5 +173,55 @@ struct ReportPageTests {
         let unknown = try #require(findings["UNKNOWN_SITE"] as? [Any])
         let first = try #require((unknown[1] as? [[Any]])?.first)
         #expect((first[2] as? [Any])?.count == 100 && first[3] as? Int == 150)
+    }
+
+    func dataBlock(_ page: String) throws -> [String: Any] {
+        let block = try #require(Self.between(page, "<script type=\"application/json\" id=\"page-data\">", "</script>"))
+        return try #require(try JSONSerialization.jsonObject(with: Data(block.utf8)) as? [String: Any])
+    }
+
+    @Test("codes that hold '|' keep their own heatmap cells: site X|Y with group IG and site X with group Y|IG do not meet")
+    func heatmapCellsNestedBySite() throws {
+        let sites = """
+            sites:
+              - {code: "X|Y", name: "Pipe site", kind: hospital, region: peripheral, city: Gent, country: BE}
+              - {code: "X", name: "Plain site", kind: hospital, region: peripheral, city: Gent, country: BE}
+            """
+        let disciplines = "disciplines:\n  - {code: IG, nl: \"interne\", en: \"internal\"}\n  - {code: \"Y|IG\", nl: \"andere\", en: \"other\"}\n"
+        let agreements = "A1,Pipe site,IG,1,2025-07-01,2027-06-30,erkend\nA2,Plain site,Y|IG,3,2025-07-01,2027-06-30,erkend\n"
+        var evaluations = "s1,Pipe site,IG,2025-09-01,2025-09-28,hospital,supervisor,final,14,2025-09-30\n"
+        for student in 2...4 { evaluations += "s\(student),Plain site,Y|IG,2025-09-01,2025-09-28,hospital,supervisor,final,14,2025-09-30\n" }
+        let parsed = try dataBlock(try smallFacultyPage(name: "pipes", sites: sites, disciplines: disciplines,
+                                                        agreements: agreements, evaluations: evaluations))
+        let heat = try #require(parsed["heat-2025-2026"] as? [String: Any])
+        let cells = try #require(heat["cells"] as? [String: [String: [Any]]])
+        #expect(cells["X|Y"]?["IG"]?[5] as? Int == 1)
+        #expect(cells["X"]?["Y|IG"]?[5] as? Int == 3)
+    }
+
+    @Test("a placement made of 30 evaluation rows carries its first 10 into the page's data, with the count of all 30")
+    func placementSourcesCapped() throws {
+        var evaluations = ""
+        for _ in 0..<30 { evaluations += "s1,Known,IG,2025-09-01,2025-09-28,hospital,supervisor,final,14,2025-09-30\n" }
+        let parsed = try dataBlock(try smallFacultyPage(name: "repeated",
+            sites: "sites:\n  - {code: H1, name: \"Known\", kind: hospital, region: peripheral, city: Gent, country: BE}\n",
+            disciplines: "disciplines:\n  - {code: IG, nl: \"interne\", en: \"internal\"}\n",
+            agreements: "A1,Known,IG,1,2025-07-01,2027-06-30,erkend\n", evaluations: evaluations))
+        let heat = try #require(parsed["heat-2025-2026"] as? [String: Any])
+        let cell = try #require((heat["cells"] as? [String: [String: [Any]]])?["H1"]?["IG"])
+        let placement = try #require((cell[6] as? [[Any]])?.first)
+        #expect(placement.count == 8 && (placement[6] as? [Any])?.count == 10 && placement[7] as? Int == 30)
+    }
+
+    @Test("a finding message quoting a 5,000-character name is shortened on the page and whole in findings.csv")
+    func longMessagesShortened() throws {
+        let longName = String(repeating: "Lang ziekenhuis ", count: 320)
+        let page = try smallFacultyPage(name: "long",
+            sites: "sites:\n  - {code: H1, name: \"Known\", kind: hospital, region: peripheral, city: Gent, country: BE}\n",
+            disciplines: "disciplines:\n  - {code: IG, nl: \"interne\", en: \"internal\"}\n",
+            agreements: "A1,Known,IG,1,2025-07-01,2027-06-30,erkend\n",
+            evaluations: "s1,\(longName),IG,2025-09-01,2025-09-28,hospital,supervisor,final,14,2025-09-30\n")
+        #expect(!page.contains(String(repeating: "Lang ziekenhuis ", count: 30)))
+        #expect(page.components(separatedBy: "(volledig bericht in findings.csv)").count == 3, "once in the list, once in the data")
     }
 }

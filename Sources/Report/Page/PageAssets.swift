@@ -69,7 +69,7 @@ enum PageAssets {
         #drill { position: fixed; left: 0; right: 0; bottom: 0; max-height: 55vh; overflow: auto; z-index: 10; background: #fff;
           border-top: 3px solid var(--accent); box-shadow: 0 -3px 10px rgba(0,0,0,.25); padding: .5rem 1.2rem 1rem; }
         #drill h2 { border: 0; margin-top: .2rem; } #drill-close { float: right; }
-        g.bar { cursor: pointer; } g.bar:focus { outline: 2px solid var(--accent); }
+        g.bar { cursor: pointer; } g.bar:focus, table.heatmap td:focus { outline: 2px solid var(--accent); }
         @media screen { .paged-out, ul.folded > li.folded-item { display: none; } }
         html:not(.js) button.drill { display: none; }
         @media (max-width: 600px) {
@@ -133,6 +133,7 @@ enum PageAssets {
                 + ' ' + L.of + ' ' + num(count)));
             }
 
+            function cellAt(heat, site, group) { var row = heat && heat.cells[site]; return row ? row[group] : undefined; }
             function heatRow(heat, site) {
               var tr = el('tr'), th = tr.appendChild(el('th'));
               tr.dataset.site = site;
@@ -140,23 +141,27 @@ enum PageAssets {
               th.appendChild(el('span', site, 'code'));
               if (data.sites[site]) { th.appendChild(document.createTextNode(' ')); th.appendChild(el('span', data.sites[site], 'name')); }
               heat.groups.forEach(function (group) {
-                var cell = heat.cells[site + '|' + group], td = tr.appendChild(el('td'));
+                var cell = cellAt(heat, site, group), td = tr.appendChild(el('td'));
                 td.hidden = !!filter.group && group !== filter.group;
                 if (!cell) return;
                 td.className = cell[1];
+                td.tabIndex = 0;
                 td.textContent = cell[0];
                 if (cell[4] > 0) td.appendChild(el('span', '⚠ ' + num(cell[4]) + ' d', 'oc'));
               });
               return tr;
             }
 
+            // Returns how many sites the filters leave in the heatmaps of the years shown.
             function heatmaps(render) {
+              var shown = 0;
               each('table.heatmap', function (table) {
                 var year = table.dataset.year, heat = data['heat-' + year], head = table.tHead.rows[0].cells, key = 'heat-' + year;
                 for (var c = 1; c < head.length; c++) head[c].hidden = !!filter.group && heat.groups[c - 1] !== filter.group;
                 var sites = heat.sites.filter(function (site) {
-                  return (!filter.site || site === filter.site) && (!filter.group || heat.cells[site + '|' + filter.group]);
+                  return (!filter.site || site === filter.site) && (!filter.group || cellAt(heat, site, filter.group));
                 });
+                if (!filter.year || filter.year === year) shown += sites.length;
                 var page = Math.min(pages[key] || 0, Math.max(0, Math.ceil(sites.length / HEAT_PAGE) - 1));
                 pages[key] = page;
                 if (render) {
@@ -167,6 +172,7 @@ enum PageAssets {
                 renderPager(document.querySelector('[data-for-heatmap="' + year + '"]'), sites.length, HEAT_PAGE, page,
                   function (p) { pages[key] = p; heatmaps(true); });
               });
+              return shown;
             }
 
             function tables(render) {
@@ -200,9 +206,8 @@ enum PageAssets {
                 if (filter.group && g.dataset.group !== filter.group) g.setAttribute('hidden', ''); else g.removeAttribute('hidden');
               });
               each('section.per-code', function (s) { s.hidden = !!filter.code && s.dataset.code !== filter.code; });
-              heatmaps(true);
+              var shown = heatmaps(true);
               tables(true);
-              var shown = document.querySelectorAll('table.heatmap tbody tr').length;
               document.getElementById('filter-status').textContent = num(shown) + ' ' + L.rows + ' ' + L.shown;
             }
 
@@ -220,10 +225,11 @@ enum PageAssets {
             form.hidden = false;
             form.addEventListener('change', function () {
               ['year', 'site', 'group', 'code'].forEach(function (n) { filter[n] = form.elements[n].value; });
+              pages = {};
               apply();
             });
             form.addEventListener('reset', function () {
-              setTimeout(function () { filter = { year: '', site: '', group: '', code: '' }; apply(); }, 0);
+              setTimeout(function () { filter = { year: '', site: '', group: '', code: '' }; pages = {}; apply(); }, 0);
             });
             form.addEventListener('submit', function (event) { event.preventDefault(); });
 
@@ -243,8 +249,9 @@ enum PageAssets {
               list.parentNode.insertBefore(button, list.nextSibling);
             });
 
-            var panel = document.getElementById('drill'), panelBody = document.getElementById('drill-body');
+            var panel = document.getElementById('drill'), panelBody = document.getElementById('drill-body'), opener = null;
             function openDrill(title, lines, columns, rows) {
+              if (panel.hidden) opener = document.activeElement;
               panelBody.textContent = '';
               panelBody.appendChild(el('h2', title));
               lines.forEach(function (line) { panelBody.appendChild(el('p', line)); });
@@ -262,8 +269,9 @@ enum PageAssets {
             var placementColumns = [L.student, L.discipline, L.start, L.end, L.weeks, L.agreement, L.source];
             function placementRows(list) {
               return list.map(function (p) {
-                return [p[0], named(p[1], data.disciplines), p[2], p[3], num(p[4]), p[5] === null ? L.none : p[5],
-                  p[6].map(source).join(' ')];
+                var sources = p[6].map(source).join(' ');
+                if (p[7] > p[6].length) sources += ' … +' + num(p[7] - p[6].length) + ' (placements.csv)';
+                return [p[0], named(p[1], data.disciplines), p[2], p[3], num(p[4]), p[5] === null ? L.none : p[5], sources];
               });
             }
             function more(total, shown, key) {
@@ -272,7 +280,7 @@ enum PageAssets {
             function cellOf(td) {
               var table = td.closest('table.heatmap'), group = table.tHead.rows[0].cells[td.cellIndex].dataset.group;
               var site = td.parentElement.dataset.site, year = table.dataset.year, heat = data['heat-' + year];
-              return { site: site, group: group, year: year, cell: heat && heat.cells[site + '|' + group] };
+              return { site: site, group: group, year: year, cell: cellAt(heat, site, group) };
             }
             function cellText(c) {
               return named(c.site, data.sites) + ' · ' + named(c.group, data.disciplines) + ' · ' + c.year + ': ' + c.cell[2] + ' '
@@ -281,14 +289,15 @@ enum PageAssets {
             function drillCell(td) {
               var c = cellOf(td);
               if (!c.cell) return;
-              var key = 'site=' + c.site + ', ' + L.group + '=' + c.group + ', ' + L.year + '=' + c.year;
+              // placements.csv's own column names; it has no group column, so the group is said in words.
+              var key = 'site=' + c.site + ', year=' + c.year + ', ' + L.group + ' ' + c.group;
               openDrill(L.placementsOf + ' ' + c.site + ' · ' + c.group + ' · ' + c.year,
                 [cellText(c)].concat(more(c.cell[5], c.cell[6].length, key)), placementColumns, placementRows(c.cell[6]));
             }
             function drillBar(g) {
               var year = g.dataset.year, group = g.dataset.group, bar = (data['bars-' + year] || {})[group];
               if (!bar) return;
-              var key = L.group + '=' + group + ', ' + L.year + '=' + year;
+              var key = 'year=' + year + ', ' + L.group + ' ' + group;
               openDrill(L.placementsOf + ' ' + named(group, data.disciplines) + ' · ' + year,
                 [g.getAttribute('aria-label')].concat(more(bar[0], bar[1].length, key)), placementColumns, placementRows(bar[1]));
             }
@@ -301,7 +310,13 @@ enum PageAssets {
               openDrill(L.sourceRowsOf + ' ' + code + ' ' + fingerprint, lines, [L.source],
                 finding[2].map(function (s) { return [source(s)]; }));
             }
-            document.getElementById('drill-close').addEventListener('click', function () { panel.hidden = true; });
+            function closeDrill() {
+              if (panel.hidden) return;
+              panel.hidden = true;
+              if (opener && document.contains(opener)) opener.focus();
+              opener = null;
+            }
+            document.getElementById('drill-close').addEventListener('click', closeDrill);
             document.addEventListener('click', function (event) {
               var target = event.target, button = target.closest('button.drill');
               if (button) { drillFinding(button.closest('li')); return; }
@@ -311,9 +326,12 @@ enum PageAssets {
               if (bar) drillBar(bar);
             });
             document.addEventListener('keydown', function (event) {
-              if (event.key === 'Escape') { panel.hidden = true; return; }
+              if (event.key === 'Escape') { closeDrill(); return; }
+              if (event.key !== 'Enter' && event.key !== ' ') return;
               var bar = event.target.closest && event.target.closest('g.bar');
-              if (bar && (event.key === 'Enter' || event.key === ' ')) { event.preventDefault(); drillBar(bar); }
+              if (bar) { event.preventDefault(); drillBar(bar); return; }
+              var td = event.target.closest && event.target.closest('table.heatmap td');
+              if (td && td.textContent) { event.preventDefault(); drillCell(td); }
             });
             document.addEventListener('mouseover', function (event) {
               var td = event.target.closest && event.target.closest('table.heatmap td');

@@ -63,7 +63,7 @@ extension PageWriter {
                     continue
                 }
                 let look = cellLook(sum)
-                out.append("<td class=\"\(look.classes)\">\(look.label)")
+                out.append("<td class=\"\(look.classes)\" tabindex=\"0\">\(look.label)")
                 if sum.overDays > 0 { out.append("<span class=\"oc\">⚠ \(language.integer(sum.overDays)) d</span>") }
                 out.append("</td>")
             }
@@ -100,8 +100,9 @@ extension PageWriter {
         out.append("<span class=\"swatch nc\">\(text("no recognised capacity: used weeks", "geen erkende capaciteit: gebruikte weken"))</span></p>\n")
     }
 
-    /// `heat-YEAR`: {"sites", "groups", "cells": per "SITE|GROUP" [text, classes, used weeks,
-    /// capacity weeks, over-capacity days, placements, [first placements]]}.
+    /// `heat-YEAR`: {"sites", "groups", "cells": {SITE: {GROUP: [text, classes, used weeks,
+    /// capacity weeks, over-capacity days, placements, [first placements]]}}}. Nested rather than
+    /// keyed by a joined "SITE|GROUP": a register's codes may hold any character.
     mutating func heatmapData(_ year: PlacementYear, sites: [String], groups: [String], cells: [String: [String: CellSum]]) {
         data.key("heat-\(year)")
         data.raw("{")
@@ -113,12 +114,13 @@ extension PageWriter {
         data.raw(",")
         data.key("cells")
         data.raw("{")
-        var first = true
-        for site in sites {
-            for (group, sum) in (cells[site] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                if !first { data.raw(",") }
-                first = false
-                data.key(site + "|" + group)
+        for (siteIndex, site) in sites.enumerated() {
+            if siteIndex > 0 { data.raw(",") }
+            data.key(site)
+            data.raw("{")
+            for (groupIndex, (group, sum)) in (cells[site] ?? [:]).sorted(by: { $0.key < $1.key }).enumerated() {
+                if groupIndex > 0 { data.raw(",") }
+                data.key(group)
                 let sample = content.drillDown.cells[PageDrillDown.CellKey(year: year, site: site, group: group)] ?? PlacementSample()
                 let look = cellLook(sum)
                 data.raw("[")
@@ -130,11 +132,12 @@ extension PageWriter {
                 placements(sample.first)
                 data.raw("]")
             }
+            data.raw("}")
         }
         data.raw("}},")
     }
 
-    /// [[student, discipline, start, end, weeks, agreement, sources], …].
+    /// [[student, discipline, start, end, weeks, agreement, sources, source count], …].
     mutating func placements(_ list: [PagePlacement]) {
         let language = self.language
         data.array(list) { data, placement in
@@ -150,7 +153,7 @@ extension PageWriter {
             if let agreement = placement.agreement { data.string(agreement) } else { data.raw("null") }
             data.raw(",")
             data.sources(placement.sources)
-            data.raw("]")
+            data.raw(",\(placement.sourceCount)]")
         }
     }
 }

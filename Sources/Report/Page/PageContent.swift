@@ -69,7 +69,13 @@ public struct PagePlacement: Sendable, Hashable {
     public var weeks: Int
     /// The matched agreement's id; nil without one.
     public var agreement: String?
+    /// The first `sourcesShown` of its source rows: a placement made of a hundred thousand
+    /// repeated evaluation rows must not carry them all into the page, twice over (a cell and a bar).
     public var sources: [SourceLocation]
+    /// How many source rows the placement has (all of them are in placements.csv).
+    public var sourceCount: Int
+
+    public static let sourcesShown = 10
 
     public init(student: String, site: String, discipline: String, start: Day, end: Day, weeks: Int, agreement: String?,
                 sources: [SourceLocation]) {
@@ -80,7 +86,8 @@ public struct PagePlacement: Sendable, Hashable {
         self.end = end
         self.weeks = weeks
         self.agreement = agreement
-        self.sources = sources
+        self.sources = Array(sources.prefix(Self.sourcesShown))
+        self.sourceCount = sources.count
     }
 }
 

@@ -52,7 +52,7 @@ extension PageWriter {
     /// Per code: [count, [[fingerprint, message, first sources, sources in all], …]] for the
     /// findings the page lists.
     mutating func findingsData() {
-        let findings = content.findings
+        let findings = content.findings, language = self.language
         data.key("findings")
         data.raw("{")
         guard let message = findings.column("message"), let sources = findings.column("sources"),
@@ -69,7 +69,7 @@ extension PageWriter {
                 data.raw("[")
                 data.string(row[fingerprint].plainText)
                 data.raw(",")
-                data.string(row[message].plainText)
+                data.string(Self.shortened(row[message].plainText, language))
                 data.raw(",")
                 let (shown, total) = Self.firstSources(row[sources])
                 data.sources(shown)
@@ -94,7 +94,7 @@ extension PageWriter {
             ("usedWeeks", "used weeks", "gebruikte weken"), ("capacityWeeks", "capacity weeks", "capaciteitsweken"),
             ("overDays", "days over capacity", "dagen boven capaciteit"), ("showAll", "show all", "toon alle"),
             ("showFewer", "show fewer", "toon minder"), ("key", "key", "sleutel"), ("site", "site", "plaats"),
-            ("year", "year", "stagejaar"), ("group", "discipline group", "disciplinegroep"),
+            ("group", "discipline group", "disciplinegroep"),
         ]
         data.key("labels")
         data.raw("{")

@@ -61,7 +61,7 @@ extension PageWriter {
                 escaped(fingerprint)
                 out.append("\"\(new.contains(fingerprint) ? " class=\"new\"" : "")>")
                 if new.contains(fingerprint) { out.append("<span class=\"badge\">\(text("new", "nieuw"))</span> ") }
-                escaped(row[messageColumn].plainText)
+                escaped(Self.shortened(row[messageColumn].plainText, language))
                 out.append(" <button type=\"button\" class=\"drill\">\(text("source rows", "bronrijen"))</button><br><span class=\"sources\">")
                 let (shown, total) = Self.firstSources(row[sourcesColumn])
                 escaped(shown.map(\.description).joined(separator: " "))
@@ -82,6 +82,17 @@ extension PageWriter {
             out.append("</section>\n")
         }
         out.append("</section>\n")
+    }
+
+    /// The longest finding message the page shows whole: a message quotes names from the
+    /// exports, and a 60,000-character name on every row made a page of megabytes.
+    static let messageCharacters = 300
+
+    /// The message, or its first `messageCharacters` and where the whole one is.
+    static func shortened(_ message: String, _ language: ReportLanguage) -> String {
+        guard message.count > messageCharacters else { return message }
+        return String(message.prefix(messageCharacters))
+            + language.text(" … (whole message in findings.csv)", " … (volledig bericht in findings.csv)")
     }
 
     /// Source rows listed per finding on the page: an unknown name repeated on a hundred
