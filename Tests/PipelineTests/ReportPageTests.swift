@@ -44,7 +44,19 @@ struct ReportPageTests {
 
     @Test("the Content-Security-Policy allows the page's own script and style by their hashes, and nothing else")
     func contentSecurityPolicy() throws {
-        let page = try samplePage()
+        try expectOwnPolicyOnly(try samplePage(), scripts: 2)
+    }
+
+    @Test("the page of `plan --format html` has the same policy: its own style and sorting script by their hashes")
+    func standalonePagePolicy() throws {
+        let definition = try DefinitionLoader.load(file: packageRoot + "/pipelines/sample.yml", workingDirectory: packageRoot)
+        let year = try #require(PlacementYear(label: "2026-2027"))
+        let (rows, _) = try Coordinator.plan(definition: definition, year: year, students: 120, group: nil)
+        let page = String(decoding: HTMLPage.standalone(Tables.plan.table(rows), title: "plan", plan: rows), as: UTF8.self)
+        try expectOwnPolicyOnly(page, scripts: 1)
+    }
+
+    func expectOwnPolicyOnly(_ page: String, scripts: Int) throws {
         let policy = try #require(Self.between(page, "<meta http-equiv=\"Content-Security-Policy\" content=\"", "\">"))
         let script = try #require(Self.between(page, "<script>", "</script>"))
         let style = try #require(Self.between(page, "<style>", "</style>"))
@@ -52,8 +64,8 @@ struct ReportPageTests {
                 + "base-uri 'none'; form-action 'none'")
         #expect(!page.contains("unsafe-inline") && !page.contains(" style=\"") && !page.contains(" on"
                 + "click="))
-        // One executable script and one data block; nothing loaded from anywhere.
-        #expect(page.components(separatedBy: "<script").count == 3)
+        // The executable script (and the run's page's data block); nothing loaded from anywhere.
+        #expect(page.components(separatedBy: "<script").count == scripts + 1)
         for reference in ["src=", "url(", "@import", "href=\"http", "href=\"//", "<link", "<iframe", "<img"] {
             #expect(!page.contains(reference), "\(reference)")
         }

@@ -19,11 +19,21 @@ public enum HTMLPage {
         th { background: #eef; cursor: pointer; } th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
         details { margin: 0.3em 0; } details.error summary strong { color: #b00; }
         .sources { color: #666; font-size: 0.85em; } .note { color: #555; font-size: 0.9em; }
-        svg.chart { max-width: 100%; height: auto; display: block; margin: 0.5em 0 1em; }
+        svg.chart { max-width: 100%; height: auto; display: block; margin: 0.5em 0 1em; } .scroll { overflow-x: auto; }
         @media print { details { display: block; } details > summary { list-style: none; } th { cursor: auto; }
           section { break-inside: avoid-page; } body { margin: 0; } }
 
         """
+}
+
+extension HTMLPage {
+    /// The texts inside the standalone page's `<style>` and `<script>`, as hashed for its policy.
+    static let standaloneStyleText = "\n" + style
+    static let standaloneScriptText = "\n" + standaloneScript
+
+    /// As the run's page (`PageAssets`): only the page's own style and script, by their hashes.
+    static let standalonePolicy = "default-src 'none'; script-src '\(PageAssets.hash(standaloneScriptText))'; "
+        + "style-src '\(PageAssets.hash(standaloneStyleText))'; base-uri 'none'; form-action 'none'"
 }
 
 extension String {
@@ -40,7 +50,8 @@ extension HTMLPage {
         out.append("<!DOCTYPE html>\n<html lang=\"\(language.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n"
                    + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
         TableFormats.appendHTML(title, to: &out)
-        out.append("</title>\n<style>\n\(style)</style>\n</head>\n<body>\n<h1>")
+        out.append("</title>\n<meta http-equiv=\"Content-Security-Policy\" content=\"\(standalonePolicy)\">\n")
+        out.append("<style>\(standaloneStyleText)</style>\n</head>\n<body>\n<h1>")
         TableFormats.appendHTML(title, to: &out)
         out.append("</h1>\n")
         if !plan.isEmpty {
@@ -50,7 +61,7 @@ extension HTMLPage {
         } else {
             standaloneTable(table, language: language, into: &out)
         }
-        out.append("<script>\n\(standaloneScript)</script>\n</body>\n</html>\n")
+        out.append("<script>\(standaloneScriptText)</script>\n</body>\n</html>\n")
         return out.bytes
     }
 
@@ -98,7 +109,7 @@ extension HTMLPage {
 
     /// A sortable table: column names as in the CSV, values as `language` writes them.
     static func standaloneTable(_ table: ReportTable, language: ReportLanguage, into out: inout TextBuffer) {
-        out.append("<div style=\"overflow-x: auto\"><table class=\"sortable\"><thead><tr>")
+        out.append("<div class=\"scroll\"><table class=\"sortable\"><thead><tr>")
         for column in table.columns {
             out.append("<th scope=\"col\">")
             TableFormats.appendHTML(column.replacingUnderscores, to: &out)
