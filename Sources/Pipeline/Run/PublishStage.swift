@@ -32,10 +32,10 @@ enum PublishStage {
         return (directory, exitStatus)
     }
 
-    /// What the publish guard compares of this run.
+    /// What the publish guard compares of this run, before the report jobs.
     static func figures(reports: [FileReport], _ placed: PartitionLoop.Outcome) -> GuardFigures {
         GuardFigures(recordsRead: reports.reduce(0) { $0 + $1.read }, recordsQuarantined: reports.reduce(0) { $0 + $1.quarantined },
-                     agreements: placed.reconciliation.agreements.count, placements: placed.partitions.placementCount,
+                     agreements: placed.reconciliation.agreements.count, placements: placed.partitions.placementsBeforeReportJobs,
                      noAgreement: placed.findings.countsPerCode[.noAgreement] ?? 0)
     }
 
