@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Pipeline
 
 /// `stagebalans accept RUN`: publishes a run the publish guard held back.
@@ -30,7 +31,8 @@ struct Accept: ParsableCommand {
             if accepted.alreadyPublished {
                 print("accept: run \(accepted.runID) is published already and latest names it; nothing to do")
             } else {
-                print("accept: run \(accepted.runID) published: latest now names \(accepted.directory)"
+                let folder = DefinitionLoader.display(accepted.directory, workingDirectory: FileManager.default.currentDirectoryPath)
+                print("accept: run \(accepted.runID) published: latest now names \(folder)"
                       + (accepted.previousLatest.map { " (it named \($0))" } ?? ""))
             }
         } catch {

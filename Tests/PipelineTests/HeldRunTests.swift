@@ -105,7 +105,7 @@ struct HeldRunTests {
 
         let accepted = try cli.stagebalans(["accept", held, "--pipeline", "good.yml"], in: samples.folder)
         #expect(accepted.status == 0, "\(accepted.err)")
-        #expect(accepted.out == "accept: run \(held) published: latest now names \(samples.output)/runs/\(held) (it named \(published))\n")
+        #expect(accepted.out == "accept: run \(held) published: latest now names out/runs/\(held) (it named \(published))\n")
         #expect(samples.latest == held)
         let row = try #require(try samples.row(held))
         #expect(row["outcome"] as String == "accepted" && row["published"] as Int == 1 && row["exit_code"] as Int == 7)
@@ -134,7 +134,7 @@ struct HeldRunTests {
         #expect(next.status == 0 && next.err.contains("changes since \(held)"), "\(next.err)")
     }
 
-    @Test("accept refuses a failed run and an unchanged night, and waits for the lock")
+    @Test("accept refuses a failed run, an unchanged night and a held folder swapped for a link, and waits for the lock")
     func acceptRefusals() throws {
         let faculty = try NightlyTests.Faculty()
         defer { try? FileManager.default.removeItem(atPath: faculty.folder) }
@@ -152,9 +152,25 @@ struct HeldRunTests {
                 "\(unchanged.err)")
         let failed = try cli.stagebalans(["accept", ids[2], "--pipeline", "p.yml"], in: faculty.folder)
         #expect(failed.status == 64 && failed.err.contains("failed (exit 3) and published nothing"), "\(failed.err)")
+        // A held run whose folder was swapped for a link: refused; the folder back: accepted.
+        try faculty.nightOne()
+        try faculty.write("agreements.csv", NightlyTests.Faculty.agreementHeader)
+        #expect(try cli.stagebalans(["run", "p.yml"], in: faculty.folder).status == 7)
+        let held = try #require(faculty.runs.last)
+        let folder = faculty.output + "/runs/" + held
+        try FileManager.default.moveItem(atPath: folder, toPath: faculty.folder + "/elsewhere")
+        try FileManager.default.createSymbolicLink(atPath: folder, withDestinationPath: faculty.folder + "/elsewhere")
+        let linked = try cli.stagebalans(["accept", held, "--pipeline", "p.yml"], in: faculty.folder)
+        #expect(linked.status == 64 && linked.err.contains("the held run's folder is gone"), "\(linked.err)")
+        #expect(faculty.latestTarget == "runs/" + ids[0])
+        try FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.moveItem(atPath: faculty.folder + "/elsewhere", toPath: folder)
+        #expect(try cli.stagebalans(["accept", held, "--pipeline", "p.yml"], in: faculty.folder).status == 0)
+        #expect(faculty.latestTarget == "runs/" + held)
+
         let holder = try NightlyTests.holdLock(faculty.output + "/.lock")
         defer { kill(holder.processIdentifier, SIGKILL) }
-        let locked = try cli.stagebalans(["accept", ids[0], "--pipeline", "p.yml"], in: faculty.folder)
+        let locked = try cli.stagebalans(["accept", held, "--pipeline", "p.yml"], in: faculty.folder)
         #expect(locked.status == 5 && locked.err.contains("a run holds the lock"), "\(locked.err)")
         let nowhere = try cli.stagebalans(["accept", ids[0], "--pipeline", "p.yml"], in: "/tmp",
                                           environment: [:])
