@@ -28,7 +28,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .outputFailed: return "an output could not be written"
         case .locked: return "another run holds the lock on the output folder"
         case .timedOut: return "scripts/nightly.sh stopped the run after STAGEBALANS_TIMEOUT"
-        case .held: return "held by the publish guard: written to runs/ID, latest unchanged (stagebalans accept ID publishes it)"
+        case .held: return "held back by the publish guard; stagebalans accept ID publishes it"
         }
     }
 }

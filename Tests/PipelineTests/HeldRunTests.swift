@@ -202,6 +202,17 @@ struct HeldRunTests {
         #expect(history.out.components(separatedBy: "  held  ").count == 3, "two held runs listed: \(history.out)")
     }
 
+    @Test("--help and run --help list exit 7")
+    func help() throws {
+        for arguments in [["--help"], ["run", "--help"]] {
+            let help = try cli.stagebalans(arguments)
+            #expect(help.out.contains("7  held back by the publish guard; stagebalans accept ID publishes it\n"),
+                    "\(arguments)")
+        }
+        let accept = try cli.stagebalans(["accept", "--help"])
+        #expect(accept.out.contains("stagebalans accept 2026-11-23T21-01-33Z-29796 --pipeline pipelines/sample.yml"))
+    }
+
     @Test("an unchanged night is recorded: outcome unchanged, the run it equals, exit 0; history lists it")
     func unchangedNightRecorded() throws {
         let faculty = try NightlyTests.Faculty()

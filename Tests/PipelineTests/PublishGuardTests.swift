@@ -151,6 +151,27 @@ struct PublishGuardTests {
         #expect(PublishGuard.reasons(current: collapsed, previous: try store.lastPublished()?.run.figures, settings: GuardSettings()).isEmpty)
     }
 
+    @Test("a held run for the office counts among the office's runs: a run for auditors is refused beside it too")
+    func heldOfficeRuns() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try HistoryStore.open(directory: folder)
+        for (id, published, held) in [("2026-11-23T02-00-00Z-1", false, false), ("2026-11-24T02-00-00Z-2", false, true)] {
+            var run = HistoryStore.Run(id: id, asOf: "2026-04-15", startedAt: id, endedAt: id, exitCode: held ? 7 : 3,
+                                       definitionSHA256: "d", referenceSHA256: "r", toolVersion: stagebalansVersion, published: published,
+                                       forAuditors: false)
+            if held {
+                run.outcome = .held
+                run.hold = HistoryStore.Hold(comparedWith: "none", reasons: ["a reason"])
+            }
+            try store.record(HistoryStore.Record(run: run, inputs: [], findingCount: 0, findings: FindingStore(sorted: []), capacity: [],
+                                                 siteYears: []))
+        }
+        #expect(try store.publishedOfficeRuns() == ["2026-11-24T02-00-00Z-2"], "the failed run has no folder; the held one has")
+        #expect(try store.heldRuns().pending == ["2026-11-24T02-00-00Z-2"])
+        #expect(try store.holds()["2026-11-24T02-00-00Z-2"]?.reasons == ["a reason"])
+    }
+
     // MARK: The definition
 
     func parse(_ yaml: String) throws(DefinitionError) -> PipelineDefinition {

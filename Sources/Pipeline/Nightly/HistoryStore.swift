@@ -286,10 +286,12 @@ struct HistoryStore {
         try read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM run WHERE published = 1")) }
     }
 
-    /// The ids of the published runs for the office (not for auditors), oldest first.
+    /// The ids of the runs for the office (not for auditors) with a folder, published or held, oldest first.
     func publishedOfficeRuns() throws(OutputError) -> [String] {
         try read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM run WHERE published = 1 AND for_auditors = 0 ORDER BY started_at, rowid")
+            try String.fetchAll(db, sql: """
+                SELECT id FROM run WHERE (published = 1 OR outcome = 'held') AND for_auditors = 0 ORDER BY started_at, rowid
+                """)
         }
     }
 
