@@ -142,5 +142,14 @@ struct NotificationTests {
         let logged = flooded.err.split(separator: "\n").filter { $0 == "on_publish: line" }
         #expect(logged.count == 40, "40 lines of its output")
         #expect(flooded.err.contains("on_publish: … (3237 more lines, 983621 more bytes not logged)"), "\(flooded.err.suffix(600))")
+
+        // Output that would clear the terminal shows its ESC as a marker (the JSON log escapes it).
+        let floodedDefinition = try String(contentsOfFile: faculty.folder + "/p.yml", encoding: .utf8)
+        try faculty.write("p.yml", floodedDefinition.components(separatedBy: "\n").map {
+            $0.hasPrefix("on_publish:") ? "on_publish: [/bin/sh, -c, \"printf '\\\\033[2Jcleared\\\\n'\"]" : $0
+        }.joined(separator: "\n"))
+        let escaped = try run(faculty)
+        #expect(escaped.status == 0 && escaped.err.contains("on_publish: ⟨U+001B⟩[2Jcleared\n") && !escaped.err.contains("\u{1B}"),
+                "\(escaped.err.suffix(400))")
     }
 }

@@ -245,6 +245,7 @@ struct PublishGuardTests {
         #expect(error("on_hold_or_failure: {timeout_seconds: 5}\n").contains("on_hold_or_failure needs 'command'"))
         #expect(error("on_hold_or_failure: {command: [x], timeout: 5}\n").contains("unknown field 'timeout'"))
         #expect(error("on_publish: [[a, b]]\n").contains("each entry of on_publish must be a single value"))
+        #expect(error("on_publish: [/bin/echo, \"a\\0b\"]\n").contains("on_publish: an argument holds a NUL byte"))
         let confined = "output: out\nconfine_paths: true\nsources: [{name: a, kind: agreements, format: csv, path: a.csv}]\n"
         func confinedError(_ extra: String) -> String {
             do {
