@@ -75,7 +75,7 @@ struct Run: ParsableCommand {
         findings.csv/.json, placements.csv, quarantine.csv/.json, summary.md, report.html and
         manifest.json. A run that fails publishes nothing and leaves latest as it was. Every run is
         recorded in OUTPUT/history.sqlite. When the definition, the reference data and every input
-        are as in the last successful run and the as-of date is in the same placement year, it says
+        are as in the last run published or held and the as-of date is in the same placement year, it says
         so and rewrites nothing (--force rewrites). The publish guard (guard: in the definition) holds
         back a run whose quarantine, agreements, placements or NO_AGREEMENT findings moved too far
         from the last published run: it is written to OUTPUT/runs/ID, latest stays, the reasons are
