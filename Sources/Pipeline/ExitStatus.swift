@@ -15,6 +15,9 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Never returned by the binary: `scripts/nightly.sh` stopped a run that outlived
     /// `STAGEBALANS_TIMEOUT`. Listed so that every exit code has one meaning.
     case timedOut = 6
+    /// The publish guard held the run back: it is in `runs/ID`, `latest` names the run before;
+    /// `stagebalans accept ID` publishes it.
+    case held = 7
 
     public var meaning: String {
         switch self {
@@ -25,6 +28,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .outputFailed: return "an output could not be written"
         case .locked: return "another run holds the lock on the output folder"
         case .timedOut: return "scripts/nightly.sh stopped the run after STAGEBALANS_TIMEOUT"
+        case .held: return "held back by the publish guard; stagebalans accept ID publishes it"
         }
     }
 }

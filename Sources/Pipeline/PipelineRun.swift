@@ -36,6 +36,9 @@ public struct RunResult: Sendable {
     /// Another key made the fingerprints of the run compared with (`rekeyedNote`): no finding
     /// was compared this night.
     public var fingerprintsRekeyed = false
+    /// Set when the publish guard held the run back: `directory` is its folder, `latest` names
+    /// the run it was compared with, and `exitStatus` is `.held`.
+    public var hold: PublishHold?
 
     public var rejected: [FileReport] { reports.filter { $0.rejection != nil } }
 }
@@ -43,13 +46,18 @@ public struct RunResult: Sendable {
 /// How a `run` ended when it did not fail.
 public enum RunOutcome: Sendable {
     case published(RunResult)
-    /// Definition, reference data and every input as in the last successful run, same placement
-    /// year: nothing rewritten.
-    case unchanged(previousRunID: String, asOf: Day)
+    /// Written to `runs/ID` and recorded, not published: the publish guard held it (exit 7).
+    case held(RunResult)
+    /// Definition, reference data and every input as in the last run published or held, same
+    /// placement year: nothing rewritten. `held`: that run is held, and this night with it (exit 7).
+    case unchanged(previousRunID: String, asOf: Day, held: Bool)
 
+    /// The run's result when it wrote a run folder (published or held).
     public var result: RunResult? {
-        if case .published(let result) = self { return result }
-        return nil
+        switch self {
+        case .published(let result), .held(let result): return result
+        case .unchanged: return nil
+        }
     }
 }
 
@@ -139,8 +147,8 @@ public enum PipelineRun {
         options.environment = environment
         options.threading = threading
         switch try run(definition, options: options) {
-        case .published(let result): return result
-        case .unchanged(let previous, _):
+        case .published(let result), .held(let result): return result
+        case .unchanged(let previous, _, _):
             throw .output(OutputError(path: definition.outputDirectory, message: "unchanged since run \(previous)"))
         }
     }
@@ -160,9 +168,16 @@ public enum PipelineRun {
         // still the file the last run read).
         clock.lap("reference")
         if !options.force, let previous = session.unchangedSince {
-            return .unchanged(previousRunID: previous.id, asOf: plan.asOf)
+            do {
+                try session.recordUnchanged(sameAs: previous)
+            } catch {
+                // The night's trace only: the reports it equals are there, as published or held.
+                options.onWarning?("\(error.description) (the unchanged night is not recorded)")
+            }
+            return .unchanged(previousRunID: previous.id, asOf: plan.asOf, held: session.unchangedExitStatus(previous) == .held)
         }
-        return .published(try session.recordingFailure { try stages(session, options: options, clock: &clock) })
+        let result = try session.recordingFailure { try stages(session, options: options, clock: &clock) }
+        return result.hold == nil ? .published(result) : .held(result)
     }
 
     /// Ingest → normalize → reconcile → report → publish. Normalize, reconcile and the
@@ -181,7 +196,8 @@ public enum PipelineRun {
         clock.add("normalize", seconds: placed.seconds.normalize)
         clock.add("reconcile", seconds: placed.seconds.reconcile)
         clock.restartLap(counting: placed.seconds.report)
-        let written = try ReportStage.run(session, placed, reports: reports, quarantine: quarantine,
+        let figures = PublishStage.figures(reports: reports, placed), hold = PublishStage.hold(session, figures: figures)
+        let written = try ReportStage.run(session, placed, reports: reports, quarantine: quarantine, hold: hold,
                                           onPageContent: options.onPageContent)
         clock.lap("report")
 
@@ -190,7 +206,7 @@ public enum PipelineRun {
         let firstFindings = try placed.findings.first(10)
         clock.start("publish")
         let (directory, exitStatus) = try PublishStage.run(session, findings: placed.findings, current: written.figures.current,
-                                                        clock: clock)
+                                                        figures: figures, hold: hold, clock: clock)
         clock.lap("publish")
         return RunResult(reports: reports, reconciliation: placed.reconciliation,
                          outputs: (written.files.map(\.name) + ["manifest.json"]).map { directory + "/" + $0 },
@@ -199,6 +215,6 @@ public enum PipelineRun {
                          comparedWith: session.previous?.run.id, exitStatus: exitStatus,
                          findingCounts: placed.findings.countsPerCode, firstFindings: firstFindings,
                          placementCount: placed.partitions.placementCount,
-                         fingerprintsRekeyed: session.fingerprintsRekeyed)
+                         fingerprintsRekeyed: session.fingerprintsRekeyed, hold: hold)
     }
 }

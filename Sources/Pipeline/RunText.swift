@@ -26,9 +26,9 @@ public enum RunText {
         if total > 10 { lines.append("… \(total - 10) more in findings.csv") }
         lines.append("")
         let folder = DefinitionLoader.display(result.directory, workingDirectory: workingDirectory)
-        lines.append("published: \(folder) (\(result.outputs.count) files: "
+        lines.append((result.hold == nil ? "published" : "held") + ": \(folder) (\(result.outputs.count) files: "
                      + result.outputs.map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: ", ") + ")")
-        lines.append("latest → runs/\(result.runID)")
+        lines.append("latest → runs/\(result.hold?.comparedWith ?? result.runID)" + (result.hold == nil ? "" : " (unchanged: held by the publish guard)"))
         return VisibleText.marked(lines.joined(separator: "\n"))
     }
 }

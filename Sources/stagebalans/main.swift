@@ -17,7 +17,7 @@ struct Stagebalans: ParsableCommand {
         abstract: "Clinical placement capacity, coverage and audit reports from placement agreements and evaluations.",
         discussion: "Exit codes:\n" + ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"),
         version: stagebalansVersion,
-        subcommands: [Run.self, Validate.self, Report.self, Plan.self, History.self, SuggestAliases.self, Reference.self]
+        subcommands: [Run.self, Validate.self, Report.self, Plan.self, History.self, Accept.self, SuggestAliases.self, Reference.self]
     )
 }
 
@@ -75,8 +75,12 @@ struct Run: ParsableCommand {
         findings.csv/.json, placements.csv, quarantine.csv/.json, summary.md, report.html and
         manifest.json. A run that fails publishes nothing and leaves latest as it was. Every run is
         recorded in OUTPUT/history.sqlite. When the definition, the reference data and every input
-        are as in the last successful run and the as-of date is in the same placement year, it says
-        so and rewrites nothing (--force rewrites). One summary line on stderr at the end.
+        are as in the last run published or held and the as-of date is in the same placement year, it says
+        so and rewrites nothing (--force rewrites). The publish guard (guard: in the definition) holds
+        back a run whose quarantine, agreements, placements or NO_AGREEMENT findings moved too far
+        from the last published run: it is written to OUTPUT/runs/ID, latest stays, the reasons are
+        logged and head summary.md, exit 7; `stagebalans accept ID` publishes it. One summary line
+        on stderr at the end.
 
         Exit codes:
         """ + ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
@@ -121,13 +125,7 @@ struct Run: ParsableCommand {
         do throws(any Error) {
             let outcome = try PipelineRun.run(definition, options: options)
             progress?.finish()
-            guard case .published(let result) = outcome else {
-                if case .unchanged(let previous, let asOf) = outcome {
-                    logger.notice("run: unchanged: the definition, the reference data and every input are as in run \(previous), and \(asOf) is in the same placement year; nothing rewritten (--force rewrites)",
-                                  metadata: ["outcome": "unchanged", "previous_run": .string(previous), "exit_code": "0"])
-                }
-                return
-            }
+            guard let result = outcome.result else { return try RunEnding.unchanged(outcome, definition: definition, logger: logger) }
             for warning in result.referenceWarnings { logger.warning("\(warning.description)") }
             if result.fingerprintsRekeyed {
                 logger.warning("run: \(RunResult.rekeyedNote)", metadata: ["previous_run": .string(result.comparedWith ?? "")])
@@ -146,8 +144,9 @@ struct Run: ParsableCommand {
             summary += "findings: \(errors) errors, \(warnings) warnings, \(infos) info, "
             summary += "\(result.outputs.count) outputs in \(folder), \(changes), as of \(result.asOf), "
             summary += "\(seconds) s (\(stages)); exit \(result.exitStatus.rawValue)"
+            RunEnding.finished(result, definition: definition, logger: logger)
             logger.notice("\(summary)",
-                          metadata: ["outcome": "published", "run": .string(result.runID), "inputs": "\(result.reports.count)",
+                          metadata: ["outcome": result.hold == nil ? "published" : "held", "run": .string(result.runID), "inputs": "\(result.reports.count)",
                                      "records": "\(read)", "quarantined": "\(quarantined)", "errors": "\(counts[.error] ?? 0)",
                                      "warnings": "\(counts[.warning] ?? 0)", "info": "\(counts[.info] ?? 0)",
                                      "outputs": "\(result.outputs.count)", "seconds": .string(seconds),
@@ -157,6 +156,7 @@ struct Run: ParsableCommand {
             Foundation.exit(Int32(result.exitStatus.rawValue))
         } catch let error as RunFailure {
             progress?.finish()
+            RunEnding.failed(error, definition: definition, logger: logger)
             logger.error("\(error.description)", metadata: ["outcome": "failed", "exit_code": "\(error.exitStatus.rawValue)"])
             throw ExitCode(error.exitStatus.rawValue)
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Pipeline
 import Domain
 import Testing
@@ -65,6 +66,15 @@ struct PartitionTests {
                                 today: Day(daysSinceEpoch: 0))
         let changes = try read(memory, "changes.csv"), changesInPartitions = try read(partitioned, "changes.csv")
         #expect(changes == changesInPartitions && changes.count > 200, "\(String(decoding: changes, as: UTF8.self))")
+        // The publish guard's figures, counted before the report jobs, are the same too (the last partition's placements included).
+        let guarded = try [memory, partitioned].map { folder in
+            try DatabaseQueue(path: folder + "/history.sqlite").read { db in
+                try Int.fetchAll(db, sql: "SELECT placements FROM run ORDER BY rowid") + Int.fetchAll(db, sql: """
+                    SELECT records_read + 10 * records_quarantined + 100 * agreements + 1000 * no_agreement FROM run ORDER BY rowid
+                    """)
+            }
+        }
+        #expect(guarded[0] == guarded[1] && guarded[0].count == 4 && guarded[0][0] > 2_900 && guarded[0][0] == guarded[0][1], "\(guarded)")
         // Nothing of the partitions is left beside the runs.
         let left = try FileManager.default.contentsOfDirectory(atPath: partitioned).filter { $0.hasPrefix(".spill") }
         #expect(left.isEmpty, "left behind: \(left)")

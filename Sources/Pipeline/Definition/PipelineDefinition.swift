@@ -32,6 +32,8 @@ public struct PipelineDefinition: Sendable {
     /// With `confine_paths: true`: the real path of the definition's folder, where every file
     /// the run opens must lie (checked on the opened file too, not only on its name).
     public var confinedTo: String?
+    /// The publish guard and the notifications (`guard:`, `on_publish:`, `on_hold_or_failure:`).
+    public var nightly = NightlySettings()
 }
 
 /// The `partitions:` section: evaluation inputs larger than `aboveBytes` (all files together) go
@@ -69,7 +71,7 @@ public struct ReportSettings: Sendable, Hashable {
 /// messages they are shown relative to the working folder where that is shorter.
 public enum DefinitionLoader {
     static let topLevelKeys = ["name", "output", "limits", "sources", "reference", "as_of", "thresholds", "report", "fail_on",
-                                "keep_runs", "changes", "confine_paths", "partitions"]
+                                "keep_runs", "changes", "confine_paths", "partitions", "guard", "on_publish", "on_hold_or_failure"]
     static let sourceKeys = ["name", "kind", "format", "path", "encoding", "delimiter", "quote", "decimal", "dates",
                              "fields", "record", "namespaces", "sheet", "header_row", "values", "limits"]
     static let limitKeys = ["max_field_bytes", "max_record_bytes", "max_fields", "max_inflated_part_bytes", "max_inflated_bytes",
@@ -167,6 +169,7 @@ public enum DefinitionLoader {
             definition.report = try readReport(node, base: paths.base, workingDirectory: paths.workingDirectory)
         }
         if let node = top["partitions"] { definition.partitions = try readPartitions(node) }
+        definition.nightly = try readNightly(top, paths: paths)
     }
 
     static func readReference(_ node: YAMLNode, paths: DefinitionPaths) throws(DefinitionError) -> ReferenceLoader.Files {

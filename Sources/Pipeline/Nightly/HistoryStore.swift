@@ -30,6 +30,12 @@ struct HistoryStore {
         /// unkeyed fingerprints (every run before version 0.6 too). Runs of different keys
         /// cannot compare findings.
         var fingerprintKey: String? = nil
+        /// v7: how the run ended, the run an unchanged night equals, the publish guard's figures,
+        /// and a held run's reasons (written with the run; `HistoryHolds.swift`); nil before v7.
+        var outcome: Outcome? = nil
+        var sameAs: String? = nil
+        var figures: GuardFigures? = nil
+        var hold: Hold? = nil
     }
 
     struct Input: Sendable, Hashable {
@@ -121,6 +127,7 @@ struct HistoryStore {
                 CREATE INDEX run_group_use_run ON run_group_use(run_id);
                 """)
         }
+        migrator.registerMigration("v7: how each run ended (held, accepted, unchanged), the guard's figures", migrate: holdsAndOutcomes)
         return migrator
     }
 
@@ -246,9 +253,12 @@ struct HistoryStore {
 
     /// Runs that started in the same second are ordered by when they were recorded (rowid):
     /// their ids end in a pid, which sorts as text (`…-941` after `…-1190`).
-    func lastPublished() throws(OutputError) -> (run: Run, inputs: [Input])? {
+    func lastPublished() throws(OutputError) -> (run: Run, inputs: [Input])? { try lastRun(where: "published = 1") }
+
+    /// The newest run whose row meets `condition` (SQL over `run`, written by this module), with its inputs.
+    func lastRun(where condition: String) throws(OutputError) -> (run: Run, inputs: [Input])? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE published = 1 ORDER BY started_at DESC, rowid DESC LIMIT 1")
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE \(condition) ORDER BY started_at DESC, rowid DESC LIMIT 1")
             else { return nil }
             let run = Self.run(row)
             let inputs = try Row.fetchAll(db, sql: "SELECT * FROM run_input WHERE run_id = ? ORDER BY rowid", arguments: [run.id])
@@ -276,10 +286,12 @@ struct HistoryStore {
         try read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM run WHERE published = 1")) }
     }
 
-    /// The ids of the published runs for the office (not for auditors), oldest first.
+    /// The ids of the runs for the office (not for auditors) with a folder, published or held, oldest first.
     func publishedOfficeRuns() throws(OutputError) -> [String] {
         try read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM run WHERE published = 1 AND for_auditors = 0 ORDER BY started_at, rowid")
+            try String.fetchAll(db, sql: """
+                SELECT id FROM run WHERE (published = 1 OR outcome = 'held') AND for_auditors = 0 ORDER BY started_at, rowid
+                """)
         }
     }
 
@@ -345,6 +357,7 @@ struct HistoryStore {
                     """, arguments: [run.id, run.asOf, run.startedAt, run.endedAt, run.exitCode, run.definitionSHA256,
                                      run.referenceSHA256, run.toolVersion, run.published, run.forAuditors, run.fingerprintKey])
                 if run.published { try Self.forgetFindings(notMadeWith: run.fingerprintKey, in: db) }
+                try Self.recordOutcome(of: run, in: db)
                 for input in record.inputs {
                     try db.execute(sql: "INSERT INTO run_input VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                    arguments: [run.id, input.source, input.path, input.bytes, input.sha256, input.rowsRead,
@@ -378,7 +391,7 @@ struct HistoryStore {
     /// runs whose findings hold ids (the office's, or those before fingerprints were keyed)
     /// leaves none of them in its output folder's history. Deleted with `secure_delete` on, so
     /// that the freed pages are zeroed too (FAST leaves the pages of a freed blob as they were).
-    private static func forgetFindings(notMadeWith key: String?, in db: Database) throws {
+    static func forgetFindings(notMadeWith key: String?, in db: Database) throws {
         let others = "SELECT id FROM run WHERE fingerprint_key IS NOT ?"
         guard try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM run_findings WHERE run_id IN (\(others)))
@@ -448,10 +461,11 @@ struct HistoryStore {
         }
     }
 
-    private static func run(_ row: Row) -> Run {
+    static func run(_ row: Row) -> Run {
         Run(id: row["id"], asOf: row["as_of"], startedAt: row["started_at"], endedAt: row["ended_at"], exitCode: row["exit_code"],
             definitionSHA256: row["definition_sha256"], referenceSHA256: row["reference_sha256"], toolVersion: row["tool_version"],
-            published: row["published"], forAuditors: row["for_auditors"], fingerprintKey: row["fingerprint_key"])
+            published: row["published"], forAuditors: row["for_auditors"], fingerprintKey: row["fingerprint_key"],
+            outcome: (row["outcome"] as String?).flatMap(Outcome.init), sameAs: row["same_as"], figures: guardFigures(row))
     }
 }
 

@@ -4,15 +4,27 @@ public enum RunHistory {
         let store = try HistoryStore.open(directory: outputDirectory)
         let runs = try store.runs()
         guard !runs.isEmpty else { return "no runs recorded in \(store.path)" }
-        var lines = ["run                              as of       exit  published  inputs  findings  started"]
+        let holds = try store.holds()
+        var lines = ["run                              as of       exit  outcome    inputs  findings  started"]
         for entry in runs {
             let run = entry.run
-            lines.append(run.id.padding(toLength: 33, withPad: " ", startingAt: 0) + run.asOf + "  "
-                         + String(run.exitCode).spacePadded(to: 4) + "  " + (run.published ? "yes" : "no ").padding(toLength: 9, withPad: " ", startingAt: 0)
-                         + "  " + String(entry.inputs).spacePadded(to: 6) + "  " + String(entry.findings).spacePadded(to: 8) + "  "
-                         + run.startedAt)
+            let outcome = run.outcome ?? (run.published ? .published : .failed)
+            var line = run.id.padding(toLength: 33, withPad: " ", startingAt: 0) + run.asOf + "  "
+                + String(run.exitCode).spacePadded(to: 4) + "  " + outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                + "  " + String(entry.inputs).spacePadded(to: 6) + "  " + String(entry.findings).spacePadded(to: 8) + "  "
+                + run.startedAt
+            if let sameAs = run.sameAs { line += "  same as \(sameAs)" }
+            lines.append(line)
+            if let hold = holds[run.id] { lines += holdLines(hold) }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A hold under its run: what it was compared with, each reason, and its acceptance.
+    static func holdLines(_ hold: HistoryStore.Hold) -> [String] {
+        var lines = ["    held against run \(hold.comparedWith):"] + hold.reasons.map { "      - " + $0 }
+        if let at = hold.acceptedAt { lines.append("    accepted \(at)" + (hold.acceptedBy.map { " by \($0)" } ?? "")) }
+        return lines
     }
 }
 

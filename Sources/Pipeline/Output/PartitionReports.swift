@@ -89,6 +89,10 @@ final class PartitionReports: @unchecked Sendable {
         for result in results { try result.get() }
     }
 
+    /// Every placement, counted before the report jobs run: those of the partitions written and
+    /// those of the last one, kept for the jobs (the publish guard decides before summary.md is written).
+    var placementsBeforeReportJobs: Int { placementCount + (last?.placements.count ?? 0) }
+
     /// The figures of the last partition: the report job that makes the tables calls this first.
     func addLastFigures() {
         if let last { addFigures(last) }

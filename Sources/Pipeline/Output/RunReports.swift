@@ -131,6 +131,8 @@ struct RunReportInput: Sendable {
     /// The first quarantined rows as the page lists them, and how many there are in all.
     var quarantine: [QuarantinedRow] = []
     var quarantineTotal = 0
+    /// Why the publish guard holds the run back (summary.md says so first); nil when it publishes.
+    var hold: PublishHold? = nil
     /// `RunOptions.onPageContent`.
     var onPageContent: (@Sendable (ReportPageContent) -> Void)? = nil
 }
@@ -215,7 +217,7 @@ enum RunReports {
         let shown = Tables.findings.table(try input.findings.firstPerCode(HTMLPage.findingsPerCode), context)
         let timelines = input.partitions.capacity.timelines(of: figures.capacity, agreements: input.reconciliation.agreements,
                                                             limit: timelinesOnPage)
-        let content = ReportPageContent(summary: summary(input), language: input.definition.report.language,
+        var content = ReportPageContent(summary: summary(input), language: input.definition.report.language,
                                         capacity: figures.capacity, coverage: coverage, audit: audit,
                                         findings: shown, changes: figures.changes, comparison: figures.comparison,
                                         findingCounts: Dictionary(uniqueKeysWithValues: input.findings.countsPerCode.map {
@@ -224,6 +226,7 @@ enum RunReports {
                                         drillDown: input.partitions.drillDown.drillDown, timelines: timelines,
                                         quarantine: input.quarantine,
                                         quarantineTotal: input.quarantineTotal, trends: figures.trends, forAuditors: input.forAuditors)
+        content.hold = input.hold
         input.onPageContent?(content)
         return content
     }

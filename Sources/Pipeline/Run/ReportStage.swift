@@ -14,13 +14,14 @@ enum ReportStage {
     }
 
     static func run(_ session: RunSession, _ placed: PartitionLoop.Outcome, reports: [FileReport],
-                    quarantine: QuarantineWriter,
+                    quarantine: QuarantineWriter, hold: PublishHold? = nil,
                     onPageContent: (@Sendable (ReportPageContent) -> Void)? = nil) throws(OutputError) -> Written {
         let plan = session.plan
         let input = RunReportInput(definition: plan.definition, reference: plan.reference, reconciliation: placed.reconciliation,
                                    partitions: placed.partitions, findings: placed.findings, reports: reports, asOf: plan.asOf,
                                    forAuditors: plan.pseudonyms != nil, workbook: session.workbook,
-                                   quarantine: quarantine.firstRows, quarantineTotal: quarantine.total, onPageContent: onPageContent)
+                                   quarantine: quarantine.firstRows, quarantineTotal: quarantine.total, hold: hold,
+                                   onPageContent: onPageContent)
         let figuresJob = FiguresJob(session, placed)
         var (files, figures) = try RunReports.write(input, figures: figuresJob.make, to: session.staging)
         files += quarantine.written

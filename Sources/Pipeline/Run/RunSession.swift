@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Ingest
 import Normalize
+import Report
 import Domain
 
 /// One run of `stagebalans run` on its output folder, from taking the lock to letting it go.
@@ -16,8 +17,10 @@ final class RunSession {
     let runID: String
     let history: HistoryStore
     let publisher: Publisher
-    /// The last published run, if any: the unchanged check and the changes report compare with it.
+    /// The last published run, if any: the publish guard and the changes report compare with it.
     let previous: (run: HistoryStore.Run, inputs: [HistoryStore.Input])?
+    /// The last run published or held and not superseded: the unchanged check compares with it.
+    let lastKept: (run: HistoryStore.Run, inputs: [HistoryStore.Input])?
     /// `OUTPUT/.staging-ID`: the run's reports until one rename publishes them.
     let staging: String
     let stagingName: String
@@ -53,7 +56,7 @@ final class RunSession {
             let previous = try history.lastPublished()
             try publisher.repair(lastPublished: previous?.run.id)
             return RunSession(plan: plan, startedAt: startedAt, lock: lock, history: history, publisher: publisher,
-                              previous: previous)
+                              previous: previous, lastKept: try history.lastKept())
         } catch {
             throw .output(error)
         }
@@ -63,7 +66,9 @@ final class RunSession {
     /// that failed between its rename and its record, and goes, said on the log. The one
     /// `latest` names stays while it names it.
     private static func removeOrphans(_ history: HistoryStore, publisher: Publisher, warn: (String) -> Void) throws(OutputError) {
-        let orphans = try publisher.removeOrphans(published: try history.publishedRuns())
+        // A held run's folder is the tool's own too: it waits for `accept` or a later publish.
+        let held = try history.heldRuns()
+        let orphans = try publisher.removeOrphans(published: try history.publishedRuns().union(held.pending + held.superseded))
         for run in orphans.removed {
             warn("\(publisher.runsDirectory)/\(run): warning: removed this run folder: the history does not record it as "
                  + "published (a run that failed after publishing its folder, before recording it)")
@@ -95,13 +100,15 @@ final class RunSession {
     }
 
     private init(plan: RunPlan, startedAt: Date, lock: RunLock, history: HistoryStore, publisher: Publisher,
-                 previous: (run: HistoryStore.Run, inputs: [HistoryStore.Input])?) {
+                 previous: (run: HistoryStore.Run, inputs: [HistoryStore.Input])?,
+                 lastKept: (run: HistoryStore.Run, inputs: [HistoryStore.Input])?) {
         self.plan = plan
         self.startedAt = startedAt
         self.lock = lock
         self.history = history
         self.publisher = publisher
         self.previous = previous
+        self.lastKept = lastKept
         runID = Publisher.runID(startedAt)
         stagingName = OutputFolder.stagingPrefix + runID
         spillName = OutputFolder.spillPrefix + runID
@@ -117,12 +124,13 @@ final class RunSession {
         }
     }
 
-    /// The last published run, when this run would publish the same reports: the definition,
-    /// the reference data and every input as then (the same file, unwritten, with the digest
-    /// recorded), the same placement year, its folder still there.
+    /// The last run published or held (`lastKept`), when this run would make the same reports:
+    /// the definition, the reference data and every input as then (the same file, unwritten,
+    /// with the digest recorded), the same placement year, its folder still there. A held run
+    /// stays held: the same inputs would be held again.
     var unchangedSince: HistoryStore.Run? {
         let fingerprint = plan.fingerprint
-        guard let previous, previous.run.definitionSHA256 == fingerprint.definition,
+        guard let previous = lastKept, previous.run.definitionSHA256 == fingerprint.definition,
               previous.run.referenceSHA256 == fingerprint.reference,
               // Reports made with other fingerprints (and, before version 0.6, ids left in them) are rebuilt.
               previous.run.fingerprintKey == plan.fingerprintKey,
@@ -169,16 +177,38 @@ final class RunSession {
         }
     }
 
-    /// The run's row in the history: failed (no findings, no figures) or published.
-    func record(_ status: ExitStatus, published: Bool, current: Changes.Current? = nil) throws(OutputError) {
+    /// The run's row in the history: failed (no findings, no figures), published, or held
+    /// (with the guard's figures and, held, its reasons).
+    func record(_ status: ExitStatus, published: Bool, current: Changes.Current? = nil, figures: GuardFigures? = nil,
+                hold: PublishHold? = nil) throws(OutputError) {
         let fingerprint = plan.fingerprint
+        var run = fingerprint.run(id: runID, asOf: plan.asOf, startedAt: startedAt, exitCode: status, published: published,
+                                  fingerprintKey: plan.fingerprintKey)
+        run.figures = figures
+        if let hold {
+            run.outcome = .held
+            run.hold = HistoryStore.Hold(comparedWith: hold.comparedWith, reasons: hold.reasons.map { $0.text(.en) })
+        }
         try history.record(HistoryStore.Record(
-            run: fingerprint.run(id: runID, asOf: plan.asOf, startedAt: startedAt, exitCode: status, published: published,
-                                 fingerprintKey: plan.fingerprintKey),
+            run: run,
             inputs: fingerprint.historyInputs(reports), findingCount: current?.findings.count ?? 0,
             findings: current?.findings ?? FindingStore(sorted: []), capacity: current?.capacity ?? [],
             siteYears: current?.siteYears ?? [], findingChanges: current?.findingChanges, groupUse: current?.groupUse ?? []))
     }
+
+    /// An unchanged night's row: no folder, no inputs read into reports; the run it equals, and
+    /// that run's exit code when it is held (the night is held still).
+    func recordUnchanged(sameAs previous: HistoryStore.Run) throws(OutputError) {
+        var run = plan.fingerprint.run(id: runID, asOf: plan.asOf, startedAt: startedAt, exitCode: unchangedExitStatus(previous),
+                                       published: false, fingerprintKey: plan.fingerprintKey)
+        run.outcome = .unchanged
+        run.sameAs = previous.id
+        try history.record(HistoryStore.Record(run: run, inputs: [], findingCount: 0, findings: FindingStore(sorted: []), capacity: [],
+                                               siteYears: []))
+    }
+
+    /// 7 when the run an unchanged night equals is held, else 0.
+    func unchangedExitStatus(_ previous: HistoryStore.Run) -> ExitStatus { previous.outcome == .held ? .held : .success }
 
     // MARK: Folders
 

@@ -12,6 +12,7 @@ public enum MarkdownSummary {
         var out = TextBuffer()
         out.append("# \(TableFormats.markdownCell(content.summary.title))\n\n"
                    + language.text("As of", "Stand op") + " \(language.date(content.summary.asOf)).\n\n")
+        if let hold = content.hold { held(hold, language: language, into: &out) }
         out.append("| " + language.text("figure | value", "cijfer | waarde") + " |\n|---|---:|\n")
         for (label, value) in content.summary.headline(language) {
             out.append("| \(TableFormats.markdownCell(label)) | \(TableFormats.markdownCell(value)) |\n")
@@ -35,6 +36,14 @@ public enum MarkdownSummary {
         }
         findings(content, into: &out)
         return out.bytes
+    }
+
+    /// Why the run is held back, before anything else: each threshold crossed, and what to do.
+    static func held(_ hold: PublishHold, language: ReportLanguage, into out: inout TextBuffer) {
+        out.append("## " + TableFormats.markdownCell(hold.headline(language)) + "\n\n")
+        for reason in hold.reasons { out.append("- " + TableFormats.markdownCell(reason.text(language)) + "\n") }
+        // The tool's own words and run ids: written as they are, the command in backticks.
+        out.append("\n" + hold.advice(language) + "\n\n")
     }
 
     /// "Plan for 2026-2027: 300 students", in `language`.

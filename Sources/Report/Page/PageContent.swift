@@ -235,6 +235,8 @@ public struct ReportPageContent: Sendable {
     public var trends: [NightTrend]
     /// A run for auditors: ids are pseudonyms already; the page says so.
     public var forAuditors: Bool
+    /// Why the publish guard held the run back; summary.md opens with it.
+    public var hold: PublishHold?
 
     public init(summary: ReportSummary, language: ReportLanguage = .standard, capacity: [CapacityRow], coverage: [CoverageRow],
                 audit: ReportTable, findings: ReportTable, plan: [PlanRow] = [], changes: ReportTable? = nil,
