@@ -61,7 +61,10 @@ struct HeldRunTests {
         let summary = try String(contentsOfFile: samples.output + "/runs/\(held)/summary.md", encoding: .utf8)
         #expect(summary.contains("## Tegengehouden door de publicatiebewaking: latest wijst nog naar run \(published)\n\n"
                                  + "- aanvaarde overeenkomsten daalden van 323 naar 120 (-62,8%): meer dan 20%\n"), "\(summary.prefix(600))")
-        #expect(FileManager.default.fileExists(atPath: samples.output + "/runs/\(held)/report.html"))
+        let page = try String(contentsOfFile: samples.output + "/runs/\(held)/report.html", encoding: .utf8)
+        #expect(page.contains("<div id=\"held\" role=\"alert\"><strong>Tegengehouden door de publicatiebewaking: latest wijst nog naar run \(published)</strong>"),
+                "the held run's page says so at the top")
+        #expect(page.contains("<li>aanvaarde overeenkomsten daalden van 323 naar 120 (-62,8%): meer dan 20%</li>"))
 
         let heldRow = try #require(try samples.row(held))
         #expect(heldRow["outcome"] as String == "held" && heldRow["published"] as Int == 0 && heldRow["exit_code"] as Int == 7)

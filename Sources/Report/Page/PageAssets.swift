@@ -27,6 +27,7 @@ enum PageAssets {
         .asof, .note, .more { color: var(--muted); } .note, .more { font-size: .9rem; }
         nav ul { display: flex; flex-wrap: wrap; gap: .2rem 1rem; list-style: none; padding: 0; margin: .4rem 0; }
         a { color: #0b4f8a; }
+        #held { border: 2px solid var(--over); border-left-width: 8px; border-radius: 4px; padding: .6rem .9rem; margin: .6rem 0; }
         #action ul { list-style: none; padding: 0; margin: 0; display: grid; gap: .5rem;
           grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); }
         #action li a { display: block; height: 100%; border: 1px solid var(--line); border-left: 6px solid #767676;

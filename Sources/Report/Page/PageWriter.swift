@@ -109,7 +109,9 @@ struct PageWriter {
         if content.forAuditors {
             escaped(text(" · for auditors: students appear as pseudonyms only", " · voor auditoren: studenten enkel als pseudoniem"))
         }
-        out.append("</p>\n<nav aria-label=\"\(text("Sections", "Onderdelen"))\"><ul>")
+        out.append("</p>\n")
+        if let hold = content.hold { heldBanner(hold) }
+        out.append("<nav aria-label=\"\(text("Sections", "Onderdelen"))\"><ul>")
         let sections = [("action", text("Today", "Vandaag")), ("summary", text("Figures", "Cijfers")),
                         ("findings", text("Findings", "Bevindingen")), ("changes", text("Changes", "Wijzigingen")),
                         ("quarantine", text("Quarantine", "Quarantaine")), ("years", text("Charts", "Grafieken")),
@@ -117,6 +119,22 @@ struct PageWriter {
                         ("audit", text("Audit", "Audit"))]
         for (id, name) in sections { out.append("<li><a href=\"#\(id)\">\(name)</a></li>") }
         out.append("</ul></nav>\n</header>\n")
+    }
+
+    /// A held run's page says so before anything else: whoever opens runs/ID/report.html must
+    /// not take it for the published reports.
+    mutating func heldBanner(_ hold: PublishHold) {
+        out.append("<div id=\"held\" role=\"alert\"><strong>")
+        escaped(hold.headline(language))
+        out.append("</strong>\n<ul>")
+        for reason in hold.reasons {
+            out.append("<li>")
+            escaped(reason.text(language))
+            out.append("</li>")
+        }
+        out.append("</ul>\n<p>")
+        escaped(hold.advice(language))
+        out.append("</p></div>\n")
     }
 
     /// The fingerprints the changes table lists as new since the previous run; nil on a first run.
