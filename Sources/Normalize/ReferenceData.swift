@@ -155,7 +155,8 @@ public struct ReferenceData: Sendable {
                 guard abs(names[i].count - names[j].count) <= limit,
                       EditDistance.isWithin(names[i], names[j], limit: limit) else { continue }
                 warnings.append(Diagnostic(.warning, at: sites[j].source,
-                                           "sites \(sites[i].code) '\(sites[i].name)' and \(sites[j].code) '\(sites[j].name)' have nearly the same name: the same site twice?"))
+                                           "sites \(sites[i].code) '\(sites[i].name)' and \(sites[j].code) '\(sites[j].name)' have nearly the same name: the same site twice?",
+                                           kind: "sites with nearly the same name"))
             }
         }
         return warnings

@@ -15,6 +15,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Never returned by the binary: `scripts/nightly.sh` stopped a run that outlived
     /// `STAGEBALANS_TIMEOUT`. Listed so that every exit code has one meaning.
     case timedOut = 6
+    /// The command line itself is wrong (an unknown command or option, a bad value): nothing ran.
+    case usage = 64
 
     public var meaning: String {
         switch self {
@@ -25,6 +27,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .outputFailed: return "an output could not be written"
         case .locked: return "another run holds the lock on the output folder"
         case .timedOut: return "scripts/nightly.sh stopped the run after STAGEBALANS_TIMEOUT"
+        case .usage: return "the command line is wrong (unknown command or option, bad value)"
         }
     }
 }

@@ -15,21 +15,25 @@ struct Stagebalans: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stagebalans",
         abstract: "Clinical placement capacity, coverage and audit reports from placement agreements and evaluations.",
-        discussion: "Exit codes:\n" + ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"),
+        discussion: "Exit codes:\n" + ExitStatus.helpList,
         version: stagebalansVersion,
-        subcommands: [Run.self, Validate.self, Report.self, Plan.self, History.self, SuggestAliases.self, Reference.self]
+        subcommands: [Run.self, Validate.self, Report.self, Plan.self, History.self, SuggestAliases.self, Reference.self, Fields.self]
     )
 }
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read every source of a pipeline (ingest only) and report rows read, accepted and quarantined.",
+        abstract: "Check a pipeline's reference data and read every source (ingest only): rows read, accepted and quarantined.",
         discussion: """
-        Prints one line per input file, then the first problems compiler-style (path:line:col: error: …).
-        The quarantine (every rejected row with its file, line, raw text and reason) is written as
-        quarantine.csv and quarantine.json. Exits 0 when every file could be read (quarantined rows
-        included), 3 when a file was rejected whole, 2 when the definition is invalid, 4 when the
-        quarantine cannot be written.
+        Loads and checks the reference data as `run` does, then prints one line per input file and the
+        first problems compiler-style (path:line:col: error: …). The quarantine (every rejected row
+        with its file, line, raw text and reason) is written as quarantine.csv and quarantine.json.
+        Warnings (sites with nearly the same name, inputs with a header and no rows) are printed,
+        the first --max-warnings of each kind. Exits 0 when every file could be read (quarantined
+        rows included), 2 when the definition or its reference data is invalid (as `run` would
+        refuse it), 3 when a file was rejected whole, 4 when the quarantine cannot be written.
+
+        Example: stagebalans validate pipelines/sample.yml --max-errors 50
         """
     )
 
@@ -41,6 +45,9 @@ struct Validate: ParsableCommand {
 
     @Option(help: "How many problems to print.")
     var maxErrors: Int = 20
+
+    @Option(help: "How many warnings of each kind to print; the rest are counted.")
+    var maxWarnings: Int = 10
 
     func run() throws {
         let definition: PipelineDefinition
@@ -60,8 +67,11 @@ struct Validate: ParsableCommand {
             throw ExitCode(ExitStatus.outputFailed.rawValue)
         }
         print(ValidationText.render(result, workingDirectory: FileManager.default.currentDirectoryPath))
+        WarningDigest(limit: max(0, maxWarnings), hint: { "--max-warnings \($0) prints them all" }) { text, _ in printError(text) }
+            .log(result.warnings)
+        if case .invalid(let error) = result.reference { printError(error.description) }
         printError("validate: \(result.reports.count) files, \(result.totalRead) records read, \(result.totalAccepted) accepted, "
-                   + "\(result.totalQuarantined) quarantined, \(result.rejected.count) files rejected")
+                   + "\(result.totalQuarantined) quarantined, \(result.rejected.count) files rejected, \(result.reference.summary)")
         if result.exitStatus != .success { throw ExitCode(result.exitStatus.rawValue) }
     }
 }
@@ -79,7 +89,7 @@ struct Run: ParsableCommand {
         so and rewrites nothing (--force rewrites). One summary line on stderr at the end.
 
         Exit codes:
-        """ + ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
+        """ + ExitStatus.helpList
     )
 
     @Argument(help: "The pipeline definition (YAML).")
@@ -101,11 +111,11 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let logger = logging.bootstrap(label: "stagebalans.run")
-        let definition = try loadDefinition(pipeline)
+        let definition = try loadDefinition(pipeline, logger: logger)
         var asOfDay: Day?
         if let asOf {
             guard case .success(let day) = DateParser(formats: [DateParser.iso]).parse(asOf) else {
-                throw ValidationError("--as-of must be a date as yyyy-mm-dd, not '\(asOf)'")
+                throw logging.usageError("--as-of must be a date as yyyy-mm-dd, not '\(asOf)'", logger: logger)
             }
             asOfDay = day
         }
@@ -124,11 +134,11 @@ struct Run: ParsableCommand {
             guard case .published(let result) = outcome else {
                 if case .unchanged(let previous, let asOf) = outcome {
                     logger.notice("run: unchanged: the definition, the reference data and every input are as in run \(previous), and \(asOf) is in the same placement year; nothing rewritten (--force rewrites)",
-                                  metadata: ["outcome": "unchanged", "previous_run": .string(previous), "exit_code": "0"])
+                                  metadata: ["outcome": "unchanged", "previous_run": .string(previous), "exit_code": .stringConvertible(0)])
                 }
                 return
             }
-            for warning in result.referenceWarnings { logger.warning("\(warning.description)") }
+            WarningDigest(logger: logger, pipeline: pipeline).log(result.warnings)
             if result.fingerprintsRekeyed {
                 logger.warning("run: \(RunResult.rekeyedNote)", metadata: ["previous_run": .string(result.comparedWith ?? "")])
             }
@@ -146,18 +156,13 @@ struct Run: ParsableCommand {
             summary += "findings: \(errors) errors, \(warnings) warnings, \(infos) info, "
             summary += "\(result.outputs.count) outputs in \(folder), \(changes), as of \(result.asOf), "
             summary += "\(seconds) s (\(stages)); exit \(result.exitStatus.rawValue)"
-            logger.notice("\(summary)",
-                          metadata: ["outcome": "published", "run": .string(result.runID), "inputs": "\(result.reports.count)",
-                                     "records": "\(read)", "quarantined": "\(quarantined)", "errors": "\(counts[.error] ?? 0)",
-                                     "warnings": "\(counts[.warning] ?? 0)", "info": "\(counts[.info] ?? 0)",
-                                     "outputs": "\(result.outputs.count)", "seconds": .string(seconds),
-                                     "exit_code": "\(result.exitStatus.rawValue)"])
+            logger.notice("\(summary)", metadata: result.summaryMetadata(counts: counts, seconds: Double(seconds) ?? 0))
             // Everything is published and recorded: leave now rather than free every placement
             // and finding one by one on the way out (about 0.05 s at 1 M rows).
             Foundation.exit(Int32(result.exitStatus.rawValue))
         } catch let error as RunFailure {
             progress?.finish()
-            logger.error("\(error.description)", metadata: ["outcome": "failed", "exit_code": "\(error.exitStatus.rawValue)"])
+            logger.error("\(error.description)", metadata: ["outcome": "failed", "exit_code": .stringConvertible(error.exitStatus.rawValue)])
             throw ExitCode(error.exitStatus.rawValue)
         } catch {
             throw error
@@ -352,6 +357,18 @@ func loadDefinition(_ file: String) throws -> PipelineDefinition {
     }
 }
 
+/// The definition for a command that logs: its errors go through the log, so that they are
+/// JSON with `--log-format json` (and the same text as `printError` without).
+func loadDefinition(_ file: String, logger: Logger) throws -> PipelineDefinition {
+    do {
+        return try DefinitionLoader.load(file: file)
+    } catch {
+        logger.error("\(error.description)",
+                     metadata: ["outcome": "failed", "exit_code": .stringConvertible(ExitStatus.badDefinition.rawValue)])
+        throw ExitCode(ExitStatus.badDefinition.rawValue)
+    }
+}
+
 enum Today {
     /// Today in the local calendar of the machine (the faculty's office).
     static var day: Day {
@@ -366,4 +383,4 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((VisibleText.marked(text) + "\n").utf8))
 }
 
-Stagebalans.main()
+CommandLineEntry.main()
