@@ -32,11 +32,12 @@ public enum FieldsText {
         ValueMaps.targets(of: field).map { code in (code, ValueMaps.defaults.maps[field]?.words(for: code) ?? []) }
     }
 
-    static let headersNote = "Headers are compared ignoring case, accents and punctuation; `fields:` in a source replaces a field's list."
-    static let valuesNote = "Coded fields read these words as their values, compared the same way; `values:` in a source adds words."
+    static let headersNote = "Column headers, compared ignoring case, accents and punctuation (`fields:` replaces a field's list):"
+    static let valuesNote = "The words of the coded fields' values, compared the same way (`values:` adds words):"
 
     static func text() -> String {
-        var lines = ["Recognised column headers, per kind of source (* = a file is refused without the column).", headersNote]
+        var lines = ["Recognised column headers per kind of source (*: a file is refused without the column),",
+                     "compared ignoring case, accents and punctuation; `fields:` in a source replaces a field's list."]
         for kind in SourceKind.allCases {
             lines += ["", kind.rawValue]
             let fields = LogicalField.fields(of: kind), required = Set(LogicalField.requiredColumns(of: kind))
@@ -47,7 +48,7 @@ public enum FieldsText {
                                  indent: width + 4)
             }
         }
-        lines += ["", "Value words of the coded fields.", valuesNote]
+        lines += ["", "The words each coded field reads as its values, compared the same way; `values:` in a source adds words."]
         for field in ValueMaps.codedFields {
             let kinds = readers(of: field).map(\.kind.rawValue).joined(separator: ", ")
             lines += ["", "\(field.rawValue) (\(kinds))"]
@@ -77,26 +78,17 @@ public enum FieldsText {
         return lines
     }
 
-    /// Two compact tables: field | the kinds that read it | its headers, and field | code | words.
+    /// Two compact tables: field | its headers, and field | each value with its words. Which kind of
+    /// source reads which field, and which are required, is in the text form and the README.
     static func markdown() -> String {
-        var lines = ["Recognised column headers. " + headersNote
-                     + " **required**: a file of that kind is refused without the column.", ""]
-        let kinds = SourceKind.allCases.map(\.rawValue)
-        lines.append("| field | " + kinds.joined(separator: " | ") + " | headers |")
-        lines.append("|---|" + String(repeating: "---|", count: kinds.count) + "---|")
+        var lines = [headersNote, "", "| field | headers |", "|---|---|"]
         for field in LogicalField.allCases {
-            let readers = readers(of: field)
-            let cells = SourceKind.allCases.map { kind in
-                readers.first { $0.kind == kind }.map { $0.required ? "**required**" : "yes" } ?? ""
-            }
-            lines.append("| \(field.rawValue) | " + cells.joined(separator: " | ") + " | "
-                         + markdownCell(field.defaultHeaders.joined(separator: ", ")) + " |")
+            lines.append("| \(field.rawValue) | " + markdownCell(field.defaultHeaders.joined(separator: ", ")) + " |")
         }
-        lines += ["", valuesNote, "", "| field | value | words |", "|---|---|---|"]
+        lines += ["", valuesNote, "", "| field | value: words |", "|---|---|"]
         for field in ValueMaps.codedFields {
-            for entry in valueWords(of: field) {
-                lines.append("| \(field.rawValue) | \(entry.code) | " + markdownCell(entry.words.joined(separator: ", ")) + " |")
-            }
+            let values = valueWords(of: field).map { "**\($0.code)**: " + $0.words.joined(separator: ", ") }
+            lines.append("| \(field.rawValue) | " + markdownCell(values.joined(separator: "; ")) + " |")
         }
         return lines.joined(separator: "\n")
     }

@@ -88,6 +88,8 @@ struct Run: ParsableCommand {
         are as in the last successful run and the as-of date is in the same placement year, it says
         so and rewrites nothing (--force rewrites). One summary line on stderr at the end.
 
+        Example: stagebalans run pipelines/sample.yml --quiet --log-format json
+
         Exit codes:
         """ + ExitStatus.helpList
     )
@@ -172,15 +174,31 @@ struct Run: ParsableCommand {
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the runs recorded in the output folder's history database.")
+        abstract: "List the runs recorded in the output folder's history database.",
+        discussion: """
+        One line per run, oldest first: its id, as-of date, exit code, whether it was published,
+        its inputs and findings, and when it started.
+
+        Example: stagebalans history pipelines/sample.yml --last 7 --failed
+        """)
 
     @Argument(help: "The pipeline definition (YAML).")
     var pipeline: String
 
+    @Option(help: "Only the newest N runs (after --failed).")
+    var last: Int?
+
+    @Flag(help: "Only the runs that failed (exit 2 or more: nothing published).")
+    var failed = false
+
+    func validate() throws {
+        if let last, last < 1 { throw ValidationError("--last must be 1 or more, not \(last)") }
+    }
+
     func run() throws {
         let definition = try loadDefinition(pipeline)
         do {
-            print(try RunHistory.render(outputDirectory: definition.outputDirectory))
+            print(try RunHistory.render(outputDirectory: definition.outputDirectory, last: last, failedOnly: failed))
         } catch {
             printError(error.description)
             throw ExitCode(ExitStatus.outputFailed.rawValue)
@@ -191,7 +209,13 @@ struct History: ParsableCommand {
 struct SuggestAliases: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suggest-aliases",
-        abstract: "List every site and discipline name in the exports that resolves to nothing, with a ready-to-paste alias."
+        abstract: "List every site and discipline name in the exports that resolves to nothing, with a ready-to-paste alias.",
+        discussion: """
+        A site name gets a line to paste under `aliases:` in the site register, with its rows and the
+        closest sites; a discipline name gets the closest disciplines, whose `aliases` to extend.
+
+        Example: stagebalans suggest-aliases pipelines/sample.yml
+        """
     )
 
     @Argument(help: "The pipeline definition (YAML).")
@@ -220,7 +244,10 @@ struct Report: ParsableCommand {
         when the run wrote no JSON), each column as the table declares it: ids keep their leading
         zeros. Site and discipline names are resolved like in the pipeline (aliases, typos the
         register knows); a discipline group keeps its sub-disciplines' rows. The definition comes
-        from --pipeline or the environment variable STAGEBALANS_PIPELINE.
+        from --pipeline or the environment variable STAGEBALANS_PIPELINE. A name no register knows is an
+        error of the option that gave it, with the closest names (exit 2).
+
+        Example: stagebalans report capacity --pipeline pipelines/sample.yml --year 2025-2026 --site "UZ Gent"
         """
     )
 
@@ -274,6 +301,8 @@ struct Plan: ParsableCommand {
         capacity-weeks of the framework agreements valid in the year, the balance in weeks and in
         year-round slots (weeks / 52.1; negative is a shortfall), and the agreements that expire
         inside the year. Reads the definition's agreement sources.
+
+        Example: stagebalans plan --pipeline pipelines/sample.yml --year 2026-2027 --students 300 --format md
         """
     )
 
@@ -343,7 +372,7 @@ func pipelineFile(_ given: String?) throws -> String {
 func parseYear(_ text: String?) throws -> PlacementYear? {
     guard let text else { return nil }
     guard let year = PlacementYear(label: text) else {
-        throw ValidationError("a placement year is written 2025-2026, not '\(text)'")
+        throw ValidationError("--year: a placement year is written 2025-2026, not '\(text)'")
     }
     return year
 }

@@ -1,9 +1,13 @@
 /// `stagebalans history`: the runs in the output folder's history database, oldest first.
 public enum RunHistory {
-    public static func render(outputDirectory: String) throws(OutputError) -> String {
+    /// `failedOnly`: the runs that ended with exit 2 or more (nothing published); `last`: only
+    /// the newest that many of those shown, still oldest first.
+    public static func render(outputDirectory: String, last: Int? = nil, failedOnly: Bool = false) throws(OutputError) -> String {
         let store = try HistoryStore.open(directory: outputDirectory)
-        let runs = try store.runs()
-        guard !runs.isEmpty else { return "no runs recorded in \(store.path)" }
+        var runs = try store.runs()
+        if failedOnly { runs = runs.filter { $0.run.exitCode >= Int(ExitStatus.badDefinition.rawValue) } }
+        if let last { runs = Array(runs.suffix(max(0, last))) }
+        guard !runs.isEmpty else { return "no \(failedOnly ? "failed " : "")runs recorded in \(store.path)" }
         var lines = ["run                              as of       exit  published  inputs  findings  started"]
         for entry in runs {
             let run = entry.run

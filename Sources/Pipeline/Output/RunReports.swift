@@ -215,7 +215,7 @@ enum RunReports {
         let shown = Tables.findings.table(try input.findings.firstPerCode(HTMLPage.findingsPerCode), context)
         let timelines = input.partitions.capacity.timelines(of: figures.capacity, agreements: input.reconciliation.agreements,
                                                             limit: timelinesOnPage)
-        let content = ReportPageContent(summary: summary(input), language: input.definition.report.language,
+        var content = ReportPageContent(summary: summary(input), language: input.definition.report.language,
                                         capacity: figures.capacity, coverage: coverage, audit: audit,
                                         findings: shown, changes: figures.changes, comparison: figures.comparison,
                                         findingCounts: Dictionary(uniqueKeysWithValues: input.findings.countsPerCode.map {
@@ -224,6 +224,7 @@ enum RunReports {
                                         drillDown: input.partitions.drillDown.drillDown, timelines: timelines,
                                         quarantine: input.quarantine,
                                         quarantineTotal: input.quarantineTotal, trends: figures.trends, forAuditors: input.forAuditors)
+        content.emptyInputs = input.reports.filter { $0.emptyInputWarning != nil }.map { ($0.source, $0.path) }
         input.onPageContent?(content)
         return content
     }

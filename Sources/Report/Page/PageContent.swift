@@ -228,6 +228,9 @@ public struct ReportPageContent: Sendable {
     public var trends: [NightTrend]
     /// A run for auditors: ids are pseudonyms already; the page says so.
     public var forAuditors: Bool
+    /// Input files read whole that held no record (a header and no rows): the reports have
+    /// nothing from them, so the summary and the page say so.
+    public var emptyInputs: [(source: String, path: String)] = []
 
     public init(summary: ReportSummary, language: ReportLanguage = .standard, capacity: [CapacityRow], coverage: [CoverageRow],
                 audit: ReportTable, findings: ReportTable, plan: [PlanRow] = [], changes: ReportTable? = nil,
