@@ -48,7 +48,7 @@ public enum MarkdownSummary {
     static func emptyInputs(_ content: ReportPageContent, into out: inout TextBuffer) {
         guard !content.emptyInputs.isEmpty else { return }
         let language = content.language
-        out.append("\n## " + language.text("Warnings", "Waarschuwingen") + "\n\n")
+        out.append("\n## " + language.text("Inputs without rows", "Invoer zonder rijen") + "\n\n")
         for input in content.emptyInputs {
             out.append("- \(TableFormats.markdownCode(input.path)) (\(TableFormats.markdownCell(input.source))): "
                        + language.text("a header and no rows: the reports have nothing from this input; is the export complete?",
