@@ -109,20 +109,23 @@ struct RunLogTests {
     func emptyInput() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try "studentnummer\tmasterjaar\tcohort\n".write(toFile: folder + "/roster.tsv", atomically: true, encoding: .utf8)
+        // A file name with markup: the page and the summary show it as text.
+        let name = "roster <script>.tsv"
+        try "studentnummer\tmasterjaar\tcohort\n".write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
         let definition = runs.sampleDefinition(in: folder).replacingOccurrences(of: packageRoot + "/samples/roster.tsv",
-                                                                                with: folder + "/roster.tsv")
+                                                                                with: folder + "/" + name)
         try definition.write(toFile: folder + "/p.yml", atomically: true, encoding: .utf8)
         let run = try cli.stagebalans(["run", "p.yml", "--quiet"], in: folder)
         #expect(run.status == 0)
-        let warning = "roster.tsv:1: warning: source 'roster': the file holds no records (a header and no rows): the reports have nothing from it"
+        let warning = "\(name):1: warning: source 'roster': the file holds no records (a header and no rows): the reports have nothing from it"
         #expect(run.err.contains(warning), "\(run.err)")
         let summary = try String(contentsOfFile: folder + "/out/latest/summary.md", encoding: .utf8)
-        #expect(summary.contains("\n## Invoer zonder rijen\n\n- `roster.tsv` (roster): een kop en geen rijen: de rapporten bevatten "
+        #expect(summary.contains("\n## Invoer zonder rijen\n\n- `\(name)` (roster): een kop en geen rijen: de rapporten bevatten "
                                  + "niets uit deze invoer; is de export volledig?\n\n## Wijzigingen"), "\(summary.prefix(900))")
         let page = try String(contentsOfFile: folder + "/out/latest/report.html", encoding: .utf8)
         #expect(page.contains("<li data-action=\"empty-inputs\" class=\"urgent\"><a href=\"#quarantine\"><span class=\"count\">1</span> "
-                              + "invoer met een kop en geen rijen, dus niets ervan in enig cijfer: roster.tsv (roster)</a></li>"))
+                              + "invoer met een kop en geen rijen, dus niets ervan in enig cijfer: roster &lt;script&gt;.tsv (roster)</a></li>"))
+        #expect(!page.contains("<script>.tsv"))
 
         let validate = try cli.stagebalans(["validate", "p.yml"], in: folder)
         #expect(validate.status == 0 && validate.err.contains(warning))
@@ -130,5 +133,23 @@ struct RunLogTests {
         // The samples, every input with rows: no such warning anywhere.
         let sample = try String(contentsOfFile: packageRoot + "/Tests/PipelineTests/Fixtures/golden/sample-run/summary.md", encoding: .utf8)
         #expect(!sample.contains("Invoer zonder rijen"))
+    }
+
+    @Test("hostile site names in a warning: one valid JSON record each, raw and escaped; markers on the terminal")
+    func hostileWarning() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var text = try String(contentsOfFile: packageRoot + "/pipelines/sample/sites.yml", encoding: .utf8)
+        let names = ["Ziekenhuis \\\"Noord\\\" \\e[2J West", "Ziekenhuis \\\"Noord\\\" \\e[2J Oost"]
+        let extra = names.enumerated().map { "  - {code: H\($0.offset), name: \"\($0.element)\", kind: hospital, region: peripheral}\n" }
+        text = text.replacingOccurrences(of: "\naliases:", with: "\n" + extra.joined() + "aliases:")
+        try text.write(toFile: folder + "/sites.yml", atomically: true, encoding: .utf8)
+        try runs.sampleDefinition(in: folder, sites: folder + "/sites.yml").write(toFile: folder + "/p.yml", atomically: true, encoding: .utf8)
+        let json = try cli.stagebalans(["run", "p.yml", "--quiet", "--log-format", "json"], in: folder)
+        #expect(json.status == 0)
+        let warning = try #require(try Self.records(json.err).first { $0["kind"] as? String == "sites with nearly the same name" })
+        #expect((warning["message"] as? String)?.contains("'Ziekenhuis \"Noord\" \u{1B}[2J West'") == true, "\(warning)")
+        let terminal = try cli.stagebalans(["validate", "p.yml", "--quarantine-dir", folder + "/q"], in: folder)
+        #expect(terminal.err.contains("have nearly the same name") && !terminal.err.contains("\u{1B}"))
     }
 }
