@@ -42,12 +42,17 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// Extra lines (the raw text, a hint) printed indented under the message.
     public var notes: [String]
+    /// What kind of problem this is, in a few words ("sites with nearly the same name"), for a
+    /// log that shows the first few of a kind and counts the rest; nil: the message is its own kind.
+    public var kind: String?
 
-    public init(_ severity: Severity = .error, at location: SourceLocation?, _ message: String, notes: [String] = []) {
+    public init(_ severity: Severity = .error, at location: SourceLocation?, _ message: String, notes: [String] = [],
+                kind: String? = nil) {
         self.severity = severity
         self.location = location
         self.message = message
         self.notes = notes
+        self.kind = kind
     }
 
     public var description: String {

@@ -19,7 +19,7 @@ public struct ReferenceData: Sendable {
 
     /// Checks the data; every inconsistency is an error with the position of the entry.
     public init(sites: [Site], extraAliases: [SiteAlias] = [], disciplines: [Discipline], curriculum: Curriculum,
-                curriculumSource: SourceLocation? = nil) throws(ReferenceDataError) {
+                curriculumPositions: CurriculumPositions = CurriculumPositions()) throws(ReferenceDataError) {
         var errors: [Diagnostic] = []
         let siteIndex = Self.index(sites, "site", code: \.code, source: \.source, errors: &errors)
         var sites = sites
@@ -29,9 +29,12 @@ public struct ReferenceData: Sendable {
         Self.checkParents(disciplines, disciplineIndex: disciplineIndex, errors: &errors)
         Self.checkDisciplineNames(disciplines, errors: &errors)
         for group in curriculum.requiredWeeks.keys.sorted() where disciplineIndex[group] == nil {
-            errors.append(Diagnostic(.error, at: curriculumSource, "the curriculum requires weeks of '\(group)', which is not a discipline"))
+            errors.append(Diagnostic(.error, at: curriculumPositions.groups[group] ?? curriculumPositions.file,
+                                     "the curriculum requires weeks of '\(group)', which is not a discipline"
+                                     + Self.groupHint(group, disciplines)))
         }
-        Self.checkScientificGroup(curriculum, disciplines, disciplineIndex: disciplineIndex, at: curriculumSource, errors: &errors)
+        Self.checkScientificGroup(curriculum, disciplines, disciplineIndex: disciplineIndex,
+                                  at: curriculumPositions.scientificGroup ?? curriculumPositions.file, errors: &errors)
         guard errors.isEmpty else { throw ReferenceDataError(diagnostics: errors) }
 
         self.sites = sites
@@ -96,13 +99,22 @@ public struct ReferenceData: Sendable {
                                              at source: SourceLocation?, errors: inout [Diagnostic]) {
         guard let group = curriculum.scientificGroup else { return }
         guard let index = disciplineIndex[group] else {
-            errors.append(Diagnostic(.error, at: source, "the curriculum's scientific_group '\(group)' is not a discipline"))
+            errors.append(Diagnostic(.error, at: source, "the curriculum's scientific_group '\(group)' is not a discipline"
+                                     + groupHint(group, disciplines)))
             return
         }
         if let parent = disciplines[index].parent {
             errors.append(Diagnostic(.error, at: source, "the curriculum's scientific_group '\(group)' is not a discipline group: "
                                          + "it has parent '\(parent)'; name the group (e.g. '\(parent)')"))
         }
+    }
+
+    /// The fix for a curriculum naming a code the taxonomy lacks: the nearest group codes.
+    private static func groupHint(_ code: String, _ disciplines: [Discipline]) -> String {
+        let groups = disciplines.filter { $0.parent == nil }.map(\.code)
+        let closest = EditDistance.closest(to: code, among: groups, limit: 3, maxDistance: max(2, code.count / 2))
+        return "; name a discipline group of the taxonomy" + (closest.isEmpty ? "" : " (closest: \(closest.joined(separator: ", ")))")
+            + " or add '\(code)' to it"
     }
 
     /// Every parent exists, and no discipline is its own ancestor.
@@ -155,7 +167,8 @@ public struct ReferenceData: Sendable {
                 guard abs(names[i].count - names[j].count) <= limit,
                       EditDistance.isWithin(names[i], names[j], limit: limit) else { continue }
                 warnings.append(Diagnostic(.warning, at: sites[j].source,
-                                           "sites \(sites[i].code) '\(sites[i].name)' and \(sites[j].code) '\(sites[j].name)' have nearly the same name: the same site twice?"))
+                                           "sites \(sites[i].code) '\(sites[i].name)' and \(sites[j].code) '\(sites[j].name)' have nearly the same name: the same site twice?",
+                                           kind: "sites with nearly the same name"))
             }
         }
         return warnings
@@ -180,6 +193,20 @@ public struct ReferenceData: Sendable {
 
     /// The top-level group a discipline counts towards.
     public func group(of code: String) -> String { disciplineIndex[code].map { groupCodes[$0] } ?? code }
+}
+
+/// Where the curriculum's entries stand, for its errors: the file, each group of
+/// `required_weeks` and the `scientific_group`.
+public struct CurriculumPositions: Sendable {
+    public var file: SourceLocation?
+    public var groups: [String: SourceLocation]
+    public var scientificGroup: SourceLocation?
+
+    public init(file: SourceLocation? = nil, groups: [String: SourceLocation] = [:], scientificGroup: SourceLocation? = nil) {
+        self.file = file
+        self.groups = groups
+        self.scientificGroup = scientificGroup
+    }
 }
 
 public struct ReferenceDataError: Error, Sendable, CustomStringConvertible {

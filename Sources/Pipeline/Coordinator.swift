@@ -67,7 +67,10 @@ public enum Coordinator {
         do {
             reference = try PipelineRun.reference(for: definition)
         } catch {
-            throw DefinitionError(SourceLocation(path: definition.file, line: 1), error.description)
+            guard case .definition(let failure) = error else {
+                throw DefinitionError(SourceLocation(path: definition.file, line: 1), error.description)
+            }
+            throw failure
         }
         let path = definition.outputDirectory + "/latest/" + kind.rawValue + ".csv"
         var table = try readTable(path: path, name: kind.rawValue, headings: kind.headings)
@@ -75,18 +78,18 @@ public enum Coordinator {
             table = table.filtered("year") { $0 == .year(year) }
         }
         if let typed = filters.site {
-            guard table.column("site") != nil else {
-                throw DefinitionError(SourceLocation(path: path, line: 1), "the \(kind.rawValue) report has no site column")
-            }
-            let code = try resolve(typed, NameResolver(sites: reference.sites), what: "site", in: definition)
+            guard table.column("site") != nil else { throw noColumn("--site", in: kind, columns: ["site"]) }
+            let code = try resolve(typed, NameResolver(sites: reference.sites), what: "site", option: "--site",
+                                   register: definition.reference?.sites)
             table = table.filtered("site") { $0 == .text(code) }
         }
         if let typed = filters.discipline {
-            let column = ["discipline", "discipline_group", "part"].first { table.column($0) != nil }
-            guard let column else {
-                throw DefinitionError(SourceLocation(path: path, line: 1), "the \(kind.rawValue) report has no discipline column")
+            let names = ["discipline", "discipline_group", "part"]
+            guard let column = names.first(where: { table.column($0) != nil }) else {
+                throw noColumn("--discipline", in: kind, columns: names)
             }
-            let code = try resolve(typed, NameResolver(disciplines: reference.disciplines), what: "discipline", in: definition)
+            let code = try resolve(typed, NameResolver(disciplines: reference.disciplines), what: "discipline", option: "--discipline",
+                                   register: definition.reference?.disciplines)
             // A group keeps its sub-disciplines' rows too.
             table = table.filtered(column) { cell in
                 let text = cell.plainText
@@ -96,12 +99,23 @@ public enum Coordinator {
         return table
     }
 
-    static func resolve(_ typed: String, _ resolver: NameResolver, what: String, in definition: PipelineDefinition)
+    /// The code of a name given on the command line with `option`; an unknown one is that
+    /// option's error (not the definition's), with the closest names and the file that lists them.
+    static func resolve(_ typed: String, _ resolver: NameResolver, what: String, option: String, register: String?)
         throws(DefinitionError) -> String {
         if let code = resolver.resolve(typed) { return code }
         let closest = resolver.suggestions(for: typed).map { "\($0.name) (\($0.code))" }.joined(separator: ", ")
-        throw DefinitionError(SourceLocation(path: definition.file, line: 1),
-                              "\(what) '\(typed)' is not in the register; closest: \(closest)")
+        let file = register.map { " (\($0))" } ?? ""
+        throw DefinitionError(nil, "\(option) '\(typed)': no \(what) of that name, alias or code in the reference data\(file)"
+                              + (closest.isEmpty ? "" : "; closest: \(closest)")
+                              + "; give one of those, or add the name as an alias")
+    }
+
+    /// A filter the report cannot apply: the option's error, naming the reports it filters.
+    static func noColumn(_ option: String, in kind: Kind, columns: [String]) -> DefinitionError {
+        let reports = Kind.allCases.filter { other in other.headings.contains { columns.contains($0.name) } }.map(\.rawValue)
+        return DefinitionError(nil, "\(option): the \(kind.rawValue) report has no \(columns[0]) column; \(option) filters "
+                               + reports.joined(separator: ", "))
     }
 
     /// A report of a run back as a table, each column read as its declared type: from the JSON
@@ -160,14 +174,14 @@ public enum Coordinator {
         if let typedGroup {
             do {
                 group = try resolve(typedGroup, NameResolver(disciplines: reference.disciplines), what: "discipline group",
-                                    in: definition)
+                                    option: "--group", register: definition.reference?.disciplines)
             } catch {
                 throw .definition(error)
             }
             if let resolved = group, reference.group(of: resolved) != resolved {
-                throw .definition(DefinitionError(SourceLocation(path: definition.file, line: 1),
-                                                  "'\(typedGroup)' is \(resolved), a sub-discipline of \(reference.group(of: resolved)); "
-                                                  + "plan works per discipline group"))
+                throw .definition(DefinitionError(nil, "--group '\(typedGroup)' is \(resolved), a sub-discipline of "
+                                                  + "\(reference.group(of: resolved)); plan works per discipline group: "
+                                                  + "give --group \(reference.group(of: resolved))"))
             }
         }
         var agreementsOnly = definition

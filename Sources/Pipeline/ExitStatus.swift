@@ -12,12 +12,17 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case outputFailed = 4
     /// Another run holds the output folder's lock.
     case locked = 5
-    /// Never returned by the binary: `scripts/nightly.sh` stopped a run that outlived
+    /// Never returned by the binary: `stagebalans-nightly` stopped a run that outlived
     /// `STAGEBALANS_TIMEOUT`. Listed so that every exit code has one meaning.
     case timedOut = 6
     /// The publish guard held the run back: it is in `runs/ID`, `latest` names the run before;
     /// `stagebalans accept ID` publishes it.
     case held = 7
+    /// Never returned by the binary: `stagebalans-nightly` started no run (no binary, no
+    /// definition, or a setting it cannot use; it names which).
+    case notStarted = 8
+    /// The command line itself is wrong (an unknown command or option, a bad value): nothing ran.
+    case usage = 64
 
     public var meaning: String {
         switch self {
@@ -27,8 +32,10 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .unreadableInput: return "an input file could not be read as a whole"
         case .outputFailed: return "an output could not be written"
         case .locked: return "another run holds the lock on the output folder"
-        case .timedOut: return "scripts/nightly.sh stopped the run after STAGEBALANS_TIMEOUT"
+        case .timedOut: return "stagebalans-nightly stopped the run after STAGEBALANS_TIMEOUT"
         case .held: return "held back by the publish guard; stagebalans accept ID publishes it"
+        case .notStarted: return "stagebalans-nightly started no run (no binary, no definition, an unusable setting)"
+        case .usage: return "the command line is wrong (unknown command or option, bad value)"
         }
     }
 }

@@ -8,13 +8,83 @@ public struct ValidationResult: Sendable {
     /// The first quarantined records, in reading order, as diagnostics.
     public var firstProblems: [Diagnostic]
     public var quarantineFiles: [String]
+    /// The reference data as `run` would load it.
+    public var reference: ReferenceCheck
 
     public var rejected: [FileReport] { reports.filter { $0.rejection != nil } }
     public var totalRead: Int { reports.reduce(0) { $0 + $1.read } }
     public var totalAccepted: Int { reports.reduce(0) { $0 + $1.accepted } }
     public var totalQuarantined: Int { reports.reduce(0) { $0 + $1.quarantined } }
 
-    public var exitStatus: ExitStatus { rejected.isEmpty ? .success : .unreadableInput }
+    /// 2 for reference data `run` would refuse (before it reads any input), else 3 for a file
+    /// rejected whole, else 0.
+    public var exitStatus: ExitStatus {
+        if case .invalid = reference { return .badDefinition }
+        return rejected.isEmpty ? .success : .unreadableInput
+    }
+
+    /// The reference data's warnings, then the inputs that held no record.
+    public var warnings: [Diagnostic] { reference.warnings + reports.compactMap(\.emptyInputWarning) }
+}
+
+/// What `validate` found of the reference data: what `run` loads and checks before it reads any
+/// input (`PipelineRun.reference`), so that a definition validate passes is not refused by run.
+public enum ReferenceCheck: Sendable {
+    /// The definition names none: the exports can be read, but `run` refuses it.
+    case notNamed(definition: String)
+    case valid(sites: Int, disciplines: Int, warnings: [Diagnostic])
+    /// Every error `run` would report, with its file, line and column.
+    case invalid(DefinitionError)
+
+    init(_ definition: PipelineDefinition) {
+        guard definition.reference != nil else {
+            self = .notNamed(definition: definition.file)
+            return
+        }
+        do {
+            let reference = try PipelineRun.reference(for: definition)
+            self = .valid(sites: reference.sites.count, disciplines: reference.disciplines.count, warnings: reference.warnings)
+        } catch {
+            guard case .definition(let failure) = error else {
+                self = .invalid(DefinitionError(SourceLocation(path: definition.file, line: 1), error.description))
+                return
+            }
+            self = .invalid(failure)
+        }
+    }
+
+    var warnings: [Diagnostic] {
+        switch self {
+        case .valid(_, _, let warnings): return warnings
+        case .invalid: return []
+        case .notNamed(let definition):
+            return [Diagnostic(.warning, at: SourceLocation(path: definition, line: 1),
+                               "the definition names no reference data: the exports were read, but `run` refuses it; "
+                               + "add `reference: {sites: …, disciplines: …, curriculum: …}`")]
+        }
+    }
+
+    /// For validate's last line: "reference data valid (41 sites, 35 disciplines)".
+    public var summary: String {
+        switch self {
+        case .notNamed: return "no reference data named"
+        case .valid(let sites, let disciplines, _): return "reference data valid (\(sites) sites, \(disciplines) disciplines)"
+        case .invalid(let error):
+            let count = 1 + error.more.count
+            return "reference data invalid (\(count) \(count == 1 ? "error" : "errors"))"
+        }
+    }
+}
+
+extension FileReport {
+    /// A file read whole that held no record: an export can be empty on purpose, so it is no
+    /// error, but every report then lacks that source, and an export cut short looks the same.
+    public var emptyInputWarning: Diagnostic? {
+        guard rejection == nil, read == 0 else { return nil }
+        return Diagnostic(.warning, at: SourceLocation(path: path, line: 1),
+                          "source '\(source)': the file holds no records (a header and no rows): the reports have nothing "
+                          + "from it; check that the export is complete", kind: "inputs with a header and no rows")
+    }
 }
 
 public enum Validation {
@@ -30,7 +100,8 @@ public enum Validation {
             if case .quarantined(let record) = event, problems.count < maxProblems { problems.append(record.diagnostic) }
         }
         try writer.commit()
-        return ValidationResult(reports: reports, firstProblems: problems, quarantineFiles: [writer.csvPath, writer.jsonPath])
+        return ValidationResult(reports: reports, firstProblems: problems, quarantineFiles: [writer.csvPath, writer.jsonPath],
+                                reference: ReferenceCheck(definition))
     }
 
     /// `OUTPUT/validate`, where `validate` writes its quarantine unless told otherwise: a folder

@@ -3,6 +3,7 @@ import Foundation
 import Ingest
 import Logging
 import Domain
+import Pipeline
 
 /// `--quiet` and `--log-format`, shared by the commands that run the pipeline.
 struct LoggingOptions: ParsableArguments {
@@ -31,6 +32,78 @@ struct LoggingOptions: ParsableArguments {
     }
 }
 
+extension LoggingOptions {
+    /// A command line found wrong after parsing (`--as-of x`): ArgumentParser's message and
+    /// usage as text; as JSON one error record like every other (exit 64 either way).
+    func usageError(_ message: String, logger: Logger) -> any Error {
+        guard logFormat == .json else { return ValidationError(message) }
+        logger.error("\(message)", metadata: ["outcome": "usage", "exit_code": .stringConvertible(ExitStatus.usage.rawValue)])
+        return ExitCode(ExitStatus.usage.rawValue)
+    }
+}
+
+extension RunResult {
+    /// The summary line's figures for a log collector, counts and seconds as numbers.
+    func summaryMetadata(counts: [Severity: Int], seconds: Double) -> Logger.Metadata {
+        ["outcome": hold == nil ? "published" : "held", "run": .string(runID), "inputs": .stringConvertible(reports.count),
+         "records": .stringConvertible(reports.reduce(0) { $0 + $1.read }),
+         "quarantined": .stringConvertible(reports.reduce(0) { $0 + $1.quarantined }),
+         "errors": .stringConvertible(counts[.error] ?? 0), "warnings": .stringConvertible(counts[.warning] ?? 0),
+         "info": .stringConvertible(counts[.info] ?? 0), "outputs": .stringConvertible(outputs.count),
+         "seconds": .stringConvertible(seconds), "exit_code": .stringConvertible(exitStatus.rawValue)]
+    }
+
+    /// The warnings of a run for its log: the reference data's, then the inputs that held no record.
+    var warnings: [Diagnostic] { referenceWarnings + reports.compactMap(\.emptyInputWarning) }
+}
+
+/// Warnings, the first `limit` of each kind in full, then one line per kind with how many more
+/// there were: 355 register sites with nearly the same name read as ten lines and a count.
+struct WarningDigest {
+    var limit = 10
+    /// Where the left-out ones are listed in full, given how many there are.
+    var hint: (_ total: Int) -> String
+    var write: (_ text: String, _ metadata: Logger.Metadata) -> Void
+
+    init(limit: Int = 10, hint: @escaping (_ total: Int) -> String, write: @escaping (_ text: String, _ metadata: Logger.Metadata) -> Void) {
+        self.limit = limit
+        self.hint = hint
+        self.write = write
+    }
+
+    /// Warnings for a run's log, with `validate` as the place that lists them all.
+    init(logger: Logger, pipeline: String) {
+        self.init(hint: { "`stagebalans validate \(pipeline) --max-warnings \($0)` lists them all" }) { text, metadata in
+            logger.warning("\(text)", metadata: metadata)
+        }
+    }
+
+    func log(_ warnings: [Diagnostic]) {
+        var counts: [String: Int] = [:]
+        var kinds: [String] = []
+        for warning in warnings {
+            let kind = warning.kind ?? warning.message
+            let count = counts[kind, default: 0] + 1
+            counts[kind] = count
+            if count == 1 { kinds.append(kind) }
+            guard count <= limit else { continue }
+            var metadata: Logger.Metadata = ["kind": .string(kind)]
+            if let location = warning.location {
+                metadata["path"] = .string(location.path)
+                metadata["line"] = .stringConvertible(location.line)
+                if let column = location.column { metadata["column"] = .stringConvertible(column) }
+            }
+            write(warning.description, metadata)
+        }
+        for kind in kinds {
+            let total = counts[kind, default: 0]
+            guard total > limit else { continue }
+            write("warning: \(total - limit) more warnings of this kind not shown (\(total) in all: \(kind)); \(hint(total))",
+                  ["kind": .string(kind), "not_shown": .stringConvertible(total - limit), "total": .stringConvertible(total)])
+        }
+    }
+}
+
 /// Writes log records to stderr: the message alone as text (the summary line reads as a
 /// sentence), or one JSON object per record.
 struct StandardErrorLogHandler: LogHandler {
@@ -52,13 +125,43 @@ struct StandardErrorLogHandler: LogHandler {
             // for log collectors and keeps the raw value (escaped as JSON).
             line = VisibleText.marked(event.message.description)
         case .json:
-            var fields: [(String, String)] = [("time", ISO8601DateFormatter().string(from: Date())), ("level", event.level.rawValue),
-                                              ("logger", label), ("message", event.message.description)]
-            let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-            for key in merged.keys.sorted() { fields.append((key, merged[key].map { "\($0)" } ?? "")) }
-            line = "{" + fields.map { Self.json($0.0) + ":" + Self.json($0.1) }.joined(separator: ",") + "}"
+            line = Self.jsonLine(level: event.level, label: label, message: event.message.description,
+                                 metadata: metadata.merging(event.metadata ?? [:]) { _, new in new })
         }
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// One log record as a JSON object: time, level, logger and message, then the metadata by
+    /// key, numbers as JSON numbers.
+    static func jsonLine(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+        var fields = [("time", json(ISO8601DateFormatter().string(from: Date()))), ("level", json(level.rawValue)),
+                      ("logger", json(label)), ("message", json(message))]
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { fields.append((key, json(value))) }
+        return "{" + fields.map { json($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+    }
+
+    /// A metadata value as JSON: a count or a time passed as `.stringConvertible` is a number
+    /// (`"exit_code":0`), a flag `true` or `false`, anything else a string.
+    static func json(_ value: Logger.MetadataValue) -> String {
+        switch value {
+        case .string(let text): return json(text)
+        case .stringConvertible(let convertible): return number(convertible) ?? json(convertible.description)
+        case .array(let values): return "[" + values.map { json($0) }.joined(separator: ",") + "]"
+        case .dictionary(let entries):
+            return "{" + entries.sorted(by: { $0.key < $1.key }).map { json($0.key) + ":" + json($0.value) }.joined(separator: ",") + "}"
+        }
+    }
+
+    /// Integers, finite reals and flags as JSON writes them; nil for anything else (an infinite
+    /// or NaN real has no JSON number and stays a string).
+    static func number(_ value: any CustomStringConvertible & Sendable) -> String? {
+        switch value {
+        case let flag as Bool: return flag ? "true" : "false"
+        case let integer as any BinaryInteger: return integer.description
+        case let real as Double where real.isFinite: return real.description
+        case let real as Float where real.isFinite: return real.description
+        default: return nil
+        }
     }
 
     static func json(_ text: String) -> String {

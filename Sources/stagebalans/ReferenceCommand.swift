@@ -5,6 +5,7 @@ import Pipeline
 struct Reference: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The reference data as tables the office can keep in a spreadsheet.",
+        discussion: "Example: stagebalans reference export pipelines/sample.yml --format xlsx --output reference.xlsx",
         subcommands: [ReferenceExportCommand.self])
 }
 

@@ -22,7 +22,7 @@ enum RunEnding {
                 + "publishes it"
         }
         logger.notice("\(message)", metadata: ["outcome": "unchanged", "previous_run": .string(previous),
-                                                "exit_code": "\(status.rawValue)"])
+                                                "exit_code": .stringConvertible(status.rawValue)])
         if held { throw ExitCode(status.rawValue) }
     }
 

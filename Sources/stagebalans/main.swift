@@ -15,21 +15,26 @@ struct Stagebalans: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stagebalans",
         abstract: "Clinical placement capacity, coverage and audit reports from placement agreements and evaluations.",
-        discussion: "Exit codes:\n" + ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"),
+        discussion: "Exit codes:\n" + ExitStatus.helpList,
         version: stagebalansVersion,
-        subcommands: [Run.self, Validate.self, Report.self, Plan.self, History.self, Accept.self, SuggestAliases.self, Reference.self]
+        subcommands: [Run.self, Validate.self, Report.self, Plan.self, History.self, Accept.self, SuggestAliases.self, Reference.self,
+                      Fields.self]
     )
 }
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read every source of a pipeline (ingest only) and report rows read, accepted and quarantined.",
+        abstract: "Check a pipeline's reference data and read every source (ingest only): rows read, accepted and quarantined.",
         discussion: """
-        Prints one line per input file, then the first problems compiler-style (path:line:col: error: …).
-        The quarantine (every rejected row with its file, line, raw text and reason) is written as
-        quarantine.csv and quarantine.json. Exits 0 when every file could be read (quarantined rows
-        included), 3 when a file was rejected whole, 2 when the definition is invalid, 4 when the
-        quarantine cannot be written.
+        Loads and checks the reference data as `run` does, then prints one line per input file and the
+        first problems compiler-style (path:line:col: error: …). The quarantine (every rejected row
+        with its file, line, raw text and reason) is written as quarantine.csv and quarantine.json.
+        Warnings (sites with nearly the same name, inputs with a header and no rows) are printed,
+        the first --max-warnings of each kind. Exits 0 when every file could be read (quarantined
+        rows included), 2 when the definition or its reference data is invalid (as `run` would
+        refuse it), 3 when a file was rejected whole, 4 when the quarantine cannot be written.
+
+        Example: stagebalans validate pipelines/sample.yml --max-errors 50
         """
     )
 
@@ -41,6 +46,9 @@ struct Validate: ParsableCommand {
 
     @Option(help: "How many problems to print.")
     var maxErrors: Int = 20
+
+    @Option(help: "How many warnings of each kind to print; the rest are counted.")
+    var maxWarnings: Int = 10
 
     func run() throws {
         let definition: PipelineDefinition
@@ -60,8 +68,11 @@ struct Validate: ParsableCommand {
             throw ExitCode(ExitStatus.outputFailed.rawValue)
         }
         print(ValidationText.render(result, workingDirectory: FileManager.default.currentDirectoryPath))
+        WarningDigest(limit: max(0, maxWarnings), hint: { "--max-warnings \($0) prints them all" }) { text, _ in printError(text) }
+            .log(result.warnings)
+        if case .invalid(let error) = result.reference { printError(error.description) }
         printError("validate: \(result.reports.count) files, \(result.totalRead) records read, \(result.totalAccepted) accepted, "
-                   + "\(result.totalQuarantined) quarantined, \(result.rejected.count) files rejected")
+                   + "\(result.totalQuarantined) quarantined, \(result.rejected.count) files rejected, \(result.reference.summary)")
         if result.exitStatus != .success { throw ExitCode(result.exitStatus.rawValue) }
     }
 }
@@ -82,8 +93,10 @@ struct Run: ParsableCommand {
         logged and head summary.md, exit 7; `stagebalans accept ID` publishes it. One summary line
         on stderr at the end.
 
+        Example: stagebalans run pipelines/sample.yml --quiet --log-format json
+
         Exit codes:
-        """ + ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
+        """ + ExitStatus.helpList
     )
 
     @Argument(help: "The pipeline definition (YAML).")
@@ -105,11 +118,11 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let logger = logging.bootstrap(label: "stagebalans.run")
-        let definition = try loadDefinition(pipeline)
+        let definition = try loadDefinition(pipeline, logger: logger)
         var asOfDay: Day?
         if let asOf {
             guard case .success(let day) = DateParser(formats: [DateParser.iso]).parse(asOf) else {
-                throw ValidationError("--as-of must be a date as yyyy-mm-dd, not '\(asOf)'")
+                throw logging.usageError("--as-of must be a date as yyyy-mm-dd, not '\(asOf)'", logger: logger)
             }
             asOfDay = day
         }
@@ -126,7 +139,7 @@ struct Run: ParsableCommand {
             let outcome = try PipelineRun.run(definition, options: options)
             progress?.finish()
             guard let result = outcome.result else { return try RunEnding.unchanged(outcome, definition: definition, logger: logger) }
-            for warning in result.referenceWarnings { logger.warning("\(warning.description)") }
+            WarningDigest(logger: logger, pipeline: pipeline).log(result.warnings)
             if result.fingerprintsRekeyed {
                 logger.warning("run: \(RunResult.rekeyedNote)", metadata: ["previous_run": .string(result.comparedWith ?? "")])
             }
@@ -145,19 +158,14 @@ struct Run: ParsableCommand {
             summary += "\(result.outputs.count) outputs in \(folder), \(changes), as of \(result.asOf), "
             summary += "\(seconds) s (\(stages)); exit \(result.exitStatus.rawValue)"
             RunEnding.finished(result, definition: definition, logger: logger)
-            logger.notice("\(summary)",
-                          metadata: ["outcome": result.hold == nil ? "published" : "held", "run": .string(result.runID), "inputs": "\(result.reports.count)",
-                                     "records": "\(read)", "quarantined": "\(quarantined)", "errors": "\(counts[.error] ?? 0)",
-                                     "warnings": "\(counts[.warning] ?? 0)", "info": "\(counts[.info] ?? 0)",
-                                     "outputs": "\(result.outputs.count)", "seconds": .string(seconds),
-                                     "exit_code": "\(result.exitStatus.rawValue)"])
+            logger.notice("\(summary)", metadata: result.summaryMetadata(counts: counts, seconds: Double(seconds) ?? 0))
             // Everything is published and recorded: leave now rather than free every placement
             // and finding one by one on the way out (about 0.05 s at 1 M rows).
             Foundation.exit(Int32(result.exitStatus.rawValue))
         } catch let error as RunFailure {
             progress?.finish()
             RunEnding.failed(error, definition: definition, logger: logger)
-            logger.error("\(error.description)", metadata: ["outcome": "failed", "exit_code": "\(error.exitStatus.rawValue)"])
+            logger.error("\(error.description)", metadata: ["outcome": "failed", "exit_code": .stringConvertible(error.exitStatus.rawValue)])
             throw ExitCode(error.exitStatus.rawValue)
         } catch {
             throw error
@@ -167,15 +175,31 @@ struct Run: ParsableCommand {
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the runs recorded in the output folder's history database.")
+        abstract: "List the runs recorded in the output folder's history database.",
+        discussion: """
+        One line per run, oldest first: its id, as-of date, exit code, whether it was published,
+        its inputs and findings, and when it started.
+
+        Example: stagebalans history pipelines/sample.yml --last 7 --failed
+        """)
 
     @Argument(help: "The pipeline definition (YAML).")
     var pipeline: String
 
+    @Option(help: "Only the newest N runs (after --failed).")
+    var last: Int?
+
+    @Flag(help: "Only the runs that failed (exit 2 or more: nothing published).")
+    var failed = false
+
+    func validate() throws {
+        if let last, last < 1 { throw ValidationError("--last must be 1 or more, not \(last)") }
+    }
+
     func run() throws {
         let definition = try loadDefinition(pipeline)
         do {
-            print(try RunHistory.render(outputDirectory: definition.outputDirectory))
+            print(try RunHistory.render(outputDirectory: definition.outputDirectory, last: last, failedOnly: failed))
         } catch {
             printError(error.description)
             throw ExitCode(ExitStatus.outputFailed.rawValue)
@@ -186,7 +210,13 @@ struct History: ParsableCommand {
 struct SuggestAliases: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suggest-aliases",
-        abstract: "List every site and discipline name in the exports that resolves to nothing, with a ready-to-paste alias."
+        abstract: "List every site and discipline name in the exports that resolves to nothing, with a ready-to-paste alias.",
+        discussion: """
+        A site name gets a line to paste under `aliases:` in the site register, with its rows and the
+        closest sites; a discipline name gets the closest disciplines, whose `aliases` to extend.
+
+        Example: stagebalans suggest-aliases pipelines/sample.yml
+        """
     )
 
     @Argument(help: "The pipeline definition (YAML).")
@@ -215,7 +245,10 @@ struct Report: ParsableCommand {
         when the run wrote no JSON), each column as the table declares it: ids keep their leading
         zeros. Site and discipline names are resolved like in the pipeline (aliases, typos the
         register knows); a discipline group keeps its sub-disciplines' rows. The definition comes
-        from --pipeline or the environment variable STAGEBALANS_PIPELINE.
+        from --pipeline or the environment variable STAGEBALANS_PIPELINE. A name no register knows is an
+        error of the option that gave it, with the closest names (exit 2).
+
+        Example: stagebalans report capacity --pipeline pipelines/sample.yml --year 2025-2026 --site "UZ Gent"
         """
     )
 
@@ -269,6 +302,8 @@ struct Plan: ParsableCommand {
         capacity-weeks of the framework agreements valid in the year, the balance in weeks and in
         year-round slots (weeks / 52.1; negative is a shortfall), and the agreements that expire
         inside the year. Reads the definition's agreement sources.
+
+        Example: stagebalans plan --pipeline pipelines/sample.yml --year 2026-2027 --students 300 --format md
         """
     )
 
@@ -338,7 +373,7 @@ func pipelineFile(_ given: String?) throws -> String {
 func parseYear(_ text: String?) throws -> PlacementYear? {
     guard let text else { return nil }
     guard let year = PlacementYear(label: text) else {
-        throw ValidationError("a placement year is written 2025-2026, not '\(text)'")
+        throw ValidationError("--year: a placement year is written 2025-2026, not '\(text)'")
     }
     return year
 }
@@ -348,6 +383,18 @@ func loadDefinition(_ file: String) throws -> PipelineDefinition {
         return try DefinitionLoader.load(file: file)
     } catch {
         printError(error.description)
+        throw ExitCode(ExitStatus.badDefinition.rawValue)
+    }
+}
+
+/// The definition for a command that logs: its errors go through the log, so that they are
+/// JSON with `--log-format json` (and the same text as `printError` without).
+func loadDefinition(_ file: String, logger: Logger) throws -> PipelineDefinition {
+    do {
+        return try DefinitionLoader.load(file: file)
+    } catch {
+        logger.error("\(error.description)",
+                     metadata: ["outcome": "failed", "exit_code": .stringConvertible(ExitStatus.badDefinition.rawValue)])
         throw ExitCode(ExitStatus.badDefinition.rawValue)
     }
 }
@@ -366,4 +413,4 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((VisibleText.marked(text) + "\n").utf8))
 }
 
-Stagebalans.main()
+CommandLineEntry.main()

@@ -26,10 +26,12 @@ struct CommandLineTests {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // stderr is read beside stdout: a child that fills one pipe while the other is read to
+        // its end would wait forever (more than 64 KB of warnings did).
+        let errData = PipeReader(err.fileHandleForReading)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData.wait(), as: UTF8.self))
     }
 
     @Test("validate on the samples: exit 0, every source, the bad rows with file and line")
@@ -178,5 +180,24 @@ struct RunCommandTests {
         #expect(bad.status == 2)
         #expect(bad.err.contains("sites.yml:3:5: error: site code 'A' is used twice"))
         #expect(bad.err.contains("d.yml:2:5: error: discipline X names parent 'Y', which does not exist"))
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+final class PipeReader: @unchecked Sendable {
+    // Written once by the reading thread before `done` is signalled, read after.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

@@ -322,7 +322,7 @@ struct NightlyTests {
         let json = try run(faculty, ["--force", "--quiet", "--log-format", "json"])
         let last = try #require(json.err.split(separator: "\n").last)
         let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
-        #expect(object?["outcome"] as? String == "published" && object?["exit_code"] as? String == "0")
+        #expect(object?["outcome"] as? String == "published" && object?["exit_code"] as? Int == 0)
         #expect(json.out.isEmpty, "--quiet prints no report text")
     }
 

@@ -55,13 +55,14 @@ struct ScientificGroupTests {
                                         scientificGroup: group, passMark: 10)
             do {
                 _ = try ReferenceData(sites: [], disciplines: disciplines, curriculum: curriculum,
-                                      curriculumSource: SourceLocation(path: "curriculum.yml", line: 1))
+                                      curriculumPositions: CurriculumPositions(file: SourceLocation(path: "curriculum.yml", line: 1)))
                 return []
             } catch {
                 return error.diagnostics.map(\.description)
             }
         }
-        #expect(errors("WET") == ["curriculum.yml:1: error: the curriculum's scientific_group 'WET' is not a discipline"])
+        #expect(errors("WET") == ["curriculum.yml:1: error: the curriculum's scientific_group 'WET' is not a discipline; "
+                                  + "name a discipline group of the taxonomy or add 'WET' to it"])
         #expect(errors("IG-CAR") == ["curriculum.yml:1: error: the curriculum's scientific_group 'IG-CAR' is not a discipline group: "
                                      + "it has parent 'IG'; name the group (e.g. 'IG')"])
         #expect(errors("IG").isEmpty)

@@ -317,7 +317,10 @@ public enum DefinitionLoader {
     }
 
     static func choice(_ what: String, _ given: String, _ allowed: [String]) -> String {
+        // `gp` for `gp-practice`: too far by edit distance, but the start of one value only.
+        let extending = given.count >= 2 ? allowed.filter { $0.hasPrefix(given.lowercased()) } : []
         let guess = EditDistance.closest(to: given, among: allowed, limit: 1, maxDistance: max(2, given.count / 3)).first
+            ?? (extending.count == 1 ? extending.first : nil)
         return "unknown \(what) '\(given)'" + (guess.map { "; did you mean '\($0)'?" } ?? "")
             + " (one of: " + allowed.joined(separator: ", ") + ")"
     }

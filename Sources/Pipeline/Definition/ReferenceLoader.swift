@@ -19,10 +19,10 @@ public enum ReferenceLoader {
     public static func load(_ files: Files) throws(DefinitionError) -> ReferenceData {
         let (sites, aliases) = try loadSites(files.sites, confinedTo: files.confinedTo)
         let disciplines = try loadDisciplines(files.disciplines, confinedTo: files.confinedTo)
-        let (curriculum, curriculumLocation) = try loadCurriculum(files.curriculum, confinedTo: files.confinedTo)
+        let (curriculum, curriculumPositions) = try loadCurriculum(files.curriculum, confinedTo: files.confinedTo)
         do {
             return try ReferenceData(sites: sites, extraAliases: aliases, disciplines: disciplines, curriculum: curriculum,
-                                     curriculumSource: curriculumLocation)
+                                     curriculumPositions: curriculumPositions)
         } catch {
             let first = error.diagnostics.first ?? Diagnostic(.error, at: nil, "the reference data is inconsistent")
             throw DefinitionError(first, more: Array(error.diagnostics.dropFirst()))
@@ -32,8 +32,10 @@ public enum ReferenceLoader {
     static func root(_ file: String, confinedTo folder: String?) throws(DefinitionError) -> YAMLNode {
         let text: String
         do {
-            guard let decoded = String(validating: try RegularFile.contents(file, confinedTo: folder), as: UTF8.self) else {
-                throw DefinitionError(SourceLocation(path: file, line: 1), "cannot read reference data: the file is not UTF-8 text")
+            let bytes = try RegularFile.contents(file, confinedTo: folder)
+            guard let decoded = String(validating: bytes, as: UTF8.self) else {
+                throw DefinitionError(firstInvalidUTF8(bytes, in: file), "cannot read reference data: the file is not UTF-8 text; "
+                                      + "save it as UTF-8 (in a spreadsheet: CSV UTF-8)")
             }
             text = decoded
         } catch let error as DefinitionError {
@@ -56,6 +58,18 @@ public enum ReferenceLoader {
         } catch {
             throw DefinitionError(SourceLocation(path: file, line: 1), "YAML: \(error)")
         }
+    }
+
+    /// Where the first byte that is not UTF-8 stands (line and byte column, 1-based).
+    static func firstInvalidUTF8(_ bytes: [UInt8], in file: String) -> SourceLocation {
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var offset = 0, line = 1, lineStart = 0
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
+            offset += UTF8.width(scalar)
+            if scalar == "\n" { line += 1; lineStart = offset }
+        }
+        return SourceLocation(path: file, line: line, column: offset - lineStart + 1)
     }
 
     /// A reference file kept as a table (by its extension: CSV, or a workbook whose sheet named
@@ -118,15 +132,17 @@ public enum ReferenceLoader {
         return disciplines
     }
 
-    static func loadCurriculum(_ file: String, confinedTo folder: String? = nil) throws(DefinitionError) -> (Curriculum, SourceLocation?) {
-        if let table = try table(file, role: "curriculum", confinedTo: folder) { return (try curriculum(table), table.header.location) }
+    static func loadCurriculum(_ file: String, confinedTo folder: String? = nil) throws(DefinitionError) -> (Curriculum, CurriculumPositions) {
+        if let table = try table(file, role: "curriculum", confinedTo: folder) { return try curriculum(table) }
         let rootNode = try root(file, confinedTo: folder)
         let top = try rootNode.mapping("the curriculum", allowed: ["required_weeks", "blocks", "clinical_weeks", "scientific_weeks", "scientific_group", "pass_mark"])
         let scientificGroup = try top["scientific_group"]?.string("scientific_group")
         let scientificWeeks = try top.required("scientific_weeks").integer("scientific_weeks", range: 0...500)
         var required: [String: Int] = [:]
+        var positions = CurriculumPositions(file: rootNode.location, scientificGroup: top["scientific_group"]?.location)
         for entry in try top.required("required_weeks").mapping("required_weeks", allowed: nil).entries {
             required[entry.key] = try entry.value.integer("the weeks of \(entry.key)", range: 0...200)
+            positions.groups[entry.key] = entry.keyNode.location
             if entry.key == scientificGroup {
                 // Listed here too, the group would get a progress row that repeats SCIENTIFIC.
                 throw entry.value.fail("'\(entry.key)' is the scientific_group: its required weeks are scientific_weeks "
@@ -147,6 +163,6 @@ public enum ReferenceLoader {
         let curriculum = Curriculum(requiredWeeks: required, blocks: blocks,
                                     clinicalWeeks: try top.required("clinical_weeks").integer("clinical_weeks", range: 0...500),
                                     scientificWeeks: scientificWeeks, scientificGroup: scientificGroup, passMark: passMark)
-        return (curriculum, rootNode.location)
+        return (curriculum, positions)
     }
 }

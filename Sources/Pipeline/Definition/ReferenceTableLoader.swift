@@ -72,10 +72,11 @@ extension ReferenceLoader {
     /// One row per fact: `group` (code, weeks), `block` (name, weeks), `scientific` (code: the
     /// scientific placement's group), `clinical_total`, `scientific_total` and `pass_mark` (the
     /// value in `weeks`), the last three once each.
-    static func curriculum(_ table: ReferenceTable) throws(DefinitionError) -> Curriculum {
+    static func curriculum(_ table: ReferenceTable) throws(DefinitionError) -> (Curriculum, CurriculumPositions) {
         let columns = try table.columns("the curriculum", allowed: curriculumColumns, required: ["kind", "weeks"])
         var required: [String: Int] = [:], blocks: [Curriculum.Block] = []
         var single: [CurriculumRow: (value: String, row: ReferenceRow)] = [:]
+        var positions = CurriculumPositions(file: table.header.location)
         for row in table.rows.map({ ReferenceRow(row: $0, columns: columns) }) {
             let kindText = try row.required("kind", "a curriculum row")
             guard let kind = CurriculumRow(rawValue: kindText) else {
@@ -88,6 +89,7 @@ extension ReferenceLoader {
                 guard required.updateValue(try row.integer("weeks", "group \(code)", range: 0...200), forKey: code) == nil else {
                     throw row.fail("code", "the group '\(code)' has two rows")
                 }
+                positions.groups[code] = row.cell("code")?.location ?? row.location
             case .block:
                 blocks.append(Curriculum.Block(name: try row.required("name", "a block row"),
                                                weeks: try row.integer("weeks", "a block row", range: 0...200)))
@@ -96,7 +98,8 @@ extension ReferenceLoader {
                 guard single.updateValue((value, row), forKey: kind) == nil else { throw row.fail("kind", "the curriculum has two \(kindText) rows") }
             }
         }
-        return try curriculum(required: required, blocks: blocks, single: single, table: table)
+        positions.scientificGroup = single[.scientific].map { $0.row.cell("code")?.location ?? $0.row.location }
+        return (try curriculum(required: required, blocks: blocks, single: single, table: table), positions)
     }
 
     private static func curriculum(required: [String: Int], blocks: [Curriculum.Block],

@@ -1,9 +1,14 @@
 /// `stagebalans history`: the runs in the output folder's history database, oldest first.
 public enum RunHistory {
-    public static func render(outputDirectory: String) throws(OutputError) -> String {
+    /// `failedOnly`: the runs that failed (exit 2 to 6: nothing published or held); `last`: only
+    /// the newest that many of those shown, still oldest first.
+    public static func render(outputDirectory: String, last: Int? = nil, failedOnly: Bool = false) throws(OutputError) -> String {
         let store = try HistoryStore.open(directory: outputDirectory)
-        let runs = try store.runs()
-        guard !runs.isEmpty else { return "no runs recorded in \(store.path)" }
+        var runs = try store.runs()
+        // Failed: nothing published and nothing held (a held run, exit 7, is waiting for `accept`).
+        if failedOnly { runs = runs.filter { ($0.run.outcome ?? ($0.run.published ? .published : .failed)) == .failed } }
+        if let last { runs = Array(runs.suffix(max(0, last))) }
+        guard !runs.isEmpty else { return "no \(failedOnly ? "failed " : "")runs recorded in \(store.path)" }
         let holds = try store.holds()
         var lines = ["run                              as of       exit  outcome    inputs  findings  started"]
         for entry in runs {

@@ -227,6 +227,7 @@ enum RunReports {
                                         quarantine: input.quarantine,
                                         quarantineTotal: input.quarantineTotal, trends: figures.trends, forAuditors: input.forAuditors)
         content.hold = input.hold
+        content.emptyInputs = input.reports.filter { $0.emptyInputWarning != nil }.map { ($0.source, $0.path) }
         input.onPageContent?(content)
         return content
     }

@@ -17,6 +17,7 @@ public enum MarkdownSummary {
         for (label, value) in content.summary.headline(language) {
             out.append("| \(TableFormats.markdownCell(label)) | \(TableFormats.markdownCell(value)) |\n")
         }
+        emptyInputs(content, into: &out)
         if let changes = content.changes {
             let note = content.comparison.text(language)
             out.append("\n## " + language.text("Changes since the previous run", "Wijzigingen sinds de vorige run")
@@ -50,6 +51,19 @@ public enum MarkdownSummary {
     public static func planHeading(year: PlacementYear, students: Int, language: ReportLanguage) -> String {
         language.text("Plan for \(year): \(language.integer(students)) students",
                       "Plan voor \(year): \(language.integer(students)) studenten")
+    }
+
+    /// Inputs with a header and no rows, under the headline: the figures above lack them.
+    static func emptyInputs(_ content: ReportPageContent, into out: inout TextBuffer) {
+        guard !content.emptyInputs.isEmpty else { return }
+        let language = content.language
+        out.append("\n## " + language.text("Inputs without rows", "Invoer zonder rijen") + "\n\n")
+        for input in content.emptyInputs {
+            out.append("- \(TableFormats.markdownCode(input.path)) (\(TableFormats.markdownCell(input.source))): "
+                       + language.text("a header and no rows: the reports have nothing from this input; is the export complete?",
+                                       "een kop en geen rijen: de rapporten bevatten niets uit deze invoer; is de export volledig?")
+                       + "\n")
+        }
     }
 
     /// The findings per code, then the first `topFindings` of them with their sources.

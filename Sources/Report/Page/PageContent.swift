@@ -237,6 +237,9 @@ public struct ReportPageContent: Sendable {
     public var forAuditors: Bool
     /// Why the publish guard held the run back; summary.md opens with it.
     public var hold: PublishHold?
+    /// Input files read whole that held no record (a header and no rows): the reports have
+    /// nothing from them, so the summary and the page say so.
+    public var emptyInputs: [(source: String, path: String)] = []
 
     public init(summary: ReportSummary, language: ReportLanguage = .standard, capacity: [CapacityRow], coverage: [CoverageRow],
                 audit: ReportTable, findings: ReportTable, plan: [PlanRow] = [], changes: ReportTable? = nil,

@@ -174,6 +174,12 @@ struct PageWriter {
                    text("findings new since the last run", "bevindingen nieuw sinds de vorige run"))
         actionItem("quarantine", count: content.quarantineTotal, target: "quarantine",
                    text("rows quarantined: not read, to be corrected at the source", "rijen in quarantaine: niet gelezen, te verbeteren in de bron"))
+        if !content.emptyInputs.isEmpty {
+            actionItem("empty-inputs", count: content.emptyInputs.count, target: "quarantine",
+                       text("inputs with a header and no rows, so nothing from them in any figure: ",
+                            "invoer met een kop en geen rijen, dus niets ervan in enig cijfer: ")
+                       + content.emptyInputs.map { "\($0.path) (\($0.source))" }.joined(separator: ", "))
+        }
         out.append("</ul>\n</section>\n")
     }
 
