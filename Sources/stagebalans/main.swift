@@ -17,7 +17,7 @@ struct Stagebalans: ParsableCommand {
         abstract: "Clinical placement capacity, coverage and audit reports from placement agreements and evaluations.",
         discussion: "Exit codes:\n" + ExitStatus.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"),
         version: stagebalansVersion,
-        subcommands: [Run.self, Validate.self, Report.self, Plan.self, History.self, SuggestAliases.self, Reference.self]
+        subcommands: [Run.self, Validate.self, Report.self, Plan.self, History.self, SuggestAliases.self, Reference.self, Init.self]
     )
 }
 
