@@ -88,6 +88,34 @@ struct ThesaurusTests {
         }
     }
 
+    @Test("suggest-aliases lists the thesaurus's discipline first for the issue's three names in an export")
+    func suggestAliases() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for file in ["sites.yml", "curriculum.yml"] {
+            try FileManager.default.copyItem(atPath: packageRoot + "/pipelines/sample/" + file, toPath: root + "/" + file)
+        }
+        let taxonomy = try String(contentsOfFile: packageRoot + "/pipelines/sample/disciplines.yml", encoding: .utf8)
+        try taxonomy.replacingOccurrences(of: "    aliases: [\"kindergeneeskunde\"]\n", with: "")
+            .write(toFile: root + "/disciplines.yml", atomically: true, encoding: .utf8)
+        try ("Student;Site;Discipline;Start date;Weeks;Role;Status;Final score\n"
+             + "r1;UZ Gent;Kindergeneeskunde;01/07/2025;4;supervisor;final;14\n"
+             + "r2;UZ Gent;Hartziekten;01/07/2025;4;supervisor;final;14\n"
+             + "r3;UZ Gent;Oogheelkunde;01/07/2025;4;supervisor;final;14\n").write(toFile: root + "/evaluations.csv", atomically: true, encoding: .utf8)
+        try """
+            output: out
+            sources:
+              - {name: evaluations, kind: evaluations, format: csv, path: evaluations.csv, delimiter: ";"}
+            reference: {sites: sites.yml, disciplines: disciplines.yml, curriculum: curriculum.yml}
+
+            """.write(toFile: root + "/pipeline.yml", atomically: true, encoding: .utf8)
+        let text = try AliasSuggestions.render(try DefinitionLoader.load(file: root + "/pipeline.yml"))
+        for (typed, first) in [("Kindergeneeskunde", "PED (pediatrie)"), ("Hartziekten", "IG-CAR (cardiologie)"),
+                               ("Oogheelkunde", "KS-OFT (oftalmologie)")] {
+            #expect(text.contains("#   \"\(typed)\": 1 rows; closest: \(first), "), "\(text)")
+        }
+    }
+
     @Test("a typo still gets its discipline first, and the spelt-alike names after it (the sample's 'cardiolgie')")
     func typo() throws {
         let resolver = NameResolver(disciplines: try Self.sampleTaxonomy())

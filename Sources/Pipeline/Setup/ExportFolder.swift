@@ -64,8 +64,12 @@ enum ExportFolder {
     }
 
     private static func look(at bytes: [UInt8], in folder: String, shownAs shown: String, into listing: inout Listing) {
-        let display = String(decoding: bytes, as: UTF8.self)
-        let at = SourceLocation(path: shown + "/" + VisibleText.marked(display), line: 1)
+        // Line breaks and tabs too are markers here: a name is one line of a message.
+        var display = ""
+        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
+            display += VisibleText.isHidden(scalar) || scalar.value < 0x20 ? VisibleText.marker(scalar) : String(scalar)
+        }
+        let at = SourceLocation(path: shown + "/" + display, line: 1)
         guard let name = String(validating: bytes, as: UTF8.self) else {
             listing.errors.append(Diagnostic(.error, at: at, "the file name is not UTF-8 text", notes: ["rename the file"]))
             return

@@ -11,8 +11,9 @@ struct SampledColumn: Sendable {
     var matchName: String
     /// Per sampled record, its value, trimmed (nil: the record has none).
     var values: [String?]
-    /// Cells the workbook types as dates (held in `values` as yyyy-mm-dd): they need no format.
-    var typedDates = 0
+    /// Records whose cell the workbook types as a date (held in `values` as yyyy-mm-dd): they
+    /// need no format.
+    var typedDates: Set<Int> = []
     /// XML: records where the place held two values (`run` quarantines those).
     var repeats = 0
 }
@@ -145,9 +146,9 @@ enum ExportReading {
         var columns = columns(headers, body.map { row in values(row, width: headers.count) })
         for index in columns.indices {
             let column = headers.firstIndex(of: columns[index].label).map { $0 + 1 } ?? 0
-            columns[index].typedDates = body.filter { row in
+            columns[index].typedDates = Set(body.enumerated().filter { _, row in
                 if case .date = row.cell(column)?.value { return true } else { return false }
-            }.count
+            }.map(\.offset))
         }
         let layout = ExportRead.SheetLayout(sheet: sheet.name, position: sheet.position, sheets: sample.sheets.map(\.name),
                                             headerRow: headerRow.number, firstRow: sheet.rows.first?.number ?? headerRow.number)

@@ -63,7 +63,7 @@ public enum PipelineSetup {
                             definitionFile: definitionFile, fileErrors: fileErrors, definitionError: nil, validation: nil,
                             leftForAPerson: [])
         do {
-            let definition = try DefinitionLoader.load(file: definitionFile, workingDirectory: options.workingDirectory)
+            let definition = try DefinitionLoader.load(file: folder + "/pipeline.yml", workingDirectory: options.workingDirectory)
             if let files = definition.reference { _ = try ReferenceLoader.load(files) }
             let quarantine = try? Validation.defaultQuarantineDirectory(definition)
             result.validation = try? Validation.run(definition, quarantineDirectory: quarantine ?? folder + "/out/validate")
@@ -117,17 +117,11 @@ public enum PipelineSetup {
     static func dates(_ draft: SourceDraft) -> DateDecision? {
         let columns = draft.choices.filter { $0.field.isDate }.map { draft.read.columns[$0.column] }
         guard !columns.isEmpty else { return nil }
-        let values = columns.flatMap { column in column.typedDates > 0 ? [] : column.values.compactMap { $0 } }
-        let typed = columns.reduce(0) { $0 + $1.typedDates }
-        let mixed = columns.filter { $0.typedDates > 0 }.flatMap { column in
-            column.values.compactMap { $0 }.filter { value in DateParser(formats: [DateParser.iso]).parse(value).isFailure }
+        let values = columns.flatMap { column in
+            column.values.enumerated().compactMap { record, value in column.typedDates.contains(record) ? nil : value }
         }
-        return DateDetection.decide(values + mixed, typed: typed)
+        return DateDetection.decide(values, typed: columns.reduce(0) { $0 + $1.typedDates.count })
     }
-}
-
-extension Result {
-    var isFailure: Bool { !isSuccess }
 }
 
 /// The files init writes: never over an existing one without `--force`, never through a link.
