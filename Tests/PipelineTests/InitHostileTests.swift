@@ -31,6 +31,22 @@ struct InitHostileTests {
         return text
     }
 
+    @Test("a folder without a readable export: an error naming each file, and nothing written")
+    func nothingToRead() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/exports", withIntermediateDirectories: true)
+        try "{}".write(toFile: root + "/exports/notes.json", atomically: true, encoding: .utf8)
+        #expect(throws: SetupFailure.self) { try InitTests.initialise(root + "/exports", into: root + "/faculty") }
+        do {
+            _ = try InitTests.initialise(root + "/exports", into: root + "/faculty")
+        } catch {
+            #expect(error.status == .unreadableInput && error.message.contains("exports: error: no export init can read"))
+            #expect(error.message.contains("notes.json: not an export"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: root + "/faculty/pipeline.yml"))
+    }
+
     @Test("a device is refused by what the folder says it is (/dev/null in /dev)")
     func device() throws {
         let listing = try ExportFolder.list("/dev", shownAs: "/dev")

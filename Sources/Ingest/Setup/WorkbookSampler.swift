@@ -27,6 +27,9 @@ public struct WorkbookSampler: Sendable {
     public var policy: InputPolicy
     public var maxRows: Int
     public var maxSheets: Int
+    /// Text kept from all sheets together (a row may be 1 MB of shared strings): then the rows
+    /// read so far are the sample.
+    static let maxSampleBytes = 64 << 20
 
     public init(path: String, opener: WorkbookPackageOpener, limits: Limits = Limits(), policy: InputPolicy = InputPolicy(),
                 maxRows: Int = 5_020, maxSheets: Int = 20) {
@@ -47,14 +50,21 @@ public struct WorkbookSampler: Sendable {
             structure = try OpenedWorkbook(file, path: path, opener: opener, limits: limits, observer: nil).structure
         }
         var sample = WorkbookSample(sheets: [], otherSheets: structure.sheets.filter { $0.part == nil }.map(\.name))
-        for (offset, sheet) in structure.sheets.enumerated().prefix(maxSheets) where sheet.part != nil {
+        var kept = 0
+        for (offset, sheet) in structure.sheets.enumerated().prefix(maxSheets) where sheet.part != nil && kept < Self.maxSampleBytes {
             var rows: [WorkbookRow] = []
             var complete = true
             let reader = WorkbookSheetReader(path: path, sheet: .index(offset + 1), opener: opener, limits: limits, policy: policy)
             do {
                 try reader.forEachRow { row in
                     rows.append(row)
-                    if rows.count >= maxRows { throw Stop() }
+                    kept += row.cells.reduce(32) { total, cell in
+                        switch cell.value {
+                        case .text(let text), .number(let text), .unreadable(let text): total + text.utf8.count + 32
+                        case .date, .boolean: total + 32
+                        }
+                    }
+                    if rows.count >= maxRows || kept >= Self.maxSampleBytes { throw Stop() }
                 }
             } catch is Stop {
                 complete = false

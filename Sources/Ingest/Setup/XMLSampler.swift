@@ -53,8 +53,9 @@ public struct XMLSampler: Sendable {
     public var policy: InputPolicy
     public var maxRecords: Int
     public var structureNodes: Int
-    /// At most this many places in a record are kept, and this many bytes of each value.
-    static let maxLeaves = 300, maxValueBytes = 256, maxDepth = 6
+    /// At most this many places in a record are kept, this many bytes of each value, and this
+    /// many bytes of values in all (then the records read so far are the sample).
+    static let maxLeaves = 300, maxValueBytes = 256, maxDepth = 6, maxSampleBytes = 64 << 20
 
     public init(path: String, limits: Limits = Limits(), policy: InputPolicy = InputPolicy(), maxRecords: Int = 5_000,
                 structureNodes: Int = 400_000) {
@@ -192,7 +193,7 @@ public struct XMLSampler: Sendable {
                     status = xmlTextReaderRead(reader)
                     continue
                 }
-                if leaves.records >= maxRecords {
+                if leaves.records >= maxRecords || leaves.bytes >= Self.maxSampleBytes {
                     complete = false
                     break
                 }
@@ -222,6 +223,8 @@ private struct RecordLeaves {
     /// Per leaf, the last record counted in its `repeats`.
     private var repeatedIn: [Int: Int] = [:]
     private(set) var records = 0
+    /// Bytes of the values kept.
+    private(set) var bytes = 0
     private var entity: String?
 
     /// Adds one record's values; returns the name of an entity reference met in it (the file
@@ -288,7 +291,9 @@ private struct RecordLeaves {
             return
         }
         leaves[position].values += [String?](repeating: nil, count: records - leaves[position].values.count)
-        leaves[position].values.append(String(decoding: value.utf8.prefix(XMLSampler.maxValueBytes), as: UTF8.self))
+        let kept = String(decoding: value.utf8.prefix(XMLSampler.maxValueBytes), as: UTF8.self)
+        bytes += kept.utf8.count + 16
+        leaves[position].values.append(kept)
     }
 
     /// The element's own text (text and CDATA children), and whether it has child elements.

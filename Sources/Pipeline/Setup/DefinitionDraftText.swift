@@ -32,7 +32,6 @@ enum DefinitionDraftText {
             "sources:",
         ]
         for draft in plan.drafts { lines += source(draft, path: plan.path(of: draft)) + [""] }
-        if plan.drafts.isEmpty { lines += ["  []   # CHECK: init found no export it could read; add sources by hand", ""] }
         if !plan.leftOut.isEmpty {
             lines.append("# Files of the exports folder that are not a source:")
             lines += plan.leftOut.map { "#   " + YAMLText.comment($0) }
@@ -76,7 +75,7 @@ enum DefinitionDraftText {
         let records = draft.read.complete ? "\(draft.read.records.grouped) records, all of the file"
             : "the first \(draft.read.records.grouped) records (init reads no more)"
         var lines = ["  # \(YAMLText.quoted(draft.read.file.name)): \(draft.kind.rawValue), since the names of \(found) of its columns are "
-                     + "names of \(draft.kind.rawValue) fields (\(others)); read: \(records)."]
+                     + "names of \(draft.kind.rawValue) fields", "  # (\(others)); read: \(records)."]
         if !draft.missing.isEmpty {
             lines.append("  # CHECK: no column found for the required field\(draft.missing.count == 1 ? "" : "s") "
                          + draft.missing.map { $0 == .endDate && draft.kind == .evaluations ? "end_date (or weeks)" : $0.rawValue }

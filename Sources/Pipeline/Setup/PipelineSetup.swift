@@ -54,6 +54,11 @@ public enum PipelineSetup {
                                                     workingDirectory: options.workingDirectory)
         let listing = try ExportFolder.list(DefinitionLoader.resolve(options.exports, base: options.workingDirectory), shownAs: shownExports)
         var (plan, fileErrors) = draft(listing, folder: folder, options: options)
+        guard !plan.drafts.isEmpty else {
+            let why = plan.leftOut.isEmpty ? "it holds no file" : "of its files: " + plan.leftOut.joined(separator: "; ")
+            throw SetupFailure(.unreadableInput, VisibleText.marked("\(shownExports): error: no export init can read (.csv, .tsv, .txt, "
+                               + ".xml or .xlsx); \(why); nothing was written"))
+        }
         plan.exportsShown = ExportFolder.relative(DefinitionLoader.realPath(options.exports) ?? options.exports, from: folder)
         let texts = [DefinitionDraftText.text(plan), ReferenceDraftText.sites(plan.sites, date: options.today),
                      ReferenceDraftText.disciplines(plan.disciplines, date: options.today), ReferenceDraftText.curriculum(date: options.today)]

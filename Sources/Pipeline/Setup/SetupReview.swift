@@ -54,7 +54,8 @@ enum SetupReview {
         var lines = decision.ambiguous.map { "\(draft.name): \($0.chosen) or \($0.alternative)? both read all \($0.dates.grouped) dates" }
         let unreadable = decision.unreadable.reduce(0) { $0 + $1.count }
         if unreadable > 0 {
-            lines.append("\(draft.name): \(unreadable) dates read in no format: " + YAMLText.list(decision.unreadable.map(\.value), limit: 3))
+            lines.append("\(draft.name): \(unreadable) date\(unreadable == 1 ? " reads" : "s read") in no format: "
+                         + YAMLText.list(decision.unreadable.map(\.value), limit: 3))
         }
         if !decision.conflicting.isEmpty {
             lines.append("\(draft.name): dates in both day and month orders: " + YAMLText.list(decision.conflicting.map(\.value), limit: 3))

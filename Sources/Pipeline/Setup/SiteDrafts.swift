@@ -34,7 +34,7 @@ enum SiteDrafting {
     }
 
     /// At most this many different names are grouped (each against each).
-    static let maxNames = 3_000
+    static let maxNames = 2_000
 
     static func collect(_ drafts: [SourceDraft]) -> [String: Seen] {
         var seen: [String: Seen] = [:]
@@ -55,14 +55,15 @@ enum SiteDrafting {
 
     static func drafts(_ seen: [String: Seen]) -> [SiteDraft] {
         let keys = seen.keys.sorted { (seen[$0]?.rows ?? 0, $1) > (seen[$1]?.rows ?? 0, $0) }
+        let forms = Dictionary(uniqueKeysWithValues: keys.map { ($0, Form($0)) })
         var heads: [String] = [], joined: [String: [(key: String, why: String)]] = [:], nearly: [String: [String]] = [:]
         for key in keys {
-            let rows = seen[key]?.rows ?? 0
-            if let (head, why) = heads.lazy.compactMap({ head in sameSite(key, head).map { (head, $0) } }).first,
-               rows < seen[head]?.rows ?? 0 {
-                joined[head, default: []].append((key, why))
+            let rows = seen[key]?.rows ?? 0, form = forms[key] ?? Form(key)
+            let close = heads.compactMap { head in sameSite(form, forms[head] ?? Form(head)).map { (head: head, why: $0) } }
+            if let first = close.first, rows < seen[first.head]?.rows ?? 0 {
+                joined[first.head, default: []].append((key, first.why))
             } else {
-                for head in heads where sameSite(key, head) != nil { nearly[head, default: []].append(seen[key]?.spelling ?? key) }
+                for head in close.map(\.head) { nearly[head, default: []].append(seen[key]?.spelling ?? key) }
                 heads.append(key)
             }
         }
@@ -87,20 +88,31 @@ enum SiteDrafting {
         }
     }
 
-    /// Why two canonical names may be one site, or nil.
-    static func sameSite(_ a: String, _ b: String) -> String? {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
-        let limit = min(2, max(x.count, y.count) / 8)
-        if limit > 0, EditDistance.isWithin(x, y, limit: limit) {
-            return "a typo? it differs from \(YAMLText.quoted(b)) by at most \(limit) letter\(limit == 1 ? "" : "s")"
+    /// A canonical name as compared: its scalars and its words, made once.
+    struct Form {
+        var text: String
+        var scalars: [Unicode.Scalar]
+        var words: [Substring]
+
+        init(_ text: String) {
+            self.text = text
+            scalars = Array(text.unicodeScalars)
+            words = text.split(separator: " ")
         }
-        if initialsMatch(a, b) || initialsMatch(b, a) { return "the same words with some as initials" }
+    }
+
+    /// Why two canonical names may be one site, or nil.
+    static func sameSite(_ a: Form, _ b: Form) -> String? {
+        let limit = min(2, max(a.scalars.count, b.scalars.count) / 8)
+        if limit > 0, EditDistance.isWithin(a.scalars, b.scalars, limit: limit) {
+            return "a typo? it differs from \(YAMLText.quoted(b.text)) by at most \(limit) letter\(limit == 1 ? "" : "s")"
+        }
+        if initialsMatch(a.words, b.words) || initialsMatch(b.words, a.words) { return "the same words with some as initials" }
         return nil
     }
 
-    /// Whether `short`'s words are `long`'s with one run of words written as its initials.
-    private static func initialsMatch(_ short: String, _ long: String) -> Bool {
-        let s = short.split(separator: " "), l = long.split(separator: " ")
+    /// Whether `s` (a name's words) are `l`'s with one run of words written as its initials.
+    private static func initialsMatch(_ s: [Substring], _ l: [Substring]) -> Bool {
         guard s.count < l.count, !s.isEmpty else { return false }
         for start in l.indices {
             let length = l.count - s.count + 1

@@ -56,9 +56,10 @@ extension DefinitionDraftText {
             lines.append("    # CHECK: \(alternative) reads all \(count.grouped) dates that \(chosen) reads (no day above 12): \(chosen) is taken,")
             lines.append("    # as Belgian exports write dates; if these dates are month first, write \(alternative) instead")
         }
-        if !decision.unreadable.isEmpty {
-            lines.append("    # \(decision.unreadable.reduce(0) { $0 + $1.count }.grouped) dates read in no format; `run` quarantines their records: "
-                         + YAMLText.list(decision.unreadable.map(\.value)))
+        let unreadable = decision.unreadable.reduce(0) { $0 + $1.count }
+        if unreadable > 0 {
+            lines.append("    # \(unreadable.grouped) date\(unreadable == 1 ? " reads" : "s read") in no format; `run` quarantines "
+                         + "\(unreadable == 1 ? "its record" : "their records"): " + YAMLText.list(decision.unreadable.map(\.value)))
         }
         if !decision.conflicting.isEmpty {
             lines.append("    # CHECK: these dates read only in a format whose day and month order the others contradict: "
@@ -118,10 +119,19 @@ extension DefinitionDraftText {
                      + ValueMaps.targets(of: words.field).joined(separator: ", ") + "):")
         lines.append("    # values:")
         lines.append("    #   \(field):")
+        // One line per code (a key given twice is a YAML error once the lines are uncommented).
+        var byTarget: [(target: String, values: [String], close: Bool)] = []
         for unknown in words.unknown.prefix(10) {
             let target = unknown.suggestion ?? ValueMaps.targets(of: words.field).first ?? "?"
-            let why = unknown.suggestion.map { _ in "close to a word of \(target)" } ?? "or another code"
-            lines.append("    #     \(target): [\(YAMLText.quoted(unknown.value))]   # \(why)")
+            if let index = byTarget.firstIndex(where: { $0.target == target }) {
+                byTarget[index].values.append(unknown.value)
+            } else {
+                byTarget.append((target, [unknown.value], unknown.suggestion != nil))
+            }
+        }
+        for entry in byTarget {
+            lines.append("    #     \(entry.target): [" + entry.values.map(YAMLText.quoted).joined(separator: ", ") + "]   # "
+                         + (entry.close ? "close to a word of \(entry.target)" : "or another code"))
         }
         return lines
     }
