@@ -112,6 +112,17 @@ struct InitHostileTests {
         #expect(try Self.error(for: "nul.csv", in: root).contains("nul.csv:1:1: error: byte 0x0: the file holds binary data"))
     }
 
+    @Test("an export whose columns carry no field's name, and text named .xlsx, are named and left out")
+    func unknownExports() throws {
+        let root = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try "colour;size\nred;3\n".write(toFile: root + "/exports/other.csv", atomically: true, encoding: .utf8)
+        #expect(try Self.error(for: "other.csv", in: root).contains("other.csv:1: error: no column's name is a name of any field (it has: \"colour\", \"size\")"))
+        try FileManager.default.removeItem(atPath: root + "/exports/other.csv")
+        try "studentnummer;cohort\n".write(toFile: root + "/exports/text.xlsx", atomically: true, encoding: .utf8)
+        #expect(try Self.error(for: "text.xlsx", in: root).contains("text.xlsx:1: error: the file is not an .xlsx workbook"))
+    }
+
     @Test("file names a definition cannot carry are refused; one with quotes is written quoted and loads")
     func names() throws {
         let root = try Self.folder()

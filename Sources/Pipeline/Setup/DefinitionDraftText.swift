@@ -72,7 +72,7 @@ enum DefinitionDraftText {
     private static func header(_ draft: SourceDraft) -> [String] {
         let others = draft.scores.filter { $0.kind != draft.kind }.map { "\($0.kind.rawValue): \($0.found)" }.joined(separator: ", ")
         let found = draft.scores.first { $0.kind == draft.kind }?.found ?? 0
-        let records = draft.read.complete ? "\(draft.read.records.grouped) records, all of the file"
+        let records = draft.read.complete ? "\(draft.read.records.grouped) record\(draft.read.records == 1 ? "" : "s"), all of the file"
             : "the first \(draft.read.records.grouped) records (init reads no more)"
         var lines = ["  # \(YAMLText.quoted(draft.read.file.name)): \(draft.kind.rawValue), since the names of \(found) of its columns are "
                      + "names of \(draft.kind.rawValue) fields", "  # (\(others)); read: \(records)."]

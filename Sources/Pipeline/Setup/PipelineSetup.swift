@@ -99,10 +99,21 @@ public enum PipelineSetup {
             }
         }
         var names: Set<String> = []
-        var drafts = reads.map { read in
-            let name = SourceDrafting.sourceName(read.file.stem, taken: names)
-            names.insert(name)
-            return SourceDrafting.draft(read, name: name)
+        var drafts: [SourceDraft] = []
+        for read in reads {
+            let draft = SourceDrafting.draft(read, name: SourceDrafting.sourceName(read.file.stem, taken: names))
+            guard !draft.choices.isEmpty else {
+                // Not one column carries a field's name: what it holds is anybody's guess.
+                let headers = read.columns.prefix(12).map { YAMLText.shown($0.label) }.joined(separator: ", ")
+                errors.append(Diagnostic(.error, at: SourceLocation(path: read.file.path, line: 1),
+                                         "no column's name is a name of any field (it has: \(headers.isEmpty ? "none" : headers)); "
+                                         + "init cannot tell what this export holds",
+                                         notes: ["add it by hand as a source whose fields: name its columns (docs/definition.md)"]))
+                leftOut.append("\(read.file.name): no column's name is a name of any field")
+                continue
+            }
+            names.insert(draft.name)
+            drafts.append(draft)
         }
         var known = KnownValues()
         for draft in drafts where draft.choices.allSatisfy({ !$0.basis.isGuess }) { known.add(draft) }

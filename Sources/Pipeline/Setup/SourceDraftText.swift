@@ -16,7 +16,7 @@ extension DefinitionDraftText {
                  binding.isDefault ? "the file's default namespace; '\(binding.prefix)' is init's prefix for it" : nil)
             }, indent: "      ")
         }
-        lines.append("    fields:")
+        lines.append(draft.choices.isEmpty ? "    # fields:" : "    fields:")
         var fields = draft.choices.map { choice -> (text: String, comment: String?) in
             let column = draft.read.columns[choice.column]
             var comment = guessComment(choice.basis)
@@ -82,7 +82,8 @@ extension DefinitionDraftText {
         let guesses = draft.choices.filter(\.basis.isGuess)
         let missing = draft.missing.map { ("# \($0.rawValue): \"?\"", "CHECK: no column found for this required field; name its header" as String?) }
         guard !guesses.isEmpty || !missing.isEmpty else { return lines }
-        lines.append("    fields:")
+        // A `fields:` with only comments under it would be null, which the loader refuses.
+        lines.append(guesses.isEmpty ? "    # fields:" : "    fields:")
         lines += YAMLText.aligned(guesses.map { choice in
             ("\(choice.field.rawValue): \(YAMLText.quoted(draft.read.columns[choice.column].label))", guessComment(choice.basis))
         } + missing, indent: "      ")
