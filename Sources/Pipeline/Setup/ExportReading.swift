@@ -104,7 +104,8 @@ enum ExportReading {
         let sampler = CSVSampler(path: file.path, limits: limits, policy: policy, maxRecords: maxRecords)
         let sniff = try ingest { () throws(FileFailure) in try sampler.sniff() }
         let splits = sniff.heads.map { (delimiter: $0.delimiter, known: header($0.records).known, width: $0.records.first?.count ?? 0) }
-        guard let chosen = splits.max(by: { ($0.known, $0.width) < ($1.known, $1.width) }), chosen.width >= 2 || chosen.known >= 2 else {
+        // A one-column file (a roster of ids) splits alike on every candidate: its column's name decides.
+        guard let chosen = splits.max(by: { ($0.known, $0.width) < ($1.known, $1.width) }), chosen.width >= 2 || chosen.known >= 1 else {
             throw Diagnostic(.error, at: SourceLocation(path: file.path, line: 1),
                               "cannot tell the delimiter: the first line splits on none of ';', ',' and tab",
                               notes: ["is it a CSV export? a one-column file is no source"])
