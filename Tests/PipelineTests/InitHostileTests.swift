@@ -155,6 +155,20 @@ struct InitHostileTests {
         #expect(!printed.contains("\u{1B}") && !printed.contains("\u{202E}"), "nothing hidden reaches the terminal")
     }
 
+    @Test("a link where validate writes its quarantine (FOLDER/out/validate) is refused, not written through: exit 4")
+    func quarantineLink() throws {
+        let root = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/faculty/out", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/elsewhere", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root + "/faculty/out/validate", withDestinationPath: root + "/elsewhere")
+        let result = try InitTests.initialise(root + "/exports", into: root + "/faculty")
+        #expect(result.exitStatus == .outputFailed && result.validation == nil)
+        #expect(result.validationFailure?.description.contains("validate") == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/elsewhere").isEmpty)
+        #expect(SetupText.render(result, workingDirectory: "/").contains("validate could not write its quarantine: "))
+    }
+
     @Test("an existing file is never overwritten without --force; with it, a link is replaced, not followed")
     func force() throws {
         let root = try Self.folder()

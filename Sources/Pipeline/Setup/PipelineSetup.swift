@@ -36,11 +36,14 @@ public enum PipelineSetup {
         /// the exports hold that YAML or the reference checks refuse.
         public var definitionError: DefinitionError?
         public var validation: ValidationResult?
+        /// Why `validate` could not write its quarantine (a link where `out/validate` goes, a full disk).
+        public var validationFailure: OutputError?
         /// What is left for a person, by topic.
         public var leftForAPerson: [(topic: String, lines: [String])]
 
         public var exitStatus: ExitStatus {
             if definitionError != nil { return .badDefinition }
+            if validationFailure != nil { return .outputFailed }
             if !fileErrors.isEmpty || !(validation?.rejected.isEmpty ?? true) { return .unreadableInput }
             return .success
         }
@@ -66,12 +69,15 @@ public enum PipelineSetup {
         let definitionFile = DefinitionLoader.display(folder + "/pipeline.yml", workingDirectory: options.workingDirectory)
         var result = Result(written: fileNames.map { DefinitionLoader.display(folder + "/" + $0, workingDirectory: options.workingDirectory) },
                             definitionFile: definitionFile, fileErrors: fileErrors, definitionError: nil, validation: nil,
-                            leftForAPerson: [])
+                            validationFailure: nil, leftForAPerson: [])
         do {
             let definition = try DefinitionLoader.load(file: folder + "/pipeline.yml", workingDirectory: options.workingDirectory)
             if let files = definition.reference { _ = try ReferenceLoader.load(files) }
-            let quarantine = try? Validation.defaultQuarantineDirectory(definition)
-            result.validation = try? Validation.run(definition, quarantineDirectory: quarantine ?? folder + "/out/validate")
+            do {
+                result.validation = try Validation.run(definition, quarantineDirectory: try Validation.defaultQuarantineDirectory(definition))
+            } catch {
+                result.validationFailure = error
+            }
         } catch {
             result.definitionError = error
         }

@@ -102,6 +102,9 @@ public enum SetupText {
         if let error = result.definitionError {
             lines += ["", "the written definition does not load (please report this with the exports' headers):", error.description]
         }
+        if let failure = result.validationFailure {
+            lines += ["", "validate could not write its quarantine: " + failure.description]
+        }
         if let validation = result.validation {
             lines += ["", "validate \(result.definitionFile):"]
             lines += ValidationText.lines(validation, workingDirectory: workingDirectory)
