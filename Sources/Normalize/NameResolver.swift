@@ -49,6 +49,9 @@ public struct NameResolver: Sendable {
     private let codes: [String: String]
     /// Canonical name → (display name, code), for suggestions.
     private let known: [(canonical: String, display: String, code: String)]
+    /// Disciplines only: per thesaurus entry, the taxonomy's disciplines that are it (by a name
+    /// or alias the thesaurus knows, or by its code), with the Dutch name to show.
+    private let thesaurusCodes: [Int: [(name: String, code: String)]]
 
     public init(sites: [Site]) {
         register = .site
@@ -64,6 +67,7 @@ public struct NameResolver: Sendable {
         }
         self.table = table
         self.known = known
+        thesaurusCodes = [:]
     }
 
     public init(disciplines: [Discipline]) {
@@ -80,6 +84,22 @@ public struct NameResolver: Sendable {
         }
         self.table = table
         self.known = known
+        thesaurusCodes = Self.thesaurusCodes(disciplines, DisciplineThesaurus.standard)
+    }
+
+    /// The taxonomy's disciplines by thesaurus entry: each discipline is the entries its code
+    /// or one of its names names exactly (a taxonomy's names are spelt out, so no looser match).
+    private static func thesaurusCodes(_ disciplines: [Discipline],
+                                       _ thesaurus: DisciplineThesaurus) -> [Int: [(name: String, code: String)]] {
+        var codes: [Int: [(name: String, code: String)]] = [:]
+        for discipline in disciplines {
+            var entries = Set([discipline.dutch, discipline.english] + discipline.aliases).flatMap { name in
+                thesaurus.matches(name).filter { $0.kind == .name }.map(\.entry)
+            }
+            if let byCode = thesaurus.entry(code: discipline.code) { entries.append(byCode) }
+            for entry in Set(entries) { codes[entry, default: []].append((discipline.dutch, discipline.code)) }
+        }
+        return codes
     }
 
     public func canonical(_ typed: String) -> String {
@@ -90,8 +110,36 @@ public struct NameResolver: Sendable {
         codes[typed.trimmedOfWhitespace.uppercased()] ?? table[canonical(typed)]
     }
 
-    /// The closest known names (at most `limit`), nearest first, each with its code.
+    /// The closest known names (at most `limit`), nearest first, each with its code. For a
+    /// discipline, the taxonomy's disciplines the thesaurus says the name means come first
+    /// (`Hartziekten` → cardiologie), or else its group's (a sub-discipline the taxonomy lacks);
+    /// then the names spelt most alike.
     public func suggestions(for typed: String, limit: Int = 3) -> [(name: String, code: String)] {
+        var meant = register == .discipline ? thesaurusSuggestions(for: typed) : []
+        for candidate in spelledAlike(typed) where !meant.contains(where: { $0.code == candidate.code }) {
+            meant.append(candidate)
+        }
+        return Array(meant.prefix(limit))
+    }
+
+    /// The taxonomy's disciplines for the thesaurus entries the name means, in their order.
+    private func thesaurusSuggestions(for typed: String) -> [(name: String, code: String)] {
+        let thesaurus = DisciplineThesaurus.standard
+        var found: [(name: String, code: String)] = []
+        for match in thesaurus.matches(typed) {
+            var codes = thesaurusCodes[match.entry] ?? []
+            if codes.isEmpty, let group = thesaurus.entries[match.entry].group, let entry = thesaurus.entry(code: group) {
+                codes = thesaurusCodes[entry] ?? []
+            }
+            for code in codes.sorted(by: { $0.code < $1.code }) where !found.contains(where: { $0.code == code.code }) {
+                found.append(code)
+            }
+        }
+        return found
+    }
+
+    /// Every register entry by the edit distance of its nearest name, nearest first.
+    private func spelledAlike(_ typed: String) -> [(name: String, code: String)] {
         let key = canonical(typed)
         var best: [String: (distance: Int, name: String)] = [:]
         for entry in known {
@@ -102,6 +150,6 @@ public struct NameResolver: Sendable {
             best[entry.code] = (distance, entry.display)
         }
         return best.sorted { ($0.value.distance, $0.value.name, $0.key) < ($1.value.distance, $1.value.name, $1.key) }
-            .prefix(limit).map { (name: $0.value.name, code: $0.key) }
+            .map { (name: $0.value.name, code: $0.key) }
     }
 }

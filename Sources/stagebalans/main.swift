@@ -17,8 +17,8 @@ struct Stagebalans: ParsableCommand {
         abstract: "Clinical placement capacity, coverage and audit reports from placement agreements and evaluations.",
         discussion: "Exit codes:\n" + ExitStatus.helpList,
         version: stagebalansVersion,
-        subcommands: [Run.self, Validate.self, Report.self, Plan.self, History.self, Accept.self, SuggestAliases.self, Reference.self,
-                      Fields.self]
+        subcommands: [Init.self, Run.self, Validate.self, Report.self, Plan.self, History.self, Accept.self, SuggestAliases.self,
+                      Reference.self, Fields.self]
     )
 }
 

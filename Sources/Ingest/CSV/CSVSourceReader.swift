@@ -158,6 +158,40 @@ struct CSVSourceReader: RecordReader {
     }
 }
 
+/// How a header's columns are given to fields, the one rule for `run` (`HeaderMap`) and
+/// `init` (which writes `fields:` only where the rule would not find a column).
+public enum HeaderMatching {
+    /// A name of `field` that two free columns carry.
+    public struct Conflict: Sendable, Hashable {
+        public var field: LogicalField
+        public var columns: [Int]
+    }
+
+    /// Each field of `kind` in turn, the definition's named fields first (so that they win a
+    /// column from a default name), takes the first free column whose canonical header is one
+    /// of its names (`named`, else `LogicalField.defaultHeaders`), trying the names in order;
+    /// the first name that two free columns carry stops it with a conflict.
+    public static func columns(canonical headers: [String], kind: SourceKind,
+                               named: [LogicalField: [String]] = [:]) -> (assigned: [LogicalField: Int], conflict: Conflict?) {
+        var taken: Set<Int> = []
+        var assigned: [LogicalField: Int] = [:]
+        let fields = LogicalField.fields(of: kind)
+        let ordered = fields.filter { named[$0] != nil } + fields.filter { named[$0] == nil }
+        for field in ordered {
+            for name in (named[field] ?? field.defaultHeaders).map(Canonical.text) {
+                let matches = headers.indices.filter { headers[$0] == name && !taken.contains($0) }
+                if matches.count > 1 { return (assigned, Conflict(field: field, columns: matches)) }
+                if let column = matches.first {
+                    taken.insert(column)
+                    assigned[field] = column
+                    break
+                }
+            }
+        }
+        return (assigned, nil)
+    }
+}
+
 /// The header's columns, as logical fields.
 struct HeaderMap {
     var columnCount: Int
@@ -189,26 +223,14 @@ struct HeaderMap {
     init(headers: [String], spec: SourceSpec, location: SourceLocation) throws {
         columnCount = headers.count
         let canonical = headers.map(Canonical.text)
-        var taken: [Int: LogicalField] = [:]
-        var assigned: [LogicalField: Int] = [:]
-        let fields = LogicalField.fields(of: spec.kind)
-        // Fields the definition names first, so that they win a column from a default name.
-        let ordered = fields.filter { spec.columns[$0] != nil } + fields.filter { spec.columns[$0] == nil }
-        for field in ordered {
-            for name in Self.names(for: field, spec: spec) {
-                let matches = canonical.indices.filter { canonical[$0] == name && taken[$0] == nil }
-                if matches.count > 1 {
-                    let columns = matches.map { "'\(headers[$0])' (column \($0 + 1))" }.joined(separator: " and ")
-                    throw FileFailure(location, "field '\(field.rawValue)' matches two columns: \(columns)",
-                                      notes: ["name the right one under fields: \(field.rawValue): in the definition"])
-                }
-                if let column = matches.first {
-                    taken[column] = field
-                    assigned[field] = column
-                    break
-                }
-            }
+        let matched = HeaderMatching.columns(canonical: canonical, kind: spec.kind, named: spec.columns)
+        if let conflict = matched.conflict {
+            let columns = conflict.columns.map { "'\(headers[$0])' (column \($0 + 1))" }.joined(separator: " and ")
+            throw FileFailure(location, "field '\(conflict.field.rawValue)' matches two columns: \(columns)",
+                              notes: ["name the right one under fields: \(conflict.field.rawValue): in the definition"])
         }
+        let assigned = matched.assigned
+        let taken = Dictionary(uniqueKeysWithValues: assigned.map { ($0.value, $0.key) })
         let missing = Self.missingRequired(spec: spec, headers: headers.enumerated().filter { taken[$0.offset] != nil }.map(\.element))
         if let field = missing.first {
             let present = headers.filter { !$0.isEmpty }.map { "'\($0)'" }.joined(separator: ", ")

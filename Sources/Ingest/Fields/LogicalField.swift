@@ -42,7 +42,7 @@ public enum LogicalField: String, Sendable, Hashable, CaseIterable, Comparable {
     var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
     /// Fields that hold a date: a workbook's number there is a date serial, whatever its format.
-    var isDate: Bool {
+    public var isDate: Bool {
         switch self {
         case .validFrom, .validTo, .startDate, .endDate, .submitted: return true
         default: return false

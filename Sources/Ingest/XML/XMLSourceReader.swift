@@ -105,14 +105,14 @@ struct XMLSourceReader: RecordReader {
     }
 
     /// At the reference itself: libxml2 gives it its record's first line and no column.
-    private func entityFailure(_ name: String, line: Int, file: borrowing ChunkedFile) -> FileFailure {
+    func entityFailure(_ name: String, line: Int, file: borrowing ChunkedFile) -> FileFailure {
         let reference = XMLEntityLocator(descriptor: file.fileDescriptor).firstReference(named: name, fromLine: line)
         return FileFailure(SourceLocation(path: path, line: reference?.line ?? line, column: reference?.column),
                            "entity reference '&\(name);' is not expanded: entities declared in a DOCTYPE are never substituted",
                            notes: ["ask for the export without a DOCTYPE, or with the values written out"])
     }
 
-    private func failure(_ errors: XMLErrorCollector, reader: xmlTextReaderPtr, input: XMLInputGuard, file: borrowing ChunkedFile) -> FileFailure {
+    func failure(_ errors: XMLErrorCollector, reader: xmlTextReaderPtr, input: XMLInputGuard, file: borrowing ChunkedFile) -> FileFailure {
         if let violation = input.violation {
             // The guard does not count lines; libxml2's line is where it stopped.
             return FileFailure(SourceLocation(path: path, line: max(1, Int(xmlTextReaderGetParserLineNumber(reader)))), violation)
