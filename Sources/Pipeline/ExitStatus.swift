@@ -12,9 +12,13 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case outputFailed = 4
     /// Another run holds the output folder's lock.
     case locked = 5
-    /// Never returned by the binary: `scripts/nightly.sh` stopped a run that outlived
-    /// `STAGEBALANS_TIMEOUT`. Listed so that every exit code has one meaning.
+    /// Never returned by the binary: the nightly wrapper (`stagebalans-nightly`, from
+    /// `scripts/nightly.sh`) stopped a run that outlived `STAGEBALANS_TIMEOUT`. Listed so that
+    /// every exit code has one meaning.
     case timedOut = 6
+    /// Never returned by the binary: the nightly wrapper started no run, because the binary is
+    /// missing or a setting of its own cannot be used (docs/operations.md).
+    case nightlyNotStarted = 8
 
     public var meaning: String {
         switch self {
@@ -24,7 +28,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .unreadableInput: return "an input file could not be read as a whole"
         case .outputFailed: return "an output could not be written"
         case .locked: return "another run holds the lock on the output folder"
-        case .timedOut: return "scripts/nightly.sh stopped the run after STAGEBALANS_TIMEOUT"
+        case .timedOut: return "stagebalans-nightly stopped the run after STAGEBALANS_TIMEOUT"
+        case .nightlyNotStarted: return "stagebalans-nightly started no run: no binary, or a setting it cannot use"
         }
     }
 }
