@@ -101,8 +101,8 @@ if [ "$MAN" = yes ]; then
   if [ -z "$SWIFT" ]; then
     MAN="no: swift-argument-parser's generate-manual plugin needs the Swift toolchain; install from a machine with Swift (DESTDIR) for the page"
   else
-    (cd "$REPO" && "$SWIFT" package plugin generate-manual --help) >/dev/null \
-      || fail "swift package plugin generate-manual --help failed (building the plugin's tool); --no-man installs without the page"
+    (cd "$REPO" && "$SWIFT" package plugin generate-manual --help) >"$STAGE/plugin.log" 2>&1 \
+      || { cat "$STAGE/plugin.log" >&2; fail "swift package plugin generate-manual --help failed (building the plugin's tool); --no-man installs without the page"; }
     TOOL="$(cd "$REPO" && "$SWIFT" build --show-bin-path)/generate-manual-tool"
     [ -x "$TOOL" ] || fail "the generate-manual plugin built no $TOOL; --no-man installs without the page"
     if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then DATE=$(date -u -d "@$SOURCE_DATE_EPOCH" +%F)

@@ -10,6 +10,9 @@
 # alone, not the libraries the static Foundation needs; those five are named to the linker.
 # The release build (scripts/install.sh without --binary) compiles with -static-stdlib and
 # needs none of them. This leaves .build/debug/stagebalans linked statically.
+# The debug build's manifest (.build/debug.yaml) goes first: after `swift package plugin` (the
+# man page's tool, which install.sh builds) SwiftPM 6.3 kept that run's manifest for the next
+# `swift build --static-swift-stdlib` and linked dynamically; the ldd checks below catch that.
 #
 # Each check prints ok or FAIL; the last line counts them and the exit status is 1 on a failure.
 set -uo pipefail
@@ -32,6 +35,7 @@ else
     libraries+=(-Xlinker "-l$library")
   done
   link_started=$SECONDS
+  rm -f .build/debug.yaml
   "$SWIFT" build --static-swift-stdlib --product stagebalans "${libraries[@]}" >/tmp/install_check_link.log 2>&1 \
     || { tail -n 20 /tmp/install_check_link.log; echo "install_check: the static link failed" >&2; exit 1; }
   BIN="$("$SWIFT" build --show-bin-path)/stagebalans"
