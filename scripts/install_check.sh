@@ -152,6 +152,12 @@ expect "no binary: exit 8 (was $status)" test "$status" -eq 8
 expect "no binary: names the path, never builds" \
   bash -c 'grep -q "no stagebalans binary at '"$PREFIX"'/bin/stagebalans" "$0" && ! grep -qi "swift\|build failed" "$0"' "$T/out4"
 
+# The wrapper's own command line: --help, and one definition at most (64, as the binary's usage errors).
+expect "stagebalans-nightly --help prints its usage" bash -c '"$@" stagebalans-nightly --help | grep -q "stagebalans-nightly \[PIPELINE.yml\]"' \
+  _ "${CRON_ENV[@]}"
+"${CRON_ENV[@]}" stagebalans-nightly a.yml b.yml >"$T/out64" 2>&1
+expect "two definitions: exit 64, no night" test $? -eq 64
+
 # 5. Settings the wrapper cannot use stop the night before it starts (exit 8, file:line).
 printf 'STAGEBALANS_HOME=%s\nSTAGEBALANS_TIMOUT=1h\n' "$F" >"$T/typo.env"
 "${CRON_ENV[@]}" STAGEBALANS_ENV_FILE="$T/typo.env" stagebalans-nightly pipelines/sample.yml >"$T/out5" 2>&1

@@ -28,6 +28,7 @@
 #   6  the run outlived STAGEBALANS_TIMEOUT and was stopped (latest and the history unchanged)
 #   8  no run was started: no binary at STAGEBALANS_BIN, or a setting that cannot be used
 #   4  also when the log folder or log file cannot be written
+#   64 the wrapper's own command line is wrong (an option, or more than one pipeline)
 # It prints nothing when the run exits 0 (cron mails only what a job prints), else one line
 # and the run's last log line.
 set -uo pipefail
@@ -37,7 +38,15 @@ umask 022
 INSTALLED_BIN=""
 INSTALLED_ENV_FILE=""
 
-readonly EXIT_OUTPUT=4 EXIT_TIMED_OUT=6 EXIT_NOT_STARTED=8
+readonly EXIT_OUTPUT=4 EXIT_TIMED_OUT=6 EXIT_NOT_STARTED=8 EXIT_USAGE=64
+case ${1:-} in
+  -h | --help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
+  -*) echo "stagebalans-nightly: error: unknown option '$1'; usage: stagebalans-nightly [PIPELINE.yml]" >&2; exit "$EXIT_USAGE" ;;
+esac
+if [ $# -gt 1 ]; then
+  echo "stagebalans-nightly: error: one pipeline a night, not $#; usage: stagebalans-nightly [PIPELINE.yml]" >&2
+  exit "$EXIT_USAGE"
+fi
 readonly SETTINGS=(STAGEBALANS_PIPELINE STAGEBALANS_HOME STAGEBALANS_LOG_DIR STAGEBALANS_KEEP_LOGS STAGEBALANS_BIN
                    STAGEBALANS_TIMEOUT STAGEBALANS_TIMEOUT_GRACE STAGEBALANS_PSEUDONYM_KEY TZ)
 LOG=""
