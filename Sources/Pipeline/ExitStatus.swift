@@ -12,15 +12,16 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case outputFailed = 4
     /// Another run holds the output folder's lock.
     case locked = 5
-    /// Never returned by the binary: `stagebalans-nightly` stopped a run that outlived
-    /// `STAGEBALANS_TIMEOUT`. Listed so that every exit code has one meaning.
+    /// Never returned by the binary: the nightly wrapper (`stagebalans-nightly`, from
+    /// `scripts/nightly.sh`) stopped a run that outlived `STAGEBALANS_TIMEOUT`. Listed so that
+    /// every exit code has one meaning.
     case timedOut = 6
     /// The publish guard held the run back: it is in `runs/ID`, `latest` names the run before;
     /// `stagebalans accept ID` publishes it.
     case held = 7
-    /// Never returned by the binary: `stagebalans-nightly` started no run (no binary, no
-    /// definition, or a setting it cannot use; it names which).
-    case notStarted = 8
+    /// Never returned by the binary: the nightly wrapper started no run, because the binary is
+    /// missing or a setting of its own cannot be used (docs/operations.md).
+    case nightlyNotStarted = 8
     /// The command line itself is wrong (an unknown command or option, a bad value): nothing ran.
     case usage = 64
 
@@ -34,7 +35,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .locked: return "another run holds the lock on the output folder"
         case .timedOut: return "stagebalans-nightly stopped the run after STAGEBALANS_TIMEOUT"
         case .held: return "held back by the publish guard; stagebalans accept ID publishes it"
-        case .notStarted: return "stagebalans-nightly started no run (no binary, no definition, an unusable setting)"
+        case .nightlyNotStarted: return "stagebalans-nightly started no run: no binary, or a setting it cannot use"
         case .usage: return "the command line is wrong (unknown command or option, bad value)"
         }
     }

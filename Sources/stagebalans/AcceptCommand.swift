@@ -13,8 +13,7 @@ struct Accept: ParsableCommand {
         a held run that a later published run superseded. Accepting the run latest names already
         does nothing. Exit 5 when a run holds the lock, 4 when the output folder cannot be used.
 
-        Example:
-          stagebalans accept 2026-11-23T21-01-33Z-29796 --pipeline pipelines/sample.yml
+        Example: stagebalans accept 2026-11-23T21-01-33Z-29796 --pipeline pipelines/sample.yml
         """
     )
 
