@@ -7,13 +7,13 @@ struct Accept: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Publish a run the publish guard held back (exit 7), once a person has looked at it.",
         discussion: """
-        Points OUTPUT/latest at the held run OUTPUT/runs/RUN, atomically and under the output
-        folder's lock, and records in the history who accepted it and when. The next run compares
-        with it. Refused (exit 64): a run that is not held, one that failed, an unchanged night, and
-        a held run that a later published run superseded. Accepting the run latest names already
+        Points OUTPUT/latest at the held run OUTPUT/runs/RUN, atomically and under the output \
+        folder's lock, and records in the history who accepted it and when. The next run compares \
+        with it. Refused (exit 64): a run that is not held, one that failed, an unchanged night, and \
+        a held run that a later published run superseded. Accepting the run latest names already \
         does nothing. Exit 5 when a run holds the lock, 4 when the output folder cannot be used.
 
-        Example: stagebalans accept 2026-11-23T21-01-33Z-29796 --pipeline pipelines/sample.yml
+        Example: stagebalans accept 2026-11-23T21-01-33Z-29796 --pipeline faculty.yml
         """
     )
 

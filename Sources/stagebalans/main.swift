@@ -26,12 +26,12 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a pipeline's reference data and read every source (ingest only): rows read, accepted and quarantined.",
         discussion: """
-        Loads and checks the reference data as `run` does, then prints one line per input file and the
-        first problems compiler-style (path:line:col: error: …). The quarantine (every rejected row
-        with its file, line, raw text and reason) is written as quarantine.csv and quarantine.json.
-        Warnings (sites with nearly the same name, inputs with a header and no rows) are printed,
-        the first --max-warnings of each kind. Exits 0 when every file could be read (quarantined
-        rows included), 2 when the definition or its reference data is invalid (as `run` would
+        Loads and checks the reference data as `run` does, then prints one line per input file and the \
+        first problems compiler-style (path:line:col: error: …). The quarantine (every rejected row \
+        with its file, line, raw text and reason) is written as quarantine.csv and quarantine.json. \
+        Warnings (sites with nearly the same name, inputs with a header and no rows) are printed, \
+        the first --max-warnings of each kind. Exits 0 when every file could be read (quarantined \
+        rows included), 2 when the definition or its reference data is invalid (as `run` would \
         refuse it), 3 when a file was rejected whole, 4 when the quarantine cannot be written.
 
         Example: stagebalans validate pipelines/sample.yml --max-errors 50
@@ -81,22 +81,22 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the pipeline: ingest, normalize, reconcile and write every report, published as one run.",
         discussion: """
-        Writes a run into OUTPUT/runs/ID and then points OUTPUT/latest at it, atomically: capacity,
-        coverage, progress, audit and changes (.csv, and .json / .excel.csv as report.formats ask),
-        findings.csv/.json, placements.csv, quarantine.csv/.json, summary.md, report.html and
-        manifest.json. A run that fails publishes nothing and leaves latest as it was. Every run is
-        recorded in OUTPUT/history.sqlite. When the definition, the reference data and every input
-        are as in the last run published or held and the as-of date is in the same placement year, it says
-        so and rewrites nothing (--force rewrites). The publish guard (guard: in the definition) holds
-        back a run whose quarantine, agreements, placements or NO_AGREEMENT findings moved too far
-        from the last published run: it is written to OUTPUT/runs/ID, latest stays, the reasons are
-        logged and head summary.md, exit 7; `stagebalans accept ID` publishes it. One summary line
+        Writes a run into OUTPUT/runs/ID and then points OUTPUT/latest at it, atomically: capacity, \
+        coverage, progress, audit and changes (.csv, and .json / .excel.csv as report.formats ask), \
+        findings.csv/.json, placements.csv, quarantine.csv/.json, summary.md, report.html and \
+        manifest.json. A run that fails publishes nothing and leaves latest as it was. Every run is \
+        recorded in OUTPUT/history.sqlite. When the definition, the reference data and every input \
+        are as in the last run published or held and the as-of date is in the same placement year, it says \
+        so and rewrites nothing (--force rewrites). The publish guard (guard: in the definition) holds \
+        back a run whose quarantine, agreements, placements or NO_AGREEMENT findings moved too far \
+        from the last published run: it is written to OUTPUT/runs/ID, latest stays, the reasons are \
+        logged and head summary.md, exit 7; `stagebalans accept ID` publishes it. One summary line \
         on stderr at the end.
 
         Example: stagebalans run pipelines/sample.yml --quiet --log-format json
 
         Exit codes:
-        """ + ExitStatus.helpList
+        """ + "\n" + ExitStatus.helpList
     )
 
     @Argument(help: "The pipeline definition (YAML).")
@@ -177,8 +177,9 @@ struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the runs recorded in the output folder's history database.",
         discussion: """
-        One line per run, oldest first: its id, as-of date, exit code, whether it was published,
-        its inputs and findings, and when it started.
+        One line per run, oldest first: its id, as-of date, exit code, outcome (published, held, \
+        accepted, failed or unchanged), its inputs and findings, and when it started; under a held \
+        run, why it was held and who accepted it.
 
         Example: stagebalans history pipelines/sample.yml --last 7 --failed
         """)
@@ -189,7 +190,7 @@ struct History: ParsableCommand {
     @Option(help: "Only the newest N runs (after --failed).")
     var last: Int?
 
-    @Flag(help: "Only the runs that failed (exit 2 or more: nothing published).")
+    @Flag(help: "Only the runs that failed (exit 2 to 6: nothing published or held).")
     var failed = false
 
     func validate() throws {
@@ -212,7 +213,7 @@ struct SuggestAliases: ParsableCommand {
         commandName: "suggest-aliases",
         abstract: "List every site and discipline name in the exports that resolves to nothing, with a ready-to-paste alias.",
         discussion: """
-        A site name gets a line to paste under `aliases:` in the site register, with its rows and the
+        A site name gets a line to paste under `aliases:` in the site register, with its rows and the \
         closest sites; a discipline name gets the closest disciplines, whose `aliases` to extend.
 
         Example: stagebalans suggest-aliases pipelines/sample.yml
@@ -241,14 +242,14 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a report of the last run, for a placement year, a site or a discipline.",
         discussion: """
-        Reads KIND.json from the output folder of the pipeline definition (the last `run`; KIND.csv
-        when the run wrote no JSON), each column as the table declares it: ids keep their leading
-        zeros. Site and discipline names are resolved like in the pipeline (aliases, typos the
-        register knows); a discipline group keeps its sub-disciplines' rows. The definition comes
-        from --pipeline or the environment variable STAGEBALANS_PIPELINE. A name no register knows is an
+        Reads KIND.json from the output folder of the pipeline definition (the last `run`; KIND.csv \
+        when the run wrote no JSON), each column as the table declares it: ids keep their leading \
+        zeros. Site and discipline names are resolved like in the pipeline (aliases, typos the \
+        register knows); a discipline group keeps its sub-disciplines' rows. The definition comes \
+        from --pipeline or the environment variable STAGEBALANS_PIPELINE. A name no register knows is an \
         error of the option that gave it, with the closest names (exit 2).
 
-        Example: stagebalans report capacity --pipeline pipelines/sample.yml --year 2025-2026 --site "UZ Gent"
+        Example: stagebalans report capacity --year 2025-2026 --site "UZ Gent" --format md
         """
     )
 
@@ -298,12 +299,12 @@ struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Demand against recognised capacity for a future year and cohort, per discipline group.",
         discussion: """
-        Per discipline group: demand = students × the curriculum's required weeks, the recognised
-        capacity-weeks of the framework agreements valid in the year, the balance in weeks and in
-        year-round slots (weeks / 52.1; negative is a shortfall), and the agreements that expire
+        Per discipline group: demand = students × the curriculum's required weeks, the recognised \
+        capacity-weeks of the framework agreements valid in the year, the balance in weeks and in \
+        year-round slots (weeks / 52.1; negative is a shortfall), and the agreements that expire \
         inside the year. Reads the definition's agreement sources.
 
-        Example: stagebalans plan --pipeline pipelines/sample.yml --year 2026-2027 --students 300 --format md
+        Example: stagebalans plan --year 2026-2027 --students 300 --format md
         """
     )
 

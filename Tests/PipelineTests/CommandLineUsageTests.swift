@@ -57,7 +57,7 @@ struct CommandLineUsageTests {
         let misspelt = try cli.stagebalans(["runn", "pipelines/sample.yml"])
         #expect(misspelt.status == 64)
         #expect(misspelt.err.hasPrefix("error: unknown command 'runn'; did you mean 'run'?\n"))
-        #expect(misspelt.err.contains("the commands of 'stagebalans': run, validate"))
+        #expect(misspelt.err.contains("the commands of 'stagebalans': init, run, validate"))
         #expect(try cli.stagebalans(["valdiate", "p.yml"]).err.contains("did you mean 'validate'?"))
         #expect(try cli.stagebalans(["hist"]).err.contains("did you mean 'history'?"))
         let nested = try cli.stagebalans(["reference", "exprt", "p.yml"])

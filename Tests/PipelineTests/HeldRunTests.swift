@@ -213,7 +213,7 @@ struct HeldRunTests {
                     "\(arguments)")
         }
         let accept = try cli.stagebalans(["accept", "--help"])
-        #expect(accept.out.contains("stagebalans accept 2026-11-23T21-01-33Z-29796 --pipeline pipelines/sample.yml"))
+        #expect(accept.out.contains("Example: stagebalans accept 2026-11-23T21-01-33Z-29796 --pipeline faculty.yml\n"))
     }
 
     @Test("an unchanged night is recorded: outcome unchanged, the run it equals, exit 0; history lists it")
