@@ -226,11 +226,33 @@ enum DisciplineTerms {
             stem.removeLast(ending.count)
             break
         }
-        for (from, to) in [("ae", "e"), ("ph", "f"), ("rh", "r"), ("th", "t"), ("ch", "k"), ("qu", "k"), ("c", "k"), ("y", "i")] {
-            stem = stem.replacing(from, with: to)
-        }
         var folded = ""
-        for character in stem where character != folded.last { folded.append(character) }
+        for character in String(decoding: foldSpelling(Array(stem.utf8)), as: UTF8.self) where character != folded.last {
+            folded.append(character)
+        }
         return folded
+    }
+
+    /// ae → e, ph → f, rh → r, th → t, ch → k, qu → k, c → k, y → i, in one pass over the bytes:
+    /// the same as replacing each pair in turn (no replacement makes a pair that a later one
+    /// reads), without eight passes of `String.replacing`, which were most of the thesaurus's
+    /// parse, paid by every run. Bytes above ASCII pass unchanged.
+    private static func foldSpelling(_ bytes: [UInt8]) -> [UInt8] {
+        let pairs: [(UInt8, UInt8, UInt8)] = [(0x61, 0x65, 0x65), (0x70, 0x68, 0x66), (0x72, 0x68, 0x72), (0x74, 0x68, 0x74),
+                                              (0x63, 0x68, 0x6B), (0x71, 0x75, 0x6B)]
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if index + 1 < bytes.count, let pair = pairs.first(where: { $0.0 == byte && $0.1 == bytes[index + 1] }) {
+                out.append(pair.2)
+                index += 2
+                continue
+            }
+            out.append(byte == 0x63 ? 0x6B : byte == 0x79 ? 0x69 : byte)
+            index += 1
+        }
+        return out
     }
 }
