@@ -12,9 +12,12 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
 
 /// A buffered writer to a temporary file beside the target, renamed onto the target on
 /// `commit()`, so that a reader never sees half a file. It hashes what it writes (SHA-256) for
-/// the manifest, so that no output is read back.
+/// the manifest, so that no output is read back. Made with `replacing: false` it never
+/// replaces anything at the target, a link included: `commit()` links the file in, which fails
+/// when the name exists (what `init` needs without `--force`).
 final class TextFileWriter {
     let path: String
+    private let replacing: Bool
     private let temporaryPath: String
     private let handle: UnsafeMutablePointer<FILE>
     private var buffer: [UInt8] = []
@@ -24,8 +27,9 @@ final class TextFileWriter {
     private(set) var sha256 = ""
     private static let bufferSize = 1 << 16
 
-    init(path: String) throws(OutputError) {
+    init(path: String, replacing: Bool = true) throws(OutputError) {
         self.path = path
+        self.replacing = replacing
         temporaryPath = path + ".partial-\(getpid())"
         // O_NOFOLLOW: a link planted under the temporary name is refused, not written through
         // (the rename onto `path` replaces a link there without following it).
@@ -74,7 +78,7 @@ final class TextFileWriter {
         guard fflush(handle) == 0, fsync(fileno(handle)) == 0 else {
             throw OutputError(path: path, message: "write failed: " + String(cString: strerror(errno)))
         }
-        guard rename(temporaryPath, path) == 0 else {
+        guard replacing ? rename(temporaryPath, path) == 0 : link(temporaryPath, path) == 0 else {
             throw OutputError(path: path, message: "cannot publish: " + String(cString: strerror(errno)))
         }
         sha256 = hasher.finalize().hexDigits

@@ -165,31 +165,20 @@ enum SetupFiles {
         return real
     }
 
-    /// Writes each file whole: a new file is created exclusively (not following a link), and
-    /// with `force` a file is written beside the old one and renamed over it (a link is
+    /// Writes each file whole through `TextFileWriter`: without `force` a file is linked in only
+    /// where no file or link has the name; with it, renamed over the old one (a link is
     /// replaced, not followed).
     static func write(_ files: [(name: String, text: String)], in folder: String, force: Bool) throws(SetupFailure) {
         for (name, text) in files {
-            let target = folder + "/" + name
-            let path = force ? folder + "/." + name + ".init-\(getpid())" : target
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else {
-                throw SetupFailure(.outputFailed, "\(target): error: cannot create the file: \(String(cString: strerror(errno)))"
-                                   + (errno == EEXIST ? "; give --force to overwrite it" : ""))
-            }
-            let bytes = Array(text.utf8)
-            let written = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
-            let closed = close(descriptor)
-            guard written == bytes.count, closed == 0, !force || rename(path, target) == 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(path)
-                throw SetupFailure(.outputFailed, "\(target): error: cannot write the file: \(reason)")
+            do {
+                let writer = try TextFileWriter(path: folder + "/" + name, replacing: force)
+                try writer.write(text)
+                try writer.commit()
+            } catch {
+                var status = stat()
+                let exists = !force && lstat(folder + "/" + name, &status) == 0
+                throw SetupFailure(.outputFailed, error.description + (exists ? "; give --force to overwrite it" : ""))
             }
         }
     }
-}
-
-/// `write(2)`: inside `SetupFiles`, `write` names its own function.
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
 }
