@@ -41,6 +41,9 @@ let package = Package(
         .target(name: "Domain", dependencies: ["Engine"]),
         // SPEC §4–§5 as plain functions over the domain's values.
         .target(name: "Rules", dependencies: ["Domain"]),
+        // The plan's block schedule: a maximum flow with its minimum cut for one type of student,
+        // an integer programme over types of students for a cohort with different requirements.
+        .target(name: "Scheduling", dependencies: ["Domain", "Rules"]),
         .target(name: "Ingest", dependencies: ["Domain", "Engine", "CLibXML2"]),
         .target(name: "Normalize", dependencies: ["Domain", "Engine", "Rules", "Ingest"]),
         .target(name: "Reconcile", dependencies: ["Domain", "Engine", "Rules", "Normalize"]),
@@ -71,6 +74,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "Domain", "Engine", "ZlibStream"],
                 path: "Tests/Support"),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "Rules", "Domain"]),
         .testTarget(name: "ReconcileTests", dependencies: ["TestSupport", "Reconcile", "Rules", "Normalize", "Ingest", "Domain", "Engine"]),
         .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Rules", "Reconcile", "Normalize", "Ingest", "Domain"]),
         // Workbooks written (the xlsx output) and read (.xlsx inputs, hostile ones too, made byte by

