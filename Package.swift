@@ -59,14 +59,15 @@ let package = Package(
         .target(name: "YAMLGuard", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "Pipeline",
-            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "Workbook", "YAMLGuard", "ZipReading",
+            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "Scheduling", "Workbook", "YAMLGuard",
+                           "ZipReading",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "stagebalans",
-            dependencies: ["Pipeline", "Ingest", "Report", "Workbook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Pipeline", "Ingest", "Report", "Scheduling", "Workbook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain"], resources: [.copy("Fixtures")]),

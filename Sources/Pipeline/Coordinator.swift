@@ -184,6 +184,13 @@ public enum Coordinator {
                                                   + "give --group \(reference.group(of: resolved))"))
             }
         }
+        let agreements = try agreements(of: definition, reference: reference)
+        return (Figures.plan(year: year, students: students, group: group, agreements: agreements, reference: reference), reference)
+    }
+
+    /// The agreements the definition's agreement sources hold today, resolved against the
+    /// reference data; an unreadable source fails (exit 3), quarantined rows are left out.
+    static func agreements(of definition: PipelineDefinition, reference: ReferenceData) throws(RunFailure) -> [Agreement] {
         var agreementsOnly = definition
         agreementsOnly.sources = definition.sources.filter { $0.kind == .agreements }
         var normalizer = Normalizer(reference: reference)
@@ -200,8 +207,7 @@ public enum Coordinator {
         }
         let rejected = reports.filter { $0.rejection != nil }
         guard rejected.isEmpty else { throw .unreadableInput(rejected) }
-        let agreements = normalizer.resolvedAgreements
-        return (Figures.plan(year: year, students: students, group: group, agreements: agreements, reference: reference), reference)
+        return normalizer.resolvedAgreements
     }
 
     /// A table in a format, for standard output. The workbook's sheet types its columns by

@@ -295,58 +295,6 @@ struct Report: ParsableCommand {
     }
 }
 
-struct Plan: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Demand against recognised capacity for a future year and cohort, per discipline group.",
-        discussion: """
-        Per discipline group: demand = students × the curriculum's required weeks, the recognised \
-        capacity-weeks of the framework agreements valid in the year, the balance in weeks and in \
-        year-round slots (weeks / 52.1; negative is a shortfall), and the agreements that expire \
-        inside the year. Reads the definition's agreement sources.
-
-        Example: stagebalans plan --year 2026-2027 --students 300 --format md
-        """
-    )
-
-    @Option(help: "The pipeline definition (default: $STAGEBALANS_PIPELINE).")
-    var pipeline: String?
-
-    @Option(help: "The placement year to plan, e.g. 2026-2027.")
-    var year: String
-
-    @Option(help: "The expected number of students.")
-    var students: Int
-
-    @Option(help: "One discipline group, by code or name.")
-    var group: String?
-
-    @Option(help: "csv, excel, json, md, html or xlsx (a workbook: redirect it to a file, `> plan.xlsx`).")
-    var format: Coordinator.OutputFormat = .csv
-
-    @Option(help: "nl or en: the language of md and html; default: the definition's report.language, else nl.")
-    var language: ReportLanguage?
-
-    func run() throws {
-        try refuseWorkbookOnTerminal(format)
-        let definition = try loadDefinition(try pipelineFile(pipeline))
-        guard let placementYear = try parseYear(year) else { return }
-        guard students >= 0 else { throw ValidationError("--students must be 0 or more") }
-        let rows: [PlanRow]
-        do {
-            (rows, _) = try Coordinator.plan(definition: definition, year: placementYear, students: students, group: group)
-        } catch {
-            printError(error.description)
-            throw ExitCode(error.exitStatus.rawValue)
-        }
-        let language = language ?? definition.report.language
-        let title = Coordinator.planTitle(year: placementYear, students: students, language: language)
-        try writeOut { () throws(WorkbookError) in
-            try Coordinator.render(Tables.plan.table(rows), format: format, plan: rows, title: title, headings: Tables.plan.headings,
-                                   date: definition.asOf ?? Today.day, language: language)
-        }
-    }
-}
-
 /// Rendered bytes to standard output; a workbook that cannot be made fails as an output (exit 4).
 func writeOut(_ render: () throws(WorkbookError) -> [UInt8]) throws(ExitCode) {
     do {

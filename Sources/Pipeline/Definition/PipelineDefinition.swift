@@ -2,6 +2,7 @@ import Foundation
 import Ingest
 import Domain
 import Report
+import Rules
 import Yams
 import YAMLGuard
 
@@ -34,6 +35,8 @@ public struct PipelineDefinition: Sendable {
     public var confinedTo: String?
     /// The publish guard and the notifications (`guard:`, `on_publish:`, `on_hold_or_failure:`).
     public var nightly = NightlySettings()
+    /// The block calendar and the year's demand of `plan --schedule` (the `planning:` section).
+    public var planning: PlanningDefinition?
 }
 
 /// The `partitions:` section: evaluation inputs larger than `aboveBytes` (all files together) go
@@ -71,7 +74,7 @@ public struct ReportSettings: Sendable, Hashable {
 /// messages they are shown relative to the working folder where that is shorter.
 public enum DefinitionLoader {
     static let topLevelKeys = ["name", "output", "limits", "sources", "reference", "as_of", "thresholds", "report", "fail_on",
-                                "keep_runs", "changes", "confine_paths", "partitions", "guard", "on_publish", "on_hold_or_failure"]
+                                "keep_runs", "changes", "confine_paths", "partitions", "guard", "on_publish", "on_hold_or_failure", "planning"]
     static let sourceKeys = ["name", "kind", "format", "path", "encoding", "delimiter", "quote", "decimal", "dates",
                              "fields", "record", "namespaces", "sheet", "header_row", "values", "limits"]
     static let limitKeys = ["max_field_bytes", "max_record_bytes", "max_fields", "max_inflated_part_bytes", "max_inflated_bytes",
@@ -170,6 +173,7 @@ public enum DefinitionLoader {
         }
         if let node = top["partitions"] { definition.partitions = try readPartitions(node) }
         definition.nightly = try readNightly(top, paths: paths)
+        if let node = top["planning"] { definition.planning = try readPlanning(node) }
     }
 
     static func readReference(_ node: YAMLNode, paths: DefinitionPaths) throws(DefinitionError) -> ReferenceLoader.Files {
