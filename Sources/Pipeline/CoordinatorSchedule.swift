@@ -176,9 +176,14 @@ extension Coordinator {
         // Per student, the weeks still to do per demanded group (absent: none passed yet).
         var left: [String: [Int?]] = [:]
         for row in table.rows {
-            guard case .text(let id) = row[student], case .text(let group) = row[part], let g = position[group] else { continue }
-            guard case .integer(let passedWeeks) = row[passed], case .integer(let requiredWeeks) = row[required] else { continue }
-            left[id, default: Array(repeating: nil, count: requirements.count)][g] = max(0, requiredWeeks - passedWeeks)
+            guard case .text(let id) = row[student] else { continue }
+            let none = [Int?](repeating: nil, count: requirements.count)
+            guard case .text(let group) = row[part], let g = position[group], case .integer(let passedWeeks) = row[passed],
+                  case .integer(let requiredWeeks) = row[required] else {
+                left[id] = left[id] ?? none
+                continue
+            }
+            left[id, default: none][g] = max(0, requiredWeeks - passedWeeks)
         }
         var byNeed: [[Int]: Int] = [:]
         var withoutDemand = 0
