@@ -71,7 +71,10 @@ public enum CohortFlow {
 
     /// The answer for the problem's first (only) type: the schedule when the cohort fits; else
     /// the bottleneck from the minimum cut and the smallest set of extra slots, with the schedule
-    /// that uses them.
+    /// that uses them. The fix is exactly the shortfall unless the calendar is the limit: an
+    /// extra slot widens one edge by one, so no fix is smaller; and from a maximum flow, each
+    /// group's missing student-blocks can go to any block of its family with room left, on an
+    /// extra slot, as long as the family's blocks hold N × its need. Each lands on the cut.
     public static func solve(_ problem: CohortProblem) -> CohortAnswer {
         let empty = Array(repeating: Array(repeating: 0, count: problem.blocks.count), count: problem.groups.count)
         guard let need = problem.types.first, need.count > 0 else {
