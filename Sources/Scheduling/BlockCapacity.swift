@@ -69,9 +69,11 @@ public struct BlockCapacity: Sendable {
         self.expiring = expiring.sorted { ($0.validTo, $0.site, $0.id) < ($1.validTo, $1.site, $1.id) }
     }
 
-    /// The agreements of group g that ended before block b starts: renewing one gives slots there.
+    /// The agreements of group g that end before block b's last day: they give no slots in b (a
+    /// block counts only when an agreement covers all of it, so one ending inside b loses b too),
+    /// and renewing one would.
     public func renewable(group g: Int, before block: PlanningBlock) -> [ExpiringAgreement] {
-        expiring.filter { $0.group == g && $0.validTo < block.first }
+        expiring.filter { $0.group == g && $0.validTo < block.last }
     }
 }
 

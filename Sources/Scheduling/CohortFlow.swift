@@ -48,8 +48,10 @@ public enum CohortFlow {
         }
         for g in problem.groups.indices {
             for (b, block) in problem.blocks.enumerated() where need.need(g, half: block.isHalf) > 0 {
+                // The slots themselves, not capped at the cohort: the block's edge to the sink holds
+                // the cohort, so a cell with more slots than students is never cut and never named full.
                 cells[g][b] = graph.addEdge(from: layout.group(g, half: block.isHalf), to: layout.block(b),
-                                            capacity: min(problem.slots[g][b], students))
+                                            capacity: max(0, problem.slots[g][b]))
                 // An extra slot helps only up to the cohort: a block holds each student once.
                 extras[g][b] = graph.addEdge(from: layout.group(g, half: block.isHalf), to: layout.block(b),
                                              capacity: students, cost: 1)
@@ -69,7 +71,10 @@ public enum CohortFlow {
 
     /// The answer for the problem's first (only) type: the schedule when the cohort fits; else
     /// the bottleneck from the minimum cut and the smallest set of extra slots, with the schedule
-    /// that uses them.
+    /// that uses them. The fix is exactly the shortfall unless the calendar is the limit: an
+    /// extra slot widens one edge by one, so no fix is smaller; and from a maximum flow, each
+    /// group's missing student-blocks can go to any block of its family with room left, on an
+    /// extra slot, as long as the family's blocks hold N × its need. Each lands on the cut.
     public static func solve(_ problem: CohortProblem) -> CohortAnswer {
         let empty = Array(repeating: Array(repeating: 0, count: problem.blocks.count), count: problem.groups.count)
         guard let need = problem.types.first, need.count > 0 else {
@@ -77,7 +82,8 @@ public enum CohortFlow {
         }
         let students = need.count
         var built = network(problem, students: students, need: need)
-        let demand = problem.demand
+        // The first type's demand only: the network is built for it, whatever else the problem holds.
+        let demand = problem.withStudents(students).demand
         let onSlots: (FlowNetwork.Edge) -> Bool = { $0.cost == 0 }
         let flow = built.graph.maximiseFlow(from: built.layout.source, to: built.layout.sink, usable: onSlots)
         var bottleneck: Bottleneck?
