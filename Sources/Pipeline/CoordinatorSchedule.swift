@@ -85,7 +85,16 @@ extension Coordinator {
         }
         let demand = try chooseDemand(planning, request.demand, at: at)
         let calendar = planning.settings.calendar
+        guard BlockCalendar.firstDay(of: request.year, calendar) != nil else {
+            throw .definition(DefinitionError(at, "planning.blocks.starts: \(calendar.firstMonth)-\(calendar.firstDay) is no day of "
+                                              + "\(request.year) (29 February in a year without it); start the blocks on another day"))
+        }
         let blocks = BlockCalendar.blocks(of: request.year, calendar)
+        let numbers = Set(blocks.map { $0.label.filter(\.isNumber) })
+        if let missing = calendar.halfBlocks.first(where: { !numbers.contains(String($0)) }) {
+            throw .definition(DefinitionError(at, "planning.blocks.halves: block \(missing) is not in the calendar of \(request.year), "
+                                              + "which has blocks 1 to \(numbers.count)"))
+        }
         if let last = blocks.last, last.last > request.year.lastDay {
             throw .definition(DefinitionError(at, "planning.blocks: block \(last.label) ends on \(last.last), after the year "
                                               + "\(request.year) ends on \(request.year.lastDay); lower planning.blocks.count or "

@@ -93,6 +93,10 @@ struct ScheduleDefinitionTests {
             .contains("planning.demand.m1: the year's demand needs 15 whole blocks per student and the calendar has 13"))
         #expect(try scheduleError("planning:\n  blocks: {starts: \"07-08\", count: 13}\n  demand: {m1: {HK: 8}}", request)
             .contains("block 13 ends on 2027-07-06, after the year 2026-2027 ends on 2027-06-30"))
+        #expect(try scheduleError("planning:\n  blocks: {halves: [14]}\n  demand: {m1: {HK: 8}}", request)
+            .contains("planning.blocks.halves: block 14 is not in the calendar of 2026-2027, which has blocks 1 to 13"))
+        #expect(try scheduleError("planning:\n  blocks: {starts: \"02-29\"}\n  demand: {m1: {HK: 8}}", request)
+            .contains("planning.blocks.starts: 2-29 is no day of 2026-2027"))
         #expect(try scheduleError("none", request).contains("plan --schedule needs a planning: section"))
         var named = request
         named.demand = "master-3"

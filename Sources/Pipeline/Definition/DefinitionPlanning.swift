@@ -55,7 +55,7 @@ extension DefinitionLoader {
             let text = try value.string("planning.blocks.starts")
             let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
             guard parts.count == 2, let month = parts[0], let day = parts[1], (1...12).contains(month),
-                  (1...Day.daysInMonth(year: 2001, month: month)).contains(day) else {
+                  (1...Day.daysInMonth(year: 2000, month: month)).contains(day) else {
                 throw value.fail("planning.blocks.starts is the month and day the first block starts, as mm-dd "
                                  + "(\"07-01\" for 1 July), not '\(text)'")
             }
