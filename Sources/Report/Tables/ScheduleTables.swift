@@ -107,7 +107,7 @@ extension Tables {
 public enum ScheduleTables {
     /// "RO-0123 (UZ Gent, 3 slots, until 2027-01-31)".
     public static func renewableText(_ agreement: ExpiringAgreement) -> String {
-        "\(agreement.id) (\(agreement.site), \(agreement.slots) slots, until \(agreement.validTo))"
+        "\(agreement.id) (\(agreement.site), \(agreement.slots) \(agreement.slots == 1 ? "slot" : "slots"), until \(agreement.validTo))"
     }
 
     public static func scheduleRows(_ plan: SchedulePlan) -> [BlockScheduleRow] {
