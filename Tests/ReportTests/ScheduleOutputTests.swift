@@ -14,7 +14,7 @@ struct ScheduleOutputTests {
     static func row(_ block: String, _ group: String, _ site: String?, _ agreements: String, _ slots: Int, _ students: Int,
                     _ extra: Int) -> [Cell] {
         let days = ["1": ("2026-07-01", "2026-07-28"), "2": ("2026-07-29", "2026-08-25"), "3": ("2026-08-26", "2026-09-22")][block]
-        return [.text(block), day(days?.0 ?? ""), day(days?.1 ?? ""), .text(group), .text(site), .text(agreements),
+        return [.text(block), day(days?.0 ?? ""), day(days?.1 ?? ""), .text(group), .text(site), agreements.isEmpty ? .empty : .text(agreements),
                 .integer(slots), .integer(students), .integer(extra)]
     }
 
@@ -48,7 +48,7 @@ struct ScheduleOutputTests {
         let old = "OLD-1 (AZ-C, 2 slots, until 2026-07-15)"
         let all = old + "; HEEL-A (AZ-A, 3 slots, until 2026-08-25); HEEL-B (AZ-B, 1 slot, until 2026-08-25)"
         #expect(table.rows == [
-            [.text("1"), .text("HEEL"), .integer(4), .integer(5), .integer(1), .yesNo(true), .text("")],
+            [.text("1"), .text("HEEL"), .integer(4), .integer(5), .integer(1), .yesNo(true), .empty],
             [.text("2"), .text("HEEL"), .integer(4), .integer(5), .integer(1), .yesNo(true), .text(old)],
             [.text("3"), .text("HEEL"), .integer(0), .integer(0), .integer(0), .yesNo(true), .text(all)],
         ])

@@ -76,7 +76,7 @@ extension Tables {
             .date("last_day") { $0.lastDay },
             .text("group") { $0.group },
             .text("site") { $0.site },
-            .text("agreements") { $0.agreements.joined(separator: " ") },
+            .text("agreements") { $0.agreements.isEmpty ? nil : $0.agreements.joined(separator: " ") },
             .integer("slots") { $0.slots },
             .integer("students") { $0.students },
             .integer("extra_slots") { $0.extraSlots },
@@ -91,7 +91,7 @@ extension Tables {
             .integer("students") { $0.students },
             .integer("extra_slots") { $0.extraSlots },
             .yesNo("in_cut") { $0.inCut },
-            .text("renewable") { row in row.renewable.map(ScheduleTables.renewableText).joined(separator: "; ") },
+            .text("renewable") { row in row.renewable.isEmpty ? nil : row.renewable.map(ScheduleTables.renewableText).joined(separator: "; ") },
         ])
 
     /// The summary as facts: `fact` a stable name, `value` typed per fact (a count, a text).
