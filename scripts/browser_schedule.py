@@ -53,7 +53,7 @@ def open_schedule(driver, page: Path) -> str:
     if not page.is_file():
         raise CheckFailed(f"{page}: no such file")
     open_page(driver, page)
-    return ""
+    return f"{page.stat().st_size:,} bytes"
 
 
 def grid_cells(driver) -> str:

@@ -128,7 +128,7 @@ struct ScheduleOutputTests {
     @Test("The page's grid: th scope, caption, the cells' figures and classes, the legend in words")
     func page() {
         let page = String(decoding: HTMLPage.schedule(SchedulePlans.infeasible, title: "Block plan", language: .en), as: UTF8.self)
-        #expect(page.contains("<table class=\"grid\"><caption>Students placed / slots per discipline group (rows) and block (columns)</caption>"))
+        #expect(page.contains("<table class=\"grid\"><caption>Students / slots per group and block</caption>"))
         #expect(page.contains("<th scope=\"col\" data-block=\"1\">1<span class=\"dates\">2026-07-01–2026-07-28</span></th>"))
         #expect(page.contains("<tr><th scope=\"row\">HEEL</th><td class=\"full cut extra-needed\" data-group=\"HEEL\" data-block=\"1\" "
                               + "data-students=\"5\" data-slots=\"4\" data-extra=\"1\">5 / 4 <span aria-hidden=\"true\">■</span>"

@@ -7,13 +7,16 @@ import Domain
 /// the sorting script, allowed by their hashes (`policy`), no network resource.
 extension HTMLPage {
     /// The grid's look. Nothing rests on colour: each mark is a symbol in the cell and a word in
-    /// the legend, and hidden words for a screen reader (`.vh`). Over the table's own style.
+    /// the legend, and hidden words for a screen reader (`.vh`). Over the table's own style. A
+    /// `.scroll` box is positioned so that the hidden words, placed absolutely, stay inside the
+    /// box it scrolls instead of widening the page on a phone (the browser check found it).
     static let scheduleStyle = style + """
         table.grid th { cursor: auto; } table.grid td { text-align: right; white-space: nowrap; }
         table.grid th[scope="row"] { position: sticky; left: 0; background: #eef; text-align: left; }
         table.grid thead th { white-space: nowrap; } table.grid .dates { display: block; font-weight: normal; font-size: 0.8em; color: #444; }
         table.grid caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
-        td.full { background: #c9d3e3; } td.idle { color: #666; }
+        td.full, ul.legend .key.full { background: #c9d3e3; } td.idle { color: #666; }
+        div.scroll { position: relative; } #fix td, #schedule td { white-space: nowrap; }
         td.cut, th.cut { outline: 3px solid #D55E00; outline-offset: -3px; }
         .extra { font-weight: bold; color: #8a3000; }
         ul.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4em 1.2em; font-size: 0.9em; }
@@ -100,8 +103,7 @@ extension HTMLPage {
             out.append("</li>")
         }
         out.append("</ul>\n<div class=\"scroll\"><table class=\"grid\"><caption>")
-        out.append(language.text("Students placed / slots per discipline group (rows) and block (columns)",
-                                 "Geplaatste studenten / plaatsen per disciplinegroep (rijen) en blok (kolommen)"))
+        out.append(language.text("Students / slots per group and block", "Studenten / plaatsen per groep en blok"))
         out.append("</caption>\n<thead><tr><th scope=\"col\">" + language.text("group", "groep") + "</th>")
         for (b, block) in grid.blocks.enumerated() {
             let busy = grid.busyBlocks.contains(b)
