@@ -152,4 +152,39 @@ struct ScheduleOutputTests {
         #expect(page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"\(policy)\">"))
         #expect(page.matches(of: /<script/).count == 1 && !page.contains("http://") && !page.contains("https://"))
     }
+
+    /// A bound only (the integer programme not solved in time), for the cohort of a run, with a
+    /// group rounded up and one on a half-block: the answer has no schedule, only facts and words.
+    static var boundOnly: SchedulePlan {
+        let feasible = SchedulePlans.feasible
+        let requirements = [GroupBlocks(group: "HEEL", weeks: 6, wholeBlocks: 2, halfBlocks: 0, weeksInBlocks: 8),
+                            GroupBlocks(group: "INT", weeks: 2, wholeBlocks: 0, halfBlocks: 1, weeksInBlocks: 2)]
+        let answer = CohortAnswer(method: .linearBound, students: 12, feasible: nil, placed: [], extra: [], extraLowerBound: 3,
+                                  calendarShortfall: "the year's demand needs 4 whole blocks per student and the calendar has 3")
+        return SchedulePlan(year: feasible.year, demand: YearDemand(name: "master 2", weeks: ["HEEL": 6, "INT": 2], freeWeeks: 4),
+                            requirements: requirements, cohort: .progress(run: "2026-06-30T0200", students: 12, types: 3, withoutDemand: 2),
+                            problem: feasible.problem, capacity: feasible.capacity, answer: answer)
+    }
+
+    @Test("A bound only: unknown, the lower bound, the run's cohort, rounding, a half-block, the calendar")
+    func boundOnly() {
+        let plan = Self.boundOnly
+        let facts = Dictionary(uniqueKeysWithValues: ScheduleSummary(plan).facts.map { ($0.name, $0.value) })
+        #expect(facts["feasible"] == .text("unknown") && facts["extra_slots"] == .empty && facts["extra_slots_lower_bound"] == .integer(3))
+        #expect(facts["shortfall"] == .empty && facts["cohort_run"] == .text("2026-06-30T0200") && facts["students_without_demand"] == .integer(2))
+        #expect(facts["rounded_up"] == .text("HEEL 6->8") && facts["half_blocks"] == .text("INT") && facts["method"] == .text("linear-bound"))
+        let sentences = ScheduleSummary(plan).sentences(.en)
+        #expect(sentences.first == "Whether 12 students fit is not known: the linear bound says at least 3 extra slots are needed for "
+                    + "the demand master 2 (HEEL 6, INT 2 weeks; 4 free weeks) in 2026-2027; that is a bound, not a schedule.")
+        #expect(sentences.contains("The cohort: the 12 students of run 2026-06-30T0200's progress with weeks of the demand left, in 3 "
+                                   + "types of identical remaining requirements; 2 have nothing left."))
+        #expect(sentences.contains("No number of extra slots helps: the year's demand needs 4 whole blocks per student and the calendar has 3."))
+        #expect(sentences.contains("Rounded up to whole blocks: HEEL (6 weeks planned as 8).") && sentences.contains("On a half-block: INT."))
+        #expect(!sentences.contains { $0.hasPrefix("The smallest fix") })
+        #expect(ScheduleTables.schedule(plan).rows.isEmpty && ScheduleTables.fix(plan).rows.isEmpty)
+        let markdown = String(decoding: ScheduleDocument.markdown(plan, title: "t", language: .nl), as: UTF8.self)
+        #expect(markdown.contains("Geen rijen: alleen een grens is bekend.") && markdown.contains("| HEEL | 0 / 4 | 0 / 4 | 0 / 0 |"))
+        let page = String(decoding: HTMLPage.schedule(plan, title: "t", language: .nl), as: UTF8.self)
+        #expect(page.contains("<dd>≥ 3</dd>") && page.contains("<dd>onbekend</dd>"))
+    }
 }
