@@ -95,7 +95,7 @@ struct ScheduleRenderingTests {
                      ("hostile", SchedulePlans.plan(students: 5, names: .hostile))]
         let folder = ProcessInfo.processInfo.environment["STAGEBALANS_WRITE_FIXTURE"]
         for (name, plan) in plans {
-            for (format, suffix) in [(Coordinator.OutputFormat.html, "html"), (.xlsx, "xlsx"), (.json, "json")] {
+            for (format, suffix) in [(Coordinator.OutputFormat.html, "html"), (.xlsx, "xlsx"), (.json, "json"), (.md, "md")] {
                 for language in ReportLanguage.allCases {
                     let title = Coordinator.scheduleTitle(plan, language: language)
                     let bytes = try Coordinator.renderSchedule(plan, format: format, title: title, date: SchedulePlans.day("2026-06-01"),
