@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Reconcile", dependencies: ["Domain", "Engine", "Rules", "Normalize"]),
         .target(
             name: "Report",
-            dependencies: ["Domain", "Rules", "Normalize", "Reconcile", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Domain", "Rules", "Normalize", "Reconcile", "Scheduling", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The xlsx workbook: declared tables as SpreadsheetML sheets in a ZIP container (zlib's
         // deflate), streamed. Apart from Ingest: it needs no Foundation, but keeps zlib out of
@@ -72,19 +72,19 @@ let package = Package(
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain"], resources: [.copy("Fixtures")]),
         // Whole runs held in memory, for the tests (the engine works partition by partition).
-        .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "Domain", "Engine", "ZlibStream"],
+        .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "Scheduling", "Rules", "Domain", "Engine", "ZlibStream"],
                 path: "Tests/Support"),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "Rules", "Domain"]),
         .testTarget(name: "ReconcileTests", dependencies: ["TestSupport", "Reconcile", "Rules", "Normalize", "Ingest", "Domain", "Engine"]),
-        .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Rules", "Reconcile", "Normalize", "Ingest", "Domain"]),
+        .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Scheduling", "Rules", "Reconcile", "Normalize", "Ingest", "Domain"]),
         // Workbooks written (the xlsx output) and read (.xlsx inputs, hostile ones too, made byte by
         // byte in the tests and read through Pipeline's ZIP opener).
-        .testTarget(name: "WorkbookTests", dependencies: ["TestSupport", "Workbook", "Report", "Domain", "Ingest", "Pipeline",
+        .testTarget(name: "WorkbookTests", dependencies: ["TestSupport", "Workbook", "Report", "Scheduling", "Rules", "Domain", "Ingest", "Pipeline",
                                                           "ZipReading", "SystemZlib"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["TestSupport", "Pipeline", "Ingest", "Domain", "Report", "Workbook", "stagebalans"],
+            dependencies: ["TestSupport", "Pipeline", "Ingest", "Domain", "Report", "Scheduling", "Rules", "Workbook", "stagebalans"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -6,6 +6,7 @@
     scripts/browser_check.py BIN --only page|hostile                   one half
     scripts/browser_check.py BIN --keep                                keep the temporary runs, print where
     scripts/browser_check.py --measure PAGE.html                       its size and load time, nothing else
+    scripts/browser_check.py --schedule PAGE.html [...] [--screenshots DIR]   pages of `plan --schedule` only
 
 Runs BIN on the samples (a copy of pipelines/sample.yml with its own output folder) in Dutch,
 in English and for auditors, opens each latest/report.html through file:// and checks the page
@@ -237,9 +238,12 @@ def main() -> int:
     parser.add_argument("--only", choices=["page", "hostile"])
     parser.add_argument("--keep", action="store_true", help="keep the temporary runs")
     parser.add_argument("--measure", type=Path, help="a page to measure (the 1 M-row run's): bytes and load time")
+    parser.add_argument("--schedule", type=Path, nargs="+", help="pages of `plan --schedule --format html` (scripts/browser_schedule.py)")
     options = parser.parse_args()
     if options.measure:
         return measure(options.measure)
+    if options.schedule:
+        return schedule_pages(options.schedule, options.screenshots)
     if options.binary is None:
         parser.error("give the stagebalans executable, e.g. .build/debug/stagebalans")
     binary = options.binary.resolve()
@@ -264,6 +268,21 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
     total = report.passed + len(report.failures)
     print(f"\n{report.passed} of {total} browser checks passed in {time.monotonic() - started:.1f} s"
+          + (f"; failed: {', '.join(report.failures)}" if report.failures else ""))
+    return 1 if report.failures else 0
+
+
+def schedule_pages(pages: list[Path], screenshots: Path | None) -> int:
+    """The checks of scripts/browser_schedule.py on the given pages of `plan --schedule`."""
+    import browser_schedule
+    report, started = Report(), time.monotonic()
+    driver = start_browser()
+    try:
+        browser_schedule.check_schedule_pages(report, driver, pages, screenshots)
+    finally:
+        driver.quit()
+    total = report.passed + len(report.failures)
+    print(f"\n{report.passed} of {total} schedule page checks passed in {time.monotonic() - started:.1f} s"
           + (f"; failed: {', '.join(report.failures)}" if report.failures else ""))
     return 1 if report.failures else 0
 
