@@ -34,7 +34,9 @@ public enum CohortFlow {
         var blockEdges: [Int]
     }
 
-    static func network(_ problem: CohortProblem, students: Int, need: StudentType) -> Network {
+    /// `extraPerCell`: the most extra slots one (group, block) may get (the fix's spread); at
+    /// most the cohort, since a block holds each student once.
+    static func network(_ problem: CohortProblem, students: Int, need: StudentType, extraPerCell: Int? = nil) -> Network {
         let layout = Layout(groupCount: problem.groups.count, blockCount: problem.blocks.count)
         var graph = FlowNetwork(nodes: layout.nodeCount)
         var cells = Array(repeating: [Int?](repeating: nil, count: problem.blocks.count), count: problem.groups.count)
@@ -54,7 +56,7 @@ public enum CohortFlow {
                                             capacity: max(0, problem.slots[g][b]))
                 // An extra slot helps only up to the cohort: a block holds each student once.
                 extras[g][b] = graph.addEdge(from: layout.group(g, half: block.isHalf), to: layout.block(b),
-                                             capacity: students, cost: 1)
+                                             capacity: min(extraPerCell ?? students, students), cost: 1)
             }
         }
         let blockEdges = problem.blocks.indices.map { graph.addEdge(from: layout.block($0), to: layout.sink, capacity: students) }
@@ -89,7 +91,7 @@ public enum CohortFlow {
         var bottleneck: Bottleneck?
         if flow < demand {
             bottleneck = self.bottleneck(built, problem: problem, flow: flow, demand: demand)
-            built.graph.augmentAtLeastCost(from: built.layout.source, to: built.layout.sink, amount: demand - flow)
+            built = spreadFix(problem, need: need, demand: demand, shortfall: demand - flow)
         }
         var placed = empty, extra = empty
         for g in problem.groups.indices {
@@ -105,6 +107,37 @@ public enum CohortFlow {
             ? "a student's blocks cannot hold the year's demand, whatever the slots" : nil
         return CohortAnswer(method: .maxFlow, students: students, feasible: flow == demand, placed: placed, extra: extra,
                             bottleneck: bottleneck, calendarShortfall: calendar)
+    }
+
+    /// The network with the smallest fix, spread: of the fixes with the fewest extra slots (the
+    /// shortfall, unless the calendar is the limit), one whose largest number of extra slots in
+    /// one (group, block) is smallest, so that 43 missing student-blocks read as 3 or 4 more
+    /// slots in each of twelve blocks rather than 43 in one. A cap that allows a smallest fix
+    /// also allows it with one more per cell, so the cap is found by bisection.
+    static func spreadFix(_ problem: CohortProblem, need: StudentType, demand: Int, shortfall: Int) -> Network {
+        func fixed(cap: Int) -> (network: Network, smallest: Bool) {
+            var built = network(problem, students: need.count, need: need, extraPerCell: cap)
+            let flow = built.graph.maximiseFlow(from: built.layout.source, to: built.layout.sink) { $0.cost == 0 }
+            built.graph.augmentAtLeastCost(from: built.layout.source, to: built.layout.sink, amount: demand - flow)
+            let routed = built.demandEdges.reduce(0) { $0 + built.graph.flow($1) }
+            let extra = built.extras.joined().compactMap { $0 }.reduce(0) { $0 + built.graph.flow($1) }
+            return (built, routed == demand && extra == shortfall)
+        }
+        let uncapped = fixed(cap: need.count)
+        guard uncapped.smallest else { return uncapped.network }  // the calendar is the limit: no spread to find
+        var fails = 0, works = need.count
+        var best = uncapped.network
+        while works - fails > 1 {
+            let cap = fails + (works - fails) / 2
+            let attempt = fixed(cap: cap)
+            if attempt.smallest {
+                works = cap
+                best = attempt.network
+            } else {
+                fails = cap
+            }
+        }
+        return best
     }
 
     /// The minimum cut after the maximum flow over the slots: the source side's groups, the

@@ -33,3 +33,18 @@ struct CohortFlowSmokeTests {
         #expect(CohortRange.largestFitting(problem, in: 1...10) == 6)
     }
 }
+
+extension CohortFlowSmokeTests {
+    @Test("The smallest fix is spread: 8 students needing one block of A, 1 slot in each of 4 blocks, get 1 extra slot per block")
+    func spreadFix() {
+        let problem = CohortProblem(groups: ["A"], blocks: Self.blocks(4), slots: [[1, 1, 1, 1]],
+                                    types: [StudentType(count: 8, wholeBlocks: [1], halfBlocks: [0])])
+        let answer = CohortFlow.solve(problem)
+        #expect(answer.feasible == false)
+        // 8 student-blocks on 4 slots: short by 4, and the fix is 4 slots, one in each block
+        // (not 4 in one block: the fewest per block among the smallest fixes).
+        #expect(answer.extraSlots == 4)
+        #expect(answer.extra == [[1, 1, 1, 1]])
+        #expect(answer.placed == [[2, 2, 2, 2]])
+    }
+}
