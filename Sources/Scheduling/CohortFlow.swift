@@ -35,8 +35,10 @@ public enum CohortFlow {
     }
 
     /// `extraPerCell`: the most extra slots one (group, block) may get (the fix's spread); at
-    /// most the cohort, since a block holds each student once.
-    static func network(_ problem: CohortProblem, students: Int, need: StudentType, extraPerCell: Int? = nil) -> Network {
+    /// most the cohort, since a block holds each student once. `slotsPercent`: the share of each
+    /// cell's slots the flow may use per group, rounded up (the schedule's spread; nil: all).
+    static func network(_ problem: CohortProblem, students: Int, need: StudentType, extraPerCell: Int? = nil,
+                        slotsPercent: [Int]? = nil) -> Network {
         let layout = Layout(groupCount: problem.groups.count, blockCount: problem.blocks.count)
         var graph = FlowNetwork(nodes: layout.nodeCount)
         var cells = Array(repeating: [Int?](repeating: nil, count: problem.blocks.count), count: problem.groups.count)
@@ -53,7 +55,7 @@ public enum CohortFlow {
                 // The slots themselves, not capped at the cohort: the block's edge to the sink holds
                 // the cohort, so a cell with more slots than students is never cut and never named full.
                 cells[g][b] = graph.addEdge(from: layout.group(g, half: block.isHalf), to: layout.block(b),
-                                            capacity: max(0, problem.slots[g][b]))
+                                            capacity: (max(0, problem.slots[g][b]) * (slotsPercent?[g] ?? 100) + 99) / 100)
                 // An extra slot helps only up to the cohort: a block holds each student once.
                 extras[g][b] = graph.addEdge(from: layout.group(g, half: block.isHalf), to: layout.block(b),
                                              capacity: min(extraPerCell ?? students, students), cost: 1)
@@ -89,7 +91,9 @@ public enum CohortFlow {
         let onSlots: (FlowNetwork.Edge) -> Bool = { $0.cost == 0 }
         let flow = built.graph.maximiseFlow(from: built.layout.source, to: built.layout.sink, usable: onSlots)
         var bottleneck: Bottleneck?
-        if flow < demand {
+        if flow == demand {
+            built = spreadSchedule(problem, need: need, demand: demand)
+        } else {
             bottleneck = self.bottleneck(built, problem: problem, flow: flow, demand: demand)
             built = spreadFix(problem, need: need, demand: demand, shortfall: demand - flow)
         }
@@ -107,6 +111,31 @@ public enum CohortFlow {
             ? "a student's blocks cannot hold the year's demand, whatever the slots" : nil
         return CohortAnswer(method: .maxFlow, students: students, feasible: flow == demand, placed: placed, extra: extra,
                             bottleneck: bottleneck, calendarShortfall: calendar)
+    }
+
+    /// A cohort that fits, spread over the year: group by group, the flow on the smallest share
+    /// of the group's slots in every block (in whole percents) that still carries the demand, so
+    /// that the schedule fills the blocks and sites evenly instead of filling the first blocks and
+    /// leaving the rest empty (a maximum flow alone takes the first paths it finds). A share that
+    /// fits means a larger one fits too, so each group's share is found by bisection, the others
+    /// kept where they are.
+    static func spreadSchedule(_ problem: CohortProblem, need: StudentType, demand: Int) -> Network {
+        var percents = Array(repeating: 100, count: problem.groups.count)
+        func attempt(_ shares: [Int]) -> (network: Network, fits: Bool) {
+            var built = network(problem, students: need.count, need: need, slotsPercent: shares)
+            let flow = built.graph.maximiseFlow(from: built.layout.source, to: built.layout.sink) { $0.cost == 0 }
+            return (built, flow == demand)
+        }
+        for g in problem.groups.indices where need.wholeBlocks[g] + need.halfBlocks[g] > 0 {
+            var fails = 0, works = 100
+            while works - fails > 1 {
+                var shares = percents
+                shares[g] = fails + (works - fails) / 2
+                if attempt(shares).fits { works = shares[g] } else { fails = shares[g] }
+            }
+            percents[g] = works
+        }
+        return attempt(percents).network
     }
 
     /// The network with the smallest fix, spread: of the fixes with the fewest extra slots (the

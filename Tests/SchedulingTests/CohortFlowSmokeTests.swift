@@ -48,3 +48,16 @@ extension CohortFlowSmokeTests {
         #expect(answer.placed == [[2, 2, 2, 2]])
     }
 }
+
+extension CohortFlowSmokeTests {
+    @Test("A cohort that fits is spread over the blocks: 8 students, one block of A each, 10 slots in each of 4 blocks: 2 per block")
+    func spreadSchedule() {
+        let problem = CohortProblem(groups: ["A"], blocks: Self.blocks(4), slots: [[10, 10, 10, 10]],
+                                    types: [StudentType(count: 8, wholeBlocks: [1], halfBlocks: [0])])
+        let answer = CohortFlow.solve(problem)
+        #expect(answer.feasible == true)
+        // 20 % of each block's 10 slots is 2, and 4 × 2 = 8; at 19 % (2 after rounding up: still
+        // 2) … down to 11 % (2) it fits too, at 10 % (1 per block) it does not.
+        #expect(answer.placed == [[2, 2, 2, 2]])
+    }
+}
