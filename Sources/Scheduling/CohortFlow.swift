@@ -95,7 +95,8 @@ public enum CohortFlow {
             built = spreadSchedule(problem, need: need, demand: demand)
         } else {
             bottleneck = self.bottleneck(built, problem: problem, flow: flow, demand: demand)
-            built = spreadFix(problem, need: need, demand: demand, shortfall: demand - flow)
+            built = spreadFix(problem, need: need, demand: demand, shortfall: demand - flow,
+                              cut: Set(bottleneck?.groups ?? []))
         }
         var placed = empty, extra = empty
         for g in problem.groups.indices {
@@ -113,39 +114,47 @@ public enum CohortFlow {
                             bottleneck: bottleneck, calendarShortfall: calendar)
     }
 
-    /// A cohort that fits, spread over the year: group by group, the flow on the smallest share
-    /// of the group's slots in every block (in whole percents) that still carries the demand, so
-    /// that the schedule fills the blocks and sites evenly instead of filling the first blocks and
+    /// The schedule spread over the year: group by group, the flow on the smallest share of the
+    /// group's slots in every block (in whole percents) with which `works` still holds, so that
+    /// the schedule fills the blocks and sites evenly instead of filling the first blocks and
     /// leaving the rest empty (a maximum flow alone takes the first paths it finds). A share that
-    /// fits means a larger one fits too, so each group's share is found by bisection, the others
-    /// kept where they are.
-    static func spreadSchedule(_ problem: CohortProblem, need: StudentType, demand: Int) -> Network {
+    /// works means a larger one works too, so each group's share is found by bisection, the
+    /// others kept where they are. Groups in `skipping` keep all their slots (the cut's groups,
+    /// whose slots are all taken anyway).
+    static func spreadShares(_ problem: CohortProblem, need: StudentType, skipping: Set<Int> = [],
+                             works: ([Int]) -> Bool) -> [Int] {
         var percents = Array(repeating: 100, count: problem.groups.count)
+        for g in problem.groups.indices where need.wholeBlocks[g] + need.halfBlocks[g] > 0 && !skipping.contains(g) {
+            var fails = 0, fits = 100
+            while fits - fails > 1 {
+                var shares = percents
+                shares[g] = fails + (fits - fails) / 2
+                if works(shares) { fits = shares[g] } else { fails = shares[g] }
+            }
+            percents[g] = fits
+        }
+        return percents
+    }
+
+    /// A cohort that fits, spread over the year (`spreadShares`).
+    static func spreadSchedule(_ problem: CohortProblem, need: StudentType, demand: Int) -> Network {
         func attempt(_ shares: [Int]) -> (network: Network, fits: Bool) {
             var built = network(problem, students: need.count, need: need, slotsPercent: shares)
             let flow = built.graph.maximiseFlow(from: built.layout.source, to: built.layout.sink) { $0.cost == 0 }
             return (built, flow == demand)
         }
-        for g in problem.groups.indices where need.wholeBlocks[g] + need.halfBlocks[g] > 0 {
-            var fails = 0, works = 100
-            while works - fails > 1 {
-                var shares = percents
-                shares[g] = fails + (works - fails) / 2
-                if attempt(shares).fits { works = shares[g] } else { fails = shares[g] }
-            }
-            percents[g] = works
-        }
-        return attempt(percents).network
+        return attempt(spreadShares(problem, need: need) { attempt($0).fits }).network
     }
 
     /// The network with the smallest fix, spread: of the fixes with the fewest extra slots (the
     /// shortfall, unless the calendar is the limit), one whose largest number of extra slots in
     /// one (group, block) is smallest, so that 43 missing student-blocks read as 3 or 4 more
-    /// slots in each of twelve blocks rather than 43 in one. A cap that allows a smallest fix
-    /// also allows it with one more per cell, so the cap is found by bisection.
-    static func spreadFix(_ problem: CohortProblem, need: StudentType, demand: Int, shortfall: Int) -> Network {
-        func fixed(cap: Int) -> (network: Network, smallest: Bool) {
-            var built = network(problem, students: need.count, need: need, extraPerCell: cap)
+    /// slots in each of twelve blocks rather than 43 in one (a cap that allows a smallest fix
+    /// also allows it with one more per cell, so the cap is found by bisection); then the groups
+    /// outside the cut spread over the year as a cohort that fits is.
+    static func spreadFix(_ problem: CohortProblem, need: StudentType, demand: Int, shortfall: Int, cut: Set<Int>) -> Network {
+        func fixed(cap: Int, shares: [Int]? = nil) -> (network: Network, smallest: Bool) {
+            var built = network(problem, students: need.count, need: need, extraPerCell: cap, slotsPercent: shares)
             let flow = built.graph.maximiseFlow(from: built.layout.source, to: built.layout.sink) { $0.cost == 0 }
             built.graph.augmentAtLeastCost(from: built.layout.source, to: built.layout.sink, amount: demand - flow)
             let routed = built.demandEdges.reduce(0) { $0 + built.graph.flow($1) }
@@ -155,18 +164,12 @@ public enum CohortFlow {
         let uncapped = fixed(cap: need.count)
         guard uncapped.smallest else { return uncapped.network }  // the calendar is the limit: no spread to find
         var fails = 0, works = need.count
-        var best = uncapped.network
         while works - fails > 1 {
             let cap = fails + (works - fails) / 2
-            let attempt = fixed(cap: cap)
-            if attempt.smallest {
-                works = cap
-                best = attempt.network
-            } else {
-                fails = cap
-            }
+            if fixed(cap: cap).smallest { works = cap } else { fails = cap }
         }
-        return best
+        let shares = spreadShares(problem, need: need, skipping: cut) { fixed(cap: works, shares: $0).smallest }
+        return fixed(cap: works, shares: shares).network
     }
 
     /// The minimum cut after the maximum flow over the slots: the source side's groups, the
