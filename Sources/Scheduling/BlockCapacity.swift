@@ -23,13 +23,15 @@ public struct ExpiringAgreement: Sendable, Hashable {
     public var group: Int
     public var slots: Int
     public var validTo: Day
+    public var validFrom: Day
 
-    public init(id: String, site: String, group: Int, slots: Int, validTo: Day) {
+    public init(id: String, site: String, group: Int, slots: Int, validTo: Day, validFrom: Day = Day(daysSinceEpoch: Int.min / 2)) {
         self.id = id
         self.site = site
         self.group = group
         self.slots = slots
         self.validTo = validTo
+        self.validFrom = validFrom
     }
 }
 
@@ -53,7 +55,7 @@ public struct BlockCapacity: Sendable {
             guard let g = position[groupOf(agreement.discipline)] else { continue }
             if BlockSlots.expires(agreement, inside: year) {
                 expiring.append(ExpiringAgreement(id: agreement.id, site: agreement.site, group: g, slots: agreement.slots,
-                                                  validTo: agreement.validTo))
+                                                  validTo: agreement.validTo, validFrom: agreement.validFrom))
             }
             for (b, block) in blocks.enumerated() where BlockSlots.counts(agreement, in: block) {
                 bySite[g][b][agreement.site, default: SiteSlots(site: agreement.site, slots: 0, agreements: [])].slots += agreement.slots
@@ -73,7 +75,8 @@ public struct BlockCapacity: Sendable {
     /// block counts only when an agreement covers all of it, so one ending inside b loses b too),
     /// and renewing one would.
     public func renewable(group g: Int, before block: PlanningBlock) -> [ExpiringAgreement] {
-        expiring.filter { $0.group == g && $0.validTo < block.last }
+        // Renewing means a later end: it gives slots in a block the agreement had started by.
+        expiring.filter { $0.group == g && $0.validTo < block.last && $0.validFrom <= block.first }
     }
 }
 

@@ -61,3 +61,20 @@ extension CohortFlowSmokeTests {
         #expect(answer.placed == [[2, 2, 2, 2]])
     }
 }
+
+extension CohortFlowSmokeTests {
+    @Test("An agreement from 1 March to 15 May is renewable for block 12 (it ends inside it), not for block 1 (it had not started)")
+    func renewableOnlyOnceStarted() throws {
+        let year = PlacementYear(startYear: 2026)
+        let blocks = BlockCalendar.blocks(of: year, CalendarSettings(blockWeeks: 4, blockCount: 13))
+        let spring = Agreement(id: "SPRING", site: "S", discipline: "A", siteIndex: 0, disciplineIndex: 0, slots: 2,
+                               validFrom: try #require(Day(year: 2027, month: 3, day: 1)),
+                               validTo: try #require(Day(year: 2027, month: 5, day: 15)), kind: .framework, student: nil,
+                               supervisor: nil, source: SourceLocation(path: "a.csv", line: 2))
+        let capacity = BlockCapacity(agreements: [spring], groups: ["A"], blocks: blocks, year: year) { $0 }
+        #expect(capacity.expiring.map(\.id) == ["SPRING"])
+        #expect(capacity.renewable(group: 0, before: blocks[0]).isEmpty)
+        #expect(capacity.renewable(group: 0, before: blocks[10]).isEmpty)  // 7 April – 4 May: covered
+        #expect(capacity.renewable(group: 0, before: blocks[11]).map(\.id) == ["SPRING"])  // 5 May – 1 June
+    }
+}

@@ -13,8 +13,8 @@ import Scheduling
 /// - OLD-1: site AZ-C, HEEL, 2 slots, 2026-07-01..2026-07-15: ends inside block 1, so it gives
 ///   no block; renewed, it would give slots in blocks 2 and 3.
 ///
-/// HEEL-A, HEEL-B and OLD-1 end inside the year: OLD-1 is renewable before block 2, all three
-/// before block 3.
+/// HEEL-A, HEEL-B and OLD-1 end inside the year: OLD-1 is renewable for block 1 on (it ends
+/// inside block 1, which it then no longer covers), all three for block 3.
 ///
 /// Every student does INT in block 3 (its only slots), so HEEL in blocks 1 and 2: 4 slots a
 /// block. Four students fit, the schedule forced: HEEL 4 in blocks 1 and 2 (AZ-A 3, AZ-B 1),

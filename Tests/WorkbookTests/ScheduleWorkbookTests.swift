@@ -28,7 +28,7 @@ struct ScheduleWorkbookTests {
         #expect(schedule.count == 8)
         let fix = try book.grid(sheets[2].part, dateStyle: date)
         #expect(fix == [["block", "group", "slots", "students", "extra_slots", "in_cut", "renewable"],
-                        ["1", "HEEL", "4", "5", "1", "yes"],
+                        ["1", "HEEL", "4", "5", "1", "yes", "OLD-1 (AZ-C, 2 slots, until 2026-07-15)"],
                         ["2", "HEEL", "4", "5", "1", "yes", "OLD-1 (AZ-C, 2 slots, until 2026-07-15)"],
                         ["3", "HEEL", "0", "0", "0", "yes", "OLD-1 (AZ-C, 2 slots, until 2026-07-15); HEEL-A (AZ-A, 3 slots, "
                          + "until 2026-08-25); HEEL-B (AZ-B, 1 slot, until 2026-08-25)"]])
