@@ -44,6 +44,11 @@ let package = Package(
         // The plan's block schedule: a maximum flow with its minimum cut for one type of student,
         // an integer programme over types of students for a cohort with different requirements.
         .target(name: "Scheduling", dependencies: ["Domain", "Rules"]),
+        // CBC (COIN-OR branch and cut, EPL-2.0) from Debian's coinor-libcbc-dev, behind CoinSolver: a
+        // `LinearSolver` of plain values, without Foundation (a C module beside Foundation and libxml2's
+        // headers has failed clean builds on ICU's UErrorCode; see docs/architecture.md).
+        .systemLibrary(name: "CCoinCbc", pkgConfig: "cbc", providers: [.apt(["coinor-libcbc-dev"])]),
+        .target(name: "CoinSolver", dependencies: ["CCoinCbc", "Scheduling"]),
         .target(name: "Ingest", dependencies: ["Domain", "Engine", "CLibXML2"]),
         .target(name: "Normalize", dependencies: ["Domain", "Engine", "Rules", "Ingest"]),
         .target(name: "Reconcile", dependencies: ["Domain", "Engine", "Rules", "Normalize"]),
@@ -74,7 +79,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "Domain", "Engine", "ZlibStream"],
                 path: "Tests/Support"),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
-        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "Rules", "Domain"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "CoinSolver", "Rules", "Domain"]),
         .testTarget(name: "ReconcileTests", dependencies: ["TestSupport", "Reconcile", "Rules", "Normalize", "Ingest", "Domain", "Engine"]),
         .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Rules", "Reconcile", "Normalize", "Ingest", "Domain"]),
         // Workbooks written (the xlsx output) and read (.xlsx inputs, hostile ones too, made byte by
