@@ -105,3 +105,12 @@ if ProcessInfo.processInfo.environment["STAGEBALANS_FUZZ"] == "1" {
         .executableTarget(name: "FuzzDefinition", dependencies: ["Pipeline"], path: "Fuzz/FuzzDefinition"),
     ]
 }
+
+// The plan's solvers at the size (docs/planning.md#solver), built only by
+// scripts/bench_schedule.sh: `STAGEBALANS_SCHEDULE_BENCH=1 swift build -c release --product ScheduleBench`.
+if ProcessInfo.processInfo.environment["STAGEBALANS_SCHEDULE_BENCH"] == "1" {
+    package.targets += [
+        .executableTarget(name: "ScheduleBench", dependencies: ["Scheduling", "CoinSolver", "CCoinCbc", "Rules", "Domain"],
+                          path: "Bench/ScheduleBench"),
+    ]
+}

@@ -30,9 +30,29 @@ public enum CBC {
         defer { Cbc_deleteModel(model) }
         load(program, into: model)
         Cbc_setLogLevel(model, 0)
-        if seconds.isFinite, seconds > 0 { Cbc_setMaximumSeconds(model, seconds) }
+        if seconds.isFinite, seconds > 0 {
+            // Wall-clock seconds: CBC counts CPU seconds by default, which on a busy machine overran 10 s twice.
+            Cbc_setParameter(model, "timeMode", "elapsed")
+            Cbc_setMaximumSeconds(model, seconds)
+        }
+        if let start = program.start, start.count == program.columns.count {
+            let columns = (0..<Int32(start.count)).map { $0 }
+            Cbc_setMIPStartI(model, Int32(start.count), columns, start)
+        }
         _ = Cbc_solve(model)
         return solution(of: model, columns: program.columns.count)
+    }
+
+    /// Writes the programme as a free MPS file at `path` + ".mps" (CBC adds the extension), for a
+    /// peer solver to read (scripts/highs_peer.py). False when CBC has no model to give.
+    public static func writeMPS(_ program: LinearProgram, path: String) -> Bool {
+        SolverLock.shared.withLock {
+            guard let model = Cbc_newModel() else { return false }
+            defer { Cbc_deleteModel(model) }
+            load(program, into: model)
+            path.withCString { Cbc_writeMps(model, $0) }
+            return true
+        }
     }
 
     /// The programme as CBC's column-major matrix in one `Cbc_loadProblem` (faster than a call per

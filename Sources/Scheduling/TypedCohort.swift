@@ -32,10 +32,45 @@ public enum TypedCohort {
         if types.isEmpty {
             return CohortAnswer(method: .integerProgram, students: 0, feasible: true, placed: zeros(problem), extra: zeros(problem))
         }
-        let model = Model(problem, types: types)
+        var model = Model(problem, types: types)
+        let start = sequentialStart(problem, types: types)
+        let startLoad = start.reduce(zeros(problem)) { total, type in zip(total, type).map { zip($0, $1).map(+) } }
+        if extra(startLoad, problem: problem) == 0 {
+            // A timetable with no extra slot: the cohort fits, proven, without the solver.
+            return CohortAnswer(method: .integerProgram, students: students, feasible: true, placed: startLoad, extra: zeros(problem))
+        }
+        model.program.start = model.values(start, problem: problem)
         let solution = solver(model.program, seconds)
         return answer(solution, model: model, problem: problem, students: students)
     }
+
+    /// A timetable to start from, type after type (the largest demand first): each type's
+    /// least-cost flow (CohortFlow) on the slots the types before it left, so exact per type and
+    /// greedy across types. Tight years found no incumbent in 10 s from CBC or HiGHS without
+    /// it (docs/planning.md#solver). start[t][g][b], in the order of `types`.
+    static func sequentialStart(_ problem: CohortProblem, types: [StudentType]) -> [[[Int]]] {
+        var left = problem.groups.indices.map { g in problem.blocks.indices.map { slots(problem, g, $0) } }
+        var start = Array(repeating: zeros(problem), count: types.count)
+        let demand = types.map { type in type.count * (type.wholeBlocks.reduce(0, +) + type.halfBlocks.reduce(0, +)) }
+        for t in types.indices.sorted(by: { demand[$0] > demand[$1] }) {
+            let alone = CohortProblem(groups: problem.groups, blocks: problem.blocks, slots: left, types: [types[t]])
+            start[t] = CohortFlow.solve(alone).placed
+            left = zip(left, start[t]).map { zip($0, $1).map { max(0, $0 - $1) } }
+        }
+        return start
+    }
+
+    /// Σ over (g, b) of the load over the slots.
+    static func extra(_ load: [[Int]], problem: CohortProblem) -> Int {
+        var total = 0
+        for g in problem.groups.indices {
+            for b in problem.blocks.indices { total += max(0, load[g][b] - slots(problem, g, b)) }
+        }
+        return total
+    }
+
+    /// The integer programme `solve` hands its solver (for a peer solver or a benchmark).
+    public static func program(_ problem: CohortProblem) -> LinearProgram { Model(problem, types: merged(problem)).program }
 
     /// The types with students, each need as a count (negative: met already, so 0), and types of
     /// the same needs as one: students with the same needs are interchangeable.
@@ -134,6 +169,26 @@ extension TypedCohort {
             }
         }
 
+        /// A timetable per type (start[t][g][b]) as the programme's values: y, and e the load over the slots.
+        func values(_ start: [[[Int]]], problem: CohortProblem) -> [Double] {
+            var values = Array(repeating: 0.0, count: program.columns.count)
+            var load = TypedCohort.zeros(problem)
+            for t in types.indices {
+                for g in problem.groups.indices {
+                    for b in problem.blocks.indices {
+                        load[g][b] += start[t][g][b]
+                        if let column = y[t][g][b] { values[column] = Double(start[t][g][b]) }
+                    }
+                }
+            }
+            for g in problem.groups.indices {
+                for b in problem.blocks.indices {
+                    if let column = e[g][b] { values[column] = Double(max(0, load[g][b] - TypedCohort.slots(problem, g, b))) }
+                }
+            }
+            return values
+        }
+
         /// The load of an integer solution per (g, b), nil when the values (rounded) are not one:
         /// a demand missed or a type over its count in a block.
         func placed(_ values: [Double], problem: CohortProblem) -> [[Int]]? {
@@ -185,7 +240,9 @@ extension TypedCohort {
             return CohortAnswer(method: .integerProgram, students: students, feasible: false, placed: empty, extra: empty,
                                 calendarShortfall: "the integer programme has no solution, whatever the extra slots")
         }
-        let placed = model.placed(solution.values, problem: problem)
+        // The solver's incumbent, or the start when the solver has none as good (a solver may ignore starts).
+        let candidates = [solution.values, model.program.start ?? []].compactMap { model.placed($0, problem: problem) }
+        let placed = candidates.min { TypedCohort.extra($0, problem: problem) < TypedCohort.extra($1, problem: problem) }
         let extra = placed.map { load in
             problem.groups.indices.map { g in problem.blocks.indices.map { b in max(0, load[g][b] - slots(problem, g, b)) } }
         }

@@ -71,6 +71,11 @@ struct CohortPropertyTests {
             let failures = Self.disagreements(answer, problem)
             #expect(failures.isEmpty, "instance \(index): \(failures) in \(problem)")
             if answer.calendarShortfall == nil { #expect(answer.method == .integerProgram) }
+            // The programme alone, without the start that answers most feasible years: CBC's optimum is the fewest.
+            if let fewest = BruteForceSchedule(problem).fewestExtra {
+                let direct = CBC.solve(TypedCohort.program(problem), seconds: 10)
+                #expect(direct.status == .optimal && direct.objective.map { Int($0.rounded()) } == fewest, "instance \(index)")
+            }
             if answer.feasible == false { infeasible += 1 }
             if problem.types.filter({ $0.count > 0 }).count > 1 { severalTypes += 1 }
         }

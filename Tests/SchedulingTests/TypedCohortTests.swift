@@ -54,34 +54,37 @@ struct TypedCohortTests {
         #expect(answer.placed[0].reduce(0, +) == 5)
     }
 
-    static func stopped(values: [Double], bound: Double?) -> LinearSolver {
-        { _, _ in LinearProgramSolution(status: .stopped, values: values, objective: nil, bound: bound) }
+    /// The answer to a stopped solve of `problem`, for a model without a start (the mapping alone).
+    static func stopped(_ problem: CohortProblem = twoTypes, values: [Double], bound: Double?) -> CohortAnswer {
+        let solution = LinearProgramSolution(status: .stopped, values: values, objective: nil, bound: bound)
+        let model = TypedCohort.Model(problem, types: TypedCohort.merged(problem))
+        return TypedCohort.answer(solution, model: model, problem: problem, students: problem.students)
     }
 
     @Test("Stopped with a bound over 0: a proof that the cohort does not fit, the bound rounded up")
     func stoppedWithBound() {
-        let answer = TypedCohort.solve(Self.twoTypes, solver: Self.stopped(values: [], bound: 1.2), seconds: 1)
+        let answer = Self.stopped(values: [], bound: 1.2)
         #expect(answer.method == .linearBound)
         #expect(answer.feasible == false)
         #expect(answer.extraLowerBound == 2)
         #expect(answer.extraSlots == 0)
-        let barely = TypedCohort.solve(Self.twoTypes, solver: Self.stopped(values: [], bound: 2 - 1e-9), seconds: 1)
+        let barely = Self.stopped(values: [], bound: 2 - 1e-9)
         #expect(barely.extraLowerBound == 2)
     }
 
     @Test("Stopped with bound 0 and no incumbent: undecided; with an incumbent of no extra: a timetable, so it fits")
     func stoppedUndecided() {
-        let none = TypedCohort.solve(Self.twoTypes, solver: Self.stopped(values: [], bound: 0), seconds: 1)
+        let none = Self.stopped(values: [], bound: 0)
         #expect(none.method == .linearBound)
         #expect(none.feasible == nil)
         #expect(none.extraLowerBound == 0)
         // Columns in order: y[0][A][1], e[A][1], y[0][A][2], e[A][2], y[0][B][1], e[B][1], y[0][B][2], e[B][2].
         let incumbent: [Double] = [1, 0, 1, 0, 1, 0, 1, 0]
-        let fits = TypedCohort.solve(Self.twoTypes, solver: Self.stopped(values: incumbent, bound: -3), seconds: 1)
+        let fits = Self.stopped(values: incumbent, bound: -3)
         #expect(fits.feasible == true)
         #expect(fits.placed == [[1, 1], [1, 1]])
         // An incumbent that misses a demand is no timetable: ignored.
-        let broken = TypedCohort.solve(Self.twoTypes, solver: Self.stopped(values: [2, 0, 0, 0, 1, 0, 1, 0], bound: 0), seconds: 1)
+        let broken = Self.stopped(values: [2, 0, 0, 0, 1, 0, 1, 0], bound: 0)
         #expect(broken.feasible == nil)
         #expect(broken.placed == [[0, 0], [0, 0]])
     }
@@ -91,14 +94,41 @@ struct TypedCohortTests {
         let incumbent: [Double] = [1, 0, 1, 0, 1, 0, 1, 0]
         var problem = Self.twoTypes
         problem.slots = [[0, 1], [1, 1]]
-        let answer = TypedCohort.solve(problem, solver: Self.stopped(values: incumbent, bound: 0.5), seconds: 1)
+        let answer = Self.stopped(problem, values: incumbent, bound: 0.5)
         #expect(answer.method == .integerProgram)
         #expect(answer.extraSlots == 1)
-        let looser = TypedCohort.solve(problem, solver: Self.stopped(values: incumbent, bound: 0), seconds: 1)
+        let looser = Self.stopped(problem, values: incumbent, bound: 0)
         #expect(looser.method == .linearBound)
         #expect(looser.feasible == nil)
         #expect(looser.extraSlots == 1)
         #expect(looser.extraLowerBound == 0)
+    }
+
+    @Test("A year the start (type after type, a flow each) fits is answered without the solver")
+    func startFits() {
+        let answer = TypedCohort.solve(Self.twoTypes, solver: { _, _ in
+            Issue.record("the solver was called")
+            return LinearProgramSolution(status: .infeasible, values: [], objective: nil, bound: nil)
+        }, seconds: 5)
+        #expect(answer.method == .integerProgram)
+        #expect(answer.feasible == true)
+        #expect(answer.placed == [[1, 1], [1, 1]])
+    }
+
+    @Test("The solver is handed the start; one that ignores it and stops with nothing still gets the start as incumbent")
+    func startHandedOver() {
+        let problem = CohortProblem(groups: ["A", "B"], blocks: Self.blocks(3), slots: [[1, 1, 1], [2, 2, 2]],
+                                    types: [StudentType(count: 2, wholeBlocks: [2, 0], halfBlocks: [0, 0]),
+                                            StudentType(count: 1, wholeBlocks: [1, 1], halfBlocks: [0, 0])])
+        let answer = TypedCohort.solve(problem, solver: { program, _ in
+            #expect(program.start?.count == program.columns.count)
+            return LinearProgramSolution(status: .stopped, values: [], objective: nil, bound: 2)
+        }, seconds: 5)
+        // The start has 2 extra slots, the bound is 2: optimal after all.
+        #expect(answer.method == .integerProgram)
+        #expect(answer.feasible == false)
+        #expect(answer.extraSlots == 2)
+        #expect(answer.placed[0].reduce(0, +) == 5)
     }
 
     @Test("Hostile shapes: needs and slots rows shorter than the groups, negative needs and slots, answered without a trap")
