@@ -3,7 +3,7 @@
 // the integer programme over types, the max-flow on one type, and the cost of loading CBC's model
 // in one call against a call per column and per row. No Foundation: it imports CBC's C module.
 //
-//   ScheduleBench typed TYPES tight|infeasible SECONDS [MPS-PATH]
+//   ScheduleBench typed TYPES roomy|tight|infeasible SECONDS [MPS-PATH]
 //   ScheduleBench flow
 //   ScheduleBench load TYPES
 internal import CCoinCbc
@@ -89,17 +89,21 @@ func milliseconds(_ duration: Duration) -> Int {
 
 func typed(_ arguments: [String]) {
     let typeCount = arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50
-    let infeasible = arguments.count > 3 && arguments[3] == "infeasible"
+    let kind = arguments.count > 3 ? arguments[3] : "tight"
     let seconds = arguments.count > 4 ? Double(arguments[4]) ?? 10 : 10
     let tight = Instance.problem(types: typeCount)
-    let problem = infeasible ? Instance.autumnShortage(tight) : tight
+    var problem = kind == "infeasible" ? Instance.autumnShortage(tight) : tight
+    if kind == "roomy" { problem.slots = problem.slots.map { row in row.map { $0 + max(1, $0 / 10) } } }
     let clock = ContinuousClock()
     let started = clock.now
-    let answer = TypedCohort.solve(problem, solver: CBC.solver, seconds: seconds)
+    // SECONDS 0: no solver (it stops at once), so the time is the start's and the model's alone.
+    let none: LinearSolver = { _, _ in LinearProgramSolution(status: .stopped, values: [], objective: nil, bound: nil) }
+    let solver: LinearSolver = seconds > 0 ? CBC.solver : none
+    let answer = TypedCohort.solve(problem, solver: solver, seconds: seconds)
     let took = clock.now - started
     let program = TypedCohort.program(problem)
     if arguments.count > 5 { _ = CBC.writeMPS(program, path: arguments[5]) }
-    print("typed types=\(typeCount) \(infeasible ? "infeasible" : "tight") columns=\(program.columns.count)",
+    print("typed types=\(typeCount) \(kind) columns=\(program.columns.count)",
           "rows=\(program.rows.count) ms=\(milliseconds(took)) method=\(answer.method.rawValue)",
           "feasible=\(answer.feasible.map(String.init) ?? "unknown") extra=\(answer.extraSlots)",
           "bound=\(answer.extraLowerBound.map(String.init) ?? "-")")
@@ -166,5 +170,5 @@ switch arguments.count > 1 ? arguments[1] : "" {
 case "typed": typed(arguments)
 case "flow": flow()
 case "load": load(arguments)
-default: print("usage: ScheduleBench typed TYPES tight|infeasible SECONDS [MPS-PATH] | flow | load TYPES")
+default: print("usage: ScheduleBench typed TYPES roomy|tight|infeasible SECONDS [MPS-PATH] | flow | load TYPES")
 }

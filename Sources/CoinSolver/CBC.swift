@@ -43,7 +43,7 @@ public enum CBC {
         return solution(of: model, columns: program.columns.count)
     }
 
-    /// Writes the programme as a free MPS file at `path` + ".mps" (CBC adds the extension), for a
+    /// Writes the programme as an MPS file at `path` + ".mps.gz" (CBC adds the extension and compresses), for a
     /// peer solver to read (scripts/highs_peer.py). False when CBC has no model to give.
     public static func writeMPS(_ program: LinearProgram, path: String) -> Bool {
         SolverLock.shared.withLock {
