@@ -44,6 +44,11 @@ let package = Package(
         // The plan's block schedule: a maximum flow with its minimum cut for one type of student,
         // an integer programme over types of students for a cohort with different requirements.
         .target(name: "Scheduling", dependencies: ["Domain", "Rules"]),
+        // CBC (COIN-OR branch and cut, EPL-2.0) from Debian's coinor-libcbc-dev, behind CoinSolver: a
+        // `LinearSolver` of plain values, without Foundation (a C module beside Foundation and libxml2's
+        // headers has failed clean builds on ICU's UErrorCode; see docs/architecture.md).
+        .systemLibrary(name: "CCoinCbc", pkgConfig: "cbc", providers: [.apt(["coinor-libcbc-dev"])]),
+        .target(name: "CoinSolver", dependencies: ["CCoinCbc", "Scheduling"]),
         .target(name: "Ingest", dependencies: ["Domain", "Engine", "CLibXML2"]),
         .target(name: "Normalize", dependencies: ["Domain", "Engine", "Rules", "Ingest"]),
         .target(name: "Reconcile", dependencies: ["Domain", "Engine", "Rules", "Normalize"]),
@@ -75,7 +80,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Normalize", "Reconcile", "Report", "Scheduling", "Rules", "Domain", "Engine", "ZlibStream"],
                 path: "Tests/Support"),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
-        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "Rules", "Domain"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "CoinSolver", "Rules", "Domain"]),
         .testTarget(name: "ReconcileTests", dependencies: ["TestSupport", "Reconcile", "Rules", "Normalize", "Ingest", "Domain", "Engine"]),
         .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Scheduling", "Rules", "Reconcile", "Normalize", "Ingest", "Domain"]),
         // Workbooks written (the xlsx output) and read (.xlsx inputs, hostile ones too, made byte by
@@ -99,5 +104,14 @@ if ProcessInfo.processInfo.environment["STAGEBALANS_FUZZ"] == "1" {
         .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", "Ingest", "Pipeline"], path: "Fuzz/FuzzCSV"),
         .executableTarget(name: "FuzzXML", dependencies: ["FuzzSupport", "Ingest", "Pipeline"], path: "Fuzz/FuzzXML"),
         .executableTarget(name: "FuzzDefinition", dependencies: ["Pipeline"], path: "Fuzz/FuzzDefinition"),
+    ]
+}
+
+// The plan's solvers at the size (docs/planning.md#solver), built only by
+// scripts/bench_schedule.sh: `STAGEBALANS_SCHEDULE_BENCH=1 swift build -c release --product ScheduleBench`.
+if ProcessInfo.processInfo.environment["STAGEBALANS_SCHEDULE_BENCH"] == "1" {
+    package.targets += [
+        .executableTarget(name: "ScheduleBench", dependencies: ["Scheduling", "CoinSolver", "CCoinCbc", "Rules", "Domain"],
+                          path: "Bench/ScheduleBench"),
     ]
 }

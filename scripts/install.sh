@@ -71,14 +71,16 @@ VERSION=$("$BINARY" --version 2>&1) || fail "$BINARY --version failed: $VERSION"
 
 # Runs where no Swift is installed: no library of the toolchain (the Swift runtime, Foundation,
 # Dispatch), and every other library found. The system's own, from Debian's packages, stay:
-# libxml2, libsqlite3-0, zlib1g (with libc6, libstdc++6, libgcc-s1 and libxml2's libicu72, liblzma5).
+# libxml2, libsqlite3-0, zlib1g, coinor-libcbc3 (CBC and the COIN-OR libraries it brings: Cgl, Osi,
+# Clp, CoinUtils, with libblas3, liblapack3 and libbz2-1.0) and libc6, libstdc++6, libgcc-s1 and
+# libxml2's libicu72, liblzma5.
 LIBRARIES=$(ldd "$BINARY" 2>&1) || fail "ldd $BINARY failed: $LIBRARIES"
 RUNTIME=$(grep -E 'lib(swift|Foundation|_Foundation|dispatch|BlocksRuntime)' <<<"$LIBRARIES" || true)
 [ -z "$RUNTIME" ] || fail "$BINARY needs the Swift toolchain's libraries, so it would not run on a server without Swift:
 $RUNTIME
 build it with: swift build -c release --static-swift-stdlib --product stagebalans"
 MISSING=$(grep 'not found' <<<"$LIBRARIES" || true)
-[ -z "$MISSING" ] || fail "$BINARY needs libraries this machine lacks (Debian: apt-get install libxml2 libsqlite3-0 zlib1g):
+[ -z "$MISSING" ] || fail "$BINARY needs libraries this machine lacks (Debian: apt-get install libxml2 libsqlite3-0 zlib1g coinor-libcbc3):
 $MISSING"
 
 STAGE=$(mktemp -d)

@@ -32,6 +32,9 @@ public struct LinearProgram: Sendable {
 
     public var columns: [Column] = []
     public var rows: [Row] = []
+    /// A solution to start from (one value per column), when the caller has one: a solver that
+    /// takes it (CBC's MIP start) searches from there instead of from nothing.
+    public var start: [Double]?
 
     public init() {}
 
