@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "YAMLGuard", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "Pipeline",
-            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "Scheduling", "Workbook", "YAMLGuard",
+            dependencies: ["Domain", "Engine", "Rules", "Ingest", "Normalize", "Reconcile", "Report", "Scheduling", "CoinSolver", "Workbook", "YAMLGuard",
                            "ZipReading",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),

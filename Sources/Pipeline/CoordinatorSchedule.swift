@@ -4,6 +4,7 @@ import Normalize
 import Report
 import Rules
 import Scheduling
+import CoinSolver
 
 /// `plan --schedule`: who is planned.
 public enum ScheduleCohort: Sendable, Hashable {
@@ -53,7 +54,8 @@ extension Coordinator {
                                 answer: CohortFlow.solve(problem), range: range.count > 1 ? range : nil, largestFitting: largest)
         case .progress:
             let cohort = try progressCohort(definition: definition, requirements: question.requirements,
-                                            blockWeeks: question.blockWeeks, calendarHasHalves: question.hasHalves)
+                                            blockWeeks: question.blockWeeks,
+                                            halfBlocks: question.blocks.filter(\.isHalf).count)
             problem.types = cohort.types
             let answer = problem.types.count <= 1 ? CohortFlow.solve(problem)
                 : solveTyped(problem, solver: solver, seconds: request.seconds)
@@ -163,12 +165,18 @@ struct ProgressCohort {
 }
 
 extension Coordinator {
+    /// Several types of student: the integer programme over the types (CBC unless the caller
+    /// hands another solver, as tests do), within `seconds`.
+    static func solveTyped(_ problem: CohortProblem, solver: LinearSolver?, seconds: Double) -> CohortAnswer {
+        TypedCohort.solve(problem, solver: solver ?? CBC.solver, seconds: seconds)
+    }
+
     /// Each student of the last published run's progress (read typed, as `report` reads it),
     /// with what is left of each demanded group's weeks this year: the demand's weeks, at most
     /// the required weeks the student has not passed yet. Students with the same blocks left are
     /// one type; students with nothing left are counted, not planned.
     static func progressCohort(definition: PipelineDefinition, requirements: [GroupBlocks], blockWeeks: Int,
-                               calendarHasHalves: Bool) throws(RunFailure) -> ProgressCohort {
+                               halfBlocks: Int) throws(RunFailure) -> ProgressCohort {
         let latest = definition.outputDirectory + "/latest"
         let table: ReportTable
         do {
@@ -197,9 +205,17 @@ extension Coordinator {
         var byNeed: [[Int]: Int] = [:]
         var withoutDemand = 0
         for (_, weeksLeft) in left {
-            let blocks = requirements.enumerated().map { g, requirement in
+            var blocks = requirements.enumerated().map { g, requirement in
                 BlockRequirements.blocks(group: requirement.group, weeks: min(requirement.weeks, weeksLeft[g] ?? requirement.weeks),
-                                         blockWeeks: blockWeeks, calendarHasHalves: calendarHasHalves)
+                                         blockWeeks: blockWeeks, calendarHasHalves: halfBlocks > 0)
+            }
+            // Half-blocks beyond the calendar's (2 weeks left of a 4-week group, beside the
+            // demand's own 2-week groups) are rounded up to whole blocks, the last groups first.
+            var halvesOver = blocks.reduce(0) { $0 + $1.halfBlocks } - halfBlocks
+            for g in blocks.indices.reversed() where halvesOver > 0 && blocks[g].halfBlocks > 0 {
+                blocks[g].halfBlocks -= 1
+                blocks[g].wholeBlocks += 1
+                halvesOver -= 1
             }
             let need = blocks.map(\.wholeBlocks) + blocks.map(\.halfBlocks)
             if need.allSatisfy({ $0 == 0 }) { withoutDemand += 1 } else { byNeed[need, default: 0] += 1 }

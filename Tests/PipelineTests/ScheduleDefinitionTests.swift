@@ -166,3 +166,21 @@ extension ScheduleDefinitionTests {
         }
     }
 }
+
+extension ScheduleDefinitionTests {
+    @Test("--cohort progress: half-blocks beyond the calendar's two are rounded up to whole blocks, the last groups first")
+    func progressHalvesRoundedUp() throws {
+        let output = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        try FileManager.default.createDirectory(atPath: output + "/runs/R2", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: output + "/latest", withDestinationPath: "runs/R2")
+        // master-2 is BV 2, GYN 4, HA 4 weeks: BV a half-block. s1 has 2 weeks left of GYN and of
+        // HA too: three half-blocks, the calendar has two (13a, 13b): HA's becomes a whole block.
+        try "student,part,passed_weeks,required_weeks,met\ns1,GYN,2,4,no\ns1,HA,2,4,no\ns1,BV,0,2,no\n"
+            .write(toFile: output + "/runs/R2/progress.csv", atomically: true, encoding: .utf8)
+        let request = ScheduleRequest(year: PlacementYear(startYear: 2026), demand: "master-2", cohort: .progress)
+        let plan = try Coordinator.schedule(definition: try definition(output: output), request: request)
+        #expect(plan.problem.groups == ["BV", "GYN", "HA"])
+        #expect(plan.problem.types.map { "\($0.wholeBlocks) \($0.halfBlocks)" } == ["[0, 0, 1] [1, 1, 0]"])
+    }
+}
