@@ -22,14 +22,18 @@ public enum ScheduleText {
         case false?:
             if let calendar = answer.calendarShortfall {
                 parts.append("\(who) do not fit \(plan.year): \(calendar)")
+            } else if answer.method == .linearBound {
+                parts.append("\(who) do not fit \(plan.year): a lower bound proves at least \(answer.extraLowerBound ?? 0) extra "
+                             + "slot-blocks are needed; the schedule shown uses \(answer.extraSlots) (not proven the smallest)")
             } else {
                 let short = answer.bottleneck.map { ", short by \($0.shortfall) student-blocks" } ?? ""
                 parts.append("\(who) do not fit \(plan.year) (\(answer.method.rawValue))\(short); the smallest fix is "
                              + "\(answer.extraSlots) extra slot-blocks")
             }
         case nil:
-            parts.append("\(who): not decided in the time limit; at least \(answer.extraLowerBound ?? 0) extra slot-blocks "
-                         + "are needed (a linear bound)")
+            parts.append("\(who): not decided (the integer programme stopped at its time limit, or has more types than the "
+                         + "solver takes); the lower bound is \(answer.extraLowerBound ?? 0) extra slot-blocks, the schedule shown "
+                         + "uses \(answer.extraSlots)")
         }
         let rounded = plan.requirements.filter(\.roundedUp).map { "\($0.group) \($0.weeks) weeks as \($0.weeksInBlocks)" }
         if !rounded.isEmpty { parts.append("rounded up to blocks: " + rounded.joined(separator: ", ")) }

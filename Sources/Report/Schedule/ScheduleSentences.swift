@@ -85,13 +85,16 @@ extension ScheduleSummary {
                 "Methode: een maximale stroom over blokken en disciplinegroepen; de minimale snede bewijst het antwoord (exact).")
         case .integerProgram:
             let types = language.integer(plan.problem.types.count)
-            return language.text("Method: an integer programme over \(types) types of student, solved to optimality (exact).",
-                                 "Methode: een geheeltallig programma over \(types) types studenten, optimaal opgelost (exact).")
+            return language.text("Method: an integer programme over \(types) types of student; the answer is proven (exact): "
+                                 + "by the solver, or by a schedule that meets the lower bound.",
+                                 "Methode: een geheeltallig programma over \(types) types studenten; het antwoord is bewezen "
+                                 + "(exact): door de solver, of door een planning die de ondergrens haalt.")
         case .linearBound:
             return language.text(
-                "Method: the linear programme's bound; the integer programme was not solved in time, so this is a bound.",
-                "Methode: de grens van het lineaire programma; het geheeltallige programma werd niet op tijd opgelost, "
-                    + "dus dit is een grens.")
+                "Method: a lower bound (the linear programme's, or all students as one flow); the integer programme was "
+                    + "not solved in time or has more types than the solver takes, so this is a bound.",
+                "Methode: een ondergrens (van het lineaire programma, of alle studenten als één stroom); het geheeltallige "
+                    + "programma werd niet op tijd opgelost of heeft meer types dan de solver aankan, dus dit is een grens.")
         }
     }
 }
@@ -143,6 +146,15 @@ extension ScheduleSummary {
         let cells = fixRows.filter { $0.extraSlots > 0 }.count
         let more = cells > listed ? language.text(" (and more: see the fix table)", " (en meer: zie de tabel van de oplossing)") : ""
         let total = language.integer(answer.extraSlots)
+        if answer.method == .linearBound {
+            // A schedule's extra slots, not proven the fewest: the bound is the proven part.
+            let bound = language.integer(answer.extraLowerBound ?? 0)
+            return language.text("A fix (at least \(bound) extra slots are needed; this one, not proven the smallest, uses "
+                                 + "\(total); a slot is one student in one block): ",
+                                 "Een oplossing (minstens \(bound) extra plaatsen zijn nodig; deze, niet bewezen de kleinste, "
+                                 + "gebruikt er \(total); een plaats is één student in één blok): ")
+                + parts.joined(separator: "; ") + more + "."
+        }
         return language.text("The smallest fix: \(total) extra slots (a slot is one student in one block): ",
                              "De kleinste oplossing: \(total) extra plaatsen (een plaats is één student in één blok): ")
             + parts.joined(separator: "; ") + more + "."
