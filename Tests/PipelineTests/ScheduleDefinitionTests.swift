@@ -184,3 +184,27 @@ extension ScheduleDefinitionTests {
         #expect(plan.problem.types.map { "\($0.wholeBlocks) \($0.halfBlocks)" } == ["[0, 0, 1] [1, 1, 0]"])
     }
 }
+
+extension ScheduleDefinitionTests {
+    @Test("--cohort progress never names a student: a hostile id appears in no format; a hostile run name is escaped on the page")
+    func progressHostile() throws {
+        let output = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let run = "R<script>x"
+        try FileManager.default.createDirectory(atPath: output + "/runs/" + run, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: output + "/latest", withDestinationPath: "runs/" + run)
+        let hostile = "=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")"
+        try "student,part,passed_weeks,required_weeks,met\n\"\(hostile)\",HK,0,8,no\nr0801234,IG,0,8,no\n"
+            .write(toFile: output + "/runs/\(run)/progress.csv", atomically: true, encoding: .utf8)
+        let request = ScheduleRequest(year: PlacementYear(startYear: 2026), demand: "master-1", cohort: .progress)
+        let plan = try Coordinator.schedule(definition: try definition(output: output), request: request)
+        #expect(plan.cohort == .progress(run: run, students: 2, types: 1, withoutDemand: 0))
+        // The workbook is deflated: its cells are read back in WorkbookTests; here the text formats.
+        for format in Coordinator.OutputFormat.allCases where format != .xlsx {
+            let bytes = try Coordinator.renderSchedule(plan, format: format, title: "t", date: Day(daysSinceEpoch: 0), language: .en)
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(!text.contains("HYPERLINK") && !text.contains("r0801234"), "\(format)")
+            if format == .html { #expect(!text.contains("R<script>") && text.contains("R&lt;script&gt;x"), "\(format)") }
+        }
+    }
+}
