@@ -26,6 +26,8 @@ def main():
     parser.add_argument("--sites", type=int, default=1000)
     parser.add_argument("--students", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=22)
+    parser.add_argument("--done-groups", type=int, default=10,
+                        help="the groups students may have passed part of: fewer give fewer types (4: about 60)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     os.makedirs(os.path.join(args.out, "ref"), exist_ok=True)
@@ -71,7 +73,7 @@ def main():
             student = f"r{n:07d}"
             # Three in four students start the year with nothing of its demand done; the others
             # passed one to three groups, some of them half (a cohort of a few hundred types).
-            done = {} if rng.random() < 0.75 else {g: rng.choice([1.0, 1.0, 0.5]) for g in rng.sample(GROUPS[:10], rng.randint(1, 3))}
+            done = {} if rng.random() < 0.75 else {g: rng.choice([1.0, 1.0, 0.5]) for g in rng.sample(GROUPS[:args.done_groups], rng.randint(1, min(3, args.done_groups)))}
             for group in GROUPS:
                 required = DEMAND.get(group, 4)
                 passed = int(required * done.get(group, 0))
