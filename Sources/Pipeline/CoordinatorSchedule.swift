@@ -73,7 +73,6 @@ extension Coordinator {
         var requirements: [GroupBlocks]
         var blocks: [PlanningBlock]
         var blockWeeks: Int
-        var hasHalves: Bool { blocks.contains(where: \.isHalf) }
     }
 
     static func scheduleQuestion(definition: PipelineDefinition, request: ScheduleRequest, reference: ReferenceData)
@@ -222,20 +221,8 @@ extension Coordinator {
         }
         let groups = requirements.count
         let types = byNeed.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }
-            .map { need, count in
-                StudentType(count: count, wholeBlocks: Array(need[..<groups]), halfBlocks: Array(need[groups...]),
-                            label: describe(need, groups: requirements.map(\.group)))
-            }
+            .map { need, count in StudentType(count: count, wholeBlocks: Array(need[..<groups]), halfBlocks: Array(need[groups...])) }
         let run = (try? FileManager.default.destinationOfSymbolicLink(atPath: latest)).map { ($0 as NSString).lastPathComponent }
         return ProgressCohort(run: run ?? "latest", students: left.count, types: types, withoutDemand: withoutDemand)
-    }
-
-    /// "HK 2, IG 1, BV ½": a type's blocks per group.
-    static func describe(_ need: [Int], groups: [String]) -> String {
-        groups.enumerated().compactMap { g, group -> String? in
-            let whole = need[g], half = need[groups.count + g]
-            guard whole + half > 0 else { return nil }
-            return "\(group) " + (whole > 0 ? "\(whole)" : "") + (half > 0 ? (whole > 0 ? "+½" : "½") : "")
-        }.joined(separator: ", ")
     }
 }

@@ -6,14 +6,11 @@ public struct StudentType: Sendable, Hashable {
     public var count: Int
     public var wholeBlocks: [Int]
     public var halfBlocks: [Int]
-    /// Where the type comes from, for the answer: "320 students", or the pseudonyms' type.
-    public var label: String
 
-    public init(count: Int, wholeBlocks: [Int], halfBlocks: [Int], label: String = "") {
+    public init(count: Int, wholeBlocks: [Int], halfBlocks: [Int]) {
         self.count = count
         self.wholeBlocks = wholeBlocks
         self.halfBlocks = halfBlocks
-        self.label = label
     }
 
     /// The blocks of group `group` a student needs in a block's family (whole or half).

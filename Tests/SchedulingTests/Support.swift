@@ -46,7 +46,7 @@ struct PlannedYear {
         capacity = BlockCapacity(agreements: agreements, groups: groups, blocks: blocks, year: year, groupOf: groupOf)
         problem = CohortProblem(groups: groups, blocks: blocks, slots: capacity.slots,
                                 types: [StudentType(count: students, wholeBlocks: requirements.map(\.wholeBlocks),
-                                                    halfBlocks: requirements.map(\.halfBlocks), label: "\(students) students")])
+                                                    halfBlocks: requirements.map(\.halfBlocks))])
     }
 
     func group(_ name: String) -> Int { problem.groups.firstIndex(of: name) ?? -1 }

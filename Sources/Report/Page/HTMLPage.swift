@@ -41,17 +41,24 @@ extension String {
 }
 
 extension HTMLPage {
+    /// A standalone page's head, up to and with `<body>`: its title, its policy and its one style.
+    static func standaloneHead(title: String, policy: String, style: String, language: ReportLanguage,
+                               into out: inout TextBuffer) {
+        out.append("<!DOCTYPE html>\n<html lang=\"\(language.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+        TableFormats.appendHTML(title, to: &out)
+        out.append("</title>\n<meta http-equiv=\"Content-Security-Policy\" content=\"\(policy)\">\n")
+        out.append("<style>\(style)</style>\n</head>\n<body>\n")
+    }
+
     /// A page with one table (and the plan's bars when given), for `report` and `plan`, in
     /// `language`: its labels, and its numbers and dates with the language's marks (each
     /// number keeps its plain value in `data-value`, which the sorting reads).
     public static func standalone(_ table: ReportTable, title: String, plan: [PlanRow] = [],
                                   language: ReportLanguage = .standard) -> [UInt8] {
         var out = TextBuffer()
-        out.append("<!DOCTYPE html>\n<html lang=\"\(language.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n"
-                   + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
-        TableFormats.appendHTML(title, to: &out)
-        out.append("</title>\n<meta http-equiv=\"Content-Security-Policy\" content=\"\(standalonePolicy)\">\n")
-        out.append("<style>\(standaloneStyleText)</style>\n</head>\n<body>\n<h1>")
+        standaloneHead(title: title, policy: standalonePolicy, style: standaloneStyleText, language: language, into: &out)
+        out.append("<h1>")
         TableFormats.appendHTML(title, to: &out)
         out.append("</h1>\n")
         if !plan.isEmpty {

@@ -35,11 +35,8 @@ extension HTMLPage {
     public static func schedule(_ plan: SchedulePlan, title: String, language: ReportLanguage = .standard) -> [UInt8] {
         let summary = ScheduleSummary(plan)
         var out = TextBuffer()
-        out.append("<!DOCTYPE html>\n<html lang=\"\(language.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n"
-                   + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
-        TableFormats.appendHTML(title, to: &out)
-        out.append("</title>\n<meta http-equiv=\"Content-Security-Policy\" content=\"\(schedulePolicy)\">\n")
-        out.append("<style>\(scheduleStyleText)</style>\n</head>\n<body>\n<main>\n<h1>")
+        standaloneHead(title: title, policy: schedulePolicy, style: scheduleStyleText, language: language, into: &out)
+        out.append("<main>\n<h1>")
         TableFormats.appendHTML(title, to: &out)
         out.append("</h1>\n<section id=\"answer\">\n")
         scheduleHeadline(summary, language: language, into: &out)

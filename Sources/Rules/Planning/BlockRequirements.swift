@@ -47,9 +47,8 @@ public enum BlockRequirements {
         var half = 0
         let rest = weeks % blockWeeks
         if rest > 0 {
-            if calendarHasHalves, blockWeeks % 2 == 0, rest == blockWeeks / 2 {
-                half = 1
-            } else if calendarHasHalves, blockWeeks % 2 == 0, rest < blockWeeks / 2 {
+            // Half a block or less: one half-block (its weeks rounded up to the half's).
+            if calendarHasHalves, blockWeeks % 2 == 0, rest <= blockWeeks / 2 {
                 half = 1
             } else {
                 whole += 1
